@@ -1,0 +1,18 @@
+// Builds the commander program; separate from notify.ts so tests can drive it with exitOverride().
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../src/paths.js';
+import { makeGenerateCommand } from './commands/generate.js';
+import { makeValidateCommand } from './commands/validate.js';
+
+const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+export function buildProgram(): Command {
+  return new Command('notify')
+    .description('Contract-first real-time notifications: AsyncAPI in, typed WebSocket out.')
+    .version(version)
+    .showHelpAfterError()
+    .addCommand(makeGenerateCommand())
+    .addCommand(makeValidateCommand());
+}

@@ -1,0 +1,119 @@
+// Generated from asyncapi.yaml by `notify generate`. Do not edit: edit asyncapi.yaml and regenerate.
+import type { ErrorObject } from 'ajv';
+import type * as M from './models.js';
+import * as v from './validators.js';
+
+export type * from './models.js';
+
+/** A precompiled validator: a type guard that leaves its errors (JSON pointer + message) on `.errors`. */
+export interface Validator<T> {
+  (data: unknown): data is T;
+  errors?: ErrorObject[] | null;
+}
+
+/** Every notification `type`, in contract order. */
+export const notificationTypes = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+export type Notification = M.InvitationReceivedNotification | M.InvitationAcceptedNotification | M.InvitationDeniedNotification | M.InfoNotification | M.WarningNotification | M.ErrorNotification | M.SuccessNotification | M.ProductExpiryNotification;
+export interface NotificationByType {
+  "invitation_received": M.InvitationReceivedNotification;
+  "invitation_accepted": M.InvitationAcceptedNotification;
+  "invitation_denied": M.InvitationDeniedNotification;
+  "info": M.InfoNotification;
+  "warning": M.WarningNotification;
+  "error": M.ErrorNotification;
+  "success": M.SuccessNotification;
+  "product_expiry": M.ProductExpiryNotification;
+}
+export type NotificationData<T extends NotificationType = NotificationType> = NotificationByType[T]['data'];
+
+/** Every server → client message `type` that is not a notification. */
+export const controlMessageTypes = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "pong", "token_refreshed", "request_error"] as const;
+export type ControlMessageType = (typeof controlMessageTypes)[number];
+export type ControlMessage = M.ConnectionEstablishedMessage | M.UnreadNotificationsMessage | M.NotificationsPageMessage | M.NotificationReadMessage | M.PongMessage | M.TokenRefreshedMessage | M.RequestErrorMessage;
+export interface ControlMessageByType {
+  "connection_established": M.ConnectionEstablishedMessage;
+  "unread_notifications": M.UnreadNotificationsMessage;
+  "notifications_page": M.NotificationsPageMessage;
+  "notification_read": M.NotificationReadMessage;
+  "pong": M.PongMessage;
+  "token_refreshed": M.TokenRefreshedMessage;
+  "request_error": M.RequestErrorMessage;
+}
+
+export type ServerMessage = Notification | ControlMessage;
+export type ServerMessageType = ServerMessage['type'];
+export type ServerMessageByType = NotificationByType & ControlMessageByType;
+
+/** Every client → server `action`. */
+export const clientActions = ["ping", "mark_read", "acknowledge", "mark_all_read", "load_more", "refresh_token", "configure"] as const;
+export type ClientAction = (typeof clientActions)[number];
+export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction;
+export interface ClientMessageByAction {
+  "ping": M.PingAction;
+  "mark_read": M.MarkReadAction;
+  "acknowledge": M.AcknowledgeAction;
+  "mark_all_read": M.MarkAllReadAction;
+  "load_more": M.LoadMoreAction;
+  "refresh_token": M.RefreshTokenAction;
+  "configure": M.ConfigureAction;
+}
+/** Bare text frames a client may send instead of JSON. */
+export const clientTextFrames = ["PING"] as const;
+export type ClientTextFrame = (typeof clientTextFrames)[number];
+
+export const notificationValidators: { readonly [K in NotificationType]: Validator<NotificationByType[K]> } = {
+  "invitation_received": v.validateInvitationReceived as unknown as Validator<M.InvitationReceivedNotification>,
+  "invitation_accepted": v.validateInvitationAccepted as unknown as Validator<M.InvitationAcceptedNotification>,
+  "invitation_denied": v.validateInvitationDenied as unknown as Validator<M.InvitationDeniedNotification>,
+  "info": v.validateInfo as unknown as Validator<M.InfoNotification>,
+  "warning": v.validateWarning as unknown as Validator<M.WarningNotification>,
+  "error": v.validateError as unknown as Validator<M.ErrorNotification>,
+  "success": v.validateSuccess as unknown as Validator<M.SuccessNotification>,
+  "product_expiry": v.validateProductExpiry as unknown as Validator<M.ProductExpiryNotification>,
+};
+
+/** Validators for the `data` of each notification type (what a backend pushes). */
+export const notificationDataValidators: { readonly [K in NotificationType]: Validator<NotificationData<K>> } = {
+  "invitation_received": v.validateInvitationReceivedData as unknown as Validator<M.InvitationReceivedData>,
+  "invitation_accepted": v.validateInvitationAcceptedData as unknown as Validator<M.InvitationAcceptedData>,
+  "invitation_denied": v.validateInvitationDeniedData as unknown as Validator<M.InvitationDeniedData>,
+  "info": v.validateInfoData as unknown as Validator<M.InfoData>,
+  "warning": v.validateWarningData as unknown as Validator<M.WarningData>,
+  "error": v.validateErrorData as unknown as Validator<M.ErrorData>,
+  "success": v.validateSuccessData as unknown as Validator<M.SuccessData>,
+  "product_expiry": v.validateProductExpiryData as unknown as Validator<M.ProductExpiryData>,
+};
+
+export const serverMessageValidators: { readonly [K in ServerMessageType]: Validator<ServerMessageByType[K]> } = {
+  ...notificationValidators,
+  "connection_established": v.validateConnectionEstablished as unknown as Validator<M.ConnectionEstablishedMessage>,
+  "unread_notifications": v.validateUnreadNotifications as unknown as Validator<M.UnreadNotificationsMessage>,
+  "notifications_page": v.validateNotificationsPage as unknown as Validator<M.NotificationsPageMessage>,
+  "notification_read": v.validateNotificationRead as unknown as Validator<M.NotificationReadMessage>,
+  "pong": v.validatePong as unknown as Validator<M.PongMessage>,
+  "token_refreshed": v.validateTokenRefreshed as unknown as Validator<M.TokenRefreshedMessage>,
+  "request_error": v.validateRequestError as unknown as Validator<M.RequestErrorMessage>,
+};
+
+export const clientMessageValidators: { readonly [K in ClientAction]: Validator<ClientMessageByAction[K]> } = {
+  "ping": v.validatePing as unknown as Validator<M.PingAction>,
+  "mark_read": v.validateMarkRead as unknown as Validator<M.MarkReadAction>,
+  "acknowledge": v.validateAcknowledge as unknown as Validator<M.AcknowledgeAction>,
+  "mark_all_read": v.validateMarkAllRead as unknown as Validator<M.MarkAllReadAction>,
+  "load_more": v.validateLoadMore as unknown as Validator<M.LoadMoreAction>,
+  "refresh_token": v.validateRefreshToken as unknown as Validator<M.RefreshTokenAction>,
+  "configure": v.validateConfigure as unknown as Validator<M.ConfigureAction>,
+};
+
+/** The contract's examples of each notification type (valid by test). */
+export const notificationExamples: { readonly [K in NotificationType]: readonly NotificationByType[K][] } = {
+  "invitation_received": [{"type":"invitation_received","id":"0000000000000001","timestamp":1733644800000,"category":"invitations","read":false,"data":{"invitationId":"550e8400-e29b-41d4-a716-446655440000","groupId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","groupName":"Project Alpha","inviterUsername":"alice"}}],
+  "invitation_accepted": [{"type":"invitation_accepted","id":"0000000000000002","timestamp":1733645000000,"category":"invitations","data":{"invitationId":"550e8400-e29b-41d4-a716-446655440000","groupId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","groupName":"Project Alpha","acceptedByUsername":"bob"}}],
+  "invitation_denied": [{"type":"invitation_denied","id":"0000000000000003","timestamp":1733645200000,"data":{"invitationId":"550e8400-e29b-41d4-a716-446655440000","groupId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","deniedByUsername":"carol"}}],
+  "info": [{"type":"info","id":"0000000000000004","timestamp":1733646000000,"category":"system","read":false,"data":{"title":"Scheduled maintenance","message":"The service will be read-only on Sunday from 02:00 to 03:00 UTC.","priority":"medium"}}],
+  "warning": [{"type":"warning","id":"0000000000000005","timestamp":1733646100000,"category":"system","data":{"title":"Storage almost full","message":"You have used 90% of your storage.","actionRequired":true}}],
+  "error": [{"type":"error","id":"0000000000000006","timestamp":1733646200000,"data":{"title":"Export failed","message":"The CSV export could not be generated.","errorCode":503,"retryAllowed":true}}],
+  "success": [{"type":"success","id":"0000000000000007","timestamp":1733646300000,"data":{"title":"Export ready","message":"Your CSV export is ready to download.","completionTime":"3.25s"}}],
+  "product_expiry": [{"type":"product_expiry","id":"0000000000000008","timestamp":1733646400000,"category":"products","data":{"message":"Milk expires tomorrow.","severity":"warning","productName":"Milk","expiresAt":"2024-12-09T08:00:00Z"}}],
+};

@@ -1,0 +1,37 @@
+// ajv standalone: every message payload (and every notification's `data`) → a precompiled validator.
+import { Ajv } from 'ajv';
+import standaloneCodeModule from 'ajv/dist/standalone/index.js';
+import addFormatsModule from 'ajv-formats';
+import type { ContractModel } from './contract-model.js';
+import { generatedHeader, pascalCase } from './naming.js';
+
+// Both packages are CommonJS; under NodeNext their default import is the module object.
+const standaloneCode = standaloneCodeModule.default;
+const addFormats = addFormatsModule.default;
+
+/** Name of the exported validator for a message key, e.g. `validateInvitationReceived`. */
+export function validatorName(messageKey: string): string {
+  return `validate${pascalCase(messageKey)}`;
+}
+
+/** Name of the exported validator for a notification's `data`, e.g. `validateInvitationReceivedData`. */
+export function dataValidatorName(messageKey: string): string {
+  return `validate${pascalCase(messageKey)}Data`;
+}
+
+/** Returns the text of generated/validators.ts: ESM, no schema compilation at load. */
+export function generateValidators(contract: ContractModel): string {
+  const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true, lines: true } });
+  addFormats(ajv);
+  // Each named schema is compiled once and referenced, so a notification shared by several messages costs one function.
+  for (const [name, schema] of contract.schemas) ajv.addSchema({ ...schema, $id: name });
+  const exports: Record<string, string> = {};
+  for (const message of contract.messages) {
+    exports[validatorName(message.key)] = message.payloadSchemaName;
+    if (message.data) exports[dataValidatorName(message.key)] = message.data.schemaName;
+  }
+  const code = standaloneCode(ajv, exports);
+  // ajv's ESM output still calls require() for formats and runtime helpers; give it one.
+  const shim = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n";
+  return `${generatedHeader}// @ts-nocheck -- ajv standalone output; typed by generated/index.ts.\n/* eslint-disable */\n${shim}${code}\n`;
+}
