@@ -1,0 +1,83 @@
+// The one typed configuration of a notify server; units are in the names.
+
+/** Where notifications are kept: `sqlite:PATH`, `memory`, or a `postgres://` URL. */
+export type StoreUrl = string;
+/** How nodes share pushes: `local` (this process only) or a `redis://` URL. */
+export type BusUrl = string;
+
+export interface JwtConfig {
+  /** HS256 secret, at least 32 bytes. Exactly one of secret, publicKeyFile, jwksFile is set. */
+  secret?: string;
+  /** PEM (SPKI) public key for RS256 / ES256 / EdDSA. */
+  publicKeyFile?: string;
+  /** A JSON Web Key Set file; the token's `kid` selects the key. */
+  jwksFile?: string;
+  issuer?: string;
+  audience?: string;
+  /** Accepted clock skew for exp / nbf, in seconds. */
+  clockToleranceSec: number;
+  /** Roles or scopes a user token must carry (any one of them) to connect; empty = none required. */
+  requiredScopes: string[];
+}
+
+export interface NotifyConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  store: StoreUrl;
+  bus: BusUrl;
+  jwt: JwtConfig;
+  /** Static service token for the HTTP push API (compared in constant time). */
+  pushToken?: string;
+  /** Origins allowed to use the cookie credential; empty = same origin as the server only. */
+  allowedOrigins: string[];
+  maxConnectionsPerUser: number;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  writeTimeoutMs: number;
+  maxPayloadBytes: number;
+  /** A socket whose unsent bytes pass this is closed with 1013. */
+  maxBufferedBytes: number;
+  /** Client frames allowed per second per socket before close 1008. */
+  clientMessagesPerSecond: number;
+  /** Largest REST body accepted, in bytes (413 past it). */
+  maxBodyBytes: number;
+  /** Page size of the unread snapshot and the default load_more page. */
+  pageSize: number;
+  /** Notifications older than this are pruned; resume past them answers resumed=false. */
+  retentionDays: number;
+  /** Demo mode: seconds between sample notifications, or undefined when off. */
+  demoIntervalSec?: number;
+  logLevel: string;
+  /** Dev mode: secrets were generated under ./.notify/ (no configuration given). */
+  devMode: boolean;
+  /** Directory of dev-mode files (secret, push token, SQLite). */
+  stateDir: string;
+}
+
+export const defaultConfig: Readonly<NotifyConfig> = {
+  host: '127.0.0.1',
+  port: 8080,
+  store: 'sqlite:./.notify/notify.db',
+  bus: 'local',
+  jwt: { clockToleranceSec: 5, requiredScopes: [] },
+  allowedOrigins: [],
+  maxConnectionsPerUser: 10,
+  pingIntervalMs: 54_000,
+  pongTimeoutMs: 60_000,
+  writeTimeoutMs: 10_000,
+  maxPayloadBytes: 64 * 1024,
+  maxBufferedBytes: 1024 * 1024,
+  clientMessagesPerSecond: 50,
+  maxBodyBytes: 64 * 1024,
+  pageSize: 20,
+  retentionDays: 30,
+  logLevel: 'info',
+  devMode: false,
+  stateDir: './.notify',
+};
+
+/** A full config from defaults and overrides (tests pass only what they care about). */
+export function makeConfig(overrides: Partial<Omit<NotifyConfig, 'jwt'>> & { jwt?: Partial<JwtConfig> } = {}): NotifyConfig {
+  return { ...defaultConfig, ...overrides, jwt: { ...defaultConfig.jwt, ...overrides.jwt } };
+}
