@@ -3,7 +3,7 @@ import type { NotificationId, UserId } from '../store/store.js';
 
 /** What nodes tell each other. Frames are JSON text already validated by the node that built them. */
 export type BusEnvelope =
-  | { kind: 'deliver'; origin: string; deliveries: { userId: UserId; frame: string }[] }
+  | { kind: 'deliver'; origin: string; deliveries: { userId: UserId; notificationId: NotificationId; frame: string }[] }
   | { kind: 'read'; origin: string; userId: UserId; ids: NotificationId[]; unreadCount: number };
 
 /**

@@ -135,9 +135,10 @@ export function openMemoryStore(): NotificationStore {
       live();
       const u = users.get(userId);
       const targets = !u ? [] : ids === 'all' ? u.rows : [...new Set(ids)].flatMap((id) => u.byId.get(id) ?? []);
-      const changed = targets.filter((r) => !r.read).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const found = [...targets].sort((a, b) => (a.id < b.id ? -1 : 1));
+      const changed = found.filter((r) => !r.read);
       for (const r of changed) r.read = true;
-      return { changed: changed.map((r) => r.id), unreadCount: unreadCount(userId) };
+      return { changed: changed.map((r) => r.id), found: found.map((r) => r.id), unreadCount: unreadCount(userId) };
     },
 
     async prune(olderThanMs: number): Promise<number> {

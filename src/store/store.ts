@@ -45,8 +45,10 @@ export interface UnreadSummary {
 }
 
 export interface ReadResult {
-  /** Ids that were unread and are now read (empty when nothing changed). */
+  /** Ids that were unread and are now read (empty when nothing changed), ascending. */
   changed: NotificationId[];
+  /** Requested ids that are notifications of this user, read before or now (all of them for 'all'), ascending. */
+  found: NotificationId[];
   unreadCount: number;
 }
 
