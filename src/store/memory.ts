@@ -94,6 +94,7 @@ export function openMemoryStore(): NotificationStore {
     async page(userId: UserId, query: PageQuery): Promise<Page> {
       live();
       checkPageLimit(query.limit);
+      checkCursor(query.before);
       const rows = users.get(userId)?.rows ?? [];
       const picked: Row[] = [];
       let more = false;
@@ -171,6 +172,10 @@ function toNotification(r: Row): Notification {
 
 function checkPageLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`page limit must be an integer 1–100, got ${limit}`);
+}
+
+function checkCursor(before: NotificationId | undefined): void {
+  if (before !== undefined && !/^\d{16}$/.test(before)) throw new RangeError(`invalid cursor ${JSON.stringify(before)}: expected a notification id`);
 }
 
 function checkSinceLimit(limit: number): void {
