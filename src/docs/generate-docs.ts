@@ -1,0 +1,49 @@
+// Runs the docs generation: contract → README.md (Markdown) and index.html (single offline page).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { loadContract, formatDiagnostic } from '../codegen/load-contract.js';
+import { readContractModel } from '../codegen/contract-model.js';
+import { buildDocsModel } from './docs-model.js';
+import { renderMarkdown } from './markdown.js';
+import { renderHtml, type HtmlAssets } from './html.js';
+
+/** File name (relative to the output directory) → contents. Same contract, same bytes. */
+export type DocsFiles = Map<string, string>;
+
+const require = createRequire(import.meta.url);
+
+/** Reads @asyncapi/react-component's standalone bundle and stylesheet from the installed package. */
+async function readStandaloneAssets(): Promise<Pick<HtmlAssets, 'standaloneBundle' | 'standaloneCss'>> {
+  const bundlePath = require.resolve('@asyncapi/react-component/browser/standalone/index.js');
+  const cssPath = require.resolve('@asyncapi/react-component/styles/default.min.css');
+  const [standaloneBundle, standaloneCss] = await Promise.all([readFile(bundlePath, 'utf8'), readFile(cssPath, 'utf8')]);
+  return { standaloneBundle, standaloneCss };
+}
+
+/** Parses the contract (throwing with file:line diagnostics when it is invalid) and renders both documents. */
+export async function generateDocs(contractFile: string): Promise<DocsFiles> {
+  const { document, diagnostics, source } = await loadContract(contractFile);
+  if (!document) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(contractFile, d));
+    throw new Error(`${contractFile} is not a valid AsyncAPI document:\n${errors.join('\n')}`);
+  }
+  const model = buildDocsModel(document, readContractModel(document));
+  const assets = await readStandaloneAssets();
+  return new Map([
+    ['README.md', renderMarkdown(model)],
+    ['index.html', renderHtml(model, { ...assets, contractSource: source })],
+  ]);
+}
+
+/** Writes the files under `outDir` (created if missing); returns the paths written. */
+export async function writeDocs(files: DocsFiles, outDir: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const target = path.join(outDir, name);
+    await writeFile(target, text);
+    written.push(target);
+  }
+  return written;
+}

@@ -1,0 +1,77 @@
+// Renders the docs model as Markdown (docs/client/README.md).
+import type { DocsMessage, DocsModel } from './docs-model.js';
+import { fieldNotes, type FieldRow } from './schema-fields.js';
+
+/** Header line stamped on the generated Markdown. */
+export const markdownHeader = '<!-- Generated from asyncapi.yaml by `notify docs`. Do not edit: edit asyncapi.yaml and regenerate. -->';
+
+/** Makes text safe inside one table cell: no line breaks, pipes escaped. */
+function cell(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+}
+
+function fence(text: string, language: string): string[] {
+  // A fence longer than any backtick run inside keeps the block intact.
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const marks = '`'.repeat(longest + 1);
+  return [`${marks}${language}`, text, marks];
+}
+
+function fieldTable(fields: readonly FieldRow[]): string[] {
+  return table(
+    ['field', 'type', 'required', 'notes'],
+    fields.map((f) => [`\`${f.path}\``, f.type, f.required ? 'yes' : 'no', fieldNotes(f)]),
+  );
+}
+
+function messageSection(m: DocsMessage): string[] {
+  const out = [`### <a id="${m.anchor}"></a>\`${m.wireName}\` — ${m.title}`, ''];
+  if (m.summary) out.push(m.summary, '');
+  if (m.description) out.push(m.description, '');
+  out.push(`Payload: \`${m.payloadSchemaName}\` (${m.contentType}).`, '');
+  if (m.textFrame !== undefined) out.push(`A bare text frame, exactly \`${m.textFrame}\`.`, '');
+  if (m.fields.length) out.push(...fieldTable(m.fields), '');
+  for (const example of m.examples) {
+    out.push(`Example \`${example.name}\`${example.summary ? ` — ${example.summary}` : ''}:`, '', ...fence(example.text, example.language), '');
+  }
+  return out;
+}
+
+/** The whole Markdown document; same model, same text. */
+export function renderMarkdown(model: DocsModel): string {
+  const out: string[] = [markdownHeader, '', `# ${model.title} ${model.version} — client documentation`, ''];
+  if (model.description) out.push(model.description.trim(), '');
+
+  out.push('## Contents', '');
+  out.push('- [Endpoint](#endpoint)', '- [Credentials](#credentials)', '- [Close codes](#close-codes)');
+  for (const group of model.groups) {
+    out.push(`- ${group.title}`);
+    for (const m of group.messages) out.push(`  - [\`${m.wireName}\`](#${m.anchor}) — ${m.title}`);
+  }
+  out.push('');
+
+  out.push('## Endpoint', '', `WebSocket channel \`${model.channelAddress}\`.`, '');
+  out.push(...table(['server', 'URL', 'description'], model.endpoints.map((e) => [e.server, `\`${e.url}\``, e.description])), '');
+  if (model.channelDescription) out.push(model.channelDescription.trim(), '');
+  if (model.queryParameters.length) {
+    out.push('Query parameters:', '');
+    out.push(...table(['name', 'description'], model.queryParameters.map((q) => [`\`${q.name}\``, q.description + (q.pattern ? ` (pattern \`${q.pattern}\`)` : '')])), '');
+  }
+
+  out.push('## Credentials', '', 'A JWT whose `sub` is the user id. The first credential present wins, in this order:', '');
+  out.push(...table(['#', 'where', 'scheme', 'description'], model.credentials.map((c, i) => [String(i + 1), c.where, `\`${c.name}\``, c.description])), '');
+
+  out.push('## Close codes', '');
+  out.push(...table(['code', 'reason', 'reconnect', 'meaning'], model.closeCodes.map((c) => [String(c.code), c.reason, c.reconnect ? 'yes' : 'no', c.description])), '');
+
+  for (const group of model.groups) {
+    out.push(`## ${group.title}`, '', group.intro, '');
+    out.push(...table(['message', 'title', 'summary'], group.messages.map((m) => [`[\`${m.wireName}\`](#${m.anchor})`, m.title, m.summary])), '');
+    for (const m of group.messages) out.push(...messageSection(m));
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
