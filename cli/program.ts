@@ -5,9 +5,6 @@ import path from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
-import { makePushCommand } from './commands/push.js';
-import { makeTailCommand } from './commands/tail.js';
-import { makeTokenCommand } from './commands/token.js';
 import { makeValidateCommand } from './commands/validate.js';
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -19,8 +16,5 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(makeGenerateCommand())
     .addCommand(makeValidateCommand())
-    .addCommand(makePushCommand())
-    .addCommand(makeTailCommand())
-    .addCommand(makeTokenCommand())
     .addCommand(makeDocsCommand());
 }
