@@ -1,0 +1,202 @@
+// Redis Bus: fan-out between nodes over Redis pub/sub (ioredis), one publisher and one subscriber connection.
+import { randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Bus, BusEnvelope } from './bus.js';
+
+/** Whether the bus can currently both publish and receive. */
+export type BusStatus = 'up' | 'down';
+
+export interface RedisBusOptions {
+  /** The pub/sub channel every node of one deployment shares; default 'notify:bus'. */
+  channel?: string;
+  /** Defaults to a random UUID. */
+  nodeId?: string;
+  /** Called on every change: first 'up' once connected, then 'down'/'up' as Redis goes and returns. */
+  onStatus?: (status: BusStatus) => void;
+  /** Receives subscriber exceptions and unreadable messages; defaults to `process.emitWarning`. */
+  onError?: (error: unknown) => void;
+  /** How long a publish may wait for Redis before it rejects; default 2000. */
+  commandTimeoutMs?: number;
+  /** How long the first connection may take before `createRedisBus` rejects; default 5000. */
+  connectTimeoutMs?: number;
+  /** Upper bound of the reconnect back-off; default 2000. */
+  maxReconnectDelayMs?: number;
+}
+
+/**
+ * Opens a bus over Redis pub/sub; resolves once both connections are up and the channel is
+ * subscribed, rejects if Redis cannot be reached at start.
+ *
+ * Guarantees: at most once. Every node subscribed to the channel, this one included, receives
+ * each envelope once, in publish order per publisher, as a JSON copy. A node does not filter
+ * its own echoes: the consumer ignores envelopes whose `origin` is its `nodeId`. Anything
+ * published while a node is cut off from Redis is lost for that node (its clients resume from
+ * the store). While Redis is away `publish` rejects at once (nothing is queued) or, on a silent
+ * connection, after `commandTimeoutMs`; it never hangs and never buffers. Both connections
+ * reconnect with back-off, and the subscriber resubscribes before the status turns 'up'.
+ */
+export async function createRedisBus(url: string, options: RedisBusOptions = {}): Promise<Bus> {
+  const channel = options.channel ?? 'notify:bus';
+  const nodeId = options.nodeId ?? randomUUID();
+  const onError = options.onError ?? reportError;
+  const maxDelay = options.maxReconnectDelayMs ?? 2000;
+  let started = false;
+  let closed = false;
+
+  const base: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+    // No retries before the first connection succeeds, so a wrong URL fails fast at start.
+    retryStrategy: (attempt) => (started && !closed ? Math.min(50 * 2 ** attempt, maxDelay) : null),
+    keepAlive: 10_000,
+  };
+  const publisher = new Redis(url, {
+    ...base,
+    connectionName: `notify-bus-pub-${nodeId}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: options.commandTimeoutMs ?? 2000,
+  });
+  const subscriber = new Redis(url, {
+    ...base,
+    connectionName: `notify-bus-sub-${nodeId}`,
+    // Resubscribed by hand on 'ready', so 'up' is only reported once SUBSCRIBE is acknowledged.
+    autoResubscribe: false,
+    maxRetriesPerRequest: null,
+  });
+
+  const listeners = new Set<(envelope: BusEnvelope) => void>();
+  let pubUp = false;
+  let subUp = false;
+  let status: BusStatus = 'down';
+  let lastError: unknown;
+  const update = (): void => {
+    const next: BusStatus = pubUp && subUp ? 'up' : 'down';
+    if (next === status) return;
+    status = next;
+    if (started && !closed) options.onStatus?.(status);
+  };
+
+  // Connection errors surface as status changes (and as rejected publishes), not as events.
+  const remember = (error: unknown): void => {
+    lastError = error;
+  };
+  publisher.on('error', remember);
+  subscriber.on('error', remember);
+  publisher.on('ready', () => {
+    pubUp = true;
+    update();
+  });
+  publisher.on('close', () => {
+    pubUp = false;
+    update();
+  });
+  subscriber.on('close', () => {
+    subUp = false;
+    update();
+  });
+  subscriber.on('ready', () => {
+    if (!started) return; // the first SUBSCRIBE is awaited below
+    subscriber.subscribe(channel).then(
+      () => {
+        subUp = subscriber.status === 'ready';
+        update();
+      },
+      () => undefined, // the connection dropped again; the next 'ready' retries
+    );
+  });
+  subscriber.on('message', (from: string, text: string) => {
+    if (from !== channel || listeners.size === 0) return;
+    let envelope: BusEnvelope;
+    try {
+      envelope = JSON.parse(text) as BusEnvelope;
+    } catch (error) {
+      onError(new Error(`redis bus ${nodeId}: unreadable message on ${channel}`, { cause: error }));
+      return;
+    }
+    for (const listener of [...listeners]) {
+      try {
+        listener(envelope);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  });
+
+  try {
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    await subscriber.subscribe(channel);
+    subUp = true;
+  } catch (error) {
+    closed = true;
+    publisher.disconnect();
+    subscriber.disconnect();
+    throw new Error(`redis bus: cannot reach ${redact(url)}: ${describe(lastError ?? error)}`, {
+      cause: lastError ?? error,
+    });
+  }
+  started = true;
+  update(); // reports the first 'up'
+
+  const inFlight = new Set<Promise<unknown>>();
+  const live = (what: string): void => {
+    if (closed) throw new Error(`redis bus ${nodeId}: ${what} after close()`);
+  };
+
+  return {
+    nodeId,
+
+    async publish(envelope) {
+      live('publish');
+      const sent = publisher.publish(channel, JSON.stringify(envelope));
+      inFlight.add(sent);
+      try {
+        await sent;
+      } catch (error) {
+        throw new Error(`redis bus ${nodeId}: publish failed (Redis unavailable): ${describe(error)}`, {
+          cause: error,
+        });
+      } finally {
+        inFlight.delete(sent);
+      }
+    },
+
+    async subscribe(onEnvelope) {
+      live('subscribe');
+      // Wrapped so the same function subscribed twice counts as two subscriptions.
+      const listener = (envelope: BusEnvelope): void => onEnvelope(envelope);
+      listeners.add(listener);
+      return async () => void listeners.delete(listener);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      // Let publishes already handed to Redis settle (bounded by commandTimeoutMs).
+      await Promise.allSettled([...inFlight]);
+      subscriber.disconnect();
+      publisher.disconnect();
+    },
+  };
+}
+
+/** The URL without its password, for messages and logs. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function reportError(error: unknown): void {
+  process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'NotifyBusWarning');
+}
