@@ -1,0 +1,121 @@
+// The push API of DESIGN §4: push to a user, to many or to all, list a user's notifications, mark one read.
+import type { IncomingMessage } from 'node:http';
+import { checkNotificationData } from '../contract/check-notification.js';
+import { HttpError } from '../errors.js';
+import type { PushInput } from '../hub/fan-out.js';
+import type { ServerContext } from '../transport/context.js';
+import { readJsonBody } from './body.js';
+import { sendJson, type Router } from './router.js';
+
+const maxUserIdLength = 256;
+const maxUsersPerPush = 1000;
+const maxIdempotencyKeyLength = 200;
+
+function userIdParam(value: string | undefined): string {
+  if (!value || value.length > maxUserIdLength) throw new HttpError('bad_request', `userId must be 1–${maxUserIdLength} characters`);
+  return value;
+}
+
+function object(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('bad_request', 'Body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** Checks {type, data, category?} against the contract: 422 with pointers when off-contract. */
+function pushInput(body: Record<string, unknown>, allowed: readonly string[], idempotencyKey: string | undefined): PushInput {
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) throw new HttpError('off_contract', `Unknown field "${key}"`, [{ pointer: `/${key}`, message: 'is not allowed' }]);
+  }
+  const check = checkNotificationData(body['type'], body['data']);
+  if (!check.ok) throw new HttpError('off_contract', check.message, check.errors);
+  const category = body['category'];
+  if (category !== undefined && (typeof category !== 'string' || category.length < 1 || category.length > 64)) {
+    throw new HttpError('off_contract', 'category must be a string of 1–64 characters', [{ pointer: '/category', message: 'must be a string of 1–64 characters' }]);
+  }
+  return { type: check.type, data: check.data as PushInput['data'], category, idempotencyKey };
+}
+
+function idempotencyKeyOf(request: IncomingMessage): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || key.length < 1 || key.length > maxIdempotencyKeyLength) {
+    throw new HttpError('bad_request', `Idempotency-Key must be 1–${maxIdempotencyKeyLength} characters`);
+  }
+  return key;
+}
+
+function intParam(url: URL, name: string, min: number, max: number, fallback: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+export function addNotificationRoutes(router: Router, context: ServerContext, authenticate: (request: IncomingMessage) => Promise<void>): void {
+  const { config, fanOut, store, metrics } = context;
+
+  router.on('POST', '/api/v1/users/:userId/notifications', async ({ request, response, params }) => {
+    const started = process.hrtime.bigint();
+    await authenticate(request);
+    const userId = userIdParam(params['userId']);
+    const idempotencyKey = idempotencyKeyOf(request);
+    const input = pushInput(object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], idempotencyKey);
+    const result = await fanOut.push(userId, input);
+    metrics.pushes.labels(result.created ? 'created' : 'replayed').inc();
+    metrics.pushLatencySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    sendJson(
+      response,
+      201,
+      { id: result.notification.id, timestamp: result.notification.timestamp, delivered: result.delivered },
+      result.created ? {} : { 'idempotent-replayed': 'true' },
+    );
+  });
+
+  router.on('POST', '/api/v1/notifications', async ({ request, response }) => {
+    await authenticate(request);
+    const idempotencyKey = idempotencyKeyOf(request);
+    const body = object(await readJsonBody(request, config.maxBodyBytes));
+    const { users, broadcast, ...rest } = body;
+    if (broadcast === true) {
+      if (users !== undefined) throw new HttpError('bad_request', 'Send either "users" or "broadcast": true, not both');
+      const input = pushInput(rest, ['type', 'data', 'category'], undefined);
+      const results = await fanOut.broadcast(input);
+      metrics.pushes.labels('broadcast').inc();
+      sendJson(response, 201, { count: results.length, delivered: results.reduce((sum, r) => sum + r.delivered, 0) });
+      return;
+    }
+    if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerPush || !users.every((u) => typeof u === 'string' && u.length > 0 && u.length <= maxUserIdLength)) {
+      throw new HttpError('bad_request', `"users" must be 1–${maxUsersPerPush} user ids, or send "broadcast": true`);
+    }
+    const input = pushInput(rest, ['type', 'data', 'category'], idempotencyKey);
+    // Concurrent appends share one group commit.
+    const results = await Promise.all(
+      [...new Set(users as string[])].map(async (userId) => {
+        const result = await fanOut.push(userId, input);
+        return { userId, id: result.notification.id, timestamp: result.notification.timestamp, delivered: result.delivered };
+      }),
+    );
+    metrics.pushes.labels('created').inc(results.length);
+    sendJson(response, 201, { count: results.length, notifications: results });
+  });
+
+  router.on('GET', '/api/v1/users/:userId/notifications', async ({ request, response, params, url }) => {
+    await authenticate(request);
+    const userId = userIdParam(params['userId']);
+    const unread = url.searchParams.get('unread');
+    if (unread !== null && unread !== 'true' && unread !== 'false') throw new HttpError('bad_request', 'unread must be true or false');
+    const before = url.searchParams.get('before') ?? undefined;
+    if (before !== undefined && !/^[0-9A-Za-z._-]{1,64}$/.test(before)) throw new HttpError('bad_request', 'before must be a notification id');
+    const page = await store.page(userId, { before, limit: intParam(url, 'limit', 1, 100, config.pageSize), unreadOnly: unread === 'true' });
+    sendJson(response, 200, page);
+  });
+
+  router.on('POST', '/api/v1/users/:userId/notifications/:id/read', async ({ request, response, params }) => {
+    await authenticate(request);
+    const userId = userIdParam(params['userId']);
+    const result = await fanOut.markRead(userId, [params['id']!]);
+    if (result.found.length === 0) throw new HttpError('not_found', `No notification ${params['id']} for user ${userId}`);
+    response.writeHead(204).end();
+  });
+}

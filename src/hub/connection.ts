@@ -1,0 +1,125 @@
+// One client connection (a WebSocket, or an SSE stream through the same interface): bounded sends, liveness, expiry.
+import { randomUUID } from 'node:crypto';
+import type { NotificationId, UserId } from '../store/store.js';
+
+/** The transport under a connection: a ws socket or an SSE response adapt to this. */
+export interface Transport {
+  /** Bytes accepted but not yet written to the network. */
+  readonly bufferedAmount: number;
+  /** Queues a text frame; `notificationId` lets transports like SSE tag the event. */
+  send(frame: string, notificationId?: NotificationId): void;
+  /** Protocol-level liveness probe; transports without one do nothing. */
+  ping(): void;
+  close(code: number, reason: string): void;
+  /** Destroys the connection at once, without a closing handshake. */
+  terminate(): void;
+}
+
+export interface ConnectionLimits {
+  maxBufferedBytes: number;
+  clientMessagesPerSecond: number;
+}
+
+/**
+ * A live connection of one user. Frames sent while the connection is still syncing (resume or snapshot
+ * being sent) are held, then flushed in order with notifications already sent dropped by id.
+ */
+export class Connection {
+  readonly id = randomUUID();
+  /** Epoch ms of the last sign of life (pong or client frame). */
+  lastSeenAtMs = Date.now();
+  lastPingAtMs = Date.now();
+  /** Epoch ms when the current token expires. */
+  expiresAtMs: number;
+  /** For the write-timeout sweep: when the send buffer stopped draining, and its size then. */
+  stalledSinceMs: number | undefined;
+  stalledBufferedBytes = 0;
+  closed = false;
+  private held: { frame: string; notificationId?: NotificationId }[] | undefined = [];
+  private lastNotificationId: NotificationId = '';
+  private windowStartMs = 0;
+  private framesInWindow = 0;
+
+  constructor(
+    readonly userId: UserId,
+    readonly transport: Transport,
+    expiresAtMs: number,
+    private readonly limits: ConnectionLimits,
+    private readonly onSlowConsumer: (connection: Connection) => void,
+  ) {
+    this.expiresAtMs = expiresAtMs;
+  }
+
+  /** True once the initial sync is done and frames go straight out. */
+  get live(): boolean {
+    return this.held === undefined;
+  }
+
+  /**
+   * Sends a frame now, or holds it while syncing. Returns false when the frame was not sent
+   * (closed, duplicate, or the client is too slow and has just been cut with 1013).
+   */
+  send(frame: string, notificationId?: NotificationId): boolean {
+    if (this.closed) return false;
+    if (this.held) {
+      this.held.push({ frame, notificationId });
+      return true;
+    }
+    return this.write(frame, notificationId);
+  }
+
+  /** Sends during sync, bypassing the hold (the resumed backlog and the snapshot). */
+  sendSync(frame: string, notificationId?: NotificationId): boolean {
+    return this.write(frame, notificationId);
+  }
+
+  /** Records notifications the snapshot already covered, so held copies are not sent twice. */
+  markDelivered(notificationId: NotificationId): void {
+    if (notificationId > this.lastNotificationId) this.lastNotificationId = notificationId;
+  }
+
+  /** Ends the sync: flushes held frames in order. */
+  goLive(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const entry of held) this.write(entry.frame, entry.notificationId);
+  }
+
+  private write(frame: string, notificationId?: NotificationId): boolean {
+    if (this.closed) return false;
+    if (notificationId !== undefined) {
+      if (notificationId <= this.lastNotificationId) return false;
+      this.lastNotificationId = notificationId;
+    }
+    if (this.transport.bufferedAmount + frame.length > this.limits.maxBufferedBytes) {
+      this.onSlowConsumer(this);
+      return false;
+    }
+    this.transport.send(frame, notificationId);
+    return true;
+  }
+
+  /** Counts a client frame; false when the client passed its rate limit. */
+  admitClientFrame(nowMs = Date.now()): boolean {
+    this.lastSeenAtMs = nowMs;
+    if (nowMs - this.windowStartMs >= 1000) {
+      this.windowStartMs = nowMs;
+      this.framesInWindow = 0;
+    }
+    this.framesInWindow++;
+    return this.framesInWindow <= this.limits.clientMessagesPerSecond;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.held = undefined;
+    this.transport.close(code, reason);
+  }
+
+  terminate(): void {
+    this.closed = true;
+    this.held = undefined;
+    this.transport.terminate();
+  }
+}

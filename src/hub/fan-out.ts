@@ -1,0 +1,115 @@
+// Stores a push, sends its one serialized frame to local devices and tells the other nodes; keeps read state in sync.
+import type { Notification, NotificationType } from '../../generated/index.js';
+import type { Bus, BusEnvelope } from '../bus/bus.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { OutboundEncoder } from '../protocol/outbound.js';
+import type { NotificationId, NotificationStore, ReadResult, UserId } from '../store/store.js';
+import type { Hub } from './hub.js';
+
+export interface PushInput {
+  type: NotificationType;
+  /** Already validated against the contract for `type`. */
+  data: Notification['data'];
+  category?: string;
+  idempotencyKey?: string;
+}
+
+export interface PushResult {
+  notification: Notification;
+  /** Devices on this node that were sent it (other nodes are told over the bus). */
+  delivered: number;
+  /** False when an earlier push with the same idempotency key was replayed. */
+  created: boolean;
+}
+
+export class FanOut {
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly bus: Bus,
+    private readonly hub: Hub,
+    private readonly encoder: OutboundEncoder,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts taking other nodes' envelopes (own echoes are ignored: they were delivered locally already). */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.bus.subscribe((envelope) => this.onEnvelope(envelope));
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  /** Durable when it resolves (the store's promise), then delivered locally and published. */
+  async push(userId: UserId, input: PushInput): Promise<PushResult> {
+    const { notification, created } = await this.store.append({ userId, ...input, timestamp: Date.now() });
+    if (!created) return { notification, delivered: 0, created };
+    const frame = this.encoder.notification(notification);
+    if (frame === undefined) return { notification, delivered: 0, created };
+    const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
+    this.publish({ kind: 'deliver', origin: this.bus.nodeId, deliveries: [{ userId, notificationId: notification.id, frame }] });
+    return { notification, delivered, created };
+  }
+
+  /** Stores one copy per known user and delivers each; returns the stored notifications. */
+  async broadcast(input: Omit<PushInput, 'idempotencyKey'>): Promise<{ userId: UserId; notification: Notification; delivered: number }[]> {
+    const stored = await this.store.appendBroadcast({ ...input, timestamp: Date.now() });
+    const deliveries: { userId: UserId; notificationId: NotificationId; frame: string }[] = [];
+    const results = stored.map(({ userId, notification }) => {
+      const frame = this.encoder.notification(notification);
+      if (frame === undefined) return { userId, notification, delivered: 0 };
+      deliveries.push({ userId, notificationId: notification.id, frame });
+      return { userId, notification, delivered: this.deliverLocally(userId, notification.id, frame, notification.type) };
+    });
+    if (deliveries.length) this.publish({ kind: 'deliver', origin: this.bus.nodeId, deliveries });
+    return results;
+  }
+
+  /** Marks read and tells every device of the user, on every node, what changed. */
+  async markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult> {
+    const result = await this.store.markRead(userId, ids);
+    if (result.changed.length > 0) {
+      this.sendRead(userId, result.changed, result.unreadCount);
+      this.publish({ kind: 'read', origin: this.bus.nodeId, userId, ids: result.changed, unreadCount: result.unreadCount });
+    }
+    return result;
+  }
+
+  private deliverLocally(userId: UserId, notificationId: NotificationId, frame: string, type: string): number {
+    const sent = this.hub.deliver(userId, frame, notificationId);
+    if (sent > 0) this.metrics.messagesSent.labels(type).inc(sent);
+    return sent;
+  }
+
+  private sendRead(userId: UserId, ids: NotificationId[], unreadCount: number): void {
+    if (this.hub.connectionsOf(userId).size === 0) return;
+    const frame = this.encoder.control('notification_read', { ids, unreadCount });
+    if (frame === undefined) return;
+    const sent = this.hub.deliver(userId, frame);
+    this.metrics.messagesSent.labels('notification_read').inc(sent);
+  }
+
+  private onEnvelope(envelope: BusEnvelope): void {
+    if (envelope.origin === this.bus.nodeId) return;
+    if (envelope.kind === 'deliver') {
+      for (const { userId, notificationId, frame } of envelope.deliveries) {
+        // Frames from other nodes were validated there; the type is only needed for the metric label.
+        this.deliverLocally(userId, notificationId, frame, 'notification');
+      }
+    } else {
+      this.sendRead(envelope.userId, envelope.ids, envelope.unreadCount);
+    }
+  }
+
+  private publish(envelope: BusEnvelope): void {
+    // At most once across nodes: a lost envelope is recovered by clients resuming from the store.
+    this.bus.publish(envelope).catch((error: unknown) => {
+      this.logger.warn({ err: error, kind: envelope.kind }, 'bus publish failed; other nodes recover on resume');
+    });
+  }
+}

@@ -1,0 +1,21 @@
+// pino logger: one JSON object a line when stdout is not a terminal, readable when it is; never a token.
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+/** Header and field paths that may hold credentials; pino replaces them before anything is written. */
+const redactPaths = ['token', '*.token', 'headers.authorization', 'headers.cookie', 'headers["x-auth-token"]', 'req.headers.authorization', 'req.headers.cookie'];
+
+export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout): Logger {
+  const options = { level, base: { service: 'notify' }, redact: { paths: redactPaths, censor: '[redacted]' } };
+  const isTerminal = (destination as NodeJS.WriteStream).isTTY === true;
+  return isTerminal ? pino(options, pretty({ colorize: true, destination })) : pino(options, destination);
+}
+
+/** A URL safe to log: path only, no query string (query tokens never reach the logs). */
+export function loggableUrl(rawUrl: string | undefined): string {
+  if (!rawUrl) return '';
+  const q = rawUrl.indexOf('?');
+  return q < 0 ? rawUrl : `${rawUrl.slice(0, q)}?…`;
+}

@@ -1,0 +1,36 @@
+// Prometheus metrics of one server instance (its own registry, so several servers can share a process).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  connections: Gauge;
+  messagesSent: Counter<'type'>;
+  validationFailures: Counter<'type'>;
+  pushes: Counter<'result'>;
+  pushLatencySeconds: Histogram;
+  slowConsumersClosed: Counter;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'notify_process_' });
+  return {
+    registry,
+    connections: new Gauge({ name: 'notify_connections', help: 'Open WebSocket and SSE connections', registers: [registry] }),
+    messagesSent: new Counter({ name: 'notify_messages_sent_total', help: 'Frames sent to clients, by message type', labelNames: ['type'], registers: [registry] }),
+    validationFailures: new Counter({
+      name: 'notify_outbound_validation_failures_total',
+      help: 'Frames built by the server that failed the contract and were not sent',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    pushes: new Counter({ name: 'notify_pushes_total', help: 'Push API requests, by result', labelNames: ['result'], registers: [registry] }),
+    pushLatencySeconds: new Histogram({
+      name: 'notify_push_duration_seconds',
+      help: 'Time from a push request to stored and handed to local sockets',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    slowConsumersClosed: new Counter({ name: 'notify_slow_consumers_closed_total', help: 'Sockets closed with 1013 for not reading', registers: [registry] }),
+  };
+}

@@ -1,0 +1,126 @@
+// Composition root: wires config, store, bus, hub, HTTP and WebSocket; start() listens, close() tears down in reverse.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTokenVerifier } from './auth/verifier.js';
+import { createServiceAuthenticator } from './auth/service-auth.js';
+import { openBus } from './bus/index.js';
+import type { Bus } from './bus/bus.js';
+import type { NotifyConfig } from './config.js';
+import { closeCodes } from './errors.js';
+import { FanOut } from './hub/fan-out.js';
+import { Hub } from './hub/hub.js';
+import { startSweeper } from './hub/sweeper.js';
+import { Router, sendJson } from './http/router.js';
+import { addNotificationRoutes } from './http/notification-routes.js';
+import { addStatusRoutes } from './http/status-routes.js';
+import { createLogger, loggableUrl, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { packageRoot } from './paths.js';
+import { createOutboundEncoder } from './protocol/outbound.js';
+import { openStore } from './store/index.js';
+import type { NotificationStore } from './store/store.js';
+import type { ServerContext } from './transport/context.js';
+import { attachWebSocketEndpoint } from './transport/websocket.js';
+
+export interface NotifyServer {
+  /** http://host:port of the listening server. */
+  readonly url: string;
+  readonly port: number;
+  readonly context: ServerContext;
+  /** Graceful shutdown: readiness 503, 1001 to every socket, in-flight requests finish, bus and store closed. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Use this store instead of opening `config.store` (it is still closed by close()). */
+  store?: NotificationStore;
+  bus?: Bus;
+}
+
+const packageInfo = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+/** How long sockets get to finish the closing handshake on shutdown before they are destroyed. */
+const shutdownCloseGraceMs = 1000;
+const pruneIntervalMs = 60 * 60 * 1000;
+
+export async function startNotifyServer(config: NotifyConfig, options: StartOptions = {}): Promise<NotifyServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const verifier = createTokenVerifier(config.jwt);
+  const metrics = createMetrics();
+  const store = options.store ?? (await openStore(config.store));
+  const bus = options.bus ?? (await openBus(config.bus));
+  const hub = new Hub(config.maxConnectionsPerUser);
+  const encoder = createOutboundEncoder(logger, metrics);
+  const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger);
+  await fanOut.start();
+  let shuttingDown = false;
+  const context: ServerContext = { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown };
+
+  const router = new Router();
+  addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
+  addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
+
+  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (request, response) => {
+    router
+      .handle(request, response, logger)
+      .then((handled) => {
+        if (!handled) sendJson(response, 404, { error: 'not_found', message: `No route for ${loggableUrl(request.url)}` });
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'unhandled request error');
+        response.destroy();
+      });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+  const websocket = attachWebSocketEndpoint(server, context);
+  const stopSweeper = startSweeper(hub, config, {
+    onReap: (connection, why) => logger.info({ connectionId: connection.id, why }, 'connection reaped'),
+  });
+  const pruneTimer = setInterval(() => {
+    store.prune(Date.now() - config.retentionDays * 86_400_000).catch((error: unknown) => logger.warn({ err: error }, 'prune failed'));
+  }, pruneIntervalMs);
+  pruneTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    shuttingDown = true;
+    stopSweeper();
+    clearInterval(pruneTimer);
+    const open = [...hub.all()];
+    for (const connection of open) connection.close(closeCodes.shuttingDown.code, closeCodes.shuttingDown.reason);
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = Date.now() + shutdownCloseGraceMs;
+    while (hub.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const connection of hub.all()) connection.terminate();
+    websocket.close();
+    await httpClosed;
+    await fanOut.stop();
+    await bus.close();
+    await store.close();
+  }
+
+  return {
+    url,
+    port: address.port,
+    context,
+    close: () => (closing ??= close()),
+  };
+}

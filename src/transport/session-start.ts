@@ -1,0 +1,54 @@
+// The first frames of a connection: connection_established, then the resumed backlog or the unread snapshot.
+import type { Notification } from '../../generated/index.js';
+import type { Session } from '../protocol/session.js';
+import type { NotificationStore, UserId } from '../store/store.js';
+import type { ServerContext } from './context.js';
+
+/** Most notifications a resume replays; a longer gap answers resumed=false and the snapshot (the client refetches). */
+export const maxResumeNotifications = 1000;
+
+/** The gap after `since`, oldest first, or 'gone' when it cannot be filled. */
+async function resumeBacklog(store: NotificationStore, userId: UserId, since: string): Promise<Notification[] | 'gone'> {
+  const backlog = await store.since(userId, since, maxResumeNotifications + 1);
+  if (backlog === 'gone' || backlog.length > maxResumeNotifications) return 'gone';
+  return backlog;
+}
+
+export async function startSession(session: Session, since: string | undefined, context: ServerContext): Promise<void> {
+  const { connection, store, encoder, config } = session;
+  const { userId } = connection;
+  await store.touchUser(userId);
+  const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
+  const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
+  const page = backlog === 'gone' ? await store.page(userId, { limit: config.pageSize, unreadOnly: true }) : undefined;
+  const summary = await store.unreadSummary(userId);
+  if (connection.closed) return;
+
+  const established = encoder.control('connection_established', {
+    userId,
+    connectionId: connection.id,
+    unreadCount: summary.unreadCount,
+    resumed: backlog !== 'gone',
+    heartbeat,
+  });
+  if (established !== undefined) connection.sendSync(established);
+
+  if (backlog !== 'gone') {
+    for (const notification of backlog) {
+      const frame = encoder.notification(notification);
+      if (frame !== undefined) connection.sendSync(frame, notification.id);
+    }
+  } else if (page) {
+    const snapshot = encoder.control('unread_notifications', {
+      notifications: page.notifications,
+      unreadCount: summary.unreadCount,
+      unreadByCategory: summary.unreadByCategory,
+      hasMore: page.nextCursor !== null,
+    });
+    if (snapshot !== undefined) connection.sendSync(snapshot);
+    // Live copies of what the snapshot already holds are not sent again.
+    for (const notification of page.notifications) connection.markDelivered(notification.id);
+  }
+  connection.goLive();
+  context.onConnectionLive?.(connection);
+}
