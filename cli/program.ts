@@ -5,6 +5,10 @@ import path from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
+import { makePushCommand } from './commands/push.js';
+import { makeServeCommand } from './commands/serve.js';
+import { makeTailCommand } from './commands/tail.js';
+import { makeTokenCommand } from './commands/token.js';
 import { makeValidateCommand } from './commands/validate.js';
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -14,7 +18,11 @@ export function buildProgram(): Command {
     .description('Contract-first real-time notifications: AsyncAPI in, typed WebSocket out.')
     .version(version)
     .showHelpAfterError()
+    .addCommand(makeServeCommand())
     .addCommand(makeGenerateCommand())
     .addCommand(makeValidateCommand())
+    .addCommand(makePushCommand())
+    .addCommand(makeTailCommand())
+    .addCommand(makeTokenCommand())
     .addCommand(makeDocsCommand());
 }

@@ -1,0 +1,109 @@
+// `notify serve` options: flags backed by NOTIFY_* env vars (flags win over env, env over defaults) → NotifyConfig.
+import { Command, Option } from 'commander';
+import { defaultConfig, makeConfig, type NotifyConfig } from '../../src/config.js';
+import { usageError } from '../support/usage.js';
+
+export interface ServeFlags {
+  port: number;
+  host: string;
+  store?: string;
+  bus: string;
+  jwtSecret?: string;
+  jwtPublicKey?: string;
+  jwks?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  requiredScopes?: string[];
+  pushToken?: string;
+  allowedOrigins?: string[];
+  maxConnectionsPerUser: number;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  writeTimeoutMs: number;
+  maxPayloadBytes: number;
+  maxBufferedBytes: number;
+  retentionDays: number;
+  demo?: number | true;
+  logLevel: string;
+  stateDir: string;
+}
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw usageError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+function demoSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1 || n > 30) throw usageError(`--demo takes seconds between sample notifications, 1 to 30, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const d = defaultConfig;
+
+/** Adds every serve option to `command`. */
+export function addServeOptions(command: Command): Command {
+  const options = [
+    new Option('--port <port>', 'port to listen on (0 picks a free one)').env('NOTIFY_PORT').argParser(integer(0, 65535)).default(d.port),
+    new Option('--host <host>', 'address to listen on').env('NOTIFY_HOST').default(d.host),
+    new Option('--store <url>', `sqlite:PATH | memory | postgres://… (default ${d.store})`).env('NOTIFY_STORE'),
+    new Option('--bus <url>', 'local | redis://…').env('NOTIFY_BUS').default(d.bus),
+    new Option('--jwt-secret <secret>', 'HS256 secret, at least 32 bytes').env('NOTIFY_JWT_SECRET'),
+    new Option('--jwt-public-key <file>', 'PEM public key for RS256 / ES256 / EdDSA tokens').env('NOTIFY_JWT_PUBLIC_KEY'),
+    new Option('--jwks <file>', 'JSON Web Key Set file').env('NOTIFY_JWKS_FILE'),
+    new Option('--jwt-issuer <iss>', 'required token issuer').env('NOTIFY_JWT_ISSUER'),
+    new Option('--jwt-audience <aud>', 'required token audience').env('NOTIFY_JWT_AUDIENCE'),
+    new Option('--required-scopes <list>', 'comma list; a user token needs one of these scopes/roles to connect (4003 otherwise)').env('NOTIFY_REQUIRED_SCOPES').argParser(list),
+    new Option('--push-token <token>', 'static service token for the push API').env('NOTIFY_PUSH_TOKEN'),
+    new Option('--allowed-origins <list>', 'comma list of Origins allowed to use the cookie credential (default: same origin)').env('NOTIFY_ALLOWED_ORIGINS').argParser(list),
+    new Option('--max-connections-per-user <n>', 'open connections per user').env('NOTIFY_MAX_CONNECTIONS_PER_USER').argParser(integer(1)).default(d.maxConnectionsPerUser),
+    new Option('--ping-interval-ms <ms>', 'protocol ping interval').env('NOTIFY_PING_INTERVAL_MS').argParser(integer(10)).default(d.pingIntervalMs),
+    new Option('--pong-timeout-ms <ms>', 'terminate when nothing is heard for this long').env('NOTIFY_PONG_TIMEOUT_MS').argParser(integer(10)).default(d.pongTimeoutMs),
+    new Option('--write-timeout-ms <ms>', 'terminate when a send does not drain for this long').env('NOTIFY_WRITE_TIMEOUT_MS').argParser(integer(10)).default(d.writeTimeoutMs),
+    new Option('--max-payload-bytes <n>', 'largest client frame (close 1009 past it)').env('NOTIFY_MAX_PAYLOAD_BYTES').argParser(integer(128)).default(d.maxPayloadBytes),
+    new Option('--max-buffered-bytes <n>', 'unsent bytes per socket before close 1013').env('NOTIFY_MAX_BUFFERED_BYTES').argParser(integer(1024)).default(d.maxBufferedBytes),
+    new Option('--retention-days <days>', 'notifications older than this are pruned').env('NOTIFY_RETENTION_DAYS').argParser(integer(1)).default(d.retentionDays),
+    new Option('--demo [seconds]', 'demo mode: sample notifications every SECONDS (default 3) and a self-signing page').env('NOTIFY_DEMO').argParser(demoSeconds),
+    new Option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent').env('NOTIFY_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(d.logLevel),
+    new Option('--state-dir <dir>', 'where dev mode keeps its SQLite file and generated secrets').env('NOTIFY_STATE_DIR').default(d.stateDir),
+  ];
+  for (const option of options) command.addOption(option);
+  return command;
+}
+
+/** Config from parsed flags; secrets not given explicitly are filled in by dev mode. */
+export function configFromFlags(flags: ServeFlags): NotifyConfig {
+  return makeConfig({
+    host: flags.host,
+    port: flags.port,
+    store: flags.store ?? `sqlite:${flags.stateDir.replace(/\/$/, '')}/notify.db`,
+    bus: flags.bus,
+    jwt: {
+      secret: flags.jwtSecret,
+      publicKeyFile: flags.jwtPublicKey,
+      jwksFile: flags.jwks,
+      issuer: flags.jwtIssuer,
+      audience: flags.jwtAudience,
+      requiredScopes: flags.requiredScopes ?? [],
+    },
+    pushToken: flags.pushToken,
+    allowedOrigins: flags.allowedOrigins ?? [],
+    maxConnectionsPerUser: flags.maxConnectionsPerUser,
+    pingIntervalMs: flags.pingIntervalMs,
+    pongTimeoutMs: flags.pongTimeoutMs,
+    writeTimeoutMs: flags.writeTimeoutMs,
+    maxPayloadBytes: flags.maxPayloadBytes,
+    maxBufferedBytes: flags.maxBufferedBytes,
+    retentionDays: flags.retentionDays,
+    demoIntervalSec: flags.demo === undefined ? undefined : flags.demo === true ? 3 : flags.demo,
+    logLevel: flags.logLevel,
+    stateDir: flags.stateDir,
+  });
+}
