@@ -1,0 +1,39 @@
+// Commander argument parsers for the client commands; each throws a usage error (exit 2) on bad input.
+import { parseDuration } from '../../src/auth/mint-token.js';
+import { usageError } from './usage.js';
+
+/** A user id: non-empty, no surrounding spaces, no '/' (it goes in a URL path). */
+export function parseUserId(value: string): string {
+  if (value.trim() === '' || value !== value.trim()) throw usageError(`user id must be non-empty without surrounding spaces, got ${JSON.stringify(value)}`);
+  if (value.includes('/')) throw usageError(`user id must not contain "/", got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Repeatable --user: collects every value. */
+export function collectUserIds(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), parseUserId(value)];
+}
+
+/** `1h`, `30m`, `45s`, `2d` or seconds → seconds, at least 1. */
+export function parseTtl(value: string): number {
+  let seconds: number;
+  try {
+    seconds = parseDuration(value);
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+  if (seconds < 1) throw usageError(`the ttl must be at least 1 second, got ${JSON.stringify(value)}`);
+  return seconds;
+}
+
+/** A notification id as the contract allows (`^[0-9A-Za-z._-]{1,64}$`). */
+export function parseNotificationId(value: string): string {
+  if (!/^[0-9A-Za-z._-]{1,64}$/.test(value)) throw usageError(`not a notification id: ${JSON.stringify(value)} (1-64 of 0-9 A-Z a-z . _ -)`);
+  return value;
+}
+
+/** A value that must not be empty (tokens, secrets, keys, categories). */
+export function parseNonEmpty(value: string): string {
+  if (value === '') throw usageError('must not be empty');
+  return value;
+}

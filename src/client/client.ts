@@ -1,0 +1,369 @@
+// NotifyClient: one logical connection to a notify server, kept alive across drops, resumed without gaps.
+import type {
+  ClientMessage,
+  ConnectionEstablishedMessage,
+  LoadMoreAction,
+  Notification,
+  NotificationReadMessage,
+  NotificationsPageMessage,
+  PongMessage,
+  ServerMessage,
+  ServerMessageByType,
+} from '../../generated/index.js';
+import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { closeAdvice } from './close-codes.js';
+import { TypedEmitter } from './emitter.js';
+import { webSocketEndpoint } from './endpoint.js';
+import { NotifyClientError } from './errors.js';
+import { refreshDelayMs } from './jwt-expiry.js';
+import { PendingRequests, type AnswerByRequest, type RequestKind } from './pending-requests.js';
+import { RecentIds } from './recent-ids.js';
+import { OPEN, type CloseEventLike, type MessageEventLike, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
+
+/** `idle` before connect(); `closed` after close() or a close code that forbids retrying. */
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A connection ended. `retryInMs` is set when the client will reconnect, after that many ms. */
+export interface DisconnectInfo {
+  code: number;
+  reason: string;
+  retryInMs?: number;
+}
+
+/**
+ * Every server message type is an event of its own (`invitation_received`, `connection_established`,
+ * ... — note `error` is the error *notification*), plus:
+ * `notification` (each notification, once, live or resumed), `message` (every frame but duplicates),
+ * `state`, `disconnect`, and `client_error` (problems of the client itself; see {@link NotifyClientError}).
+ */
+export type NotifyClientEvents = ServerMessageByType & {
+  notification: Notification;
+  message: ServerMessage;
+  state: ConnectionState;
+  disconnect: DisconnectInfo;
+  client_error: NotifyClientError;
+};
+
+export interface NotifyClientOptions {
+  /** The server: `https://host`, `ws://host:8080`, or the endpoint URL itself. */
+  url: string;
+  /** Called before every connection attempt and before the token's `exp`; the JWT goes in the `token` query parameter. */
+  getToken: () => string | Promise<string>;
+  /** The WebSocket class; default `globalThis.WebSocket`. In Node pass `WebSocket` from `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /** Resume after this notification id on the first connection. */
+  since?: string;
+  /** Reconnect delays: full jitter over base·2^attempt, capped. Defaults 500 ms / 30 s. */
+  backoff?: BackoffOptions;
+  /** A connection open this long resets the backoff, in ms. Default 10 000. */
+  stableAfterMs?: number;
+  /** How long a request waits for its answer, in ms. Default 10 000. */
+  requestTimeoutMs?: number;
+  /** How long an attempt may take to reach `connection_established`, in ms. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** How many recent notification ids are kept for de-duplication. Default 1000. */
+  dedupeCapacity?: number;
+  /** Send `refresh_token` before the token expires. Default true. */
+  refreshToken?: boolean;
+  /** Source of randomness for the jitter, in [0, 1). Default Math.random. */
+  random?: () => number;
+}
+
+const maxTimerMs = 2_147_483_647;
+
+/**
+ * A notify WebSocket client for browsers and Node. Nothing happens until {@link NotifyClient.connect};
+ * after that it reconnects by itself (backoff with full jitter), resumes with `since` = the last
+ * notification it delivered, and drops notifications it already delivered. {@link NotifyClient.close} stops for good.
+ */
+export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
+  readonly #options: NotifyClientOptions;
+  readonly #endpoint: string;
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #recent: RecentIds;
+  readonly #pending: PendingRequests;
+  #state: ConnectionState = 'idle';
+  #socket: WebSocketLike | undefined;
+  #lastId: string | undefined;
+  #resumeFailed = false;
+  #attempt = 0;
+  #authFailures = 0;
+  #established: ConnectionEstablishedMessage | undefined;
+  #waiters: { resolve: (m: ConnectionEstablishedMessage) => void; reject: (e: NotifyClientError) => void }[] = [];
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #refreshAt: { token: string; atMs: number } | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: NotifyClientOptions) {
+    super();
+    if (typeof options.getToken !== 'function') throw new TypeError('options.getToken must be a function returning the JWT');
+    const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) throw new TypeError('no WebSocket implementation: pass { WebSocket } from the "ws" package in Node');
+    this.#options = options;
+    this.#endpoint = webSocketEndpoint(options.url);
+    this.#WebSocket = Ctor;
+    this.#recent = new RecentIds(options.dedupeCapacity ?? 1000);
+    this.#pending = new PendingRequests(options.requestTimeoutMs ?? 10_000);
+    this.#lastId = options.since;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The id of the last notification delivered: the `since` of the next connection. */
+  get lastNotificationId(): string | undefined {
+    return this.#lastId;
+  }
+
+  /** Starts connecting (once); resolves at the next `connection_established`, rejects if the client stops first. */
+  connect(): Promise<ConnectionEstablishedMessage> {
+    if (this.#state === 'closed') return Promise.reject(new NotifyClientError('ERR_CLIENT_CLOSED', 'the client is closed'));
+    if (this.#state === 'open' && this.#established) return Promise.resolve(this.#established);
+    const opened = new Promise<ConnectionEstablishedMessage>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    if (this.#state === 'idle') void this.#open();
+    return opened;
+  }
+
+  /** Sends a ping; resolves with the `pong`. */
+  ping(): Promise<PongMessage> {
+    return this.#request('ping', { action: 'ping' });
+  }
+
+  /** Marks one notification read; resolves with the `notification_read` every device of the user gets. */
+  markRead(id: string): Promise<NotificationReadMessage> {
+    return this.#request('mark_read', { action: 'mark_read', id }, id);
+  }
+
+  /** Marks every notification read; resolves with the `notification_read`. */
+  markAllRead(): Promise<NotificationReadMessage> {
+    return this.#request('mark_all_read', { action: 'mark_all_read' });
+  }
+
+  /** Asks for an older page (`before` = the previous page's `nextCursor`; `limit` 1–100); resolves with the page. */
+  loadMore(query: { before?: string; limit?: number } = {}): Promise<NotificationsPageMessage> {
+    const message: LoadMoreAction = { action: 'load_more' };
+    if (query.before !== undefined) message.before = query.before;
+    if (query.limit !== undefined) message.limit = query.limit;
+    return this.#request('load_more', message);
+  }
+
+  /** Stops for good: closes the socket (1000), cancels timers, rejects pending requests. Resolves once closed (at most 1 s). */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    const stopped = new NotifyClientError('ERR_CLIENT_CLOSED', 'the client was closed');
+    const socket = this.#stop(stopped);
+    this.#closing = new Promise<void>((resolve) => {
+      if (!socket) return resolve();
+      const done = setTimeout(() => {
+        // A peer that never answers the close frame: `ws` sockets can be cut at once, browsers' cannot.
+        (socket as { terminate?: () => void }).terminate?.();
+        resolve();
+      }, 1000);
+      socket.onclose = () => {
+        clearTimeout(done);
+        resolve();
+      };
+      socket.close(1000, 'Client closed');
+    });
+    return this.#closing;
+  }
+
+  async #open(): Promise<void> {
+    this.#setState(this.#state === 'idle' ? 'connecting' : 'reconnecting');
+    let token: string;
+    try {
+      token = await this.#options.getToken();
+      if (typeof token !== 'string' || token === '') throw new TypeError('getToken() must return a non-empty string');
+    } catch (error) {
+      if (this.#state === 'closed') return;
+      this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
+      this.#scheduleReconnect(this.#nextDelay());
+      return;
+    }
+    if (this.#state === 'closed') return;
+    const url = new URL(this.#endpoint);
+    url.searchParams.set('token', token);
+    if (this.#lastId !== undefined) url.searchParams.set('since', this.#lastId);
+    let socket: WebSocketLike;
+    try {
+      socket = new this.#WebSocket(url.toString());
+    } catch (error) {
+      this.emit('client_error', new NotifyClientError('ERR_CONNECTION_CLOSED', `could not open a WebSocket: ${(error as Error).message}`, { cause: error }));
+      this.#scheduleReconnect(this.#nextDelay());
+      return;
+    }
+    this.#socket = socket;
+    const requestedSince = this.#lastId !== undefined;
+    this.#connectTimer = this.#after(this.#options.connectTimeoutMs ?? 10_000, () => socket.close());
+    socket.onerror = () => {}; // a close event always follows
+    socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token, requestedSince);
+    socket.onclose = (event: CloseEventLike) => this.#onClose(socket, event.code, event.reason);
+  }
+
+  #onFrame(socket: WebSocketLike, data: unknown, token: string, requestedSince: boolean): void {
+    if (socket !== this.#socket) return;
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(String(data)) as ServerMessage;
+      if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new TypeError('no type');
+    } catch {
+      this.emit('client_error', new NotifyClientError('ERR_INVALID_FRAME', `not a notify message: ${String(data).slice(0, 100)}`));
+      return;
+    }
+    if ('id' in message) {
+      if (!this.#recent.add(message.id)) return; // delivered before: resume overlap or a duplicate
+      this.#lastId = message.id;
+    } else if (message.type === 'connection_established') {
+      this.#onEstablished(message, token, requestedSince);
+    } else if (message.type === 'unread_notifications') {
+      for (const n of message.data.notifications) this.#recent.add(n.id);
+      // The snapshot (newest first) stands in for the history: resume after its newest entry.
+      const newest = message.data.notifications[0]?.id;
+      if (newest !== undefined && (this.#lastId === undefined || this.#resumeFailed)) this.#lastId = newest;
+    }
+    this.#pending.settle(message);
+    this.emit('message', message);
+    this.emit(message.type, message as never);
+    if ('id' in message) this.emit('notification', message);
+  }
+
+  #onEstablished(message: ConnectionEstablishedMessage, token: string, requestedSince: boolean): void {
+    this.#clearTimer(this.#connectTimer);
+    this.#established = message;
+    this.#resumeFailed = requestedSince && !message.data.resumed;
+    this.#authFailures = 0;
+    this.#after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
+    this.#scheduleRefresh(token);
+    this.#setState('open');
+    const waiters = this.#waiters.splice(0);
+    for (const w of waiters) w.resolve(message);
+  }
+
+  #onClose(socket: WebSocketLike, code: number, reason: string): void {
+    if (socket !== this.#socket) return;
+    this.#socket = undefined;
+    this.#clearTimers();
+    this.#pending.rejectAll(new NotifyClientError('ERR_CONNECTION_CLOSED', `the connection closed (${code}) before the answer came`, { closeCode: code }));
+    const advice = closeAdvice(code);
+    if (advice === 'stop') {
+      this.emit('disconnect', { code, reason });
+      const error = code === 4003
+        ? new NotifyClientError('ERR_FORBIDDEN', `the server refused the connection (4003 ${reason || 'Forbidden'}); not retrying`, { closeCode: code })
+        : new NotifyClientError('ERR_ACCESS_DENIED', `the server refused the connection (${code} ${reason || 'Access token required'}); not retrying`, { closeCode: code });
+      this.#stop(error);
+      this.emit('client_error', error);
+      return;
+    }
+    // A first 4001 (typically "Token expired") reconnects at once with a new token; repeated ones back off.
+    const immediate = advice === 'reauthenticate' && this.#authFailures++ === 0;
+    const delay = immediate ? 0 : this.#nextDelay();
+    this.emit('disconnect', { code, reason, retryInMs: delay });
+    this.#scheduleReconnect(delay);
+  }
+
+  /** The delay before the next attempt; each call counts one more attempt until a connection is stable. */
+  #nextDelay(): number {
+    return backoffDelayMs(this.#attempt++, this.#options.backoff, this.#options.random);
+  }
+
+  #scheduleReconnect(delayMs: number): void {
+    if (this.#state === 'closed') return; // a listener closed the client
+    this.#setState('reconnecting');
+    this.#after(delayMs, () => void this.#open());
+  }
+
+  #scheduleRefresh(token: string): void {
+    if (this.#options.refreshToken === false) return;
+    const delay = refreshDelayMs(token, Date.now());
+    if (delay === undefined) return;
+    this.#refreshAt = { token, atMs: Date.now() + delay };
+    this.#armRefresh();
+  }
+
+  /** setTimeout cannot wait past ~24.8 days; long-lived tokens re-arm until their time comes. */
+  #armRefresh(): void {
+    const target = this.#refreshAt;
+    if (!target) return;
+    const wait = target.atMs - Date.now();
+    if (wait > maxTimerMs) this.#after(maxTimerMs, () => this.#armRefresh());
+    else this.#after(Math.max(0, wait), () => void this.#refresh());
+  }
+
+  async #refresh(): Promise<void> {
+    const socket = this.#socket;
+    let token: string;
+    try {
+      token = await this.#options.getToken();
+      if (typeof token !== 'string' || token === '') throw new TypeError('getToken() must return a non-empty string');
+    } catch (error) {
+      // The server closes with 4001 at exp; the next connection asks the provider again.
+      this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
+      return;
+    }
+    if (socket !== this.#socket || this.#state !== 'open') return;
+    try {
+      await this.#request('refresh_token', { action: 'refresh_token', token });
+      this.#scheduleRefresh(token);
+    } catch (error) {
+      if (error instanceof NotifyClientError && error.code !== 'ERR_CONNECTION_CLOSED' && error.code !== 'ERR_CLIENT_CLOSED') this.emit('client_error', error);
+    }
+  }
+
+  #request<K extends RequestKind>(kind: K, message: ClientMessage, id?: string): Promise<AnswerByRequest[K]> {
+    const socket = this.#socket;
+    if (this.#state === 'closed') return Promise.reject(new NotifyClientError('ERR_CLIENT_CLOSED', 'the client is closed'));
+    if (!socket || socket.readyState !== OPEN || this.#state !== 'open') {
+      return Promise.reject(new NotifyClientError('ERR_NOT_CONNECTED', `cannot send ${kind}: not connected (state ${this.#state})`));
+    }
+    const answer = this.#pending.wait(kind, id);
+    socket.send(JSON.stringify(message));
+    return answer;
+  }
+
+  /** Ends everything and enters `closed`; returns the socket that was open, with its handlers detached. */
+  #stop(error: NotifyClientError): WebSocketLike | undefined {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#clearTimers();
+    this.#pending.rejectAll(error);
+    for (const w of this.#waiters.splice(0)) w.reject(error);
+    if (socket) socket.onmessage = socket.onclose = null;
+    this.#setState('closed');
+    return socket;
+  }
+
+  #setState(state: ConnectionState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.emit('state', state);
+  }
+
+  #after(ms: number, run: () => void): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  #clearTimer(timer: ReturnType<typeof setTimeout> | undefined): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#timers.delete(timer);
+  }
+
+  #clearTimers(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#connectTimer = undefined;
+    this.#refreshAt = undefined;
+  }
+}
+
+/** Creates a {@link NotifyClient}; call `connect()` on it after adding listeners. */
+export function createNotifyClient(options: NotifyClientOptions): NotifyClient {
+  return new NotifyClient(options);
+}

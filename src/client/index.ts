@@ -1,0 +1,29 @@
+// The notify client library (`notify/client`): typed events, requests, reconnect and resume; no Node imports.
+export { NotifyClient, createNotifyClient } from './client.js';
+export type { ConnectionState, DisconnectInfo, NotifyClientEvents, NotifyClientOptions } from './client.js';
+export { NotifyClientError } from './errors.js';
+export type { NotifyClientErrorCode } from './errors.js';
+export { backoffCeilingMs, backoffDelayMs, defaultBackoff } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { closeAdvice } from './close-codes.js';
+export type { CloseAdvice } from './close-codes.js';
+export { decodeJwtTimes, refreshDelayMs } from './jwt-expiry.js';
+export { httpBaseUrl, notificationsPath, webSocketEndpoint } from './endpoint.js';
+export type { Unsubscribe } from './emitter.js';
+export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
+export type {
+  ClientMessage,
+  ConnectionEstablishedMessage,
+  Notification,
+  NotificationByType,
+  NotificationReadMessage,
+  NotificationsPageMessage,
+  NotificationType,
+  PongMessage,
+  RequestErrorMessage,
+  ServerMessage,
+  ServerMessageByType,
+  ServerMessageType,
+  TokenRefreshedMessage,
+  UnreadNotificationsMessage,
+} from '../../generated/index.js';
