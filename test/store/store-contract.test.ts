@@ -1,0 +1,391 @@
+// One NotificationStore contract suite, run against every backend (memory, SQLite, PostgreSQL) through a factory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Notification } from '../../generated/index.js';
+import { openStore } from '../../src/store/index.js';
+import type { NewNotification, NotificationStore } from '../../src/store/store.js';
+
+interface Backend {
+  name: string;
+  /** A store with no notifications and no known users. */
+  open(): Promise<NotificationStore>;
+  /** Another store (another node or process) on the data of the last `open`; absent for memory. */
+  openPeer?(): Promise<NotificationStore>;
+  /** Runs once after the backend's tests. */
+  dispose(): Promise<void>;
+}
+
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function memoryBackend(): Backend {
+  return { name: 'memory', open: () => openStore('memory'), dispose: async () => {} };
+}
+
+function sqliteBackend(): Backend {
+  const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
+  let n = 0;
+  const file = (): string => join(dir, `t${n}`, 'notify.db');
+  return {
+    name: 'sqlite',
+    // A fresh file per test, in a directory that does not exist yet (the store creates it).
+    open: () => (n++, openStore(`sqlite:${file()}`)),
+    openPeer: () => openStore(`sqlite:${file()}`),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** PostgreSQL in a schema of its own for this run, emptied before each test and dropped after. */
+async function postgresBackend(): Promise<Backend | { name: string; unavailable: string }> {
+  const admin = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => {});
+    return { name: 'postgres', unavailable: `PostgreSQL at ${databaseUrl} is unreachable: ${(error as Error).message}` };
+  }
+  const schema = `notify_test_${process.pid}_${Date.now().toString(36)}`;
+  return {
+    name: 'postgres',
+    async open() {
+      const store = await openStore(databaseUrl, { schema });
+      await admin.query(`TRUNCATE "${schema}".users, "${schema}".notifications`);
+      return store;
+    },
+    openPeer: () => openStore(databaseUrl, { schema }),
+    async dispose() {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+let stamp = 1_700_000_000_000;
+function info(userId: string, extra: Partial<NewNotification> = {}): NewNotification {
+  const n = ++stamp;
+  return { userId, type: 'info', data: { title: `t${n}`, message: `m${n}`, priority: 'low' }, timestamp: n, ...extra };
+}
+const ids = (ns: readonly Notification[]): string[] => ns.map((n) => n.id);
+const ascending = (xs: readonly string[]): boolean => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+/** Strictly increasing; on failure the diff shows where. */
+const expectAscending = (xs: readonly string[]): void => expect(xs).toEqual([...new Set(xs)].sort());
+
+const backends = [memoryBackend(), sqliteBackend(), await postgresBackend()];
+
+for (const backend of backends) {
+  if ('unavailable' in backend) {
+    if (process.env.CI === 'true') {
+      describe(`NotificationStore contract: ${backend.name}`, () => {
+        it('has its service available (never skipped under CI=true)', () => {
+          throw new Error(backend.unavailable);
+        });
+      });
+    } else {
+      console.warn(`skipping NotificationStore contract for ${backend.name}: ${backend.unavailable}`);
+      describe.skip(`NotificationStore contract: ${backend.name}`, () => {
+        it('skipped', () => {});
+      });
+    }
+    continue;
+  }
+  describe(`NotificationStore contract: ${backend.name}`, () => contract(backend));
+}
+
+function contract(backend: Backend): void {
+  let store: NotificationStore;
+  const append = async (input: NewNotification): Promise<Notification> => (await store.append(input)).notification;
+  const appendMany = async (userId: string, count: number, extra: Partial<NewNotification> = {}): Promise<Notification[]> => {
+    const out: Notification[] = [];
+    for (let i = 0; i < count; i++) out.push(await append(info(userId, extra)));
+    return out;
+  };
+
+  beforeEach(async () => {
+    store = await backend.open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+  afterAll(async () => {
+    await backend.dispose();
+  });
+
+  describe('append', () => {
+    it('stores the notification as given, unread, with a 16-digit id', async () => {
+      const input = info('alice', { category: 'system' });
+      const { notification, created } = await store.append(input);
+      expect(created).toBe(true);
+      expect(notification.id).toMatch(/^\d{16}$/);
+      expect(notification).toEqual({ type: 'info', id: notification.id, timestamp: input.timestamp, data: input.data, category: 'system', read: false });
+      const plain = await append(info('alice'));
+      expect(plain).not.toHaveProperty('category');
+      const page = await store.page('alice', { limit: 10 });
+      expect(page.notifications).toEqual([plain, notification]);
+    });
+
+    it('keeps every contract type and its data intact', async () => {
+      const data = { message: 'Milk expires tomorrow.', severity: 'warning', productName: 'Milk', expiresAt: '2024-12-09T08:00:00Z' } as const;
+      const n = await append({ userId: 'alice', type: 'product_expiry', data, timestamp: 5, category: 'products' });
+      const [stored] = (await store.page('alice', { limit: 1 })).notifications;
+      expect(stored).toEqual(n);
+      expect(stored!.data).toEqual(data);
+    });
+
+    it('gives later appends larger ids, per user, also when they run concurrently', async () => {
+      const sequential = await appendMany('alice', 20);
+      expect(ascending(ids(sequential))).toBe(true);
+      const resolved: Record<string, string[]> = { alice: [], bob: [] };
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => {
+          const user = i % 2 ? 'alice' : 'bob';
+          return store.append(info(user)).then((r) => resolved[user]!.push(r.notification.id));
+        }),
+      );
+      expect(resolved.alice).toHaveLength(50);
+      expect(resolved.bob).toHaveLength(50);
+      expectAscending([...ids(sequential), ...resolved.alice!]);
+      expectAscending(resolved.bob!);
+    });
+  });
+
+  describe('idempotency', () => {
+    it('returns the first notification for a retried key, created: false', async () => {
+      const first = await store.append(info('alice', { idempotencyKey: 'k1' }));
+      const retry = await store.append(info('alice', { idempotencyKey: 'k1' }));
+      expect(first.created).toBe(true);
+      expect(retry).toEqual({ notification: first.notification, created: false });
+      expect((await store.page('alice', { limit: 10 })).notifications).toHaveLength(1);
+    });
+
+    it('scopes keys per user, and a concurrent retry storm stores one row', async () => {
+      const a = await store.append(info('alice', { idempotencyKey: 'same' }));
+      const b = await store.append(info('bob', { idempotencyKey: 'same' }));
+      expect(b.created).toBe(true);
+      expect(b.notification.data).not.toEqual(a.notification.data);
+      const storm = await Promise.all(Array.from({ length: 8 }, () => store.append(info('carol', { idempotencyKey: 'k' }))));
+      expect(storm.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(storm.map((r) => r.notification.id)).size).toBe(1);
+      expect((await store.page('carol', { limit: 10 })).notifications).toHaveLength(1);
+    });
+
+    it('reports the current read state on a retry', async () => {
+      const first = await store.append(info('alice', { idempotencyKey: 'k' }));
+      await store.markRead('alice', [first.notification.id]);
+      const retry = await store.append(info('alice', { idempotencyKey: 'k' }));
+      expect(retry.created).toBe(false);
+      expect(retry.notification.read).toBe(true);
+    });
+  });
+
+  describe('page', () => {
+    it('pages newest first with a cursor until nextCursor is null', async () => {
+      const all = await appendMany('alice', 25);
+      await appendMany('bob', 3);
+      const seen: Notification[] = [];
+      let before: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.page('alice', before === undefined ? { limit: 10 } : { limit: 10, before });
+        pages++;
+        expect(ascending(ids(page.notifications).reverse())).toBe(true);
+        seen.push(...page.notifications);
+        before = page.nextCursor ?? undefined;
+        if (page.nextCursor !== null) expect(page.nextCursor).toBe(page.notifications.at(-1)!.id);
+      } while (before !== undefined);
+      expect(pages).toBe(3);
+      expect(seen).toEqual([...all].reverse());
+    });
+
+    it('ends with nextCursor null exactly when the last row is on the page', async () => {
+      await appendMany('alice', 20);
+      const first = await store.page('alice', { limit: 10 });
+      expect(first.nextCursor).not.toBeNull();
+      const second = await store.page('alice', { limit: 10, before: first.nextCursor! });
+      expect(second.notifications).toHaveLength(10);
+      expect(second.nextCursor).toBeNull();
+      expect(await store.page('nobody', { limit: 10 })).toEqual({ notifications: [], nextCursor: null });
+    });
+
+    it('neither skips nor repeats while new rows arrive between pages', async () => {
+      const initial = await appendMany('alice', 23);
+      const seen: string[] = [];
+      let page = await store.page('alice', { limit: 5 });
+      for (;;) {
+        seen.push(...ids(page.notifications));
+        await appendMany('alice', 3);
+        if (page.nextCursor === null) break;
+        page = await store.page('alice', { limit: 5, before: page.nextCursor });
+      }
+      expect(seen).toEqual(ids(initial).reverse());
+      const newest = await store.page('alice', { limit: 100 });
+      expect(newest.notifications).toHaveLength(23 + 15);
+    });
+
+    it('pages unread only, with a cursor', async () => {
+      const all = await appendMany('alice', 12);
+      const read = all.filter((_, i) => i % 3 === 0);
+      await store.markRead('alice', ids(read));
+      const unread = all.filter((_, i) => i % 3 !== 0);
+      const first = await store.page('alice', { limit: 5, unreadOnly: true });
+      const second = await store.page('alice', { limit: 5, unreadOnly: true, before: first.nextCursor! });
+      expect(second.nextCursor).toBeNull();
+      expect(ids([...first.notifications, ...second.notifications])).toEqual(ids(unread).reverse());
+      expect([...first.notifications, ...second.notifications].every((n) => n.read === false)).toBe(true);
+      const everything = await store.page('alice', { limit: 100 });
+      expect(everything.notifications.filter((n) => n.read).map((n) => n.id)).toEqual(ids(read).reverse());
+    });
+
+    it('refuses a limit outside 1–100 and a malformed cursor', async () => {
+      await expect(store.page('alice', { limit: 0 })).rejects.toThrow(RangeError);
+      await expect(store.page('alice', { limit: 101 })).rejects.toThrow(RangeError);
+      await expect(store.page('alice', { limit: 10, before: 'nope' })).rejects.toThrow(RangeError);
+    });
+  });
+
+  describe('since', () => {
+    it('returns what came after an id, oldest first, up to limit', async () => {
+      const all = await appendMany('alice', 10);
+      await appendMany('bob', 2);
+      expect(ids((await store.since('alice', all[3]!.id, 100)) as Notification[])).toEqual(ids(all.slice(4)));
+      expect(ids((await store.since('alice', all[3]!.id, 2)) as Notification[])).toEqual(ids(all.slice(4, 6)));
+      expect(await store.since('alice', all[9]!.id, 10)).toEqual([]);
+    });
+
+    it("is 'gone' for an id that is not this user's", async () => {
+      const [own] = await appendMany('alice', 1);
+      const [other] = await appendMany('bob', 3).then((b) => b.slice(-1));
+      expect(await store.since('alice', other!.id, 10)).toBe('gone');
+      expect(await store.since('alice', '9999999999999999', 10)).toBe('gone');
+      expect(await store.since('alice', 'garbage', 10)).toBe('gone');
+      expect(await store.since('alice', own!.id, 10)).toEqual([]);
+    });
+  });
+
+  describe('unreadSummary', () => {
+    it("counts unread per category, 'general' for none", async () => {
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 0, unreadByCategory: {} });
+      const [first] = await appendMany('alice', 2, { category: 'system' });
+      await appendMany('alice', 3);
+      await appendMany('alice', 1, { category: 'invitations' });
+      await appendMany('bob', 4);
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 6, unreadByCategory: { system: 2, general: 3, invitations: 1 } });
+      await store.markRead('alice', [first!.id]);
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 5, unreadByCategory: { system: 1, general: 3, invitations: 1 } });
+    });
+  });
+
+  describe('markRead', () => {
+    it('marks one id and reports only what changed', async () => {
+      const [a, b] = await appendMany('alice', 2);
+      expect(await store.markRead('alice', [a!.id])).toEqual({ changed: [a!.id], found: [a!.id], unreadCount: 1 });
+      expect(await store.markRead('alice', [a!.id])).toEqual({ changed: [], found: [a!.id], unreadCount: 1 });
+      const [stored] = (await store.page('alice', { limit: 1, before: b!.id })).notifications;
+      expect(stored!.read).toBe(true);
+    });
+
+    it("ignores ids that are not the user's, and sorts what it reports", async () => {
+      const mine = await appendMany('alice', 4);
+      // Bob's last id is one alice does not have on every backend (PostgreSQL numbers ids per user).
+      const [theirs] = await appendMany('bob', 6).then((b) => b.slice(-1));
+      const asked = [mine[3]!.id, theirs!.id, mine[1]!.id, 'bogus', mine[1]!.id];
+      const result = await store.markRead('alice', asked);
+      expect(result).toEqual({ changed: [mine[1]!.id, mine[3]!.id], found: [mine[1]!.id, mine[3]!.id], unreadCount: 2 });
+      expect((await store.unreadSummary('bob')).unreadCount).toBe(6);
+      expect(await store.markRead('alice', [])).toEqual({ changed: [], found: [], unreadCount: 2 });
+    });
+
+    it("marks 'all' and reports only those that were unread", async () => {
+      const mine = await appendMany('alice', 5);
+      await appendMany('bob', 2);
+      await store.markRead('alice', [mine[0]!.id, mine[2]!.id]);
+      const result = await store.markRead('alice', 'all');
+      expect(result).toEqual({ changed: ids([mine[1]!, mine[3]!, mine[4]!]), found: ids(mine), unreadCount: 0 });
+      expect(await store.markRead('alice', 'all')).toEqual({ changed: [], found: ids(mine), unreadCount: 0 });
+      expect((await store.unreadSummary('bob')).unreadCount).toBe(2);
+    });
+  });
+
+  describe('appendBroadcast', () => {
+    it('stores one copy for every touched user and every user with notifications', async () => {
+      expect(await store.appendBroadcast({ type: 'info', data: { title: 'x', message: 'y', priority: 'high' }, timestamp: 1 })).toEqual([]);
+      await store.touchUser('alice');
+      await store.touchUser('alice');
+      await store.touchUser('bob');
+      const [carolsLast] = await appendMany('carol', 2).then((c) => c.slice(-1));
+      const data = { title: 'Maintenance', message: 'Sunday 02:00', priority: 'medium' } as const;
+      const sent = await store.appendBroadcast({ type: 'info', data, category: 'system', timestamp: 42 });
+      expect(sent.map((s) => s.userId).sort()).toEqual(['alice', 'bob', 'carol']);
+      for (const { userId, notification } of sent) {
+        expect(notification).toMatchObject({ type: 'info', data, category: 'system', timestamp: 42, read: false });
+        expect((await store.page(userId, { limit: 1 })).notifications).toEqual([notification]);
+      }
+      expect(sent.find((s) => s.userId === 'carol')!.notification.id > carolsLast!.id).toBe(true);
+      expect((await store.page('dave', { limit: 10 })).notifications).toEqual([]);
+    });
+  });
+
+  describe('prune', () => {
+    it('deletes notifications older than the cutoff and nothing else', async () => {
+      const old = await appendMany('alice', 3, { timestamp: 1_000 });
+      const kept = await appendMany('alice', 2, { timestamp: 5_000 });
+      await appendMany('bob', 1, { timestamp: 2_000 });
+      expect(await store.prune(5_000)).toBe(4);
+      expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual(ids(kept).reverse());
+      expect(await store.since('alice', old[2]!.id, 10)).toBe('gone');
+      expect(await store.prune(5_000)).toBe(0);
+      const later = await append(info('alice'));
+      expect(later.id > kept[1]!.id).toBe(true);
+      expect((await store.appendBroadcast({ type: 'info', data: { title: 'a', message: 'b', priority: 'low' }, timestamp: 9_000 })).map((s) => s.userId).sort())
+        .toEqual(['alice', 'bob']);
+    });
+  });
+
+  describe.runIf(backend.openPeer)('shared by several nodes', () => {
+    let peer: NotificationStore;
+    beforeEach(async () => {
+      peer = await backend.openPeer!();
+    });
+    afterEach(async () => {
+      await peer.close();
+    });
+
+    it('keeps ids unique and ordered per user when two nodes append at once', async () => {
+      const byNode: string[][] = [[], []];
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) => [store, peer][i % 2]!.append(info('alice')).then((r) => byNode[i % 2]!.push(r.notification.id))),
+      );
+      byNode.forEach(expectAscending);
+      const all = [...byNode[0]!, ...byNode[1]!].sort();
+      expect(new Set(all).size).toBe(60);
+      const seen = [
+        ...(await peer.page('alice', { limit: 30 })).notifications,
+        ...(await peer.page('alice', { limit: 30, before: all[30]! })).notifications,
+      ];
+      expect(ids(seen)).toEqual([...all].reverse());
+    });
+
+    it('honours an idempotency key across nodes and shares read state and known users', async () => {
+      const storm = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => [store, peer][i % 2]!.append(info('alice', { idempotencyKey: 'push-1' }))),
+      );
+      expect(storm.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(storm.map((r) => r.notification.id)).size).toBe(1);
+      const id = storm[0]!.notification.id;
+      expect((await peer.markRead('alice', [id])).changed).toEqual([id]);
+      expect((await store.markRead('alice', [id])).changed).toEqual([]);
+      await peer.touchUser('bob');
+      expect((await store.appendBroadcast({ type: 'info', data: { title: 'a', message: 'b', priority: 'low' }, timestamp: 1 })).map((s) => s.userId).sort())
+        .toEqual(['alice', 'bob']);
+    });
+  });
+
+  describe('close', () => {
+    it('refuses work after close', async () => {
+      await store.close();
+      await expect(store.append(info('alice'))).rejects.toThrow(/closed/);
+      store = await backend.open();
+    });
+  });
+}
