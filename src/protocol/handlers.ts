@@ -29,7 +29,7 @@ export const actionHandlers = {
       before: message.before,
       limit: message.limit ?? session.config.pageSize,
     });
-    reply(session, 'notifications_page', { notifications: page.notifications, nextCursor: page.nextCursor });
+    reply(session, 'notifications_page', { notifications: session.encoder.onContract(page.notifications), nextCursor: page.nextCursor });
   },
   refresh_token: async (session, message) => {
     const result = await session.verifier.verify(message.token);

@@ -39,15 +39,16 @@ export async function startSession(session: Session, since: string | undefined, 
       if (frame !== undefined) connection.sendSync(frame, notification.id);
     }
   } else if (page) {
+    const notifications = encoder.onContract(page.notifications);
     const snapshot = encoder.control('unread_notifications', {
-      notifications: page.notifications,
+      notifications,
       unreadCount: summary.unreadCount,
       unreadByCategory: summary.unreadByCategory,
       hasMore: page.nextCursor !== null,
     });
     if (snapshot !== undefined) connection.sendSync(snapshot);
     // Live copies of what the snapshot already holds are not sent again.
-    for (const notification of page.notifications) connection.markDelivered(notification.id);
+    for (const notification of notifications) connection.markDelivered(notification.id);
   }
   connection.goLive();
   context.onConnectionLive?.(connection);

@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { makeConfig, type NotifyConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startNotifyServer, type NotifyServer } from '../../src/server.js';
+import type { NotificationStore } from '../../src/store/store.js';
 
 export interface TestServer {
   url: string;
@@ -19,11 +20,11 @@ export interface TestServer {
 
 type Overrides = Partial<Omit<NotifyConfig, 'jwt'>> & { jwt?: Partial<NotifyConfig['jwt']> };
 
-export async function startServer(overrides: Overrides = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
+export async function startServer(overrides: Overrides = {}, options: { logger?: Logger; store?: NotificationStore } = {}): Promise<TestServer> {
   const jwtSecret = overrides.jwt?.secret ?? randomBytes(32).toString('hex');
   const pushToken = overrides.pushToken ?? randomBytes(16).toString('hex');
   const config = makeConfig({ port: 0, store: 'memory', logLevel: 'silent', ...overrides, pushToken, jwt: { secret: jwtSecret, ...overrides.jwt } });
-  const server = await startNotifyServer(config, { logger: options.logger ?? createLogger('silent') });
+  const server = await startNotifyServer(config, { logger: options.logger ?? createLogger('silent'), store: options.store });
   const url = server.url;
   return {
     url,
