@@ -80,6 +80,11 @@ export function sendError(response: ServerResponse, error: unknown, logger: Logg
     sendJson(response, 400, { error: 'bad_request', message: 'Malformed percent-encoding in the path' });
     return;
   }
+  // Stores reject out-of-range paging arguments (limit, cursor) with RangeError.
+  if (error instanceof RangeError) {
+    sendJson(response, 400, { error: 'bad_request', message: error.message });
+    return;
+  }
   logger.error({ err: error, method: request.method, url: loggableUrl(request.url) }, 'request failed');
   sendJson(response, 500, { error: 'internal_error', message: 'Internal server error' });
 }

@@ -120,6 +120,8 @@ function runSession(ws: WebSocket, principal: Principal, since: string | undefin
     if (decoded.kind === 'invalid') return replyError(session, decoded.code, decoded.message, decoded.action);
     if (decoded.kind === 'text') return void handleAction(session, { action: 'ping' });
     Promise.resolve(handleAction(session, decoded.message)).catch((error: unknown) => {
+      // Stores reject out-of-range paging arguments with RangeError: the client's mistake, not ours.
+      if (error instanceof RangeError) return replyError(session, 'invalid_message', error.message, decoded.message.action);
       logger.error({ err: error, action: decoded.message.action }, 'client action failed');
       replyError(session, 'internal_error', 'The server could not complete this action', decoded.message.action);
     });

@@ -124,6 +124,7 @@ describe('other routes', () => {
     expect(unread.notifications.map((n) => n.id)).toEqual([ids[2], ids[0]]);
     expect((await api('/api/v1/users/a/notifications/0000000000009999/read', { method: 'POST' })).status).toBe(404);
     expect((await api('/api/v1/users/a/notifications?limit=1000')).status).toBe(400);
+    expect((await api('/api/v1/users/a/notifications?before=not-an-id')).status).toBe(400);
   });
 
   it('status, health, readiness and metrics', async () => {

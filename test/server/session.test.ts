@@ -155,6 +155,7 @@ describe('client actions', () => {
       [{ action: 'subscribe' }, 'unknown_action'],
       [{ action: 'mark_read' }, 'invalid_message'],
       [{ action: 'load_more', limit: 500 }, 'invalid_message'],
+      [{ action: 'load_more', before: 'not-an-id' }, 'invalid_message'],
       [[1, 2], 'invalid_message'],
       [{ action: 'configure', frequency: 5 }, 'not_in_demo_mode'],
     ];
