@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { checkNotificationData, checkNotificationJson, type NotificationCheck } from '../../src/contract/check-notification.js';
 import { formatFieldErrors } from '../../src/contract/validation-errors.js';
-import { resolvePushToken } from '../support/credentials.js';
+import { resolvePushToken, stateDirOption } from '../support/credentials.js';
 import { postJson } from '../support/http.js';
 import { collectUserIds, parseNonEmpty } from '../support/parsers.js';
 import { parseServerUrl, resolveServer } from '../support/server-url.js';
@@ -19,6 +19,7 @@ interface PushOptions {
   idempotencyKey?: string;
   server?: string;
   pushToken?: string;
+  stateDir: string;
   json?: boolean;
 }
 
@@ -48,6 +49,7 @@ export function makePushCommand(): Command {
     .addOption(new Option('--server <url>', 'server base URL, http(s):// or ws(s):// (default: the dev server here, else http://127.0.0.1:8080)').env('NOTIFY_SERVER').argParser(parseServerUrl))
     .addOption(new Option('--push-token <token>', 'service token of the push API (default: the dev token in ./.notify/)').env('NOTIFY_PUSH_TOKEN').argParser(parseNonEmpty))
     .addOption(new Option('--json', 'print the raw JSON answer (one object a line)').env('NOTIFY_JSON'))
+    .addOption(stateDirOption())
     .addHelpText(
       'after',
       `
@@ -80,14 +82,15 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
         return;
       }
       const body = { type: payload.check.type, data: payload.check.data, ...(payload.category !== undefined && { category: payload.category }) };
-      const server = await resolveServer(options.server);
-      const headers: Record<string, string> = { authorization: `Bearer ${await resolvePushToken(options.pushToken)}` };
+      const server = await resolveServer(options.server, options.stateDir);
+      const headers: Record<string, string> = { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` };
       if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
 
       if (users === undefined) {
         const answer = await postJson(`${server.http}/api/v1/notifications`, { broadcast: true, ...body }, headers);
-        const count = (answer as { count?: unknown }).count;
-        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `broadcast to ${String(count)} ${count === 1 ? 'user' : 'users'}\n`);
+        const { count, delivered } = answer as { count?: unknown; delivered?: unknown };
+        const devices = delivered === undefined ? '' : `, delivered to ${plural(delivered, 'device')}`;
+        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `broadcast to ${plural(count, 'user')}${devices}\n`);
         return;
       }
       for (const user of users) {
@@ -99,11 +102,15 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
           continue;
         }
         const { id, delivered } = answer as { id?: unknown; delivered?: unknown };
-        const devices = `${String(delivered)} ${delivered === 1 ? 'device' : 'devices'}`;
-        process.stdout.write(`${String(id)} delivered to ${devices}${users.length > 1 ? ` (${user})` : ''}\n`);
+        process.stdout.write(`${String(id)} delivered to ${plural(delivered, 'device')}${users.length > 1 ? ` (${user})` : ''}\n`);
       }
     });
   return exitWithUsageCode(command.showHelpAfterError('(run with --help for usage and examples)'));
+}
+
+/** "1 device", "2 devices". */
+function plural(count: unknown, noun: string): string {
+  return `${String(count)} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 /** Merges --file with the flags (flags win) and checks the result against the contract. */

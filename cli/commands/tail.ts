@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import type { Notification, ServerMessage } from '../../generated/index.js';
 import { mintToken } from '../../src/auth/mint-token.js';
 import { NotifyClient } from '../../src/client/index.js';
-import { resolveJwtSecret } from '../support/credentials.js';
+import { resolveJwtSecret, stateDirOption } from '../support/credentials.js';
 import { parseNonEmpty, parseNotificationId, parseUserId } from '../support/parsers.js';
 import { parseServerUrl, resolveServer } from '../support/server-url.js';
 import { formatDelay, formatNotification, formatRead, makeStyle, type Style } from '../support/tail-format.js';
@@ -18,6 +18,7 @@ interface TailOptions {
   ack?: boolean;
   since?: string;
   jwtSecret?: string;
+  stateDir: string;
   jwtIssuer?: string;
   jwtAudience?: string;
 }
@@ -38,6 +39,7 @@ export function makeTailCommand(): Command {
     .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for --user (default: the dev secret in ./.notify/)').env('NOTIFY_JWT_SECRET').argParser(parseNonEmpty))
     .addOption(new Option('--jwt-issuer <iss>', 'iss claim of minted tokens, when the server checks it').env('NOTIFY_JWT_ISSUER'))
     .addOption(new Option('--jwt-audience <aud>', 'aud claim of minted tokens, when the server checks it').env('NOTIFY_JWT_AUDIENCE'))
+    .addOption(stateDirOption())
     .addHelpText(
       'after',
       `
@@ -51,13 +53,13 @@ Connection notices go to stderr. Ctrl-C exits 0; a refused credential (1008, 400
     )
     .action(async (options: TailOptions, cmd: Command) => {
       if (options.user === undefined && options.token === undefined) failUsage(cmd, "say whose stream: --user ID or --token JWT");
-      const server = await resolveServer(options.server);
+      const server = await resolveServer(options.server, options.stateDir);
       const staticToken = options.token;
       let getToken: () => string | Promise<string>;
       if (staticToken !== undefined) {
         getToken = () => staticToken;
       } else {
-        const secret = await resolveJwtSecret(options.jwtSecret);
+        const secret = await resolveJwtSecret(options.jwtSecret, options.stateDir);
         const sub = options.user as string;
         getToken = () =>
           mintToken({
@@ -94,7 +96,9 @@ async function follow(client: NotifyClient, options: TailOptions, endpoint: stri
       process.exitCode = 1;
       void client.close();
     } else if (retryInMs !== undefined) {
-      note(`disconnected (${code}${reason ? ` ${reason}` : ''}); reconnecting in ${formatDelay(retryInMs)}`);
+      // The state is still 'open' when an established connection dropped; otherwise an attempt failed.
+      const what = client.state === 'open' ? 'disconnected' : 'could not connect';
+      note(`${what} (${code}${reason ? ` ${reason}` : ''}); retrying in ${formatDelay(retryInMs)}`);
     }
   });
   client.on('client_error', (error) => {

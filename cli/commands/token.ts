@@ -1,7 +1,7 @@
 // `notify token --user ID [--ttl 1h] [--scope S]`: mints a user JWT with the configured or dev secret.
 import { Command, Option } from 'commander';
 import { mintToken } from '../../src/auth/mint-token.js';
-import { resolveJwtSecret } from '../support/credentials.js';
+import { resolveJwtSecret, stateDirOption } from '../support/credentials.js';
 import { parseNonEmpty, parseTtl, parseUserId } from '../support/parsers.js';
 import { exitWithUsageCode } from '../support/usage.js';
 
@@ -10,6 +10,7 @@ interface TokenOptions {
   ttl: number;
   scope?: string;
   jwtSecret?: string;
+  stateDir: string;
   jwtIssuer?: string;
   jwtAudience?: string;
 }
@@ -24,6 +25,7 @@ export function makeTokenCommand(): Command {
     .addOption(new Option('--jwt-secret <secret>', 'HS256 secret (default: the dev secret in ./.notify/)').env('NOTIFY_JWT_SECRET').argParser(parseNonEmpty))
     .addOption(new Option('--jwt-issuer <iss>', 'iss claim, when the server checks it').env('NOTIFY_JWT_ISSUER'))
     .addOption(new Option('--jwt-audience <aud>', 'aud claim, when the server checks it').env('NOTIFY_JWT_AUDIENCE'))
+    .addOption(stateDirOption())
     .addHelpText(
       'after',
       `
@@ -35,7 +37,7 @@ Examples:
   $ wscat -c "ws://127.0.0.1:8080/api/v1/notifications?token=$(notify token --user alice)"`,
     )
     .action(async (options: TokenOptions) => {
-      const secret = await resolveJwtSecret(options.jwtSecret);
+      const secret = await resolveJwtSecret(options.jwtSecret, options.stateDir);
       const token = await mintToken({
         secret,
         sub: options.user,

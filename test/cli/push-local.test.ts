@@ -113,10 +113,10 @@ describe('sending', () => {
   });
 
   it('broadcasts to /api/v1/notifications', async () => {
-    answer = { status: 201, body: { count: 3, ids: ['1', '2', '3'] } };
+    answer = { status: 201, body: { count: 3, delivered: 1 } };
     const run = await push('--broadcast', '--type', 'success', '--data', '{"title":"t","message":"m","completionTime":"1s"}');
     expect(requests[0]).toMatchObject({ url: '/api/v1/notifications', body: { broadcast: true, type: 'success' } });
-    expect(run.stdout).toBe('broadcast to 3 users\n');
+    expect(run.stdout).toBe('broadcast to 3 users, delivered to 1 device\n');
   });
 
   it('accepts a ws:// server URL for the HTTP API', async () => {
@@ -130,14 +130,14 @@ describe('server errors', () => {
   const send = () => push('--user', 'alice', '--type', 'info', '--data', '{"title":"t","message":"m","priority":"low"}');
 
   it('shows a 422 with the field errors the server listed', async () => {
-    answer = { status: 422, body: { error: { code: 'invalid_notification', message: 'data does not match the contract', errors: [{ pointer: '/data/title', message: 'must be string' }] } } };
+    answer = { status: 422, body: { error: 'off_contract', message: 'data does not match the contract', details: [{ pointer: '/data/title', message: 'must be string' }] } };
     const { error } = await send();
     expect(String(error)).toMatch(/422 Unprocessable Entity: data does not match the contract/);
     expect(String(error)).toContain('/data/title: must be string');
   });
 
   it('hints at the push token on 401', async () => {
-    answer = { status: 401, body: { error: { code: 'unauthorized', message: 'Invalid push token' } } };
+    answer = { status: 401, body: { error: 'unauthorized', message: 'Invalid push token' } };
     const { error } = await send();
     expect(String(error)).toMatch(/401 Unauthorized: Invalid push token\. Check the push token/);
   });
