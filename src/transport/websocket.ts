@@ -1,7 +1,7 @@
 // The WebSocket endpoint: authenticates the upgrade, then runs one session per socket on the hub.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import { findCredential } from '../auth/credentials.js';
 import { cookieOriginAllowed } from '../auth/origin.js';
 import type { Principal, TokenVerifier } from '../auth/verifier.js';
@@ -18,6 +18,11 @@ export const notificationsPath = '/api/v1/notifications';
 const maxFragments = 64;
 /** Grace before a slow consumer that cannot even take its close frame is destroyed. */
 const slowConsumerGraceMs = 1000;
+/**
+ * How long a socket we closed may take to answer with its close frame before it is destroyed
+ * (ws defaults to 30 s, which lets a peer that breaks the protocol and never answers hold a socket that long).
+ */
+export const closeTimeoutMs = 5000;
 
 type Admission = { ok: true; principal: Principal } | { ok: false; code: number; reason: string };
 
@@ -51,13 +56,16 @@ function wsTransport(ws: WebSocket): Transport {
 
 /** Wires the endpoint into `server`'s upgrade event. */
 export function attachWebSocketEndpoint(server: Server, context: ServerContext): { close(): void } {
-  const wss = new WebSocketServer({
+  // `closeTimeout` is a ws 8.23 option that @types/ws does not list yet.
+  const options: ServerOptions & { closeTimeout: number } = {
     noServer: true,
     clientTracking: false,
     maxPayload: context.config.maxPayloadBytes,
     maxFragments,
+    closeTimeout: closeTimeoutMs,
     perMessageDeflate: false,
-  });
+  };
+  const wss = new WebSocketServer(options);
 
   function refuse(socket: Duplex, status: string): void {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
