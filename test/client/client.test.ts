@@ -49,6 +49,20 @@ describe('connecting', () => {
     expect(lastSocket().url.searchParams.get('since')).toBe('0000000000000007');
   });
 
+  it('gives up on an attempt that does not reach connection_established within connectTimeoutMs, and retries', async () => {
+    const { client, disconnects } = makeClient({ connectTimeoutMs: 3000 });
+    void client.connect();
+    await flush();
+    lastSocket().accept(); // upgraded, but the server never says connection_established
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(sockets[0]?.closedByClient).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sockets[0]?.closedByClient).toEqual({});
+    expect(disconnects).toEqual([{ code: 1005, reason: '', retryInMs: 250 }]);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(sockets).toHaveLength(2);
+  });
+
   it('refuses to run without a WebSocket implementation', () => {
     expect(() => new NotifyClient({ url: 'http://x', getToken: () => 't', WebSocket: undefined })).toThrow(/WebSocket/);
   });
