@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../src/paths.js';
+import { makeBenchCommand } from './commands/bench.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
 import { makePushCommand } from './commands/push.js';
@@ -24,5 +25,6 @@ export function buildProgram(): Command {
     .addCommand(makePushCommand())
     .addCommand(makeTailCommand())
     .addCommand(makeTokenCommand())
-    .addCommand(makeDocsCommand());
+    .addCommand(makeDocsCommand())
+    .addCommand(makeBenchCommand());
 }

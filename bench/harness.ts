@@ -1,0 +1,259 @@
+// Runs the bench: load processes once, then per repeat each server in turn through connections → push → latency → broadcast.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Figures, Scenario } from './figures.js';
+import { startLoadMeter, type LoadReport } from './machine.js';
+import type { PusherApi, ReceiverApi, ReceiverStatus, TargetKind, UserRange } from './protocol.js';
+import { RpcClient } from './rpc.js';
+import { compiledPath, startTarget, type ServerUnderTest } from './server-process.js';
+import { concat, median, percentiles } from './stats.js';
+
+export interface BenchOptions {
+  /** Idle connections held during every scenario (one per user). */
+  n: number;
+  /** Length of each timed phase (the push loop, each latency rate), in ms. */
+  durationMs: number;
+  /** Open-loop push rates of the latency scenario, per second. */
+  rates: number[];
+  repeat: number;
+  /** Broadcasts per run (the median is kept). */
+  broadcasts: number;
+  /** Connections of the closed-loop pusher (pushes in flight at once). */
+  pushConcurrency: number;
+  /** Pipelined connections of the open-loop pusher. */
+  openLoopConnections: number;
+  /** Which scenarios besides connections run. */
+  scenarios: ReadonlySet<Exclude<Scenario, 'connections'>>;
+  /** Write notify's V8 CPU profile here. */
+  cpuProfDir?: string;
+  /** Progress lines (stderr). */
+  progress(line: string): void;
+}
+
+export interface TargetRun {
+  kind: TargetKind;
+  figures: Figures;
+  load: LoadReport;
+  /** What went wrong (failed pushes, lost deliveries, a phase that timed out); the run's figures may be partial. */
+  errors: string[];
+}
+
+export interface RepeatRun {
+  repeat: number;
+  runs: Record<TargetKind, TargetRun>;
+}
+
+/** One process holds at most ~19,500 sockets (20,000 open files); receivers stay well under. */
+export const socketsPerReceiver = 5000;
+const connectConcurrency = 128;
+const drainTimeoutMs = 3000;
+const broadcastWaitMs = 15_000;
+
+type Receiver = RpcClient<ReceiverApi>;
+type Pusher = RpcClient<PusherApi>;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every process the bench started, so an abort can stop them all (and nothing else). */
+const started = new Set<ChildProcess>();
+const servers = new Set<ServerUnderTest>();
+
+/** Stops every child process and server the bench started. */
+export async function stopEverything(): Promise<void> {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await Promise.allSettled([...servers].map((server) => server.stop()));
+}
+
+function spawnLoad(role: 'receiver' | 'pusher', index: number): ChildProcess {
+  const child = fork(compiledPath('bench', 'load-client.js'), [role, String(index)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+
+function receiverCount(n: number): number {
+  return n < 1000 ? 1 : Math.max(2, Math.ceil(n / socketsPerReceiver));
+}
+
+/** Splits [0, n) into `parts` contiguous user ranges. */
+function split(n: number, parts: number): UserRange[] {
+  const size = Math.ceil(n / parts);
+  return Array.from({ length: parts }, (_, i) => ({ prefix: 'u', first: i * size, count: Math.max(0, Math.min(size, n - i * size)) }));
+}
+
+interface Load {
+  receivers: Receiver[];
+  pusher: Pusher;
+}
+
+async function statusOf(load: Load): Promise<ReceiverStatus> {
+  const all = await Promise.all(load.receivers.map((r) => r.call('status', {}, 5000)));
+  return {
+    open: all.reduce((n, s) => n + s.open, 0),
+    received: all.reduce((n, s) => n + s.received, 0),
+    broadcasts: all.reduce((n, s) => n + s.broadcasts, 0),
+    lastArrivalUs: Math.max(0, ...all.map((s) => s.lastArrivalUs)),
+  };
+}
+
+/** Polls the receivers until `done` holds or `timeoutMs` passes; returns the last status. */
+async function waitFor(load: Load, done: (s: ReceiverStatus) => boolean, timeoutMs: number): Promise<ReceiverStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let status = await statusOf(load);
+  while (!done(status) && Date.now() < deadline) {
+    await sleep(25);
+    status = await statusOf(load);
+  }
+  return status;
+}
+
+async function reset(load: Load, record: boolean, capacity = 0): Promise<void> {
+  await Promise.all(load.receivers.map((r) => r.call('reset', { record, capacity }, 5000)));
+}
+
+async function loadCpuUs(load: Load): Promise<number> {
+  const all = await Promise.all([...load.receivers.map((r) => r.call('cpu', {}, 5000)), load.pusher.call('cpu', {}, 5000)]);
+  const own = process.cpuUsage();
+  return all.reduce((n, c) => n + c.cpuUs, own.user + own.system);
+}
+
+async function connectionsScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[]): Promise<number> {
+  const before = await server.stats(true);
+  const timeoutMs = 20_000 + options.n * 4;
+  const perReceiver = Math.max(1, Math.ceil(connectConcurrency / load.receivers.length));
+  const results = await Promise.all(load.receivers.map((r) => r.call('connect', { concurrency: perReceiver, timeoutMs }, timeoutMs + 10_000)));
+  const connected = results.reduce((n, r) => n + r.connected, 0);
+  const seconds = (Math.max(...results.map((r) => r.endUs)) - Math.min(...results.map((r) => r.startUs))) / 1e6;
+  for (const r of results) if (r.failed > 0) errors.push(`connections: ${r.failed} failed (${r.firstError ?? 'unknown'})`);
+  figures['connections.connectsPerSec'] = connected / seconds;
+  figures['connections.connectedPct'] = (100 * connected) / options.n;
+  // Let the last sessions finish their first frames and the sockets settle before weighing them.
+  await sleep(1000);
+  const after = await server.stats(true);
+  figures['connections.rssPerConnKB'] = (after.rss - before.rss) / connected / 1024;
+  figures['connections.heapPerConnKB'] = (after.heapUsed - before.heapUsed) / connected / 1024;
+  return connected;
+}
+
+async function pushScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+  const concurrency = options.pushConcurrency;
+  // Warm-up (JIT, SQLite page cache), not measured.
+  await reset(load, false);
+  const warm = await load.pusher.call('closedLoop', { durationMs: Math.min(1000, options.durationMs / 4), concurrency }, 30_000);
+  await waitFor(load, (s) => s.received >= warm.ok, drainTimeoutMs);
+  await reset(load, false);
+  const cpuBefore = await server.stats(false);
+  const result = await load.pusher.call('closedLoop', { durationMs: options.durationMs, concurrency }, options.durationMs + 30_000);
+  const cpuAfter = await server.stats(false);
+  const status = await waitFor(load, (s) => s.received >= result.ok, drainTimeoutMs);
+  if (result.failed > 0) errors.push(`push: ${result.failed} pushes failed (${result.firstError ?? 'unknown'})`);
+  figures['push.pushesPerSec'] = result.ok / (result.elapsedMs / 1000);
+  figures['push.deliveredPct'] = result.ok === 0 ? 0 : (100 * status.received) / result.ok;
+  figures['push.serverUsPerPush'] = (cpuAfter.cpuUs - cpuBefore.cpuUs) / Math.max(1, result.ok);
+}
+
+async function latencyScenario(load: Load, rate: number, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+  const expected = Math.round((rate * options.durationMs) / 1000);
+  await reset(load, true, expected);
+  const result = await load.pusher.call('openLoop', { rate, durationMs: options.durationMs, connections: options.openLoopConnections }, options.durationMs + 30_000);
+  await waitFor(load, (s) => s.received >= result.ok, drainTimeoutMs);
+  const collected = await Promise.all(load.receivers.map((r) => r.call('collect', {}, 30_000)));
+  const received = collected.reduce((n, c) => n + c.received, 0);
+  const [p50, p95, p99, max] = percentiles(concat(collected.map((c) => c.latenciesUs)), [50, 95, 99, 100]).map((us) => us / 1000);
+  if (result.failed > 0) errors.push(`latency ${rate}/s: ${result.failed} pushes failed (${result.firstError ?? 'unknown'})`);
+  if (result.elapsedMs > options.durationMs * 1.1 + 50) errors.push(`latency ${rate}/s: the pusher fell behind (${Math.round(result.elapsedMs)} ms for ${options.durationMs} ms of pushes)`);
+  figures[`latency.${rate}.p50Ms`] = p50!;
+  figures[`latency.${rate}.p95Ms`] = p95!;
+  figures[`latency.${rate}.p99Ms`] = p99!;
+  figures[`latency.${rate}.maxMs`] = max!;
+  figures[`latency.${rate}.deliveredPct`] = (100 * received) / result.sent;
+}
+
+async function broadcastScenario(load: Load, connected: number, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+  const rates: number[] = [];
+  const delivered: number[] = [];
+  for (let i = 0; i < options.broadcasts; i++) {
+    await reset(load, false);
+    const result = await load.pusher.call('broadcast', { timeoutMs: broadcastWaitMs }, broadcastWaitMs + 5000);
+    if (result.failed > 0) errors.push(`broadcast: failed (${result.firstError ?? 'unknown'})`);
+    const status = await waitFor(load, (s) => s.broadcasts >= connected, broadcastWaitMs);
+    rates.push(status.broadcasts / Math.max(1e-6, (status.lastArrivalUs - result.sentUs) / 1e6));
+    delivered.push((100 * status.broadcasts) / connected);
+    await sleep(200);
+  }
+  figures['broadcast.deliveriesPerSec'] = median(rates);
+  figures['broadcast.deliveredPct'] = Math.min(...delivered);
+}
+
+async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): Promise<TargetRun> {
+  const figures: Figures = {};
+  const errors: string[] = [];
+  const server = await startTarget(kind, kind === 'notify' && options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {});
+  servers.add(server);
+  const meter = startLoadMeter();
+  let ownBefore = 0;
+  let ownAfter = 0;
+  try {
+    ownBefore = (await server.stats(false)).cpuUs + (await loadCpuUs(load));
+    const users: UserRange = { prefix: 'u', first: 0, count: options.n };
+    const shares = split(options.n, load.receivers.length);
+    await Promise.all(load.receivers.map((r, i) => r.call('prepare', { target: server.spec, users: shares[i]! }, 120_000)));
+    await load.pusher.call('configure', { target: server.spec, users }, 5000);
+    options.progress(`  ${kind}: connecting ${options.n}`);
+    const connected = await connectionsScenario(load, server, options, figures, errors);
+    if (connected === 0) throw new Error('no connection succeeded');
+    if (options.scenarios.has('push')) {
+      options.progress(`  ${kind}: push, closed loop for ${options.durationMs / 1000} s`);
+      await pushScenario(load, server, options, figures, errors);
+    }
+    if (options.scenarios.has('latency')) {
+      for (const rate of options.rates) {
+        options.progress(`  ${kind}: latency at ${rate}/s for ${options.durationMs / 1000} s`);
+        await latencyScenario(load, rate, options, figures, errors);
+      }
+    }
+    if (options.scenarios.has('broadcast')) {
+      options.progress(`  ${kind}: broadcast to ${connected} × ${options.broadcasts}`);
+      await broadcastScenario(load, connected, options, figures, errors);
+    }
+  } catch (error) {
+    errors.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    await Promise.all(load.receivers.map((r) => r.call('disconnect', { timeoutMs: 10_000 }, 15_000))).catch((error: unknown) => {
+      errors.push(`disconnect: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    ownAfter = await Promise.all([server.stats(false), loadCpuUs(load)])
+      .then(([s, l]) => s.cpuUs + l)
+      .catch(() => ownBefore);
+    const warnings = server.output().trim();
+    if (warnings) errors.push(`${kind} server said: ${warnings.split('\n').slice(-3).join(' | ').slice(0, 600)}`);
+    await server.stop();
+    servers.delete(server);
+  }
+  return { kind, figures, load: meter.finish(ownAfter - ownBefore), errors };
+}
+
+/** Runs every repeat; each repeat runs both servers, in alternating order, against the same load processes. */
+export async function runBench(options: BenchOptions): Promise<RepeatRun[]> {
+  const receivers = Array.from({ length: receiverCount(options.n) }, (_, i) => new RpcClient<ReceiverApi>(`receiver ${i}`, spawnLoad('receiver', i)));
+  const pusher = new RpcClient<PusherApi>('pusher', spawnLoad('pusher', 0));
+  const load: Load = { receivers, pusher };
+  const repeats: RepeatRun[] = [];
+  try {
+    for (let repeat = 0; repeat < options.repeat; repeat++) {
+      const order: TargetKind[] = repeat % 2 === 0 ? ['notify', 'baseline'] : ['baseline', 'notify'];
+      const runs = {} as Record<TargetKind, TargetRun>;
+      for (const kind of order) {
+        options.progress(`repeat ${repeat + 1}/${options.repeat}: ${kind}`);
+        runs[kind] = await runTarget(kind, load, options);
+        for (const error of runs[kind].errors) options.progress(`  ${kind}: ${error}`);
+      }
+      repeats.push({ repeat: repeat + 1, runs });
+    }
+  } finally {
+    await stopEverything();
+  }
+  return repeats;
+}

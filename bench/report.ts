@@ -1,0 +1,148 @@
+// Turns repeats into medians and ratios (notify / baseline), prints them as one table, or as JSON.
+import { figureDefs, goals, scenarios, type Figures } from './figures.js';
+import type { MachineInfo } from './machine.js';
+import type { RepeatRun } from './harness.js';
+import type { TargetKind } from './protocol.js';
+import { median } from './stats.js';
+
+/** A run whose other CPU (work outside the bench) passed this share of the machine is flagged noisy. */
+export const noisyOtherPct = 10;
+
+export interface BenchSummary {
+  notify: Figures;
+  baseline: Figures;
+  /** Median over repeats of each repeat's notify / baseline (both measured back to back). */
+  ratio: Figures;
+}
+
+export interface GoalVerdict {
+  figure: string;
+  goal: string;
+  /** The median ratio, or notify's median figure for absolute goals. */
+  value: number;
+  met: boolean;
+  note: string;
+}
+
+export interface BenchReport {
+  date: string;
+  command: string;
+  machine: MachineInfo;
+  options: { n: number; durationSec: number; rates: number[]; repeat: number; broadcasts: number; pushConcurrency: number; openLoopConnections: number };
+  elapsedSec: number;
+  /** scenario → notify | baseline | ratio → figure (latency: → rate → figure). */
+  scenarios: Record<string, Record<'notify' | 'baseline' | 'ratio', Record<string, unknown>>>;
+  goals: GoalVerdict[];
+  runs: { repeat: number; target: TargetKind; figures: Figures; load: RepeatRun['runs'][TargetKind]['load']; noisy: boolean; errors: string[] }[];
+  /** True when any run had more than `noisyOtherPct`% of the machine busy with other work. */
+  noisy: boolean;
+}
+
+export function summarize(repeats: readonly RepeatRun[], rates: readonly number[]): BenchSummary {
+  const summary: BenchSummary = { notify: {}, baseline: {}, ratio: {} };
+  for (const { key } of figureDefs(rates)) {
+    const n = repeats.map((r) => r.runs.notify?.figures[key] ?? Number.NaN);
+    const b = repeats.map((r) => r.runs.baseline?.figures[key] ?? Number.NaN);
+    summary.notify[key] = median(n);
+    summary.baseline[key] = median(b);
+    summary.ratio[key] = median(n.map((v, i) => v / b[i]!));
+  }
+  return summary;
+}
+
+export function verdicts(summary: BenchSummary, rates: readonly number[]): GoalVerdict[] {
+  return goals(rates).map((goal) => {
+    const value = goal.absolute ? summary.notify[goal.key]! : summary.ratio[goal.key]!;
+    const met = Number.isFinite(value) && goal.test(value);
+    return { figure: goal.key, goal: goal.text, value, met, note: met ? 'met' : Number.isFinite(value) ? `missed: ${goal.gap(value)}` : 'not measured' };
+  });
+}
+
+function nest(figures: Figures, scenario: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(figures)) {
+    const parts = key.split('.');
+    if (parts[0] !== scenario) continue;
+    let at = out;
+    for (const part of parts.slice(1, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+    at[parts[parts.length - 1]!] = Number.isFinite(value) ? value : null;
+  }
+  return out;
+}
+
+export function buildReport(input: Omit<BenchReport, 'scenarios' | 'goals' | 'runs' | 'noisy'> & { repeats: readonly RepeatRun[] }): BenchReport {
+  const { repeats, ...head } = input;
+  const summary = summarize(repeats, head.options.rates);
+  const runs = repeats.flatMap((r) =>
+    (['notify', 'baseline'] as const)
+      .filter((kind) => r.runs[kind])
+      .map((kind) => {
+        const run = r.runs[kind];
+        return { repeat: r.repeat, target: kind, figures: run.figures, load: run.load, noisy: run.load.otherPct > noisyOtherPct, errors: run.errors };
+      }),
+  );
+  return {
+    ...head,
+    scenarios: Object.fromEntries(
+      scenarios.map((s) => [s, { notify: nest(summary.notify, s), baseline: nest(summary.baseline, s), ratio: nest(summary.ratio, s) }]),
+    ),
+    goals: verdicts(summary, head.options.rates),
+    runs,
+    noisy: runs.some((r) => r.noisy),
+  };
+}
+
+function format(value: number, decimals: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** The human table: one line per figure with notify, baseline, ratio and the goal verdict where the issue sets one. */
+export function renderTable(report: BenchReport, repeats: readonly RepeatRun[]): string {
+  const summary = summarize(repeats, report.options.rates);
+  const goalByKey = new Map(report.goals.map((g) => [g.figure, g]));
+  const rows: string[][] = [['scenario', 'figure', 'notify', 'baseline', 'ratio', 'goal', 'verdict']];
+  let last = '';
+  for (const def of figureDefs(report.options.rates)) {
+    const n = summary.notify[def.key]!;
+    const b = summary.baseline[def.key]!;
+    if (!Number.isFinite(n) && !Number.isFinite(b)) continue;
+    const goal = goalByKey.get(def.key);
+    const ratio = summary.ratio[def.key]!;
+    rows.push([
+      def.scenario === last ? '' : def.scenario,
+      def.label,
+      format(n, def.decimals),
+      format(b, def.decimals),
+      Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—',
+      goal?.goal ?? '',
+      goal?.note ?? '',
+    ]);
+    last = def.scenario;
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const right = new Set([2, 3, 4]);
+  const lines = rows.map((r) => r.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+
+  const o = report.options;
+  const m = report.machine;
+  const head = [
+    `notify bench — ${report.date}`,
+    `machine: ${m.cores} cores (${m.cpuModel}), ${m.totalMemoryMB} MB, Node ${m.node}, ${m.platform}`,
+    `command: ${report.command}`,
+    `n=${o.n} connections, ${o.durationSec} s per timed phase, rates ${o.rates.join('/')}/s, ${o.repeat} repeat(s): medians; ratio = median of each repeat's notify / baseline`,
+    '',
+  ];
+  const loadLines = report.runs.map(
+    (r) =>
+      `  repeat ${r.repeat} ${r.target.padEnd(8)} loadavg ${r.load.loadavg1Start.toFixed(2)}→${r.load.loadavg1End.toFixed(2)}, machine busy ${r.load.busyPct.toFixed(0)}%, other work ${r.load.otherPct.toFixed(0)}%${r.noisy ? '  NOISY' : ''}${r.errors.length ? `, ${r.errors.length} problem(s)` : ''}`,
+  );
+  const tail = [
+    '',
+    `machine load per run (other work = CPU not used by the bench's processes; over ${noisyOtherPct}% is flagged NOISY: discard or rerun):`,
+    ...loadLines,
+    `finished in ${report.elapsedSec.toFixed(0)} s`,
+  ];
+  return [...head, ...lines, ...tail].join('\n');
+}

@@ -1,0 +1,141 @@
+// Starts a server under test as a child process (notify `serve` with a temp SQLite store, or the raw ws baseline) with the probe preloaded.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../src/paths.js';
+import type { ProbeApi, TargetKind, TargetSpec } from './protocol.js';
+import { RpcClient } from './rpc.js';
+
+export const benchHost = '127.0.0.1';
+/** Ports below the ephemeral range (32768–60999), so a listener never competes with the clients' own ports. */
+const portRange = { from: 20_000, to: 32_000 };
+const readyTimeoutMs = 20_000;
+const stopTimeoutMs = 10_000;
+const outputTailBytes = 4096;
+
+export interface ServerUnderTest {
+  readonly spec: TargetSpec;
+  readonly pid: number;
+  /** Memory and CPU of the server process; `gc` collects garbage first (the server runs with --expose-gc). */
+  stats(gc: boolean): Promise<{ rss: number; heapUsed: number; cpuUs: number }>;
+  /** What the server wrote to stdout/stderr lately (its warnings and errors). */
+  output(): string;
+  /** SIGTERM, SIGKILL after 10 s; removes its temp directory. */
+  stop(): Promise<void>;
+}
+
+export interface StartTargetOptions {
+  /** notify only: write a V8 CPU profile (.cpuprofile) of the server into this directory when it exits. */
+  cpuProfDir?: string;
+}
+
+export function compiledPath(...parts: string[]): string {
+  return path.join(packageRoot, 'dist', ...parts);
+}
+
+/** A free port on 127.0.0.1 below the ephemeral range, found by binding to it (bounded tries). */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = portRange.from + Math.floor(Math.random() * (portRange.to - portRange.from));
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, benchHost, () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port between ${portRange.from} and ${portRange.to} after 50 tries`);
+}
+
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get(url, { timeout: 1000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('error', () => resolve(false));
+    request.on('timeout', () => request.destroy());
+  });
+}
+
+/** The child's environment: the bench's own, minus any NOTIFY_* setting that would change the server under test. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('NOTIFY_')) env[key] = value;
+  return { ...env, ...extra };
+}
+
+export async function startTarget(kind: TargetKind, options: StartTargetOptions = {}): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(tmpdir(), `notify-bench-${kind}-`));
+  const execArgv = ['--expose-gc', '--import', pathToFileURL(compiledPath('bench', 'probe.js')).href];
+  let child: ChildProcess;
+  let spec: TargetSpec;
+  let readyUrl: string;
+  if (kind === 'notify') {
+    const jwtSecret = randomBytes(32).toString('hex');
+    const pushToken = randomBytes(24).toString('hex');
+    spec = { kind, host: benchHost, port, jwtSecret, pushToken };
+    if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
+    // Secrets travel in the environment, not on a command line other users can read.
+    const args = ['serve', '--host', benchHost, '--port', String(port), '--store', `sqlite:${path.join(dir, 'notify.db')}`, '--log-level', 'warn', '--state-dir', dir];
+    child = fork(compiledPath('cli', 'notify.js'), args, {
+      execArgv,
+      env: cleanEnv({ NOTIFY_JWT_SECRET: jwtSecret, NOTIFY_PUSH_TOKEN: pushToken }),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    readyUrl = `http://${benchHost}:${port}/api/status/ping`;
+  } else {
+    spec = { kind, host: benchHost, port };
+    child = fork(compiledPath('bench', 'baseline-server.js'), ['--host', benchHost, '--port', String(port)], {
+      execArgv,
+      env: cleanEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    readyUrl = `http://${benchHost}:${port}/ping`;
+  }
+
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-outputTailBytes);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exit.then(() => (exited = true));
+  const probe = new RpcClient<ProbeApi>(`${kind} server`, child);
+
+  const cleanup = async (): Promise<void> => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      await exit;
+      clearTimeout(killer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  while (!(await httpOk(readyUrl))) {
+    if (exited || Date.now() >= deadline) {
+      await cleanup();
+      throw new Error(`${kind} server did not become ready on port ${port}${exited ? ' (it exited)' : ` within ${readyTimeoutMs} ms`}: ${tail.trim().slice(-800)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    spec,
+    pid: child.pid!,
+    stats: (gc) => probe.call('stats', { gc }, 10_000),
+    output: () => tail,
+    stop: () => (stopping ??= cleanup()),
+  };
+}

@@ -1,0 +1,166 @@
+// `notify bench`: notify against a raw `ws` baseline in the same run, the same load from separate processes; one table of figures and ratios.
+import { Command, Option } from 'commander';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { runBench, stopEverything, type BenchOptions } from '../../bench/harness.js';
+import { machineInfo } from '../../bench/machine.js';
+import { renderProfileTop } from '../../bench/profile-top.js';
+import { buildReport, renderTable } from '../../bench/report.js';
+import { usageError, exitWithUsageCode } from '../support/usage.js';
+
+/** One server process holds at most ~19,500 sockets: 20,000 open files, minus its own. */
+export const maxConnections = 19_000;
+type Extra = 'push' | 'latency' | 'broadcast';
+const extras: readonly Extra[] = ['push', 'latency', 'broadcast'];
+
+interface BenchFlags {
+  n: number;
+  duration: number;
+  rates: number[];
+  repeat: number;
+  broadcasts: number;
+  pushConcurrency: number;
+  scenarios: Extra[];
+  json?: boolean;
+  quick?: boolean;
+  cpuProf?: string;
+  timeout?: number;
+}
+
+/** What `--quick` sets (unless the flag is given too): a few seconds in all, to keep the harness working in CI. */
+const quick = { n: 200, duration: 0.5, rates: [200, 1000], repeat: 1, broadcasts: 2, pushConcurrency: 16 } as const;
+
+function integer(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw usageError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.2 || n > 600) throw usageError(`expected seconds from 0.2 to 600, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function rateList(value: string): number[] {
+  const rates = value.split(',').map((v) => Number(v.trim()));
+  if (rates.length === 0 || rates.some((r) => !Number.isInteger(r) || r < 1 || r > 200_000)) {
+    throw usageError(`--rates takes pushes per second from 1 to 200000, comma separated, got ${JSON.stringify(value)}`);
+  }
+  return [...new Set(rates)];
+}
+
+function scenarioList(value: string): Extra[] {
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const unknown = list.filter((s) => !extras.includes(s as Extra));
+  if (unknown.length > 0) throw usageError(`unknown scenario ${unknown.join(', ')}: choose from ${extras.join(', ')} (connections always runs)`);
+  return list as Extra[];
+}
+
+/** A generous bound on the whole run, from its size: the bench stops itself past it. */
+function estimateSec(o: Pick<BenchFlags, 'n' | 'duration' | 'rates' | 'repeat' | 'broadcasts'>): number {
+  const perTarget = 8 + o.n * 0.001 + (o.duration + 2) + o.rates.length * (o.duration + 1.5) + o.broadcasts * 1.5;
+  return o.repeat * 2 * perTarget;
+}
+
+export function makeBenchCommand(): Command {
+  const command = new Command('bench')
+    .description('Benchmark notify against a raw ws baseline in the same run: connections, push, latency and broadcast')
+    .addOption(new Option('--n <connections>', `idle authenticated connections held during every scenario (max ${maxConnections})`).argParser(integer(10, maxConnections)).default(10_000))
+    .addOption(new Option('--duration <seconds>', 'length of each timed phase (the push loop, each latency rate)').argParser(seconds).default(5))
+    .addOption(new Option('--rates <list>', 'open-loop push rates of the latency scenario, per second').argParser(rateList).default([1000, 5000, 10000], '1000,5000,10000'))
+    .addOption(new Option('--repeat <k>', 'runs of each server; figures are medians').argParser(integer(1, 20)).default(3))
+    .addOption(new Option('--broadcasts <k>', 'broadcasts per run (median kept)').argParser(integer(1, 20)).default(3))
+    .addOption(new Option('--push-concurrency <c>', 'pushes in flight in the closed-loop push scenario').argParser(integer(1, 1000)).default(128))
+    .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast to run (connections always runs)').argParser(scenarioList).default([...extras], extras.join(',')))
+    .addOption(new Option('--json', 'print the report as JSON on stdout (progress goes to stderr)'))
+    .addOption(new Option('--quick', `a few seconds in all: n=${quick.n}, ${quick.duration} s phases, rates ${quick.rates.join(',')}, one repeat (explicit flags still win)`))
+    .addOption(new Option('--cpu-prof <dir>', "write notify's V8 CPU profile into DIR and print where its time went"))
+    .addOption(new Option('--timeout <seconds>', 'stop the whole bench past this (default: 3× its estimated length, at least 120 s)').argParser(integer(10, 24 * 3600)))
+    .addHelpText(
+      'after',
+      `
+Each repeat starts notify (\`serve\`, temp SQLite store, log level warn) and the baseline in turn, drives
+both with the same load processes (receivers hold the sockets, a pusher calls the push API) and stops
+them. Figures are medians over repeats; ratios are notify / baseline. Only 127.0.0.1 is used.
+
+Examples:
+  $ notify bench                                 # n=10000, 3 repeats: a few minutes on 2 cores
+  $ notify bench --quick --json
+  $ notify bench --n 5000 --rates 5000 --repeat 5 --scenarios latency
+  $ notify bench --scenarios push --repeat 1 --cpu-prof ./profiles`,
+    )
+    .action(async (flags: BenchFlags) => {
+      if (flags.quick) {
+        for (const [key, value] of Object.entries(quick)) {
+          if (command.getOptionValueSource(key) === 'default') command.setOptionValue(key, value);
+        }
+        flags = command.opts<BenchFlags>();
+      }
+      const started = Date.now();
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const cpuProfDir = flags.cpuProf === undefined ? undefined : path.resolve(flags.cpuProf);
+      if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+      const options: BenchOptions = {
+        n: flags.n,
+        durationMs: Math.round(flags.duration * 1000),
+        rates: flags.rates,
+        repeat: flags.repeat,
+        broadcasts: flags.broadcasts,
+        pushConcurrency: flags.pushConcurrency,
+        openLoopConnections: 32,
+        scenarios: new Set(flags.scenarios),
+        ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
+        progress: log,
+      };
+
+      const budgetSec = flags.timeout ?? Math.max(120, Math.ceil(3 * estimateSec(flags)));
+      const watchdog = setTimeout(() => {
+        log(`notify bench: still running after ${budgetSec} s; stopping (raise --timeout for bigger runs)`);
+        void stopEverything().finally(() => process.exit(1));
+      }, budgetSec * 1000);
+      watchdog.unref();
+      const interrupt = (): void => void stopEverything().finally(() => process.exit(130));
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+
+      let repeats;
+      try {
+        repeats = await runBench(options);
+      } finally {
+        clearTimeout(watchdog);
+        process.off('SIGINT', interrupt);
+        process.off('SIGTERM', interrupt);
+      }
+      const report = buildReport({
+        date: new Date().toISOString(),
+        command: ['notify', ...(process.argv.includes('bench') ? process.argv.slice(process.argv.indexOf('bench')) : ['bench'])].join(' '),
+        machine: machineInfo(),
+        options: {
+          n: options.n,
+          durationSec: flags.duration,
+          rates: options.rates,
+          repeat: options.repeat,
+          broadcasts: options.broadcasts,
+          pushConcurrency: options.pushConcurrency,
+          openLoopConnections: options.openLoopConnections,
+        },
+        elapsedSec: (Date.now() - started) / 1000,
+        repeats,
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderTable(report, repeats)}\n`);
+      if (cpuProfDir) {
+        const profiles = readdirSync(cpuProfDir)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => path.join(cpuProfDir, f))
+          .filter((f) => statSync(f).mtimeMs >= started);
+        for (const file of profiles) (flags.json ? log : (s: string) => process.stdout.write(`${s}\n`))(`\n${renderProfileTop(file)}`);
+      }
+      // Figures nobody could measure mean the harness, not the server, failed.
+      const missing = report.runs.some((r) => r.errors.some((e) => /no connection succeeded|not ready|exited|took longer/.test(e)));
+      if (missing) process.exitCode = 1;
+    });
+  return exitWithUsageCode(command.showHelpAfterError('(run with --help for usage and examples)'));
+}

@@ -1,0 +1,51 @@
+// `notify bench --quick --json` end to end: every scenario reports numeric figures for notify and the baseline (no timing asserted).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const cliPath = path.resolve('dist/cli/notify.js');
+const run = promisify(execFile);
+
+/** Every leaf of a figures object, with its path. */
+function leaves(value: unknown, at = ''): [string, unknown][] {
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => leaves(v, at ? `${at}.${k}` : k));
+  return [[at, value]];
+}
+
+describe('notify bench --quick --json', () => {
+  it('reports every scenario with numeric figures for both servers', async () => {
+    if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` before this test`);
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NOTIFY_')));
+    const { stdout } = await run(process.execPath, [cliPath, 'bench', '--quick', '--json'], { env, timeout: 110_000, maxBuffer: 16 * 2 ** 20 });
+    const report = JSON.parse(stdout) as {
+      options: { rates: number[] };
+      scenarios: Record<string, Record<string, unknown>>;
+      goals: { figure: string; met: boolean }[];
+      runs: { target: string; load: Record<string, number> }[];
+    };
+
+    expect(Object.keys(report.scenarios).sort()).toEqual(['broadcast', 'connections', 'latency', 'push']);
+    for (const [name, scenario] of Object.entries(report.scenarios)) {
+      for (const target of ['notify', 'baseline']) {
+        const figures = leaves(scenario[target]);
+        expect(figures.length, `${name}.${target} has figures`).toBeGreaterThan(0);
+        for (const [key, value] of figures) expect(typeof value === 'number' && Number.isFinite(value), `${name}.${target}.${key} = ${String(value)}`).toBe(true);
+      }
+    }
+    const latency = report.scenarios['latency']!;
+    for (const rate of report.options.rates) {
+      for (const target of ['notify', 'baseline']) {
+        expect(Object.keys((latency[target] as Record<string, unknown>)[String(rate)] as object).sort()).toEqual(['deliveredPct', 'maxMs', 'p50Ms', 'p95Ms', 'p99Ms']);
+      }
+    }
+    for (const figure of ['connectsPerSec', 'rssPerConnKB']) expect(report.scenarios['connections']!['notify']).toHaveProperty(figure);
+    expect(report.scenarios['push']!['notify']).toHaveProperty('pushesPerSec');
+    expect(report.scenarios['broadcast']!['baseline']).toHaveProperty('deliveriesPerSec');
+    // Machine load is reported for every run so noisy runs can be discarded.
+    expect(report.runs.map((r) => r.target).sort()).toEqual(['baseline', 'notify']);
+    for (const r of report.runs) expect(typeof r.load['otherPct']).toBe('number');
+    expect(report.goals.length).toBeGreaterThan(0);
+  }, 120_000);
+});
