@@ -18,6 +18,12 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifyResult>;
 }
 
+/**
+ * RFC 7515 compact serialization: three unpadded base64url segments. jose's decoder also takes padding,
+ * whitespace and other non-canonical spellings, which would let one signed token travel as many strings.
+ */
+const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /** Shortest HS256 secret accepted, in bytes (RFC 7518 §3.2: at least the hash size). */
 export const minSecretBytes = 32;
 
@@ -82,6 +88,7 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
   };
   return {
     async verify(token) {
+      if (!compactJws.test(token)) return { ok: false, reason: 'invalid' };
       try {
         const { payload } =
           typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
