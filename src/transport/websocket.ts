@@ -30,7 +30,7 @@ type Admission = { ok: true; principal: Principal } | { ok: false; code: number;
 export async function admit(request: IncomingMessage, url: URL, verifier: TokenVerifier, context: ServerContext): Promise<Admission> {
   const credential = findCredential(request, url);
   if (!credential) return { ok: false, ...closeCodes.accessTokenRequired };
-  if (credential.source === 'cookie' && !cookieOriginAllowed(request, context.config.allowedOrigins, false)) {
+  if (credential.source === 'cookie' && !cookieOriginAllowed(request, context.config.allowedOrigins)) {
     return { ok: false, ...closeCodes.forbidden };
   }
   const result = await verifier.verify(credential.token);
