@@ -8,12 +8,14 @@ import { createServiceAuthenticator } from './auth/service-auth.js';
 import { openBus } from './bus/index.js';
 import type { Bus } from './bus/bus.js';
 import type { NotifyConfig } from './config.js';
+import { attachDemoMode } from './demo/demo-mode.js';
 import { closeCodes } from './errors.js';
 import { FanOut } from './hub/fan-out.js';
 import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
 import { Router, sendJson } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
+import { addPageRoutes } from './http/page-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -57,10 +59,12 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   await fanOut.start();
   let shuttingDown = false;
   const context: ServerContext = { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown };
+  const demo = config.demoIntervalSec === undefined ? undefined : attachDemoMode(context, { intervalSec: config.demoIntervalSec });
 
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
   addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
+  addPageRoutes(router, context);
 
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (request, response) => {
     router
@@ -101,6 +105,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     shuttingDown = true;
+    demo?.close();
     stopSweeper();
     clearInterval(pruneTimer);
     const open = [...hub.all()];

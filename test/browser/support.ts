@@ -1,0 +1,51 @@
+// Browser-test support: the bundled page (built when missing or stale), and Debian's Chromium via playwright-core, or a skip.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+export const chromiumPath = '/usr/bin/chromium';
+export const artifactsDir = path.resolve('test-artifacts');
+const inCi = process.env['CI'] === 'true';
+
+/**
+ * Why the browser tests cannot run here, or undefined when they can. Under CI=true they always run
+ * (a missing Chromium then fails the launch loudly instead of skipping).
+ */
+export function browserSkipReason(): string | undefined {
+  if (existsSync(chromiumPath) || inCi) return undefined;
+  return `${chromiumPath} is absent (apt-get install -y chromium); browser tests skipped outside CI`;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs web/build.mjs when dist/web is missing or older than web/ or src/client/ (tests run from source). */
+export function ensurePageBuilt(): void {
+  const bundle = path.resolve('dist/web/app.js');
+  const built = existsSync(bundle) && existsSync(path.resolve('dist/web/index.html')) ? statSync(bundle).mtimeMs : 0;
+  if (built >= Math.max(newestMtime(path.resolve('web')), newestMtime(path.resolve('src/client')))) return;
+  execFileSync(process.execPath, [path.resolve('web/build.mjs')], { stdio: 'inherit' });
+}
+
+/** Saves a screenshot (the whole page unless `fullPage` is false) as test-artifacts/NAME.png and returns its path. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}
