@@ -45,6 +45,13 @@ describe('payload schemas', () => {
     }
   });
 
+  it('let snapshots and pages carry every notification type (AnyNotification lists each one)', () => {
+    const union = (contract.schemas.get('AnyNotification')?.['oneOf'] as { $ref: string }[] | undefined)?.map((branch) => branch.$ref) ?? [];
+    const notifications = contract.messages.filter((m) => m.kind === 'notification').map((m) => m.payloadSchemaName);
+    expect(notifications.length).toBeGreaterThan(0);
+    expect([...union].sort()).toEqual([...notifications].sort());
+  });
+
   it('describe every close code clients need', () => {
     expect(contract.closeCodes.map((c) => c.code)).toEqual(expect.arrayContaining([1001, 1008, 1009, 1013, 4001, 4003, 4029]));
     for (const c of contract.closeCodes) expect(c.reason.trim() && c.description.trim(), String(c.code)).toBeTruthy();
