@@ -59,13 +59,19 @@ export class FanOut {
   /** Stores one copy per known user and delivers each; returns the stored notifications. */
   async broadcast(input: Omit<PushInput, 'idempotencyKey'>): Promise<{ userId: UserId; notification: Notification; delivered: number }[]> {
     const stored = await this.store.appendBroadcast({ ...input, timestamp: Date.now() });
+    // Validated and serialized once for all copies (they differ only by id).
+    const frames = this.encoder.notifications(stored.map((s) => s.notification));
     const deliveries: { userId: UserId; notificationId: NotificationId; frame: string }[] = [];
-    const results = stored.map(({ userId, notification }) => {
-      const frame = this.encoder.notification(notification);
+    let sent = 0;
+    const results = stored.map(({ userId, notification }, i) => {
+      const frame = frames[i];
       if (frame === undefined) return { userId, notification, delivered: 0 };
       deliveries.push({ userId, notificationId: notification.id, frame });
-      return { userId, notification, delivered: this.deliverLocally(userId, notification.id, frame, notification.type) };
+      const delivered = this.hub.deliver(userId, frame, notification.id);
+      sent += delivered;
+      return { userId, notification, delivered };
     });
+    if (sent > 0) this.metrics.messagesSent.labels(input.type).inc(sent);
     if (deliveries.length) this.publish({ kind: 'deliver', origin: this.bus.nodeId, deliveries });
     return results;
   }

@@ -69,6 +69,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ),
     touch: db.prepare<[string]>(`INSERT INTO users (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING`),
     users: db.prepare<[], { user_id: string }>(`SELECT user_id FROM users ORDER BY user_id`),
+    // One statement stores every copy: SQLite loops in C instead of one JS → native call per user.
+    insertForAll: db.prepare<[string, string, string | null, number], { user_id: string; id: NotificationId }>(
+      `INSERT INTO notifications (user_id, type, data, category, ts) SELECT user_id, ?, ?, ?, ? FROM users ORDER BY user_id
+       RETURNING user_id, printf('%016d', seq) AS id`,
+    ),
     pageAll: db.prepare<[string, number, number], Row>(
       `SELECT ${columns} FROM notifications WHERE user_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     ),
@@ -168,12 +173,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     appendBroadcast(input) {
-      return write(() =>
-        sql.users.all().map(({ user_id: userId }) => ({
-          userId,
-          notification: toNotification(insert({ ...input, userId })!),
-        })),
-      );
+      return write(() => {
+        const text = JSON.stringify(input.data);
+        const rows = sql.insertForAll.all(input.type, text, input.category ?? null, input.timestamp);
+        // Every copy holds the same (parsed once, shared, not to be mutated) data: encoders may serialize it once.
+        const data = JSON.parse(text) as Notification['data'];
+        return rows.map(({ user_id: userId, id }) => {
+          const notification = { type: input.type, id, timestamp: input.timestamp, data, read: false } as Notification;
+          if (input.category !== undefined) notification.category = input.category;
+          return { userId, notification };
+        });
+      });
     },
 
     touchUser(userId: UserId): Promise<void> {
