@@ -26,6 +26,10 @@ export interface NotifyConfig {
   port: number;
   store: StoreUrl;
   bus: BusUrl;
+  /** PostgreSQL store only: the schema holding the tables (default 'public'). */
+  pgSchema?: string;
+  /** Redis bus only: the pub/sub channel every node of one deployment shares (default 'notify:bus'). */
+  redisChannel?: string;
   jwt: JwtConfig;
   /** Static service token for the HTTP push API (compared in constant time). */
   pushToken?: string;

@@ -24,6 +24,7 @@ import { createOutboundEncoder } from './protocol/outbound.js';
 import { openStore } from './store/index.js';
 import type { NotificationStore } from './store/store.js';
 import type { ServerContext } from './transport/context.js';
+import { addSseRoute } from './transport/sse.js';
 import { attachWebSocketEndpoint } from './transport/websocket.js';
 
 export interface NotifyServer {
@@ -51,8 +52,14 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const logger = options.logger ?? createLogger(config.logLevel);
   const verifier = createTokenVerifier(config.jwt);
   const metrics = createMetrics();
-  const store = options.store ?? (await openStore(config.store));
-  const bus = options.bus ?? (await openBus(config.bus));
+  const store = options.store ?? (await openStore(config.store, config.pgSchema === undefined ? {} : { schema: config.pgSchema }));
+  const bus =
+    options.bus ??
+    (await openBus(config.bus, {
+      channel: config.redisChannel,
+      // At most once: while the bus is down other nodes miss this node's pushes; their clients recover them on resume.
+      onStatus: (status) => (status === 'down' ? logger.warn({ bus: status }, 'bus down') : logger.info({ bus: status }, 'bus up')),
+    }));
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger);
@@ -64,6 +71,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
   addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
+  addSseRoute(router, context);
   addPageRoutes(router, context);
 
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (request, response) => {

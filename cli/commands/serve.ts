@@ -1,11 +1,13 @@
 // `notify serve`: runs the server; with no configuration, dev mode (SQLite and generated secrets under ./.notify/).
+import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { loadOrCreateDevSecrets, writeDevServerUrl } from '../../src/dev-state.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { startNotifyServer } from '../../src/server.js';
 import type { NotifyConfig } from '../../src/config.js';
 import { addServeOptions, configFromFlags, type ServeFlags } from '../serve/serve-options.js';
 import { exitWithUsageCode } from '../support/usage.js';
+import { reportWorkerReady, startWorkerPool } from '../serve/workers.js';
 
 /** Fills in dev secrets where no JWT key or push token was configured; says so in `warnings`. */
 export async function applyDevMode(config: NotifyConfig): Promise<{ config: NotifyConfig; warnings: string[] }> {
@@ -43,7 +45,9 @@ Examples:
   return command.action(async (flags: ServeFlags) => {
     const { config, warnings } = await applyDevMode(configFromFlags(flags));
     const logger = createLogger(config.logLevel);
-    for (const warning of warnings) logger.warn(warning);
+    // Workers re-run this command; the primary has said it already.
+    if (!cluster.isWorker) for (const warning of warnings) logger.warn(warning);
+    if (flags.workers > 1 && cluster.isPrimary) return serveWithWorkers(flags.workers, config, logger);
     let server;
     try {
       server = await startNotifyServer(config, { logger });
@@ -52,10 +56,13 @@ Examples:
       process.exitCode = 1;
       return;
     }
-    if (config.devMode) await writeDevServerUrl(server.url, config.stateDir);
-    const wsUrl = `${server.url.replace(/^http/, 'ws')}/api/v1/notifications`;
-    logger.info({ url: server.url, websocket: wsUrl, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), bus: config.bus.replace(/\/\/[^@/]*@/, '//***@') }, `notify listening on ${server.url}`);
-    if (config.demoIntervalSec !== undefined) logger.info(`demo mode: open ${server.url}/ in a browser`);
+    if (cluster.isWorker) {
+      // The primary logs the one URL once every worker is up (this line goes out first).
+      logger.info({ worker: cluster.worker?.id, pid: process.pid }, 'worker listening');
+      reportWorkerReady(server.url);
+    } else {
+      await announce(server.url, config, logger);
+    }
     const shutdown = (signal: string): void => {
       logger.info({ signal }, 'shutting down');
       server
@@ -69,4 +76,32 @@ Examples:
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/** The startup lines: the one URL a user (or a test) waits for. */
+async function announce(url: string, config: NotifyConfig, logger: Logger, extra: Record<string, unknown> = {}): Promise<void> {
+  if (config.devMode) await writeDevServerUrl(url, config.stateDir);
+  const wsUrl = `${url.replace(/^http/, 'ws')}/api/v1/notifications`;
+  const hide = (value: string): string => value.replace(/\/\/[^@/]*@/, '//***@');
+  logger.info({ url, websocket: wsUrl, store: hide(config.store), bus: hide(config.bus), ...extra }, `notify listening on ${url}`);
+  if (config.demoIntervalSec !== undefined) logger.info(`demo mode: open ${url}/ in a browser`);
+}
+
+/** `--workers N`: this process becomes the cluster primary; each worker runs this command's single-process path. */
+async function serveWithWorkers(workers: number, config: NotifyConfig, logger: Logger): Promise<void> {
+  let pool;
+  try {
+    pool = await startWorkerPool({ workers, bus: config.bus, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+  await announce(pool.url, config, logger, { workers, pids: pool.pids() });
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down workers');
+    pool.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 }

@@ -8,6 +8,9 @@ export interface ServeFlags {
   host: string;
   store?: string;
   bus: string;
+  pgSchema?: string;
+  redisChannel?: string;
+  workers: number;
   jwtSecret?: string;
   jwtPublicKey?: string;
   jwks?: string;
@@ -36,6 +39,11 @@ function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) =>
   };
 }
 
+function identifier(value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value)) throw usageError(`expected a PostgreSQL identifier (letters, digits, _), got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function list(value: string): string[] {
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
@@ -55,6 +63,9 @@ export function addServeOptions(command: Command): Command {
     new Option('--host <host>', 'address to listen on').env('NOTIFY_HOST').default(d.host),
     new Option('--store <url>', `sqlite:PATH | memory | postgres://… (default ${d.store})`).env('NOTIFY_STORE'),
     new Option('--bus <url>', 'local | redis://…').env('NOTIFY_BUS').default(d.bus),
+    new Option('--pg-schema <name>', 'PostgreSQL store: schema holding the tables (default public)').env('NOTIFY_PG_SCHEMA').argParser(identifier),
+    new Option('--redis-channel <name>', 'Redis bus: pub/sub channel shared by the nodes of one deployment (default notify:bus)').env('NOTIFY_REDIS_CHANNEL'),
+    new Option('--workers <n>', 'processes sharing the port (node:cluster); fan-out between them goes through the primary, or Redis with --bus redis://…').env('NOTIFY_WORKERS').argParser(integer(1, 256)).default(1),
     new Option('--jwt-secret <secret>', 'HS256 secret, at least 32 bytes').env('NOTIFY_JWT_SECRET'),
     new Option('--jwt-public-key <file>', 'PEM public key for RS256 / ES256 / EdDSA tokens').env('NOTIFY_JWT_PUBLIC_KEY'),
     new Option('--jwks <file>', 'JSON Web Key Set file').env('NOTIFY_JWKS_FILE'),
@@ -85,6 +96,8 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     port: flags.port,
     store: flags.store ?? `sqlite:${flags.stateDir.replace(/\/$/, '')}/notify.db`,
     bus: flags.bus,
+    pgSchema: flags.pgSchema,
+    redisChannel: flags.redisChannel,
     jwt: {
       secret: flags.jwtSecret,
       publicKeyFile: flags.jwtPublicKey,

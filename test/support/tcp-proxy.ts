@@ -1,0 +1,50 @@
+// A TCP proxy for outage tests: its link can be cut (live connections reset, new ones refused) and restored.
+import net from 'node:net';
+
+export interface TcpProxy {
+  /** The port to connect to instead of the target's. */
+  port: number;
+  /** Resets every live connection and refuses new ones until restore(). */
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1:0 and forwards every connection to `host:port`. */
+export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
+  let open = true;
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  const server = net.createServer((client) => {
+    if (!open) return void client.resetAndDestroy();
+    const upstream = net.connect(port, host);
+    const pair: [net.Socket, net.Socket] = [client, upstream];
+    pairs.add(pair);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const drop = (): void => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', drop).on('error', drop);
+    upstream.on('close', drop).on('error', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const cut = (): void => {
+    open = false;
+    for (const [client, upstream] of pairs) {
+      client.resetAndDestroy();
+      upstream.destroy();
+    }
+    pairs.clear();
+  };
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    cut,
+    restore: () => void (open = true),
+    async close() {
+      cut();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
