@@ -79,6 +79,10 @@ export function scopesOf(payload: JWTPayload): Set<string> {
 /** Builds the verifier once at start; throws (refusing to start) on a weak secret or an unreadable key. */
 export function createTokenVerifier(config: JwtConfig): TokenVerifier {
   const { key, algorithms } = loadKey(config);
+  // jose turns a raw secret into a CryptoKey on every call; importing it once halves the CPU of an
+  // HS256 verification (notify bench, connections scenario: importKey was half of jwtVerify).
+  const verifyKey: Promise<Exclude<Key, Uint8Array> | CryptoKey> =
+    key instanceof Uint8Array ? crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']) : Promise.resolve(key);
   const options = {
     algorithms,
     requiredClaims: ['exp', 'sub'],
@@ -90,8 +94,8 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
     async verify(token) {
       if (!compactJws.test(token)) return { ok: false, reason: 'invalid' };
       try {
-        const { payload } =
-          typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+        const k = await verifyKey;
+        const { payload } = typeof k === 'function' ? await jwtVerify(token, k, options) : await jwtVerify(token, k, options);
         if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 256) return { ok: false, reason: 'invalid' };
         return { ok: true, principal: { userId: payload.sub, expiresAtMs: payload.exp! * 1000, scopes: scopesOf(payload) } };
       } catch (error) {
