@@ -1,7 +1,6 @@
 // `notify generate [--check]`: asyncapi.yaml → generated/.
 import { Command } from 'commander';
 import path from 'node:path';
-import { generateFiles, staleGeneratedFiles, writeGeneratedFiles } from '../../src/codegen/generate.js';
 import { defaultContractPath } from '../../src/paths.js';
 
 export function makeGenerateCommand(): Command {
@@ -12,6 +11,8 @@ export function makeGenerateCommand(): Command {
     .option('--check', 'write nothing; exit 1 naming the files that differ from what the contract produces')
     .addHelpText('after', '\nExamples:\n  $ notify generate\n  $ notify generate --check   # in CI: fails when generated/ is stale')
     .action(async (options: { contract: string; out: string; check?: boolean }) => {
+      // Loaded on use: the parser and Modelina take seconds to import, and other commands never need them.
+      const { generateFiles, staleGeneratedFiles, writeGeneratedFiles } = await import('../../src/codegen/generate.js');
       const files = await generateFiles(options.contract);
       const outDir = path.resolve(options.out);
       if (options.check) {
