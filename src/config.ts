@@ -46,6 +46,8 @@ export interface NotifyConfig {
   clientMessagesPerSecond: number;
   /** Largest REST body accepted, in bytes (413 past it). */
   maxBodyBytes: number;
+  /** On shutdown, how long readiness answers 503 (so a load balancer stops routing) before sockets get 1001. */
+  shutdownDrainMs: number;
   /** Page size of the unread snapshot and the default load_more page. */
   pageSize: number;
   /** Notifications older than this are pruned; resume past them answers resumed=false. */
@@ -74,6 +76,7 @@ export const defaultConfig: Readonly<NotifyConfig> = {
   maxBufferedBytes: 1024 * 1024,
   clientMessagesPerSecond: 50,
   maxBodyBytes: 64 * 1024,
+  shutdownDrainMs: 0,
   pageSize: 20,
   retentionDays: 30,
   logLevel: 'info',

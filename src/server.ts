@@ -71,8 +71,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
   addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
-  addSseRoute(router, context);
   addPageRoutes(router, context);
+  addSseRoute(router, context);
 
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (request, response) => {
     router
@@ -114,6 +114,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   async function close(): Promise<void> {
     shuttingDown = true;
     demo?.close();
+    if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     stopSweeper();
     clearInterval(pruneTimer);
     const open = [...hub.all()];
@@ -124,7 +125,10 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     while (hub.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const connection of hub.all()) connection.terminate();
     websocket.close();
+    // Keep-alive connections become idle as their in-flight requests finish; close each as it does.
+    const idleCloser = setInterval(() => server.closeIdleConnections(), 20);
     await httpClosed;
+    clearInterval(idleCloser);
     await fanOut.stop();
     await bus.close();
     await store.close();
