@@ -2,10 +2,10 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyContract, makeTempDir, removeTempDir, replaceOnce, repoRoot, runNotify } from '../support/contract.js';
+import { cliTimeoutMs, copyContract, makeTempDir, removeTempDir, replaceOnce, repoRoot, runNotify } from '../support/contract.js';
 
 /** These tests start the CLI (parser + codegen, several seconds of CPU each); CI runs them beside other suites. */
-const spawnTimeoutMs = 120_000;
+const spawnTimeoutMs = cliTimeoutMs + 30_000;
 let tmp: string;
 beforeAll(async () => {
   tmp = await makeTempDir();

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractModel, makeTempDir, removeTempDir, runNotify } from '../support/contract.js';
+import { cliTimeoutMs, contractModel, makeTempDir, removeTempDir, runNotify } from '../support/contract.js';
 
 const contract = await contractModel();
 let tmp: string;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   markdown = await readFile(path.join(tmp, 'a', 'README.md'), 'utf8');
   html = await readFile(path.join(tmp, 'a', 'index.html'), 'utf8');
   second = { markdown: await readFile(path.join(tmp, 'b', 'README.md')), html: await readFile(path.join(tmp, 'b', 'index.html')) };
-}, 120_000);
+}, cliTimeoutMs + 30_000);
 afterAll(async () => {
   await removeTempDir(tmp);
 });

@@ -27,14 +27,19 @@ export interface RunResult {
   stderr: string;
 }
 
+/** How long a CLI run may take: generation parses the contract and loads Modelina, slow on a loaded 2-core CI box. */
+export const cliTimeoutMs = 180_000;
+
 /** Runs `node <file> ...args` and resolves with its exit code and output (never rejects on a non-zero exit). */
 export function runNode(file: string, args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  const timeout = options.timeoutMs ?? cliTimeoutMs;
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [file, ...args],
-      { cwd: options.cwd ?? repoRoot, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
+      { cwd: options.cwd ?? repoRoot, timeout, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout, stderr) => {
+        if (error?.killed) return reject(new Error(`node ${path.basename(file)} ${args.join(' ')} was killed after ${timeout} ms\n${stderr}`));
         if (error && typeof error.code !== 'number') return reject(error);
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
