@@ -74,7 +74,9 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addPageRoutes(router, context);
   addSseRoute(router, context);
 
-  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (request, response) => {
+  // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so a
+  // slow-header client could hold its socket for 40 s; checking every second closes it at the 10 s timeout.
+  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 }, (request, response) => {
     router
       .handle(request, response, logger)
       .then((handled) => {
@@ -87,7 +89,15 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+    // Destroyed once the answer is written: end() alone half-closes, and a peer that never closes its side
+    // (a slow-header client) would keep the socket open for good.
+    socket.once('finish', () => socket.destroy());
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   const websocket = attachWebSocketEndpoint(server, context);

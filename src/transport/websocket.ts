@@ -68,6 +68,8 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   const wss = new WebSocketServer(options);
 
   function refuse(socket: Duplex, status: string): void {
+    // Destroyed once written (as ws does): end() alone leaves a half-open socket to a peer that never closes.
+    socket.once('finish', () => socket.destroy());
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   }
 
