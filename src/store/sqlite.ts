@@ -34,6 +34,8 @@ interface Job {
   run: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** False for writes whose loss in an OS crash is harmless (touchUser): a batch of only those skips the fsync. */
+  durable: boolean;
 }
 
 const schemaVersion = 1;
@@ -46,7 +48,9 @@ const noCursor = Number.MAX_SAFE_INTEGER;
  * Opens (creating the file, its directory and the schema when missing) a SQLite store.
  *
  * Durability: WAL with `synchronous = FULL` fsyncs the WAL on every commit, so a notification whose
- * `append` resolved survives a process kill (SIGKILL) and an OS crash or power loss.
+ * `append` resolved survives a process kill (SIGKILL) and an OS crash or power loss. A batch holding
+ * only `touchUser` writes commits with `synchronous = NORMAL` (no fsync; still safe from a process
+ * kill), and the next durable commit syncs it along.
  * Group commit: every write arriving in the same event-loop turn (or while a batch is being written,
  * which blocks the loop) joins one transaction, so one fsync covers many appends; each promise
  * resolves only after its batch commits.
@@ -117,6 +121,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   );
 
   let queue: Job[] = [];
+  /** The connection's current `synchronous` setting: FULL for batches holding a durable write, NORMAL otherwise. */
+  let synchronousFull = true;
   let scheduled = false;
   let closed = false;
 
@@ -127,6 +133,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (batch.length === 0) return;
     let outcomes;
     try {
+      const durable = batch.some((job) => job.durable);
+      if (durable !== synchronousFull) {
+        db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+        synchronousFull = durable;
+      }
       outcomes = inBatch.immediate(batch);
     } catch (error) {
       for (const job of batch) job.reject(error);
@@ -135,10 +146,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.error)));
   };
   /** Runs `run` inside the next group-commit transaction; resolves after that transaction commits. */
-  const write = <T>(run: () => T): Promise<T> => {
+  const write = <T>(run: () => T, durable = true): Promise<T> => {
     if (closed) return Promise.reject(new Error('NotificationStore is closed'));
     return new Promise<T>((resolve, reject) => {
-      queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      queue.push({ run, resolve: resolve as (value: unknown) => void, reject, durable });
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
@@ -187,7 +198,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     touchUser(userId: UserId): Promise<void> {
-      return write(() => void sql.touch.run(userId));
+      // Not fsynced on its own: an OS crash could forget a user until their next connect (one missed
+      // broadcast at worst), while a connect storm of new users no longer waits on one fsync per batch.
+      return write(() => void sql.touch.run(userId), false);
     },
 
     async page(userId: UserId, query: PageQuery): Promise<Page> {
