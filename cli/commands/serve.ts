@@ -54,6 +54,8 @@ Examples:
     } catch (error) {
       logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
       process.exitCode = 1;
+      // A worker's IPC channel would keep it alive; exiting tells the primary the start failed.
+      if (cluster.isWorker) process.exit(1);
       return;
     }
     if (cluster.isWorker) {
@@ -91,7 +93,8 @@ async function announce(url: string, config: NotifyConfig, logger: Logger, extra
 async function serveWithWorkers(workers: number, config: NotifyConfig, logger: Logger): Promise<void> {
   let pool;
   try {
-    pool = await startWorkerPool({ workers, bus: config.bus, logger });
+    // Workers drain readiness first, then close their sockets: give them both before killing them.
+    pool = await startWorkerPool({ workers, bus: config.bus, logger, stopTimeoutMs: config.shutdownDrainMs + 10_000 });
   } catch (error) {
     logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
     process.exitCode = 1;

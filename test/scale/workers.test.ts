@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, killAllServeProcesses, makeDeployment, request, spawnServe, waitUntil, type ServeProcess } from '../support/serve-process.js';
+import { isAlive, killAllServeProcesses, makeDeployment, request, runServeToExit, spawnServe, waitUntil, type ServeProcess } from '../support/serve-process.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { connect, type TestClient } from '../support/ws-client.js';
 
@@ -160,4 +160,14 @@ describe.each(backends)('--workers 2 over $name', (backend) => {
       await waitUntil(() => workerPids.every((pid) => !isAlive(pid)), 'the workers to exit', 5000);
     });
   });
+});
+
+describe('--workers 2 when a worker cannot start', () => {
+  it('stops the others and exits 1, with the worker\'s reason in the log', async () => {
+    const { code, logs } = await runServeToExit(['--workers', '2', '--store', 'memory', '--jwt-secret', 'too-short', '--push-token', 'x'], 90_000);
+    expect(code).toBe(1);
+    expect(logs.some((l) => l.level === 60 && /HS256 needs at least 32/.test(String(l.msg)))).toBe(true);
+    expect(logs.some((l) => l.level === 60 && /before the server was up/.test(String(l.msg)))).toBe(true);
+    expect(logs.some((l) => typeof l.url === 'string')).toBe(false);
+  }, 120_000);
 });

@@ -205,3 +205,28 @@ export async function waitUntil(done: () => boolean | Promise<boolean>, what: st
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Runs `notify serve …args` to its end (for starts that must fail); kills it after `timeoutMs`. */
+export function runServeToExit(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; logs: LogLine[] }> {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` before the scale tests`);
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NOTIFY_'))),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) => {
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const logs = output.split('\n').flatMap((line) => {
+        try {
+          return [JSON.parse(line) as LogLine];
+        } catch {
+          return [];
+        }
+      });
+      resolve({ code, logs });
+    });
+  });
+}
