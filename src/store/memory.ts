@@ -12,6 +12,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, formatId, notificationOf } from './arguments.js';
 
 interface Row {
   id: NotificationId;
@@ -55,7 +56,7 @@ export function openMemoryStore(): NotificationStore {
   const insert = (input: NewNotification): Row => {
     const u = userRows(input.userId);
     const row: Row = {
-      id: String(++lastSeq).padStart(16, '0'),
+      id: formatId(++lastSeq),
       userId: input.userId,
       type: input.type,
       data: structuredClone(input.data),
@@ -165,19 +166,5 @@ export function openMemoryStore(): NotificationStore {
 }
 
 function toNotification(r: Row): Notification {
-  const n = { type: r.type, id: r.id, timestamp: r.timestamp, data: structuredClone(r.data), read: r.read } as Notification;
-  if (r.category !== undefined) n.category = r.category;
-  return n;
-}
-
-function checkPageLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`page limit must be an integer 1–100, got ${limit}`);
-}
-
-function checkCursor(before: NotificationId | undefined): void {
-  if (before !== undefined && !/^\d{16}$/.test(before)) throw new RangeError(`invalid cursor ${JSON.stringify(before)}: expected a notification id`);
-}
-
-function checkSinceLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`since limit must be a positive integer, got ${limit}`);
+  return notificationOf({ ...r, data: structuredClone(r.data) });
 }

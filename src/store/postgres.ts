@@ -13,6 +13,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf } from './arguments.js';
 
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */
@@ -49,7 +50,6 @@ const migrations = (S: string): readonly string[] => [
    CREATE INDEX IF NOT EXISTS notifications_ts ON ${S}.notifications (ts);`,
 ];
 
-const idPattern = /^\d{16}$/;
 const noCursor = '9223372036854775807';
 const retryable = new Set(['40P01', '40001']); // deadlock, serialization failure
 
@@ -278,20 +278,10 @@ async function migrate(pool: pg.Pool, schema: string, S: string): Promise<void> 
 }
 
 function toNotification(r: Row): Notification {
-  const n = { type: r.type, id: r.id, timestamp: Number(r.ts), data: r.data, read: r.read } as Notification;
-  if (r.category !== null) n.category = r.category;
-  return n;
+  return notificationOf({ type: r.type, id: r.id, timestamp: Number(r.ts), data: r.data, read: r.read, category: r.category });
 }
 
 function parseCursor(before: NotificationId): string {
-  if (!idPattern.test(before)) throw new RangeError(`invalid cursor ${JSON.stringify(before)}: expected a notification id`);
+  checkCursor(before);
   return before;
-}
-
-function checkPageLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`page limit must be an integer 1–100, got ${limit}`);
-}
-
-function checkSinceLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`since limit must be a positive integer, got ${limit}`);
 }

@@ -15,6 +15,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf } from './arguments.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -40,7 +41,6 @@ interface Job {
 
 const schemaVersion = 1;
 const columns = `printf('%016d', seq) AS id, type, data, category, ts, read`;
-const idPattern = /^\d{16}$/;
 /** Larger than any seq SQLite will hand out in practice: "no cursor" in keyset queries. */
 const noCursor = Number.MAX_SAFE_INTEGER;
 
@@ -285,20 +285,10 @@ function migrate(db: Database.Database): void {
 }
 
 function toNotification(r: Row): Notification {
-  const n = { type: r.type, id: r.id, timestamp: r.ts, data: JSON.parse(r.data), read: r.read === 1 } as Notification;
-  if (r.category !== null) n.category = r.category;
-  return n;
+  return notificationOf({ type: r.type, id: r.id, timestamp: r.ts, data: JSON.parse(r.data), read: r.read === 1, category: r.category });
 }
 
 function parseCursor(before: NotificationId): number {
-  if (!idPattern.test(before)) throw new RangeError(`invalid cursor ${JSON.stringify(before)}: expected a notification id`);
+  checkCursor(before);
   return Number(before);
-}
-
-function checkPageLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`page limit must be an integer 1–100, got ${limit}`);
-}
-
-function checkSinceLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`since limit must be a positive integer, got ${limit}`);
 }

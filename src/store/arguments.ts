@@ -1,0 +1,30 @@
+// Argument checks and id format shared by every store backend, so each rejects bad input the same way.
+import type { Notification } from '../../generated/index.js';
+import type { NotificationId } from './store.js';
+
+/** Ids are 16-digit zero-padded decimals: string order is numeric order. */
+export const idPattern = /^\d{16}$/;
+
+export function formatId(sequence: number | bigint | string): NotificationId {
+  return String(sequence).padStart(16, '0');
+}
+
+/** A `before` cursor must be an id; RangeError otherwise (the API answers 400 / request_error). */
+export function checkCursor(before: NotificationId | undefined): void {
+  if (before !== undefined && !idPattern.test(before)) throw new RangeError(`invalid cursor ${JSON.stringify(before)}: expected a notification id`);
+}
+
+export function checkPageLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`page limit must be an integer 1–100, got ${limit}`);
+}
+
+export function checkSinceLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`since limit must be a positive integer, got ${limit}`);
+}
+
+/** Builds the wire shape of a stored row; `category` only when set. */
+export function notificationOf(row: { type: string; id: NotificationId; timestamp: number; data: unknown; read: boolean; category?: string | null }): Notification {
+  const n = { type: row.type, id: row.id, timestamp: row.timestamp, data: row.data, read: row.read } as Notification;
+  if (row.category !== undefined && row.category !== null) n.category = row.category;
+  return n;
+}
