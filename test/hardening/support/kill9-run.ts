@@ -95,8 +95,8 @@ export async function runKill9(options: Kill9Options): Promise<Kill9Result> {
   const running = Array.from({ length: pushers }, (_, i) => pusher(i));
   try {
     for (let k = 0; k < kills; k++) {
-      await sleep(minUpMs + Math.random() * (maxUpMs - minUpMs));
       const before = acks.length;
+      await sleep(minUpMs + Math.random() * (maxUpMs - minUpMs));
       serve.child.kill('SIGKILL');
       await serve.exited;
       serve = await spawnServe(args);
