@@ -1,5 +1,5 @@
 // Runs the whole generation: contract → models, validators and index, as file contents keyed by path.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadContractOrThrow } from './load-contract.js';
 import { readContractModel } from './contract-model.js';
@@ -26,16 +26,7 @@ export async function generateFiles(contractFile: string): Promise<GeneratedFile
   ]);
 }
 
-export async function writeGeneratedFiles(files: GeneratedFiles, outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const written: string[] = [];
-  for (const [name, text] of files) {
-    const target = path.join(outDir, name);
-    await writeFile(target, text);
-    written.push(target);
-  }
-  return written;
-}
+export { writeFiles as writeGeneratedFiles } from './write-files.js';
 
 /** Files under `outDir` that differ from (or are missing compared with) what the contract produces. */
 export async function staleGeneratedFiles(files: GeneratedFiles, outDir: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 // Runs the docs generation: contract → README.md (Markdown) and index.html (single offline page).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadContract, formatDiagnostic } from '../codegen/load-contract.js';
@@ -37,13 +37,4 @@ export async function generateDocs(contractFile: string): Promise<DocsFiles> {
 }
 
 /** Writes the files under `outDir` (created if missing); returns the paths written. */
-export async function writeDocs(files: DocsFiles, outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const written: string[] = [];
-  for (const [name, text] of files) {
-    const target = path.join(outDir, name);
-    await writeFile(target, text);
-    written.push(target);
-  }
-  return written;
-}
+export { writeFiles as writeDocs } from '../codegen/write-files.js';
