@@ -1,7 +1,6 @@
 // Runs the docs generation: contract → README.md (Markdown) and index.html (single offline page).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { loadContract, formatDiagnostic } from '../codegen/load-contract.js';
 import { readContractModel } from '../codegen/contract-model.js';
 import { buildDocsModel } from './docs-model.js';
