@@ -121,6 +121,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     live();
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
+      // A checked-out client is ours to watch: pg emits 'error' on it when the connection drops (a PostgreSQL
+      // restart mid-transaction), and with no listener that crashes the process. The pending query rejects anyway.
+      let lost: Error | undefined;
+      const onError = (error: Error): void => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const value = await body(async (query, values) => (await client.query({ ...query, values })).rows);
@@ -131,7 +138,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         if (attempt < 5 && retryable.has((error as { code?: string }).code ?? '')) continue;
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // Released with the error, a broken client is discarded instead of going back to the pool.
+        client.release(lost);
       }
     }
   };
