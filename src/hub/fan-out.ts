@@ -45,10 +45,13 @@ export class FanOut {
     this.unsubscribe = undefined;
   }
 
-  /** Durable when it resolves (the store's promise), then delivered locally and published. */
+  /**
+   * Durable when it resolves (the store's promise), then delivered locally and published. A replay (same
+   * idempotency key) is offered to the devices again: its first attempt may have been stored and then failed
+   * before delivery (a store connection lost after COMMIT); devices that already have the id drop it.
+   */
   async push(userId: UserId, input: PushInput): Promise<PushResult> {
     const { notification, created } = await this.store.append({ userId, ...input, timestamp: Date.now() });
-    if (!created) return { notification, delivered: 0, created };
     const frame = this.encoder.notification(notification);
     if (frame === undefined) return { notification, delivered: 0, created };
     const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
