@@ -2,7 +2,6 @@
 import { createNotifyClient, type Notification, type NotifyClient } from '../src/client/index.js';
 import type { PageConfig } from '../src/http/page-routes.js';
 import { CenterState } from './center-state.js';
-import { cookieCredential, cookieWebSocket } from './cookie-socket.js';
 import { humanize, renderNotification, setReadState } from './render.js';
 
 const pageSize = 20;
@@ -35,7 +34,6 @@ const ui = {
 };
 
 let client: NotifyClient | undefined;
-let socket: WebSocket | undefined;
 let needsSignIn = false;
 /** The pace this page asked for; sent again on every new connection (the server's pace is per connection). */
 let frequencySec = config.demo?.intervalSec;
@@ -141,8 +139,8 @@ function markRead(id: string): void {
 }
 
 function sendConfigure(): void {
-  if (frequencySec === undefined || socket?.readyState !== WebSocket.OPEN) return;
-  socket.send(JSON.stringify({ action: 'configure', frequency: frequencySec }));
+  if (frequencySec === undefined || client?.state !== 'open') return;
+  client.configure(frequencySec);
 }
 
 async function signIn(): Promise<void> {
@@ -153,14 +151,13 @@ async function signIn(): Promise<void> {
 function startClient(): void {
   const instance = createNotifyClient({
     url: base.toString(),
-    WebSocket: cookieWebSocket((s) => (socket = s)),
     // The HttpOnly cookie is the credential; in dev/demo mode a rejected one is renewed first.
     getToken: async () => {
       if (needsSignIn && config.signIn) {
         await signIn();
         needsSignIn = false;
       }
-      return cookieCredential;
+      return null;
     },
     refreshToken: false,
   });

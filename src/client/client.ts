@@ -47,8 +47,11 @@ export type NotifyClientEvents = ServerMessageByType & {
 export interface NotifyClientOptions {
   /** The server: `https://host`, `ws://host:8080`, or the endpoint URL itself. */
   url: string;
-  /** Called before every connection attempt and before the token's `exp`; the JWT goes in the `token` query parameter. */
-  getToken: () => string | Promise<string>;
+  /**
+   * Called before every connection attempt and before the token's `exp`; the JWT goes in the `token` query parameter.
+   * Absent, or answering null, the connection carries no token: a same-origin page's `auth_token` cookie is the credential.
+   */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
   /** The WebSocket class; default `globalThis.WebSocket`. In Node pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor;
   /** Resume after this notification id on the first connection. */
@@ -97,7 +100,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
 
   constructor(options: NotifyClientOptions) {
     super();
-    if (typeof options.getToken !== 'function') throw new TypeError('options.getToken must be a function returning the JWT');
+    if (options.getToken !== undefined && typeof options.getToken !== 'function') throw new TypeError('options.getToken must be a function returning the JWT');
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) throw new TypeError('no WebSocket implementation: pass { WebSocket } from the "ws" package in Node');
     this.#options = options;
@@ -149,6 +152,18 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return this.#request('load_more', message);
   }
 
+  /**
+   * Demo mode only: asks for a sample notification every `frequencySec` seconds (1–30) on this connection.
+   * Nothing answers on success; a server outside demo mode answers with a `request_error` event.
+   */
+  configure(frequencySec: number): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== OPEN || this.#state !== 'open') {
+      throw new NotifyClientError('ERR_NOT_CONNECTED', `cannot send configure: not connected (state ${this.#state})`);
+    }
+    socket.send(JSON.stringify({ action: 'configure', frequency: frequencySec } satisfies ClientMessage));
+  }
+
   /** Stops for good: closes the socket (1000), cancels timers, rejects pending requests. Resolves once closed (at most 1 s). */
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
@@ -170,12 +185,18 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return this.#closing;
   }
 
+  /** The provider's token; null when there is no provider or it answers null (cookie credential). */
+  async #token(): Promise<string | null> {
+    const token = (await this.#options.getToken?.()) ?? null;
+    if (token !== null && (typeof token !== 'string' || token === '')) throw new TypeError('getToken() must return a non-empty string or null');
+    return token;
+  }
+
   async #open(): Promise<void> {
     this.#setState(this.#state === 'idle' ? 'connecting' : 'reconnecting');
-    let token: string;
+    let token: string | null;
     try {
-      token = await this.#options.getToken();
-      if (typeof token !== 'string' || token === '') throw new TypeError('getToken() must return a non-empty string');
+      token = await this.#token();
     } catch (error) {
       if (this.#state === 'closed') return;
       this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
@@ -184,7 +205,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     }
     if (this.#state === 'closed') return;
     const url = new URL(this.#endpoint);
-    url.searchParams.set('token', token);
+    if (token !== null) url.searchParams.set('token', token);
     if (this.#lastId !== undefined) url.searchParams.set('since', this.#lastId);
     let socket: WebSocketLike;
     try {
@@ -202,7 +223,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     socket.onclose = (event: CloseEventLike) => this.#onClose(socket, event.code, event.reason);
   }
 
-  #onFrame(socket: WebSocketLike, data: unknown, token: string, requestedSince: boolean): void {
+  #onFrame(socket: WebSocketLike, data: unknown, token: string | null, requestedSince: boolean): void {
     if (socket !== this.#socket) return;
     let message: ServerMessage;
     try {
@@ -229,13 +250,13 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     if ('id' in message) this.emit('notification', message);
   }
 
-  #onEstablished(message: ConnectionEstablishedMessage, token: string, requestedSince: boolean): void {
+  #onEstablished(message: ConnectionEstablishedMessage, token: string | null, requestedSince: boolean): void {
     this.#clearTimer(this.#connectTimer);
     this.#established = message;
     this.#resumeFailed = requestedSince && !message.data.resumed;
     this.#authFailures = 0;
     this.#after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
-    this.#scheduleRefresh(token);
+    if (token !== null) this.#scheduleRefresh(token);
     this.#setState('open');
     const waiters = this.#waiters.splice(0);
     for (const w of waiters) w.resolve(message);
@@ -293,16 +314,15 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
 
   async #refresh(): Promise<void> {
     const socket = this.#socket;
-    let token: string;
+    let token: string | null;
     try {
-      token = await this.#options.getToken();
-      if (typeof token !== 'string' || token === '') throw new TypeError('getToken() must return a non-empty string');
+      token = await this.#token();
     } catch (error) {
       // The server closes with 4001 at exp; the next connection asks the provider again.
       this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
       return;
     }
-    if (socket !== this.#socket || this.#state !== 'open') return;
+    if (token === null || socket !== this.#socket || this.#state !== 'open') return;
     try {
       await this.#request('refresh_token', { action: 'refresh_token', token });
       this.#scheduleRefresh(token);
