@@ -37,7 +37,7 @@ const anyJson = fc.jsonValue({ maxDepth: 2 });
 
 /** One example's data with each field kept, dropped, retyped or replaced by a random string; sometimes extra fields. */
 const mutatedData = fc.constantFrom(...notificationTypes).chain((type) => {
-  const example = notificationExamples[type][0]!.data as Record<string, unknown>;
+  const example = notificationExamples[type][0]!.data as unknown as Record<string, unknown>;
   const fields = Object.entries(example).map(([key, original]) =>
     fc
       .oneof(
@@ -172,7 +172,7 @@ describe('service authentication, fuzzed', () => {
     const userJwt = await server.mintUserToken('alice');
     const roles = await server.mintUserToken('alice', 3600, { roles: ['admin'], scope: 'notifications:read' });
     for (const token of [userJwt, roles]) {
-      for (const headers of [{ authorization: `Bearer ${token}` }, { 'x-auth-token': token }]) {
+      for (const headers of [{ authorization: `Bearer ${token}` }, { 'x-auth-token': token }] as Record<string, string>[]) {
         const response = await fetch(`${server.url}/api/v1/users/alice/notifications`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
         expect(response.status).toBe(401);
       }
