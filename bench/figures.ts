@@ -33,10 +33,12 @@ export function figureDefs(rates: readonly number[]): FigureDef[] {
     { key: 'connections.rssPerConnKB', scenario: 'connections', label: 'server RSS per connection (KB)', decimals: 2, better: 'lower' },
     { key: 'connections.heapPerConnKB', scenario: 'connections', label: 'server heap per connection (KB)', decimals: 2, better: 'lower' },
     { key: 'connections.connectsPerSec', scenario: 'connections', label: 'connects/s (notify: JWT verified, ready)', decimals: 0, better: 'higher' },
+    { key: 'connections.serverUsPerConnect', scenario: 'connections', label: 'server CPU µs per connect', decimals: 0, better: 'lower' },
     { key: 'connections.connectedPct', scenario: 'connections', label: 'connected %', decimals: 1, better: 'higher' },
     { key: 'push.pushesPerSec', scenario: 'push', label: 'pushes/s, closed loop (notify: stored durably)', decimals: 0, better: 'higher' },
     { key: 'push.deliveredPct', scenario: 'push', label: 'pushes delivered %', decimals: 1, better: 'higher' },
     { key: 'push.serverUsPerPush', scenario: 'push', label: 'server CPU µs per push', decimals: 1, better: 'lower' },
+    { key: 'push.loadUsPerPush', scenario: 'push', label: 'load generator CPU µs per push (same harness)', decimals: 1, better: 'none' },
   ];
   for (const rate of rates) {
     const at = `at ${rate >= 1000 ? `${rate / 1000}k` : rate}/s`;

@@ -1,5 +1,6 @@
 // Runs the bench: load processes once, then per repeat each server in turn through connections → push → latency → broadcast.
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import type { Figures, Scenario } from './figures.js';
 import { startLoadMeter, type LoadReport } from './machine.js';
 import type { PusherApi, ReceiverApi, ReceiverStatus, TargetKind, UserRange } from './protocol.js';
@@ -23,7 +24,7 @@ export interface BenchOptions {
   openLoopConnections: number;
   /** Which scenarios besides connections run. */
   scenarios: ReadonlySet<Exclude<Scenario, 'connections'>>;
-  /** Write notify's V8 CPU profile here. */
+  /** Write each server's V8 CPU profile under DIR/notify and DIR/baseline. */
   cpuProfDir?: string;
   /** Progress lines (stderr). */
   progress(line: string): void;
@@ -77,10 +78,12 @@ function receiverCount(n: number): number {
   return n < 1000 ? 1 : Math.max(2, Math.ceil(n / socketsPerReceiver));
 }
 
-/** Splits [0, n) into `parts` contiguous user ranges. */
+/**
+ * Deals [0, n) out to `parts` receivers round robin, so whatever order a server walks its users in
+ * (connection order, sorted ids), its sends alternate between the receiving processes.
+ */
 function split(n: number, parts: number): UserRange[] {
-  const size = Math.ceil(n / parts);
-  return Array.from({ length: parts }, (_, i) => ({ prefix: 'u', first: i * size, count: Math.max(0, Math.min(size, n - i * size)) }));
+  return Array.from({ length: parts }, (_, i) => ({ prefix: 'u', first: i, count: Math.max(0, Math.ceil((n - i) / parts)), stride: parts }));
 }
 
 interface Load {
@@ -128,6 +131,7 @@ async function connectionsScenario(load: Load, server: ServerUnderTest, options:
   const seconds = (Math.max(...results.map((r) => r.endUs)) - Math.min(...results.map((r) => r.startUs))) / 1e6;
   for (const r of results) if (r.failed > 0) errors.push(`connections: ${r.failed} failed (${r.firstError ?? 'unknown'})`);
   figures['connections.connectsPerSec'] = connected / seconds;
+  figures['connections.serverUsPerConnect'] = ((await server.stats(false)).cpuUs - before.cpuUs) / Math.max(1, connected);
   figures['connections.connectedPct'] = (100 * connected) / options.n;
   // Let the last sessions finish their first frames and the sockets settle before weighing them.
   await sleep(1000);
@@ -145,13 +149,16 @@ async function pushScenario(load: Load, server: ServerUnderTest, options: BenchO
   await waitFor(load, (s) => s.received >= warm.ok, drainTimeoutMs);
   await reset(load, false);
   const cpuBefore = await server.stats(false);
+  const loadBefore = await loadCpuUs(load);
   const result = await load.pusher.call('closedLoop', { durationMs: options.durationMs, concurrency }, options.durationMs + 30_000);
   const cpuAfter = await server.stats(false);
+  const loadAfter = await loadCpuUs(load);
   const status = await waitFor(load, (s) => s.received >= result.ok, drainTimeoutMs);
   if (result.failed > 0) errors.push(`push: ${result.failed} pushes failed (${result.firstError ?? 'unknown'})`);
   figures['push.pushesPerSec'] = result.ok / (result.elapsedMs / 1000);
   figures['push.deliveredPct'] = result.ok === 0 ? 0 : (100 * status.received) / result.ok;
   figures['push.serverUsPerPush'] = (cpuAfter.cpuUs - cpuBefore.cpuUs) / Math.max(1, result.ok);
+  figures['push.loadUsPerPush'] = (loadAfter - loadBefore) / Math.max(1, result.ok);
 }
 
 async function latencyScenario(load: Load, rate: number, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
@@ -190,14 +197,14 @@ async function broadcastScenario(load: Load, connected: number, options: BenchOp
 async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): Promise<TargetRun> {
   const figures: Figures = {};
   const errors: string[] = [];
-  const server = await startTarget(kind, kind === 'notify' && options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {});
+  const server = await startTarget(kind, options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {});
   servers.add(server);
   const meter = startLoadMeter();
   let ownBefore = 0;
   let ownAfter = 0;
   try {
     ownBefore = (await server.stats(false)).cpuUs + (await loadCpuUs(load));
-    const users: UserRange = { prefix: 'u', first: 0, count: options.n };
+    const users: UserRange = { prefix: 'u', first: 0, count: options.n, stride: 1 };
     const shares = split(options.n, load.receivers.length);
     await Promise.all(load.receivers.map((r, i) => r.call('prepare', { target: server.spec, users: shares[i]! }, 120_000)));
     await load.pusher.call('configure', { target: server.spec, users }, 5000);

@@ -15,11 +15,13 @@ export interface TargetSpec {
   pushToken?: string;
 }
 
-/** User ids of the run are `${prefix}${i}` for i in [0, count). */
+/** The users `${prefix}${first + k * stride}` for k in [0, count). */
 export interface UserRange {
   prefix: string;
   first: number;
   count: number;
+  /** 1 for a contiguous range; receivers take every R-th user so no server order favours one receiver. */
+  stride: number;
 }
 
 /** Clock every process shares: CLOCK_MONOTONIC in microseconds (process.hrtime is system-wide on Linux). */

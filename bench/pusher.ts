@@ -50,7 +50,7 @@ export function createPusher(): Handlers {
   /** The push path of a random user of the range. */
   function randomUserPath(): string {
     const { target: spec, users: range } = setup();
-    const user = `${range.prefix}${range.first + Math.floor(Math.random() * range.count)}`;
+    const user = `${range.prefix}${range.first + Math.floor(Math.random() * range.count) * range.stride}`;
     return spec.kind === 'notify' ? `/api/v1/users/${user}/notifications` : `/push?user=${user}`;
   }
 
@@ -121,7 +121,11 @@ export function createPusher(): Handlers {
       const elapsedMs = (nowUs() - started) / 1000;
       await drained(connections);
       for (const connection of connections) connection.close();
-      t.failed += sent - t.ok - t.failed;
+      const unanswered = sent - t.ok - t.failed;
+      if (unanswered > 0) {
+        t.failed += unanswered;
+        t.firstError ??= `${unanswered} not answered within ${answerGraceMs / 1000} s of the last send`;
+      }
       return { ...outcome(t), sent, elapsedMs };
     },
 

@@ -54,7 +54,7 @@ export function createReceiver(): Handlers {
   return {
     async prepare({ target, users }) {
       const base = `ws://${target.host}:${target.port}`;
-      const ids = Array.from({ length: users.count }, (_, i) => `${users.prefix}${users.first + i}`);
+      const ids = Array.from({ length: users.count }, (_, k) => `${users.prefix}${users.first + k * users.stride}`);
       if (target.kind === 'notify') {
         const secret = target.jwtSecret;
         if (!secret) throw new Error('receiver: notify needs the JWT secret');

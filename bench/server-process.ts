@@ -30,7 +30,7 @@ export interface ServerUnderTest {
 }
 
 export interface StartTargetOptions {
-  /** notify only: write a V8 CPU profile (.cpuprofile) of the server into this directory when it exits. */
+  /** Write a V8 CPU profile (.cpuprofile) of the server into this directory when it exits. */
   cpuProfDir?: string;
 }
 
@@ -74,6 +74,7 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
   const port = await freePort();
   const dir = await mkdtemp(path.join(tmpdir(), `notify-bench-${kind}-`));
   const execArgv = ['--expose-gc', '--import', pathToFileURL(compiledPath('bench', 'probe.js')).href];
+  if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
   let child: ChildProcess;
   let spec: TargetSpec;
   let readyUrl: string;
@@ -81,7 +82,6 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
     const jwtSecret = randomBytes(32).toString('hex');
     const pushToken = randomBytes(24).toString('hex');
     spec = { kind, host: benchHost, port, jwtSecret, pushToken };
-    if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
     // Secrets travel in the environment, not on a command line other users can read.
     const args = ['serve', '--host', benchHost, '--port', String(port), '--store', `sqlite:${path.join(dir, 'notify.db')}`, '--log-level', 'warn', '--state-dir', dir];
     child = fork(compiledPath('cli', 'notify.js'), args, {

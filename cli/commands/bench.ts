@@ -1,6 +1,6 @@
 // `notify bench`: notify against a raw `ws` baseline in the same run, the same load from separate processes; one table of figures and ratios.
 import { Command, Option } from 'commander';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runBench, stopEverything, type BenchOptions } from '../../bench/harness.js';
 import { machineInfo } from '../../bench/machine.js';
@@ -77,7 +77,7 @@ export function makeBenchCommand(): Command {
     .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast to run (connections always runs)').argParser(scenarioList).default([...extras], extras.join(',')))
     .addOption(new Option('--json', 'print the report as JSON on stdout (progress goes to stderr)'))
     .addOption(new Option('--quick', `a few seconds in all: n=${quick.n}, ${quick.duration} s phases, rates ${quick.rates.join(',')}, one repeat (explicit flags still win)`))
-    .addOption(new Option('--cpu-prof <dir>', "write notify's V8 CPU profile into DIR and print where its time went"))
+    .addOption(new Option('--cpu-prof <dir>', "write each server's V8 CPU profile into DIR/notify and DIR/baseline and print where its time went"))
     .addOption(new Option('--timeout <seconds>', 'stop the whole bench past this (default: 3× its estimated length, at least 120 s)').argParser(integer(10, 24 * 3600)))
     .addHelpText(
       'after',
@@ -152,11 +152,12 @@ Examples:
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderTable(report, repeats)}\n`);
       if (cpuProfDir) {
-        const profiles = readdirSync(cpuProfDir)
-          .filter((f) => f.endsWith('.cpuprofile'))
-          .map((f) => path.join(cpuProfDir, f))
-          .filter((f) => statSync(f).mtimeMs >= started);
-        for (const file of profiles) (flags.json ? log : (s: string) => process.stdout.write(`${s}\n`))(`\n${renderProfileTop(file)}`);
+        const print = flags.json ? log : (s: string): void => void process.stdout.write(`${s}\n`);
+        for (const kind of ['notify', 'baseline']) {
+          const dir = path.join(cpuProfDir, kind);
+          const profiles = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)) : [];
+          for (const file of profiles.filter((f) => statSync(f).mtimeMs >= started)) print(`\n${kind}: ${renderProfileTop(file)}`);
+        }
       }
       // Figures nobody could measure mean the harness, not the server, failed.
       const missing = report.runs.some((r) => r.errors.some((e) => /no connection succeeded|not ready|exited|took longer/.test(e)));
