@@ -15,6 +15,9 @@ export interface Transport {
   terminate(): void;
 }
 
+/** How many live notification ids a connection remembers to drop replays (a retried push sent again). */
+const recentIdsKept = 8;
+
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   clientMessagesPerSecond: number;
@@ -36,7 +39,10 @@ export class Connection {
   stalledBufferedBytes = 0;
   closed = false;
   private held: { frame: string; notificationId?: NotificationId }[] | undefined = [];
-  private lastNotificationId: NotificationId = '';
+  /** Every notification id up to this one was covered by the initial sync (backlog or snapshot). */
+  private syncedThrough: NotificationId = '';
+  /** The last few live notification ids sent, so a replayed push is not sent twice; allocated on first use. */
+  private recentIds: NotificationId[] | undefined;
   private windowStartMs = 0;
   private framesInWindow = 0;
 
@@ -68,14 +74,19 @@ export class Connection {
     return this.write(frame, notificationId);
   }
 
-  /** Sends during sync, bypassing the hold (the resumed backlog and the snapshot). */
+  /** Sends during sync, bypassing the hold (the resumed backlog, oldest first, and the snapshot). */
   sendSync(frame: string, notificationId?: NotificationId): boolean {
-    return this.write(frame, notificationId);
+    if (this.closed) return false;
+    if (notificationId !== undefined) {
+      if (notificationId <= this.syncedThrough) return false;
+      this.syncedThrough = notificationId;
+    }
+    return this.transmit(frame, notificationId);
   }
 
   /** Records notifications the snapshot already covered, so held copies are not sent twice. */
   markDelivered(notificationId: NotificationId): void {
-    if (notificationId > this.lastNotificationId) this.lastNotificationId = notificationId;
+    if (notificationId > this.syncedThrough) this.syncedThrough = notificationId;
   }
 
   /** Ends the sync: flushes held frames in order. */
@@ -85,12 +96,21 @@ export class Connection {
     for (const entry of held) this.write(entry.frame, entry.notificationId);
   }
 
+  /**
+   * A live frame. Notifications may arrive out of id order (pushes taken by other nodes come over the bus
+   * after later local ones), so only ids the sync covered or recently sent are dropped, never older ones.
+   */
   private write(frame: string, notificationId?: NotificationId): boolean {
     if (this.closed) return false;
     if (notificationId !== undefined) {
-      if (notificationId <= this.lastNotificationId) return false;
-      this.lastNotificationId = notificationId;
+      if (notificationId <= this.syncedThrough || this.recentIds?.includes(notificationId)) return false;
+      (this.recentIds ??= []).push(notificationId);
+      if (this.recentIds.length > recentIdsKept) this.recentIds.shift();
     }
+    return this.transmit(frame, notificationId);
+  }
+
+  private transmit(frame: string, notificationId?: NotificationId): boolean {
     if (this.transport.bufferedAmount + frame.length > this.limits.maxBufferedBytes) {
       this.onSlowConsumer(this);
       return false;
