@@ -48,6 +48,7 @@ export function figureDefs(rates: readonly number[]): FigureDef[] {
       { key: `latency.${rate}.p99Ms`, scenario: 'latency', label: `push→receive p99 ms ${at}`, decimals: 2, better: 'lower' },
       { key: `latency.${rate}.maxMs`, scenario: 'latency', label: `push→receive max ms ${at}`, decimals: 2, better: 'lower' },
       { key: `latency.${rate}.deliveredPct`, scenario: 'latency', label: `delivered % ${at}`, decimals: 1, better: 'higher' },
+      { key: `latency.${rate}.serverUsPerPush`, scenario: 'latency', label: `server CPU µs per push ${at}`, decimals: 1, better: 'lower' },
     );
   }
   defs.push(

@@ -26,6 +26,8 @@ export interface BenchOptions {
   scenarios: ReadonlySet<Exclude<Scenario, 'connections'>>;
   /** Write each server's V8 CPU profile under DIR/notify and DIR/baseline. */
   cpuProfDir?: string;
+  /** notify's store: 'sqlite' (the default, durable) or 'memory'. */
+  store: 'sqlite' | 'memory';
   /** Progress lines (stderr). */
   progress(line: string): void;
 }
@@ -161,11 +163,13 @@ async function pushScenario(load: Load, server: ServerUnderTest, options: BenchO
   figures['push.loadUsPerPush'] = (loadAfter - loadBefore) / Math.max(1, result.ok);
 }
 
-async function latencyScenario(load: Load, rate: number, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+async function latencyScenario(load: Load, server: ServerUnderTest, rate: number, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
   const expected = Math.round((rate * options.durationMs) / 1000);
   await reset(load, true, expected);
+  const cpuBefore = await server.stats(false);
   const result = await load.pusher.call('openLoop', { rate, durationMs: options.durationMs, connections: options.openLoopConnections }, options.durationMs + 30_000);
   await waitFor(load, (s) => s.received >= result.ok, drainTimeoutMs);
+  figures[`latency.${rate}.serverUsPerPush`] = ((await server.stats(false)).cpuUs - cpuBefore.cpuUs) / Math.max(1, result.ok);
   const collected = await Promise.all(load.receivers.map((r) => r.call('collect', {}, 30_000)));
   const received = collected.reduce((n, c) => n + c.received, 0);
   const [p50, p95, p99, max] = percentiles(concat(collected.map((c) => c.latenciesUs)), [50, 95, 99, 100]).map((us) => us / 1000);
@@ -197,7 +201,7 @@ async function broadcastScenario(load: Load, connected: number, options: BenchOp
 async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): Promise<TargetRun> {
   const figures: Figures = {};
   const errors: string[] = [];
-  const server = await startTarget(kind, options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {});
+  const server = await startTarget(kind, { store: options.store, ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}) });
   servers.add(server);
   const meter = startLoadMeter();
   let ownBefore = 0;
@@ -218,7 +222,7 @@ async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): P
     if (options.scenarios.has('latency')) {
       for (const rate of options.rates) {
         options.progress(`  ${kind}: latency at ${rate}/s for ${options.durationMs / 1000} s`);
-        await latencyScenario(load, rate, options, figures, errors);
+        await latencyScenario(load, server, rate, options, figures, errors);
       }
     }
     if (options.scenarios.has('broadcast')) {

@@ -32,6 +32,8 @@ export interface ServerUnderTest {
 export interface StartTargetOptions {
   /** Write a V8 CPU profile (.cpuprofile) of the server into this directory when it exits. */
   cpuProfDir?: string;
+  /** notify only: 'sqlite' (default: a temp file, durable before 201) or 'memory' (to see what durability costs). */
+  store?: 'sqlite' | 'memory';
 }
 
 export function compiledPath(...parts: string[]): string {
@@ -83,7 +85,7 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
     const pushToken = randomBytes(24).toString('hex');
     spec = { kind, host: benchHost, port, jwtSecret, pushToken };
     // Secrets travel in the environment, not on a command line other users can read.
-    const args = ['serve', '--host', benchHost, '--port', String(port), '--store', `sqlite:${path.join(dir, 'notify.db')}`, '--log-level', 'warn', '--state-dir', dir];
+    const args = ['serve', '--host', benchHost, '--port', String(port), '--store', options.store === 'memory' ? 'memory' : `sqlite:${path.join(dir, 'notify.db')}`, '--log-level', 'warn', '--state-dir', dir];
     child = fork(compiledPath('cli', 'notify.js'), args, {
       execArgv,
       env: cleanEnv({ NOTIFY_JWT_SECRET: jwtSecret, NOTIFY_PUSH_TOKEN: pushToken }),

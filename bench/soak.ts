@@ -210,6 +210,12 @@ async function runCoordinator(options: Options): Promise<void> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
     let pushed = 0;
     let pushErrors = 0;
+    /** Why pushes failed: HTTP status, error code, or `backlog` when 200 were already in flight. */
+    const pushErrorKinds: Record<string, number> = {};
+    const pushFailed = (kind: string): void => {
+      pushErrors++;
+      pushErrorKinds[kind] = (pushErrorKinds[kind] ?? 0) + 1;
+    };
     let inFlight = 0;
     const pushOne = (): void => {
       const userId = `soak${Math.floor(Math.random() * users)}`;
@@ -220,18 +226,18 @@ async function runCoordinator(options: Options): Promise<void> {
         res.on('end', () => {
           inFlight--;
           if (res.statusCode === 201) pushed++;
-          else pushErrors++;
+          else pushFailed(String(res.statusCode));
         });
       });
-      req.on('error', () => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
         inFlight--;
-        pushErrors++;
+        pushFailed(error.code ?? error.message);
       });
       req.end(body);
     };
     const pusher = setInterval(() => {
       if (inFlight < 200) pushOne();
-      else pushErrors++;
+      else pushFailed('backlog');
     }, 1000 / options.rate);
 
     const started = Date.now();
@@ -271,6 +277,7 @@ async function runCoordinator(options: Options): Promise<void> {
       pushesPerSecond: options.rate,
       pushed,
       pushErrors,
+      pushErrorKinds,
       framesReceived: frames,
       unexpectedCloses,
       reconnects,

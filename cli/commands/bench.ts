@@ -25,6 +25,7 @@ interface BenchFlags {
   quick?: boolean;
   cpuProf?: string;
   timeout?: number;
+  store: 'sqlite' | 'memory';
 }
 
 /** What `--quick` sets (unless the flag is given too): a few seconds in all, to keep the harness working in CI. */
@@ -75,6 +76,7 @@ export function makeBenchCommand(): Command {
     .addOption(new Option('--broadcasts <k>', 'broadcasts per run (median kept)').argParser(integer(1, 20)).default(3))
     .addOption(new Option('--push-concurrency <c>', 'pushes in flight in the closed-loop push scenario').argParser(integer(1, 1000)).default(128))
     .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast to run (connections always runs)').argParser(scenarioList).default([...extras], extras.join(',')))
+    .addOption(new Option('--store <kind>', "notify's store: sqlite (a temp file, durable before 201) or memory (shows what durability costs)").choices(['sqlite', 'memory']).default('sqlite'))
     .addOption(new Option('--json', 'print the report as JSON on stdout (progress goes to stderr)'))
     .addOption(new Option('--quick', `a few seconds in all: n=${quick.n}, ${quick.duration} s phases, rates ${quick.rates.join(',')}, one repeat (explicit flags still win)`))
     .addOption(new Option('--cpu-prof <dir>', "write each server's V8 CPU profile into DIR/notify and DIR/baseline and print where its time went"))
@@ -112,6 +114,7 @@ Examples:
         pushConcurrency: flags.pushConcurrency,
         openLoopConnections: 32,
         scenarios: new Set(flags.scenarios),
+        store: flags.store,
         ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
         progress: log,
       };
@@ -146,6 +149,7 @@ Examples:
           broadcasts: options.broadcasts,
           pushConcurrency: options.pushConcurrency,
           openLoopConnections: options.openLoopConnections,
+          store: options.store,
         },
         elapsedSec: (Date.now() - started) / 1000,
         repeats,

@@ -37,7 +37,7 @@ describe('notify bench --quick --json', () => {
     const latency = report.scenarios['latency']!;
     for (const rate of report.options.rates) {
       for (const target of ['notify', 'baseline']) {
-        expect(Object.keys((latency[target] as Record<string, unknown>)[String(rate)] as object).sort()).toEqual(['deliveredPct', 'maxMs', 'p50Ms', 'p95Ms', 'p99Ms']);
+        expect(Object.keys((latency[target] as Record<string, unknown>)[String(rate)] as object).sort()).toEqual(['deliveredPct', 'maxMs', 'p50Ms', 'p95Ms', 'p99Ms', 'serverUsPerPush']);
       }
     }
     for (const figure of ['connectsPerSec', 'rssPerConnKB']) expect(report.scenarios['connections']!['notify']).toHaveProperty(figure);
