@@ -28,6 +28,8 @@ export interface BenchOptions {
   cpuProfDir?: string;
   /** notify's store: 'sqlite' (the default, durable) or 'memory'. */
   store: 'sqlite' | 'memory';
+  /** notify's `serve --workers` (1: one process, like the baseline). */
+  workers: number;
   /** Progress lines (stderr). */
   progress(line: string): void;
 }
@@ -201,7 +203,7 @@ async function broadcastScenario(load: Load, connected: number, options: BenchOp
 async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): Promise<TargetRun> {
   const figures: Figures = {};
   const errors: string[] = [];
-  const server = await startTarget(kind, { store: options.store, ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}) });
+  const server = await startTarget(kind, { store: options.store, workers: options.workers, ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}) });
   servers.add(server);
   const meter = startLoadMeter();
   let ownBefore = 0;

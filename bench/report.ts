@@ -28,7 +28,7 @@ export interface BenchReport {
   date: string;
   command: string;
   machine: MachineInfo;
-  options: { n: number; durationSec: number; rates: number[]; repeat: number; broadcasts: number; pushConcurrency: number; openLoopConnections: number; store: string };
+  options: { n: number; durationSec: number; rates: number[]; repeat: number; broadcasts: number; pushConcurrency: number; openLoopConnections: number; store: string; workers: number };
   elapsedSec: number;
   /** scenario → notify | baseline | ratio → figure (latency: → rate → figure). */
   scenarios: Record<string, Record<'notify' | 'baseline' | 'ratio', Record<string, unknown>>>;
@@ -131,7 +131,7 @@ export function renderTable(report: BenchReport, repeats: readonly RepeatRun[]):
     `notify bench — ${report.date}`,
     `machine: ${m.cores} cores (${m.cpuModel}), ${m.totalMemoryMB} MB, Node ${m.node}, ${m.platform}`,
     `command: ${report.command}`,
-    `n=${o.n} connections, ${o.durationSec} s per timed phase, rates ${o.rates.join('/')}/s, ${o.repeat} repeat(s): medians; ratio = median of each repeat's notify / baseline; notify store: ${o.store}`,
+    `n=${o.n} connections, ${o.durationSec} s per timed phase, rates ${o.rates.join('/')}/s, ${o.repeat} repeat(s): medians; ratio = median of each repeat's notify / baseline; notify store: ${o.store}${o.workers > 1 ? `, ${o.workers} workers` : ''}`,
     '',
   ];
   const loadLines = report.runs.map(

@@ -21,7 +21,7 @@ const outputTailBytes = 4096;
 export interface ServerUnderTest {
   readonly spec: TargetSpec;
   readonly pid: number;
-  /** Memory and CPU of the server process; `gc` collects garbage first (the server runs with --expose-gc). */
+  /** Memory and CPU of the server (all its processes); `gc` collects garbage first (the server runs with --expose-gc). */
   stats(gc: boolean): Promise<{ rss: number; heapUsed: number; cpuUs: number }>;
   /** What the server wrote to stdout/stderr lately (its warnings and errors). */
   output(): string;
@@ -34,6 +34,8 @@ export interface StartTargetOptions {
   cpuProfDir?: string;
   /** notify only: 'sqlite' (default: a temp file, durable before 201) or 'memory' (to see what durability costs). */
   store?: 'sqlite' | 'memory';
+  /** notify only: `serve --workers N` (node:cluster); memory and CPU are then summed over the primary and its workers. */
+  workers?: number;
 }
 
 export function compiledPath(...parts: string[]): string {
@@ -86,6 +88,7 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
     spec = { kind, host: benchHost, port, jwtSecret, pushToken };
     // Secrets travel in the environment, not on a command line other users can read.
     const args = ['serve', '--host', benchHost, '--port', String(port), '--store', options.store === 'memory' ? 'memory' : `sqlite:${path.join(dir, 'notify.db')}`, '--log-level', 'warn', '--state-dir', dir];
+    if ((options.workers ?? 1) > 1) args.push('--workers', String(options.workers));
     child = fork(compiledPath('cli', 'notify.js'), args, {
       execArgv,
       env: cleanEnv({ NOTIFY_JWT_SECRET: jwtSecret, NOTIFY_PUSH_TOKEN: pushToken }),

@@ -26,6 +26,7 @@ interface BenchFlags {
   cpuProf?: string;
   timeout?: number;
   store: 'sqlite' | 'memory';
+  workers: number;
 }
 
 /** What `--quick` sets (unless the flag is given too): a few seconds in all, to keep the harness working in CI. */
@@ -77,6 +78,7 @@ export function makeBenchCommand(): Command {
     .addOption(new Option('--push-concurrency <c>', 'pushes in flight in the closed-loop push scenario').argParser(integer(1, 1000)).default(128))
     .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast to run (connections always runs)').argParser(scenarioList).default([...extras], extras.join(',')))
     .addOption(new Option('--store <kind>', "notify's store: sqlite (a temp file, durable before 201) or memory (shows what durability costs)").choices(['sqlite', 'memory']).default('sqlite'))
+    .addOption(new Option('--workers <k>', 'run notify as `serve --workers K` (node:cluster; the baseline stays one process)').argParser(integer(1, 16)).default(1))
     .addOption(new Option('--json', 'print the report as JSON on stdout (progress goes to stderr)'))
     .addOption(new Option('--quick', `a few seconds in all: n=${quick.n}, ${quick.duration} s phases, rates ${quick.rates.join(',')}, one repeat (explicit flags still win)`))
     .addOption(new Option('--cpu-prof <dir>', "write each server's V8 CPU profile into DIR/notify and DIR/baseline and print where its time went"))
@@ -115,6 +117,7 @@ Examples:
         openLoopConnections: 32,
         scenarios: new Set(flags.scenarios),
         store: flags.store,
+        workers: flags.workers,
         ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
         progress: log,
       };
@@ -150,6 +153,7 @@ Examples:
           pushConcurrency: options.pushConcurrency,
           openLoopConnections: options.openLoopConnections,
           store: options.store,
+          workers: options.workers,
         },
         elapsedSec: (Date.now() - started) / 1000,
         repeats,
