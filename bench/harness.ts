@@ -1,4 +1,4 @@
-// Runs the bench: load processes once, then per repeat each server in turn through connections → push → latency → broadcast.
+// Runs the bench: load processes once, then per repeat each server in turn through connections → push → broadcast → latency.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Figures, Scenario } from './figures.js';
@@ -221,15 +221,16 @@ async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): P
       options.progress(`  ${kind}: push, closed loop for ${options.durationMs / 1000} s`);
       await pushScenario(load, server, options, figures, errors);
     }
+    if (options.scenarios.has('broadcast')) {
+      options.progress(`  ${kind}: broadcast to ${connected} × ${options.broadcasts}`);
+      await broadcastScenario(load, connected, options, figures, errors);
+    }
+    // Last: a rate past a server's capacity leaves a backlog that would leak into any figure after it.
     if (options.scenarios.has('latency')) {
       for (const rate of options.rates) {
         options.progress(`  ${kind}: latency at ${rate}/s for ${options.durationMs / 1000} s`);
         await latencyScenario(load, server, rate, options, figures, errors);
       }
-    }
-    if (options.scenarios.has('broadcast')) {
-      options.progress(`  ${kind}: broadcast to ${connected} × ${options.broadcasts}`);
-      await broadcastScenario(load, connected, options, figures, errors);
     }
   } catch (error) {
     errors.push(error instanceof Error ? error.message : String(error));
