@@ -67,7 +67,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const schema = options.schema ?? 'public';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   const S = `"${schema}"`;
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  // Bounded waits: a stalled network fails a push (500) within seconds instead of hanging until TCP gives up.
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000, query_timeout: 10_000 });
   // An idle client losing its connection must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
   try {
