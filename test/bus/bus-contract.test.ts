@@ -1,13 +1,12 @@
 // The Bus contract, one suite run against every backend (local; Redis at REDIS_URL) through a factory.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Bus, BusEnvelope } from '../../src/bus/bus.js';
 import { openBus } from '../../src/bus/index.js';
 import { createLocalBus, createLocalHub } from '../../src/bus/local.js';
 import { createRedisBus } from '../../src/bus/redis.js';
+import { redisUnavailable, redisUrl } from '../support/services.js';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runId = randomUUID().slice(0, 8);
 
 /** Makes the nodes of one fresh, isolated network. */
@@ -17,22 +16,6 @@ interface BusBackend {
   unavailable: string | null;
   /** A new network; each call of the returned function adds one node to it. */
   network(): () => Promise<Bus>;
-}
-
-async function redisUnavailable(): Promise<string | null> {
-  const probe = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 2000, retryStrategy: () => null });
-  let cause: unknown;
-  probe.on('error', (error: unknown) => (cause = error));
-  try {
-    await probe.connect();
-    await probe.ping();
-    return null;
-  } catch (error) {
-    cause ??= error;
-    return `Redis unreachable at ${redisUrl}: ${cause instanceof Error ? cause.message : String(cause)}`;
-  } finally {
-    probe.disconnect();
-  }
 }
 
 let networks = 0;
