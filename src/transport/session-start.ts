@@ -5,13 +5,18 @@ import type { NotificationStore, UserId } from '../store/store.js';
 import type { ServerContext } from './context.js';
 
 /** Most notifications a resume replays; a longer gap answers resumed=false and the snapshot (the client refetches). */
-export const maxResumeNotifications = 1000;
+export const maxResumeNotifications = 10_000;
 
 /** The gap after `since`, oldest first, or 'gone' when it cannot be filled. */
 async function resumeBacklog(store: NotificationStore, userId: UserId, since: string): Promise<Notification[] | 'gone'> {
   const backlog = await store.since(userId, since, maxResumeNotifications + 1);
   if (backlog === 'gone' || backlog.length > maxResumeNotifications) return 'gone';
   return backlog;
+}
+
+/** Resolves once the connection's unsent bytes are at most `bytes` (or it closed; the sweeper cuts one that never drains). */
+async function drained(connection: Session['connection'], bytes: number): Promise<void> {
+  while (!connection.closed && connection.transport.bufferedAmount > bytes) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 export async function startSession(session: Session, since: string | undefined, context: ServerContext): Promise<void> {
@@ -34,7 +39,10 @@ export async function startSession(session: Session, since: string | undefined, 
   if (established !== undefined) connection.sendSync(established);
 
   if (backlog !== 'gone') {
+    // Paced by the socket: our own replay must not trip the slow-consumer cap (1013).
     for (const notification of backlog) {
+      if (connection.closed) return;
+      if (connection.transport.bufferedAmount > config.maxBufferedBytes / 2) await drained(connection, config.maxBufferedBytes / 2);
       const frame = encoder.notification(notification);
       if (frame !== undefined) connection.sendSync(frame, notification.id);
     }

@@ -161,8 +161,10 @@ describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
     expect(idsOf(againA)).toEqual([p1, p2, p3]);
     expect(idsOf(againB)).toEqual([p1, p2, p3]);
 
-    // And the bus carries live pushes again, both ways.
+    // And the bus carries live pushes again, both ways. (Each is awaited on both nodes before the next:
+    // across nodes, a push taken by the other node may otherwise land after a later local one.)
     const after = await push(b, 'u-outage', 'after via B');
+    await Promise.all([againA.next((f) => f.id === after), againB.next((f) => f.id === after)]);
     const afterA = await push(a, 'u-outage', 'after via A');
     await Promise.all([againA.next((f) => f.id === afterA), againB.next((f) => f.id === afterA)]);
     expect(idsOf(againA)).toEqual([p1, p2, p3, after, afterA]);

@@ -57,6 +57,20 @@ describe('resume', () => {
     expect(received).toEqual(ids);
   });
 
+  it('replays a long gap paced by the socket, without tripping the slow-consumer cap', async () => {
+    await server.close();
+    server = await startServer({ maxBufferedBytes: 16 * 1024 });
+    const { fanOut } = server.server.context;
+    const base = (await fanOut.push('alice', { type: 'info', data: info('base') })).notification.id;
+    const ids: string[] = [];
+    for (let i = 0; i < 1500; i++) ids.push((await fanOut.push('alice', { type: 'info', data: { title: `gap ${i}`, message: 'x'.repeat(200), priority: 'low' } })).notification.id);
+    const client = await open(base);
+    expect((await client.nextOfType('connection_established')).data.resumed).toBe(true);
+    await client.next((f) => f.id === ids.at(-1), 20_000);
+    expect(client.frames.filter((f) => f.type === 'info').map((f) => f.id)).toEqual(ids);
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+  });
+
   it('answers resumed=false with the unread snapshot when the gap cannot be filled', async () => {
     await server.push('alice', 'info', info('kept'));
     const client = await open('0000000000999999');
