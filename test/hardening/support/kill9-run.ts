@@ -57,7 +57,7 @@ function post(url: string, body: string, headers: Record<string, string>): Promi
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runKill9(options: Kill9Options): Promise<Kill9Result> {
-  // Users grow with the kills so that each keeps under the 1,000 notifications one resume replays.
+  // Users grow with the kills so that each stays well under the 10,000 notifications one resume replays.
   const { kills, pushers = 6, users = Math.max(6, Math.ceil(kills / 2)), minUpMs = 300, maxUpMs = 1200, log = () => {} } = options;
   const started = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'notify-kill9-'));
