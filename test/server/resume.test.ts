@@ -5,7 +5,7 @@ import { connect, type TestClient } from '../support/ws-client.js';
 
 let server: TestServer;
 const clients: TestClient[] = [];
-const info = (title: string) => ({ title, message: 'm', priority: 'medium' });
+const info = (title: string) => ({ title, message: 'm', priority: 'medium' as const });
 
 beforeEach(async () => {
   server = await startServer();
