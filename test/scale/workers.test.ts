@@ -110,7 +110,7 @@ describe.each(backends)('--workers 2 over $name', (backend) => {
       expect(x! + y!).toBe(total);
 
       // Pushes on fresh connections land on both workers, concurrently (both write the store at once);
-      // each device must get each of its user's pushes once, in order.
+      // each device must get each of its user's pushes exactly once.
       const expected = new Map<string, string[]>(users.map((u) => [u, []]));
       for (let round = 0; round < 4; round++) {
         const answers = await Promise.all(users.map((userId) => deployment.push(primary.url, userId, 'info', info(`${userId} #${round}`))));
@@ -127,7 +127,8 @@ describe.each(backends)('--workers 2 over $name', (backend) => {
       for (const userId of users) {
         for (const client of devices.get(userId)!) {
           const ids = client.frames.flatMap((f) => (typeof f.id === 'string' ? [f.id] : []));
-          expect(ids, userId).toEqual(expected.get(userId));
+          // Once each; pushes taken by different workers may arrive in either order.
+          expect([...ids].sort(), userId).toEqual([...expected.get(userId)!].sort());
         }
       }
     });
@@ -149,7 +150,8 @@ describe.each(backends)('--workers 2 over $name', (backend) => {
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) ids.push((await deployment.push(primary.url, 'w-fay', 'info', info(`after restart ${i}`))).body.id);
       await Promise.all(devices.map((client) => client.next((f) => f.id === ids.at(-1), 10_000)));
-      for (const client of devices) expect(client.frames.flatMap((f) => (typeof f.id === 'string' ? [f.id] : []))).toEqual(ids);
+      // Exactly once each; pushes taken by different workers may arrive in either order (see README "Ordering across nodes").
+      for (const client of devices) expect(client.frames.flatMap((f) => (typeof f.id === 'string' ? [f.id] : [])).sort()).toEqual([...ids].sort());
     }, 120_000);
 
     it('on SIGTERM closes every socket with 1001 through the workers, then exits 0 with no worker left', async () => {
