@@ -11,17 +11,11 @@ export interface DocsExample {
   language: 'json' | 'text';
 }
 
-export interface DocsMessage {
-  key: string;
+/** A message as the docs show it: the contract's facts plus what the renderers need. */
+export interface DocsMessage
+  extends Pick<ContractMessage, 'key' | 'wireName' | 'kind' | 'title' | 'summary' | 'description' | 'contentType' | 'payloadSchemaName'> {
   /** Fragment id used by both renderers, e.g. `message-invitationReceived`. */
   anchor: string;
-  wireName: string;
-  kind: MessageKind;
-  title: string;
-  summary: string;
-  description: string;
-  contentType: string;
-  payloadSchemaName: string;
   fields: FieldRow[];
   /** For text frames: the exact frame text. */
   textFrame?: string;
