@@ -1,4 +1,5 @@
 // A raw `text/event-stream` client for tests: parses every event (with its id), and waits for what a test expects.
+import { applyCredential, type CredentialVia } from './credential.js';
 export interface SseEvent {
   /** The `event:` field ('message' when absent). */
   event: string;
@@ -36,7 +37,7 @@ export interface SseStream {
 
 export interface SseOptions {
   token?: string;
-  via?: 'query_token' | 'query_access_token' | 'cookie' | 'bearer';
+  via?: CredentialVia;
   lastEventId?: string;
   since?: string;
   headers?: Record<string, string>;
@@ -46,13 +47,7 @@ export interface SseOptions {
 export async function openSse(streamUrl: string, options: SseOptions = {}): Promise<SseOpen> {
   const url = new URL(streamUrl);
   const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
-  const via = options.via ?? 'query_token';
-  if (options.token !== undefined) {
-    if (via === 'query_token') url.searchParams.set('token', options.token);
-    if (via === 'query_access_token') url.searchParams.set('access_token', options.token);
-    if (via === 'cookie') headers['cookie'] = `auth_token=${options.token}`;
-    if (via === 'bearer') headers['authorization'] = `Bearer ${options.token}`;
-  }
+  applyCredential(url, headers, options.token, options.via);
   if (options.since !== undefined) url.searchParams.set('since', options.since);
   if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
   const abort = new AbortController();

@@ -1,5 +1,6 @@
 // A real `ws` client for tests: records every frame and close, and waits for what a test expects.
 import WebSocket from 'ws';
+import { applyCredential, type CredentialVia } from './credential.js';
 
 export interface Frame {
   type: string;
@@ -24,7 +25,7 @@ export interface TestClient {
 export interface ConnectOptions {
   token?: string;
   /** Which credential carries the token. */
-  via?: 'query_token' | 'query_access_token' | 'cookie' | 'bearer';
+  via?: CredentialVia;
   since?: string;
   origin?: string;
   headers?: Record<string, string>;
@@ -33,13 +34,7 @@ export interface ConnectOptions {
 export function connect(wsUrl: string, options: ConnectOptions = {}): Promise<TestClient> {
   const url = new URL(wsUrl);
   const headers: Record<string, string> = { ...options.headers };
-  const via = options.via ?? 'query_token';
-  if (options.token !== undefined) {
-    if (via === 'query_token') url.searchParams.set('token', options.token);
-    if (via === 'query_access_token') url.searchParams.set('access_token', options.token);
-    if (via === 'cookie') headers['cookie'] = `auth_token=${options.token}`;
-    if (via === 'bearer') headers['authorization'] = `Bearer ${options.token}`;
-  }
+  applyCredential(url, headers, options.token, options.via);
   if (options.since !== undefined) url.searchParams.set('since', options.since);
   if (options.origin !== undefined) headers['origin'] = options.origin;
   const socket = new WebSocket(url, { headers });
