@@ -1,7 +1,7 @@
 // The topic API of DESIGN §10: subscribe, unsubscribe and list a topic's users, push to a topic.
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';
-import type { ServerContext } from '../transport/context.js';
+import type { ServerContext } from '../server-context.js';
 import { topicPattern } from '../store/store.js';
 import { readJsonBody } from './body.js';
 import { intParam, maxUserIdLength, object, pushInput } from './notification-routes.js';
