@@ -23,9 +23,12 @@ async function drained(connection: Session['connection'], bytes: number): Promis
 export async function startSession(session: Session, since: string | undefined, hooks: SessionHooks): Promise<void> {
   const { connection, store, encoder, config } = session;
   const { userId } = connection;
-  await store.touchUser(userId);
+  // Routed here before the store is read, so nothing pushed after the read can miss this device.
+  await Promise.all([store.touchUser(userId), session.fanOut.watch(userId)]);
   const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
   const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
+  // The device's resume point for a catch-up after a bus outage: read before the snapshot, so it covers only what the snapshot saw.
+  const newest = backlog === 'gone' ? await store.latestId(userId) : since;
   const page = backlog === 'gone' ? await store.page(userId, { limit: config.pageSize, unreadOnly: true }) : undefined;
   const summary = await store.unreadSummary(userId);
   if (connection.closed) return;
@@ -38,6 +41,7 @@ export async function startSession(session: Session, since: string | undefined, 
     heartbeat,
   });
   if (established !== undefined) connection.sendSync(established);
+  if (newest !== null && newest !== undefined) connection.noteResumePoint(newest);
 
   if (backlog !== 'gone') {
     // Paced by the socket: our own replay must not trip the slow-consumer cap (1013).

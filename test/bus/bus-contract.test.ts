@@ -86,10 +86,15 @@ for (const backend of backends) {
   if (backend.unavailable) console.warn(`skipping Bus contract for ${backend.name}: ${backend.unavailable}`);
 
   describe.skipIf(backend.unavailable !== null)(`Bus contract: ${backend.name}`, () => {
-    const nodes = async (count: number): Promise<Bus[]> => {
+    /** Nodes that each hold a device of user-0 … user-49 (unless `watching` says otherwise). */
+    const nodes = async (count: number, watching = Array.from({ length: 50 }, (_, n) => `user-${n}`)): Promise<Bus[]> => {
       const join = backend.network();
       const buses: Bus[] = [];
-      for (let i = 0; i < count; i++) buses.push(await join());
+      for (let i = 0; i < count; i++) {
+        const bus = await join();
+        for (const user of watching) await bus.watch(user);
+        buses.push(bus);
+      }
       opened.push(...buses);
       return buses;
     };
@@ -118,6 +123,37 @@ for (const backend of backends) {
       await Promise.all(sent.map((e) => a!.publish(e)));
       expect(await atA.waitFor(50)).toEqual(sent);
       expect(await atB.waitFor(50)).toEqual(sent);
+    });
+
+    it("routes a user's envelopes only to the nodes watching that user, and shared ones to every node", async () => {
+      const [a, b, c] = await nodes(3, []);
+      const at = [recorder(), recorder(), recorder()];
+      await a!.subscribe(at[0]!.on);
+      await b!.subscribe(at[1]!.on);
+      await c!.subscribe(at[2]!.on);
+      await a!.watch('user-1');
+      await b!.watch('user-2');
+      await b!.watch('user-2'); // idempotent
+      const read: BusEnvelope = { kind: 'read', origin: c!.nodeId, userId: 'user-2', ids: ['0000000000000001'], unreadCount: 0 };
+      const topic: BusEnvelope = { kind: 'shared', origin: c!.nodeId, audience: { kind: 'topic', topic: 't' }, notificationId: '0000000000000009', frame: '{}' };
+      await c!.publish(deliver(c!.nodeId, 1));
+      await c!.publish(deliver(c!.nodeId, 2));
+      await c!.publish(deliver(c!.nodeId, 3)); // nobody holds user-3
+      await c!.publish(read);
+      await c!.publish(topic);
+      // Once the shared envelope (published last) arrived everywhere, anything routed earlier would have too.
+      expect(await at[0]!.waitFor(2)).toEqual([deliver(c!.nodeId, 1), topic]);
+      expect(await at[1]!.waitFor(3)).toEqual([deliver(c!.nodeId, 2), read, topic]);
+      expect(await at[2]!.waitFor(1)).toEqual([topic]);
+
+      b!.unwatch('user-2');
+      b!.unwatch('user-2'); // idempotent
+      await c!.publish(deliver(c!.nodeId, 2));
+      await c!.publish(topic);
+      expect(await at[1]!.waitFor(4)).toEqual([deliver(c!.nodeId, 2), read, topic, topic]);
+      await at[2]!.waitFor(2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(at[1]!.seen).toHaveLength(4);
     });
 
     it('delivers to a node its own echo, carrying its own origin', async () => {
@@ -234,6 +270,7 @@ describe('openBus', () => {
     opened.push(bus);
     const got = recorder();
     await bus.subscribe(got.on);
+    await bus.watch('user-1');
     await bus.publish(deliver(bus.nodeId, 1));
     expect(bus.nodeId).toBe('node-x');
     expect(await got.waitFor(1)).toEqual([deliver('node-x', 1)]);
