@@ -26,7 +26,8 @@ export interface Bus {
   readonly nodeId: string;
   /**
    * Routes by kind: a 'deliver' or 'read' envelope reaches the nodes that watch its user (this one
-   * included when it does), a 'shared' one reaches every node once.
+   * included when it does), a 'shared' one reaches every node once. Envelopes of one user (and shared
+   * ones among themselves) arrive in publish order; across users order is not promised (sharded buses).
    */
   publish(envelope: BusEnvelope): Promise<void>;
   /** Calls `onEnvelope` for every envelope routed to this node; resolves to an unsubscribe. */

@@ -4,12 +4,14 @@ import type { Bus } from './bus.js';
 import { createClusterWorkerBus } from './cluster.js';
 import { createLocalBus } from './local.js';
 import { createRedisBus, type BusStatus } from './redis.js';
+import { createRedisClusterBus } from './redis-cluster.js';
 
 export type { Bus, BusEnvelope } from './bus.js';
 export type { BusStatus } from './redis.js';
 export { createLocalBus, createLocalHub, type LocalHub } from './local.js';
 export { createClusterWorkerBus, relayClusterBus } from './cluster.js';
 export { createRedisBus } from './redis.js';
+export { createRedisClusterBus } from './redis-cluster.js';
 
 export interface OpenBusOptions {
   /** Redis only: the pub/sub channel; default 'notify:bus'. */
@@ -27,7 +29,9 @@ export interface OpenBusOptions {
  * - 'local': the in-process bus (single process), or, in a node:cluster worker started with
  *   NOTIFY_CLUSTER_BUS=1, the cluster bus relayed by the primary (one machine, no Redis);
  * - 'redis://…' / 'rediss://…': the Redis pub/sub bus, shared by every node using that Redis
- *   and channel; rejects if Redis cannot be reached at start.
+ *   and channel; rejects if Redis cannot be reached at start;
+ * - 'redis+sentinel://host:port[,…]?name=PRIMARY': the same, on the primary a Sentinel group manages;
+ * - 'redis+cluster://host:port[,…]': a Redis Cluster, sharded pub/sub where supported (Redis 7+).
  * Any other URL rejects with a message listing the accepted forms.
  */
 export async function openBus(url: string, options: OpenBusOptions = {}): Promise<Bus> {
@@ -38,7 +42,8 @@ export async function openBus(url: string, options: OpenBusOptions = {}): Promis
     }
     return createLocalBus({ nodeId, onError });
   }
-  if (/^rediss?:\/\//i.test(url)) return createRedisBus(url, options);
+  if (/^(rediss?|redis\+sentinel):\/\//i.test(url)) return createRedisBus(url, options);
+  if (/^redis\+cluster:\/\//i.test(url)) return createRedisClusterBus(url, options);
   const shown = JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'));
-  throw new Error(`unsupported bus ${shown}: expected 'local', 'redis://…' or 'rediss://…'`);
+  throw new Error(`unsupported bus ${shown}: expected 'local', 'redis://…', 'rediss://…', 'redis+sentinel://…?name=…' or 'redis+cluster://…'`);
 }

@@ -57,7 +57,9 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     retryStrategy: (attempt) => (started && !closed ? Math.min(50 * 2 ** attempt, maxDelay) : null),
     keepAlive: 10_000,
   };
-  const publisher = new Redis(url, {
+  const sentinel = /^redis\+sentinel:\/\//i.test(url) ? parseSentinelUrl(url) : undefined;
+  const connectTo = (extra: RedisOptions): Redis => (sentinel ? new Redis({ ...sentinel, ...extra }) : new Redis(url, extra));
+  const publisher = connectTo({
     ...base,
     connectionName: `notify-bus-pub-${nodeId}`,
     enableOfflineQueue: false,
@@ -65,7 +67,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     autoResendUnfulfilledCommands: false,
     commandTimeout: options.commandTimeoutMs ?? 2000,
   });
-  const subscriber = new Redis(url, {
+  const subscriber = connectTo({
     ...base,
     connectionName: `notify-bus-sub-${nodeId}`,
     // Resubscribed by hand on 'ready', so 'up' is only reported once SUBSCRIBE is acknowledged.
@@ -219,15 +221,28 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   };
 }
 
+/**
+ * `redis+sentinel://[:password@]host:port[,host:port…][/db]?name=PRIMARY`: the sentinels to ask and the
+ * name of the primary they manage; the bus follows the primary through failovers.
+ */
+export function parseSentinelUrl(url: string): RedisOptions {
+  const match = /^redis\+sentinel:\/\/(?:([^@/]*)@)?([^/?]+)(?:\/(\d+))?\/?(?:\?(.*))?$/i.exec(url);
+  const name = new URLSearchParams(match?.[4] ?? '').get('name');
+  if (!match || !name) throw new Error('invalid Redis Sentinel URL: expected redis+sentinel://[:password@]host:port[,host:port…][/db]?name=PRIMARY');
+  const sentinels = match[2]!.split(',').map((hostPort) => {
+    const at = hostPort.lastIndexOf(':');
+    const port = Number(at < 0 ? 26379 : hostPort.slice(at + 1));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('invalid Redis Sentinel URL: each sentinel is host:port');
+    return { host: at < 0 ? hostPort : hostPort.slice(0, at), port };
+  });
+  const auth = match[1];
+  const password = auth === undefined ? undefined : decodeURIComponent(auth.includes(':') ? auth.slice(auth.indexOf(':') + 1) : auth);
+  return { sentinels, name, ...(password ? { password } : {}), ...(match[3] === undefined ? {} : { db: Number(match[3]) }) };
+}
+
 /** The URL without its password, for messages and logs. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+export function redact(url: string): string {
+  return url.replace(/^([a-z+]+:\/\/)([^@/]*)@/i, (_, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.slice(0, auth.indexOf(':'))}:***` : '***'}@`);
 }
 
 function describe(error: unknown): string {
