@@ -15,6 +15,7 @@ import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
 import { Router, sendJson } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
+import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
@@ -73,6 +74,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
   addPageRoutes(router, context);
   addSseRoute(router, context);
+  addOpenApiRoute(router);
 
   // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so a
   // slow-header client could hold its socket for 40 s; checking every second closes it at the 10 s timeout.
