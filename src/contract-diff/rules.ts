@@ -76,7 +76,7 @@ export const rules = {
   'security-scheme-changed': { verdict: { party: 'clients' }, summary: 'a credential changes type, place or name', reason: 'clients send the credential where it is no longer read' },
   'server-added': { verdict: { party: 'none' }, summary: 'a server is added', reason: 'clients keep using the ones they know' },
   'server-removed': { verdict: { party: 'clients' }, summary: 'a server is removed or its URL changes', reason: 'clients configured with it cannot connect' },
-  'version-changed': { verdict: { party: 'none' }, summary: '`info.version` changes', reason: 'a major bump announces breaking changes (see below)' },
+  'version-changed': { verdict: { party: 'none' }, summary: '`info.version` changes', reason: 'a higher major (below 1.0.0: minor) announces breaking changes' },
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof rules;
