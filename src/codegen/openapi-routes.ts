@@ -29,7 +29,7 @@ export interface ApiRoute {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Push' | 'Notifications' | 'Status' | 'Documentation';
+  tag: 'Push' | 'Notifications' | 'Topics' | 'Status' | 'Documentation';
   /** Needs the service credential (push token or a JWT with scope notify:push). */
   service: boolean;
   parameters?: ApiParameter[];
@@ -39,6 +39,7 @@ export interface ApiRoute {
 }
 
 const userId: ApiParameter = { name: 'userId', in: 'path', required: true, description: 'The user (the `sub` of their JWT).', schema: { type: 'string', minLength: 1, maxLength: 256 } };
+const topic: ApiParameter = { name: 'topic', in: 'path', required: true, description: 'Topic name.', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
 const notificationId: JsonSchema = { type: 'string', pattern: '^[0-9A-Za-z._-]{1,64}$', description: 'Notification id: sorts in delivery order per user.' };
 const idempotencyKey: ApiParameter = {
   name: 'Idempotency-Key',
@@ -114,13 +115,31 @@ export const apiSchemas: Record<string, JsonSchema> = {
       },
     },
   },
-  BroadcastResult: {
+  SharedPushResult: {
     type: 'object',
     additionalProperties: false,
-    required: ['count', 'delivered'],
+    required: ['id', 'timestamp', 'count', 'delivered'],
+    description: 'A broadcast or topic push: one stored notification for the whole audience.',
     properties: {
-      count: { type: 'integer', minimum: 0, description: 'Users that got a copy.' },
-      delivered: { type: 'integer', minimum: 0 },
+      id: notificationId,
+      timestamp: { type: 'integer', minimum: 0, description: 'Epoch milliseconds.' },
+      count: { type: 'integer', minimum: 0, description: 'Users in the audience.' },
+      delivered: { type: 'integer', minimum: 0, description: 'Devices of this node that were sent it.' },
+    },
+  },
+  TopicUsers: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['users'],
+    properties: { users: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 256 }, description: 'Duplicates count once.' } },
+  },
+  SubscriberPage: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['users', 'nextCursor'],
+    properties: {
+      users: { type: 'array', items: { type: 'string' }, description: 'Ascending.' },
+      nextCursor: { type: ['string', 'null'], description: 'The `after` of the next page; null on the last.' },
     },
   },
   NotificationsPage: {
@@ -157,7 +176,7 @@ export const errorResponses: Record<ErrorResponseName, { status: string; descrip
   NotReady: { status: '503', description: 'Not ready (shutting down).', schema: 'Readiness' },
 };
 
-/** Every route of the HTTP API (DESIGN §4), in the order the document lists them. */
+/** Every route of the HTTP API (DESIGN §4, §10), in the order the document lists them. */
 export const apiRoutes: ApiRoute[] = [
   {
     method: 'post',
@@ -188,7 +207,7 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [idempotencyKey],
     body: { schema: 'MultiPushRequest', description: 'A notification with its audience.', examples: 'multi' },
     responses: {
-      '201': { description: 'Stored for every recipient.', body: { oneOf: [{ $ref: 'MultiPushResult' }, { $ref: 'BroadcastResult' }] } },
+      '201': { description: 'Stored for every recipient.', body: { oneOf: [{ $ref: 'MultiPushResult' }, { $ref: 'SharedPushResult' }] } },
       '400': 'BadRequest',
       '401': 'Unauthorized',
       '413': 'PayloadTooLarge',
@@ -220,6 +239,61 @@ export const apiRoutes: ApiRoute[] = [
     service: true,
     parameters: [userId, { name: 'id', in: 'path', required: true, description: 'The notification.', schema: notificationId }],
     responses: { '204': { description: 'Marked read.' }, '401': 'Unauthorized', '404': 'NotFound' },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/topics/{topic}/subscribers',
+    operationId: 'subscribeToTopic',
+    summary: 'Subscribe users to a topic',
+    description: 'They get the topic\'s pushes made from now on.',
+    tag: 'Topics',
+    service: true,
+    parameters: [topic],
+    body: { schema: 'TopicUsers', description: '1–1000 user ids.' },
+    responses: { '204': { description: 'Subscribed.' }, '400': 'BadRequest', '401': 'Unauthorized', '413': 'PayloadTooLarge' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/topics/{topic}/subscribers',
+    operationId: 'unsubscribeFromTopic',
+    summary: 'Unsubscribe users from a topic',
+    tag: 'Topics',
+    service: true,
+    parameters: [topic],
+    body: { schema: 'TopicUsers', description: '1–1000 user ids.' },
+    responses: { '204': { description: 'Unsubscribed.' }, '400': 'BadRequest', '401': 'Unauthorized', '413': 'PayloadTooLarge' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/topics/{topic}/subscribers',
+    operationId: 'listTopicSubscribers',
+    summary: 'A page of a topic\'s subscribers',
+    tag: 'Topics',
+    service: true,
+    parameters: [
+      topic,
+      { name: 'limit', in: 'query', description: 'Page size (default 100).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+      { name: 'after', in: 'query', description: 'The `nextCursor` of the previous page.', schema: { type: 'string', minLength: 1, maxLength: 256 } },
+    ],
+    responses: { '200': { description: 'A page.', body: { $ref: 'SubscriberPage' } }, '400': 'BadRequest', '401': 'Unauthorized' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/topics/{topic}/notifications',
+    operationId: 'pushToTopic',
+    summary: 'Push a notification to a topic\'s subscribers',
+    description: 'Stored once for the audience; every user subscribed before the push gets it.',
+    tag: 'Push',
+    service: true,
+    parameters: [topic],
+    body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
+    responses: {
+      '201': { description: 'Stored for the topic.', body: { $ref: 'SharedPushResult' } },
+      '400': 'BadRequest',
+      '401': 'Unauthorized',
+      '413': 'PayloadTooLarge',
+      '422': 'OffContract',
+    },
   },
   {
     method: 'get',

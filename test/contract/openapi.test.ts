@@ -12,7 +12,8 @@ import { Router } from '../../src/http/router.js';
 import { addNotificationRoutes } from '../../src/http/notification-routes.js';
 import { addOpenApiRoute } from '../../src/http/openapi-route.js';
 import { addStatusRoutes } from '../../src/http/status-routes.js';
-import type { ServerContext } from '../../src/transport/context.js';
+import { addTopicRoutes } from '../../src/http/topic-routes.js';
+import type { ServerContext } from '../../src/server-context.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { contractModel, makeTempDir, removeTempDir, repoRoot } from '../support/contract.js';
 
@@ -53,6 +54,7 @@ describe('generated/openapi.json', () => {
     const context = { config: {}, shuttingDown: () => false } as unknown as ServerContext;
     addStatusRoutes(router, context, { name: 'notify', version: '0' });
     addNotificationRoutes(router, context, async () => {});
+    addTopicRoutes(router, context, async () => {});
     addOpenApiRoute(router);
     const served = router.registered.map((r) => r.replace(/:([A-Za-z]+)/g, '{$1}').toLowerCase()).sort();
     const documented = Object.entries(doc['paths'] as Json).flatMap(([p, item]) => Object.keys(item as Json).map((m) => `${m} ${p}`.toLowerCase())).sort();
@@ -102,14 +104,14 @@ describe('generated/openapi.json', () => {
     expect(validate({ type: 'party', data: {} })).toBe(false);
   });
 
-  it('security: the push token as bearer and as X-Auth-Token on the push and notification routes, none on status', () => {
+  it('security: the push token as bearer and as X-Auth-Token on the push, notification and topic routes, none on status', () => {
     expect(doc['components']['securitySchemes']).toMatchObject({
       pushToken: { type: 'http', scheme: 'bearer' },
       pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
     });
     for (const [p, item] of Object.entries(doc['paths'] as Json)) {
       for (const op of Object.values(item as Json)) {
-        expect((op as Json)['security'], p).toEqual(p.startsWith('/api/v1/users') || p === '/api/v1/notifications' ? [{ pushToken: [] }, { pushTokenHeader: [] }] : []);
+        expect((op as Json)['security'], p).toEqual(p.startsWith('/api/v1/users') || p.startsWith('/api/v1/topics') || p === '/api/v1/notifications' ? [{ pushToken: [] }, { pushTokenHeader: [] }] : []);
       }
     }
   });

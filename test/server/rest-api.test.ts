@@ -30,11 +30,10 @@ function api(path: string, init: RequestInit & { token?: string | null } = {}): 
 }
 
 afterAll(() => {
-  // Every documented answer was seen (and validated) at least once; the 503 of /readyz is checked in shutdown.test.ts.
-  const documented = Object.entries(openApi.document['paths'] as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([template, item]) =>
-    Object.entries(item).flatMap(([method, op]) => Object.keys(op.responses).map((status) => `${method.toUpperCase()} ${template} ${status}`)),
-  );
-  expect(documented.filter((answer) => !openApi.seen.has(answer) && answer !== 'GET /readyz 503')).toEqual([]);
+  // Every documented answer was seen (and validated) at least once; topic routes are checked in topics.test.ts, the
+  // 503 of /readyz in shutdown.test.ts.
+  const unseen = openApi.documentedAnswers().filter((answer) => !openApi.seen.has(answer) && !answer.includes('/api/v1/topics/') && answer !== 'GET /readyz 503');
+  expect(unseen).toEqual([]);
 });
 
 beforeEach(async () => {

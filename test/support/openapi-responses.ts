@@ -41,9 +41,9 @@ export class OpenApiResponseChecker {
     }
   }
 
-  /** Every `METHOD /template` the document lists. */
-  get operations(): string[] {
-    return this.#operations.map((o) => o.key);
+  /** Every `METHOD /template status` the document lists. */
+  documentedAnswers(): string[] {
+    return this.#operations.flatMap((o) => Object.keys(o.responses).map((status) => `${o.key} ${status}`));
   }
 
   /** Throws, saying what differs, when the answer is not one the document describes; ignores paths it does not list. */
