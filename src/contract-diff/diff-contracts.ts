@@ -55,7 +55,7 @@ function diffMessages(before: ContractSnapshot, after: ContractSnapshot): Contra
       // The payload is another named schema now: compare the two in place, once, under the message.
       const roles = messageRoles(now);
       changes.push({ ...fromSchemaChange({ rule: 'payload-schema-changed', path: ['payload'], detail: `payload ${old.payloadSchemaName} → ${now.payloadSchemaName}` }, where, roles) });
-      for (const change of diffSchemas(before.schemas.get(old.payloadSchemaName), after.schemas.get(now.payloadSchemaName))) {
+      for (const change of diffSchemas(before.schemas.get(old.payloadSchemaName), after.schemas.get(now.payloadSchemaName), { before: before.schemas, after: after.schemas })) {
         changes.push(fromSchemaChange(change, `${where}.payload`, roles));
       }
     }
@@ -80,7 +80,7 @@ function diffNamedSchemas(before: ContractSnapshot, after: ContractSnapshot): Co
     const now = after.schemas.get(name);
     if (!old) changes.push(fixed('schema-added', where, `schema ${name} added`));
     else if (!now) changes.push(fixed('schema-removed', where, `schema ${name} removed`));
-    else for (const change of diffSchemas(old, now)) changes.push(fromSchemaChange(change, where, roles.of(name, change.field)));
+    else for (const change of diffSchemas(old, now, { before: before.schemas, after: after.schemas })) changes.push(fromSchemaChange(change, where, roles.of(name, change.field)));
   }
   return changes;
 }

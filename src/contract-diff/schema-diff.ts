@@ -32,20 +32,32 @@ function typeSet(value: unknown): Set<string> | undefined {
   return new Set(Array.isArray(value) ? value.map(String) : [String(value)]);
 }
 
+/** The named schemas of each side, to look through a `$ref` that one side replaced by another or by an inline copy. */
+export interface SchemaScopes {
+  before: ReadonlyMap<string, unknown>;
+  after: ReadonlyMap<string, unknown>;
+}
+
+/** Where a walk collects its changes, and the named schemas it may look through. */
+interface Sink {
+  changes: SchemaChange[];
+  scopes: SchemaScopes;
+}
+
 /** Every change from `before` to `after`. */
-export function diffSchemas(before: unknown, after: unknown): SchemaChange[] {
-  const changes: SchemaChange[] = [];
-  compare(before, after, [], changes);
-  return changes;
+export function diffSchemas(before: unknown, after: unknown, scopes: SchemaScopes = { before: new Map(), after: new Map() }): SchemaChange[] {
+  const out: Sink = { changes: [], scopes };
+  compare(before, after, [], out);
+  return out.changes;
 }
 
 function fieldOf(path: string[]): string | undefined {
   return path[0] === 'properties' ? path[1] : undefined;
 }
 
-function compare(before: unknown, after: unknown, path: string[], out: SchemaChange[]): void {
+function compare(before: unknown, after: unknown, path: string[], out: Sink): void {
   const add = (rule: RuleId, detail: string, at: string[] = path, field = fieldOf(at)): void => {
-    out.push(field === undefined ? { rule, path: at, detail } : { rule, path: at, detail, field });
+    out.changes.push(field === undefined ? { rule, path: at, detail } : { rule, path: at, detail, field });
   };
   const a = asSchema(before);
   const b = asSchema(after);
@@ -58,7 +70,17 @@ function compare(before: unknown, after: unknown, path: string[], out: SchemaCha
   const refB = b['$ref'];
   if (refA !== undefined || refB !== undefined) {
     if (refA !== refB) {
-      add('ref-changed', `${typeof refA === 'string' ? refA : 'an inline schema'} → ${typeof refB === 'string' ? refB : 'an inline schema'}`);
+      const detail = `${typeof refA === 'string' ? refA : 'an inline schema'} → ${typeof refB === 'string' ? refB : 'an inline schema'}`;
+      const resolvedA = typeof refA === 'string' ? out.scopes.before.get(refA) : a;
+      const resolvedB = typeof refB === 'string' ? out.scopes.after.get(refB) : b;
+      // A named schema moved (inlined, renamed, into another file): compare what it says, here, once.
+      const inlined = (typeof refA !== 'string' || asSchema(resolvedA)?.['$ref'] === undefined) && (typeof refB !== 'string' || asSchema(resolvedB)?.['$ref'] === undefined);
+      if (resolvedA !== undefined && resolvedB !== undefined && inlined && path.length < 64) {
+        add('ref-replaced', detail);
+        compare(resolvedA, resolvedB, path, out);
+      } else {
+        add('ref-changed', detail);
+      }
       return;
     }
   }
@@ -135,7 +157,7 @@ function compareEnum(before: unknown, after: unknown, add: (rule: RuleId, detail
 
 type Add = (rule: RuleId, detail: string, at?: string[], field?: string) => void;
 
-function compareObject(a: JsonSchema, b: JsonSchema, path: string[], out: SchemaChange[], add: Add): void {
+function compareObject(a: JsonSchema, b: JsonSchema, path: string[], out: Sink, add: Add): void {
   const propsA = (asSchema(a['properties']) ?? {}) as Record<string, unknown>;
   const propsB = (asSchema(b['properties']) ?? {}) as Record<string, unknown>;
   const requiredA = new Set(Array.isArray(a['required']) ? (a['required'] as string[]) : []);
@@ -159,9 +181,9 @@ function compareObject(a: JsonSchema, b: JsonSchema, path: string[], out: Schema
       add(requiredB.has(name) ? 'field-now-required' : 'field-now-optional', `field "${name}" is now ${requiredB.has(name) ? 'required' : 'optional'}`, at, fieldFor(name));
     }
     if (name in propsA && name in propsB) {
-      const inner: SchemaChange[] = [];
+      const inner: Sink = { changes: [], scopes: out.scopes };
       compare(propsA[name], propsB[name], at, inner);
-      for (const change of inner) out.push(path.length === 0 ? { ...change, field: name } : change);
+      for (const change of inner.changes) out.changes.push(path.length === 0 ? { ...change, field: name } : change);
     }
   }
   const extraA = a['additionalProperties'];
@@ -180,7 +202,7 @@ function branchKey(branch: unknown, index: number): string {
   return typeof ref === 'string' ? ref : `#${index}`;
 }
 
-function compareUnion(before: unknown, after: unknown, path: string[], out: SchemaChange[], add: Add): void {
+function compareUnion(before: unknown, after: unknown, path: string[], out: Sink, add: Add): void {
   if (before === undefined && after === undefined) return;
   if (!Array.isArray(before) || !Array.isArray(after)) {
     add('keyword-changed', `${path[path.length - 1] ?? ''} ${show(before)} → ${show(after)}`, path);

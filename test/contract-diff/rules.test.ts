@@ -183,6 +183,21 @@ const table: Row[] = [
     exit: 0,
   },
   {
+    name: 'inline a named schema, unchanged (as when it moves to another file)',
+    edit: (y) => replaceOnce(y, "        priority:\n          $ref: '#/components/schemas/Priority'\n", '        priority: { type: string, enum: [low, medium, high] }\n'),
+    changes: [{ rule: 'ref-replaced', where: `${schemas}.InfoData.properties.priority`, breaks: 'none' }],
+    exit: 0,
+  },
+  {
+    name: 'inline a named schema and change it: the change is found in place',
+    edit: (y) => replaceOnce(y, "        priority:\n          $ref: '#/components/schemas/Priority'\n", '        priority: { type: string, enum: [low, medium] }\n'),
+    changes: [
+      { rule: 'ref-replaced', where: `${schemas}.InfoData.properties.priority`, breaks: 'none' },
+      { rule: 'enum-value-removed', where: `${schemas}.InfoData.properties.priority.enum`, breaks: 'backends' },
+    ],
+    exit: 1,
+  },
+  {
     name: 'no change',
     edit: (y) => y,
     changes: [],
