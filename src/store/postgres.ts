@@ -15,6 +15,9 @@ import {
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf } from './arguments.js';
 
+/** Most user ids a store remembers as already in the users table. */
+const maxKnownUsers = 1_000_000;
+
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */
   schema?: string;
@@ -146,6 +149,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     }
   };
 
+  const knownUsers = new Set<UserId>();
   return {
     append(input: NewNotification): Promise<AppendResult> {
       const key = input.idempotencyKey ?? null;
@@ -177,7 +181,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     async touchUser(userId: UserId): Promise<void> {
       live();
+      // Users rows are never deleted: a user this process has written needs no round trip on reconnect.
+      if (knownUsers.has(userId)) return;
       await run(sql.touch, [userId]);
+      if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
+      knownUsers.add(userId);
     },
 
     async page(userId: UserId, query: PageQuery): Promise<Page> {

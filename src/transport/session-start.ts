@@ -1,7 +1,7 @@
 // The first frames of a connection: connection_established, then the resumed backlog or the unread snapshot.
 import type { Notification } from '../../generated/index.js';
 import type { Session } from '../protocol/session.js';
-import type { NotificationStore, UserId } from '../store/store.js';
+import { uncategorized, type NotificationStore, type Page, type UnreadSummary, type UserId } from '../store/store.js';
 import type { ServerContext } from './context.js';
 
 /** Most notifications a resume replays; a longer gap answers resumed=false and the snapshot (the client refetches). */
@@ -19,14 +19,27 @@ async function drained(connection: Session['connection'], bytes: number): Promis
   while (!connection.closed && connection.transport.bufferedAmount > bytes) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
+/** The unread summary a complete unread page already holds (no second query), else the store's. */
+async function summaryOf(store: NotificationStore, userId: UserId, page: Page | undefined): Promise<UnreadSummary> {
+  if (page === undefined || page.nextCursor !== null) return store.unreadSummary(userId);
+  const unreadByCategory: Record<string, number> = {};
+  for (const n of page.notifications) {
+    const category = n.category ?? uncategorized;
+    unreadByCategory[category] = (unreadByCategory[category] ?? 0) + 1;
+  }
+  return { unreadCount: page.notifications.length, unreadByCategory };
+}
+
 export async function startSession(session: Session, since: string | undefined, context: ServerContext): Promise<void> {
   const { connection, store, encoder, config } = session;
   const { userId } = connection;
-  await store.touchUser(userId);
+  // Registered for broadcasts before going live, but its commit does not hold up the first frames.
+  const touched = store.touchUser(userId);
+  touched.catch(() => undefined);
   const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
   const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
   const page = backlog === 'gone' ? await store.page(userId, { limit: config.pageSize, unreadOnly: true }) : undefined;
-  const summary = await store.unreadSummary(userId);
+  const summary = await summaryOf(store, userId, page);
   if (connection.closed) return;
 
   const established = encoder.control('connection_established', {
@@ -58,6 +71,8 @@ export async function startSession(session: Session, since: string | undefined, 
     // Live copies of what the snapshot already holds are not sent again.
     for (const notification of notifications) connection.markDelivered(notification.id);
   }
+  await touched;
+  if (connection.closed) return;
   connection.goLive();
   context.onConnectionLive?.(connection);
 }
