@@ -1,8 +1,8 @@
 // The first frames of a connection: connection_established, then the resumed backlog or the unread snapshot.
 import type { Notification } from '../../generated/index.js';
-import type { Session } from '../protocol/session.js';
-import { uncategorized, type NotificationStore, type Page, type UnreadSummary, type UserId } from '../store/store.js';
-import type { ServerContext } from './context.js';
+import type { UserId } from '../ids.js';
+import { uncategorized, type NotificationStore, type Page, type UnreadSummary } from '../store/store.js';
+import type { Session, SessionHooks } from './session.js';
 
 /** Most notifications a resume replays; a longer gap answers resumed=false and the snapshot (the client refetches). */
 export const maxResumeNotifications = 10_000;
@@ -30,12 +30,12 @@ async function summaryOf(store: NotificationStore, userId: UserId, page: Page | 
   return { unreadCount: page.notifications.length, unreadByCategory };
 }
 
-export async function startSession(session: Session, since: string | undefined, context: ServerContext): Promise<void> {
+/** Sends the first frames (connection_established, then the resumed backlog or the unread snapshot) and puts the connection live. */
+export async function startSession(session: Session, since: string | undefined, hooks: SessionHooks): Promise<void> {
   const { connection, store, encoder, config } = session;
   const { userId } = connection;
-  // Registered for broadcasts before going live, but its commit does not hold up the first frames.
-  const touched = store.touchUser(userId);
-  touched.catch(() => undefined);
+  // Known (for broadcasts) before its snapshot is read; the store skips the write for users it already knows.
+  await store.touchUser(userId);
   const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
   const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
   const page = backlog === 'gone' ? await store.page(userId, { limit: config.pageSize, unreadOnly: true }) : undefined;
@@ -55,7 +55,10 @@ export async function startSession(session: Session, since: string | undefined, 
     // Paced by the socket: our own replay must not trip the slow-consumer cap (1013).
     for (const notification of backlog) {
       if (connection.closed) return;
-      if (connection.transport.bufferedAmount > config.maxBufferedBytes / 2) await drained(connection, config.maxBufferedBytes / 2);
+      if (connection.transport.bufferedAmount > config.maxBufferedBytes / 2) {
+        connection.transport.flush?.();
+        await drained(connection, config.maxBufferedBytes / 2);
+      }
       const frame = encoder.notification(notification);
       if (frame !== undefined) connection.sendSync(frame, notification.id);
     }
@@ -71,8 +74,6 @@ export async function startSession(session: Session, since: string | undefined, 
     // Live copies of what the snapshot already holds are not sent again.
     for (const notification of notifications) connection.markDelivered(notification.id);
   }
-  await touched;
-  if (connection.closed) return;
   connection.goLive();
-  context.onConnectionLive?.(connection);
+  hooks.onConnectionLive?.(connection);
 }
