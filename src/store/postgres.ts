@@ -20,6 +20,9 @@ import {
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf } from './arguments.js';
 import { migrate } from './postgres-schema.js';
 
+/** Most user ids a store remembers as already in the users table. */
+const maxKnownUsers = 1_000_000;
+
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */
   schema?: string;
@@ -168,6 +171,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const whole = (userId: UserId): [UserId, string, string] => [userId, '0', noCursor];
   const unreadCount = async (t: Runner, userId: UserId): Promise<number> => (await t<{ n: number }>(sql.unreadCount, whole(userId)))[0]!.n;
 
+  const knownUsers = new Set<UserId>();
   return {
     append(input: NewNotification): Promise<AppendResult> {
       const key = input.idempotencyKey ?? null;
@@ -219,7 +223,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     async touchUser(userId: UserId): Promise<void> {
       live();
+      // Users rows are never deleted: a user this process has written needs no round trip on reconnect.
+      if (knownUsers.has(userId)) return;
       await run(sql.touch, [userId]);
+      if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
+      knownUsers.add(userId);
     },
 
     async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {

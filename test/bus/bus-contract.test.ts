@@ -101,10 +101,10 @@ async function waitFor(done: () => boolean, what: string, timeoutMs = 5000): Pro
   }
 }
 
-const deliver = (origin: string, n: number): BusEnvelope => ({
+const deliver = (origin: string, n: number, userId = `user-${n}`): BusEnvelope => ({
   kind: 'deliver',
   origin,
-  userId: `user-${n}`,
+  userId,
   notificationId: String(n).padStart(16, '0'),
   frame: JSON.stringify({ type: 'notification', n }),
 });
@@ -153,7 +153,7 @@ for (const backend of backends) {
         sent.push(
           n % 7 === 6
             ? { kind: 'read', origin: a!.nodeId, userId: user, ids: [`id-${n}`], unreadCount: n }
-            : { ...deliver(a!.nodeId, n), userId: user },
+            : deliver(a!.nodeId, n, user),
         );
       }
       // Published back to back without awaiting each, as a busy node would.
