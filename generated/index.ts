@@ -28,14 +28,15 @@ export interface NotificationByType {
 export type NotificationData<T extends NotificationType = NotificationType> = NotificationByType[T]['data'];
 
 /** Every server → client message `type` that is not a notification. */
-export const controlMessageTypes = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "pong", "token_refreshed", "request_error"] as const;
+export const controlMessageTypes = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error"] as const;
 export type ControlMessageType = (typeof controlMessageTypes)[number];
-export type ControlMessage = M.ConnectionEstablishedMessage | M.UnreadNotificationsMessage | M.NotificationsPageMessage | M.NotificationReadMessage | M.PongMessage | M.TokenRefreshedMessage | M.RequestErrorMessage;
+export type ControlMessage = M.ConnectionEstablishedMessage | M.UnreadNotificationsMessage | M.NotificationsPageMessage | M.NotificationReadMessage | M.NotificationStateMessage | M.PongMessage | M.TokenRefreshedMessage | M.RequestErrorMessage;
 export interface ControlMessageByType {
   "connection_established": M.ConnectionEstablishedMessage;
   "unread_notifications": M.UnreadNotificationsMessage;
   "notifications_page": M.NotificationsPageMessage;
   "notification_read": M.NotificationReadMessage;
+  "notification_state": M.NotificationStateMessage;
   "pong": M.PongMessage;
   "token_refreshed": M.TokenRefreshedMessage;
   "request_error": M.RequestErrorMessage;
@@ -46,14 +47,18 @@ export type ServerMessageType = ServerMessage['type'];
 export type ServerMessageByType = NotificationByType & ControlMessageByType;
 
 /** Every client → server `action`. */
-export const clientActions = ["ping", "mark_read", "acknowledge", "mark_all_read", "load_more", "refresh_token", "configure"] as const;
+export const clientActions = ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure"] as const;
 export type ClientAction = (typeof clientActions)[number];
-export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction;
+export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.MarkSeenAction | M.ArchiveAction | M.UnarchiveAction | M.DeleteAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction;
 export interface ClientMessageByAction {
   "ping": M.PingAction;
   "mark_read": M.MarkReadAction;
   "acknowledge": M.AcknowledgeAction;
   "mark_all_read": M.MarkAllReadAction;
+  "mark_seen": M.MarkSeenAction;
+  "archive": M.ArchiveAction;
+  "unarchive": M.UnarchiveAction;
+  "delete": M.DeleteAction;
   "load_more": M.LoadMoreAction;
   "refresh_token": M.RefreshTokenAction;
   "configure": M.ConfigureAction;
@@ -91,6 +96,7 @@ export const serverMessageValidators: { readonly [K in ServerMessageType]: Valid
   "unread_notifications": v.validateUnreadNotifications as unknown as Validator<M.UnreadNotificationsMessage>,
   "notifications_page": v.validateNotificationsPage as unknown as Validator<M.NotificationsPageMessage>,
   "notification_read": v.validateNotificationRead as unknown as Validator<M.NotificationReadMessage>,
+  "notification_state": v.validateNotificationState as unknown as Validator<M.NotificationStateMessage>,
   "pong": v.validatePong as unknown as Validator<M.PongMessage>,
   "token_refreshed": v.validateTokenRefreshed as unknown as Validator<M.TokenRefreshedMessage>,
   "request_error": v.validateRequestError as unknown as Validator<M.RequestErrorMessage>,
@@ -101,6 +107,10 @@ export const clientMessageValidators: { readonly [K in ClientAction]: Validator<
   "mark_read": v.validateMarkRead as unknown as Validator<M.MarkReadAction>,
   "acknowledge": v.validateAcknowledge as unknown as Validator<M.AcknowledgeAction>,
   "mark_all_read": v.validateMarkAllRead as unknown as Validator<M.MarkAllReadAction>,
+  "mark_seen": v.validateMarkSeen as unknown as Validator<M.MarkSeenAction>,
+  "archive": v.validateArchive as unknown as Validator<M.ArchiveAction>,
+  "unarchive": v.validateUnarchive as unknown as Validator<M.UnarchiveAction>,
+  "delete": v.validateDelete as unknown as Validator<M.DeleteAction>,
   "load_more": v.validateLoadMore as unknown as Validator<M.LoadMoreAction>,
   "refresh_token": v.validateRefreshToken as unknown as Validator<M.RefreshTokenAction>,
   "configure": v.validateConfigure as unknown as Validator<M.ConfigureAction>,

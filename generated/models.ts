@@ -134,7 +134,9 @@ export interface PingAction {
 
 export interface MarkReadAction {
   action: 'mark_read';
-  id: string;
+  id?: string;
+  ids?: string[];
+  all?: boolean;
 }
 
 export interface AcknowledgeAction {
@@ -146,10 +148,38 @@ export interface MarkAllReadAction {
   action: 'mark_all_read';
 }
 
+export interface MarkSeenAction {
+  action: 'mark_seen';
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface ArchiveAction {
+  action: 'archive';
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface UnarchiveAction {
+  action: 'unarchive';
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface DeleteAction {
+  action: 'delete';
+  ids?: string[];
+  all?: boolean;
+}
+
 export interface LoadMoreAction {
   action: 'load_more';
   before?: string;
   limit?: number;
+  unread?: boolean;
+  archived?: boolean;
+  category?: string;
+  type?: string;
 }
 
 export interface RefreshTokenAction {
@@ -172,6 +202,7 @@ export interface ConnectionEstablishedData {
   userId: string;
   connectionId: string;
   unreadCount: number;
+  unseenCount: number;
   resumed: boolean;
   heartbeat: Heartbeat;
 }
@@ -190,6 +221,8 @@ export interface UnreadNotificationsMessage {
 export interface UnreadNotificationsData {
   notifications: (InvitationReceivedNotification | InvitationAcceptedNotification | InvitationDeniedNotification | InfoNotification | WarningNotification | ErrorNotification | SuccessNotification | ProductExpiryNotification)[];
   unreadCount: number;
+  unseenCount: number;
+  unseenIds: string[];
   unreadByCategory: Record<string, number>;
   hasMore: boolean;
 }
@@ -202,6 +235,7 @@ export interface NotificationsPageMessage {
 
 export interface NotificationsPageData {
   notifications: (InvitationReceivedNotification | InvitationAcceptedNotification | InvitationDeniedNotification | InfoNotification | WarningNotification | ErrorNotification | SuccessNotification | ProductExpiryNotification)[];
+  unseenIds: string[];
   nextCursor: string | null;
 }
 
@@ -214,7 +248,23 @@ export interface NotificationReadMessage {
 export interface NotificationReadData {
   ids: string[];
   unreadCount: number;
+  unseenCount?: number;
 }
+
+export interface NotificationStateMessage {
+  type: 'notification_state';
+  timestamp: number;
+  data: NotificationStateData;
+}
+
+export interface NotificationStateData {
+  ids: string[];
+  state: NotificationStateName;
+  unreadCount: number;
+  unseenCount: number;
+}
+
+export type NotificationStateName = "seen" | "archived" | "unarchived" | "deleted";
 
 export interface PongMessage {
   type: 'pong';

@@ -9,13 +9,14 @@ export function userOf(envelope: BusEnvelope): UserId | undefined {
 
 /**
  * What nodes tell each other. Frames are JSON text already validated by the node that built them.
- * 'deliver' and 'read' concern one user; 'shared' (a broadcast or topic notification, stored once)
- * concerns every node, which finds its own recipients among its connected users.
+ * 'deliver' and 'sync' (a control frame for every device of the user: state changes, preferences, drops)
+ * concern one user; 'shared' (a broadcast or topic notification, stored once) concerns every node, which
+ * finds its own recipients among its connected users.
  */
 export type BusEnvelope =
   | { kind: 'deliver'; origin: string; userId: UserId; notificationId: NotificationId; frame: string }
   | { kind: 'shared'; origin: string; audience: SharedAudience; notificationId: NotificationId; frame: string }
-  | { kind: 'read'; origin: string; userId: UserId; ids: NotificationId[]; unreadCount: number };
+  | { kind: 'sync'; origin: string; userId: UserId; frameType: string; frame: string };
 
 /**
  * Fan-out between nodes. Delivery is at most once: an envelope published while a node is
@@ -25,7 +26,7 @@ export interface Bus {
   /** A stable id of this node; envelopes carry it as `origin` so a node can ignore its own echoes. */
   readonly nodeId: string;
   /**
-   * Routes by kind: a 'deliver' or 'read' envelope reaches the nodes that watch its user (this one
+   * Routes by kind: a 'deliver' or 'sync' envelope reaches the nodes that watch its user (this one
    * included when it does), a 'shared' one reaches every node once. Envelopes of one user (and shared
    * ones among themselves) arrive in publish order; across users order is not promised (sharded buses).
    */

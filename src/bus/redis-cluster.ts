@@ -27,7 +27,7 @@ export function parseClusterUrl(url: string): { nodes: { host: string; port: num
  * shard of its hash slot, so per-user channels spread over the primaries and a publish touches one
  * shard instead of being broadcast over the whole cluster bus. Before Redis 7 it falls back to classic
  * PUBLISH/SUBSCRIBE (every primary relays every message). Routing and guarantees are those of the
- * standalone Redis bus (at most once; 'deliver'/'read' to nodes watching the user, 'shared' to all).
+ * standalone Redis bus (at most once; 'deliver'/'sync' to nodes watching the user, 'shared' to all).
  * The status follows the cluster client: 'down' when it loses the cluster, 'up' when it is ready again.
  */
 export async function createRedisClusterBus(url: string, options: RedisBusOptions = {}): Promise<Bus> {

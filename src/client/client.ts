@@ -5,6 +5,7 @@ import type {
   LoadMoreAction,
   Notification,
   NotificationReadMessage,
+  NotificationStateMessage,
   NotificationsPageMessage,
   PongMessage,
   ServerMessage,
@@ -134,9 +135,33 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return this.#request('ping', { action: 'ping' });
   }
 
-  /** Marks one notification read; resolves with the `notification_read` every device of the user gets. */
-  markRead(id: string): Promise<NotificationReadMessage> {
-    return this.#request('mark_read', { action: 'mark_read', id }, id);
+  /**
+   * Marks one notification read (also seen), or several (1–100 ids); resolves with the `notification_read`
+   * every device of the user gets (its counts are those after the change).
+   */
+  markRead(ids: string | readonly string[]): Promise<NotificationReadMessage> {
+    if (typeof ids === 'string') return this.#request('mark_read', { action: 'mark_read', id: ids }, ids);
+    return this.#request('mark_read', { action: 'mark_read', ids: [...ids] }, ids[0]);
+  }
+
+  /** Marks notifications (1–100 ids, or 'all') seen; resolves with the `notification_state` (state `seen`). */
+  markSeen(ids: readonly string[] | 'all'): Promise<NotificationStateMessage> {
+    return this.#request('mark_seen', { action: 'mark_seen', ...target(ids) });
+  }
+
+  /** Archives notifications (1–100 ids, or 'all'): out of the counts and default pages; resolves with `notification_state`. */
+  archive(ids: readonly string[] | 'all'): Promise<NotificationStateMessage> {
+    return this.#request('archive', { action: 'archive', ...target(ids) });
+  }
+
+  /** Brings archived notifications back; resolves with `notification_state` (state `unarchived`). */
+  unarchive(ids: readonly string[] | 'all'): Promise<NotificationStateMessage> {
+    return this.#request('unarchive', { action: 'unarchive', ...target(ids) });
+  }
+
+  /** Deletes notifications for this user, for good; resolves with `notification_state` (state `deleted`). */
+  delete(ids: readonly string[] | 'all'): Promise<NotificationStateMessage> {
+    return this.#request('delete', { action: 'delete', ...target(ids) });
   }
 
   /** Marks every notification read; resolves with the `notification_read`. */
@@ -144,11 +169,13 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return this.#request('mark_all_read', { action: 'mark_all_read' });
   }
 
-  /** Asks for an older page (`before` = the previous page's `nextCursor`; `limit` 1–100); resolves with the page. */
-  loadMore(query: { before?: string; limit?: number } = {}): Promise<NotificationsPageMessage> {
-    const message: LoadMoreAction = { action: 'load_more' };
-    if (query.before !== undefined) message.before = query.before;
-    if (query.limit !== undefined) message.limit = query.limit;
+  /**
+   * Asks for an older page (`before` = the previous page's `nextCursor`; `limit` 1–100), optionally filtered
+   * (`unread`, `archived`: only archived ones, `category`, `type`); resolves with the page.
+   */
+  loadMore(query: Omit<LoadMoreAction, 'action'> = {}): Promise<NotificationsPageMessage> {
+    // Absent fields stay absent (the contract's objects are closed; undefined would serialize away anyway).
+    const message: LoadMoreAction = { action: 'load_more', ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) };
     return this.#request('load_more', message);
   }
 
@@ -386,4 +413,9 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
 /** Creates a {@link NotifyClient}; call `connect()` on it after adding listeners. */
 export function createNotifyClient(options: NotifyClientOptions): NotifyClient {
   return new NotifyClient(options);
+}
+
+/** The `ids` or `all` of a state action. */
+function target(ids: readonly string[] | 'all'): { ids: string[] } | { all: true } {
+  return ids === 'all' ? { all: true } : { ids: [...ids] };
 }

@@ -1,6 +1,7 @@
 // Matches client requests with their answer frames (the protocol has no request ids), with a timeout each.
 import type {
   NotificationReadMessage,
+  NotificationStateMessage,
   NotificationsPageMessage,
   PongMessage,
   ServerMessage,
@@ -13,10 +14,20 @@ export interface AnswerByRequest {
   ping: PongMessage;
   mark_read: NotificationReadMessage;
   mark_all_read: NotificationReadMessage;
+  mark_seen: NotificationStateMessage;
+  archive: NotificationStateMessage;
+  unarchive: NotificationStateMessage;
+  delete: NotificationStateMessage;
   load_more: NotificationsPageMessage;
   refresh_token: TokenRefreshedMessage;
 }
 export type RequestKind = keyof AnswerByRequest;
+
+/** The request a notification_state of each state answers. */
+const stateRequest = { seen: 'mark_seen', archived: 'archive', unarchived: 'unarchive', deleted: 'delete' } as const satisfies Record<
+  NotificationStateMessage['data']['state'],
+  RequestKind
+>;
 
 interface Pending {
   kind: RequestKind;
@@ -74,6 +85,11 @@ export class PendingRequests {
         if (named.length > 0) return true;
         // Nothing named: a mark_all_read, or a mark_read of an id that was already read.
         return this.#resolveOldest(['mark_all_read'], message) || (ids.size === 0 && this.#resolveOldest(['mark_read'], message));
+      }
+      case 'notification_state': {
+        // Answered in order per kind; a change another device made can settle a pending one early (as for mark_all_read).
+        const kind = stateRequest[message.data.state];
+        return this.#resolveOldest([kind], message);
       }
       case 'request_error': {
         const action = message.data.action === 'acknowledge' ? 'mark_read' : message.data.action;

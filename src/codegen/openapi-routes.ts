@@ -145,9 +145,10 @@ export const apiSchemas: Record<string, JsonSchema> = {
   NotificationsPage: {
     type: 'object',
     additionalProperties: false,
-    required: ['notifications', 'nextCursor'],
+    required: ['notifications', 'unseenIds', 'nextCursor'],
     properties: {
       notifications: { type: 'array', maxItems: 100, items: { $ref: 'Notification' }, description: 'Newest first.' },
+      unseenIds: { type: 'array', maxItems: 100, items: notificationId, description: 'The ids of `notifications` the user has not seen.' },
       nextCursor: { oneOf: [notificationId, { type: 'null' }], description: 'The `before` of the next page; null at the end.' },
     },
   },
@@ -177,6 +178,8 @@ export const errorResponses: Record<ErrorResponseName, { status: string; descrip
 };
 
 /** Every route of the HTTP API (DESIGN §4, §10), in the order the document lists them. */
+const notificationParam = { name: 'id', in: 'path', required: true, description: 'The notification.', schema: notificationId } as const;
+
 export const apiRoutes: ApiRoute[] = [
   {
     method: 'post',
@@ -219,11 +222,15 @@ export const apiRoutes: ApiRoute[] = [
     path: '/api/v1/users/{userId}/notifications',
     operationId: 'listNotifications',
     summary: "A page of a user's notifications, newest first",
+    description: 'Deleted notifications are never listed; archived ones only with `archived=true`.',
     tag: 'Notifications',
     service: true,
     parameters: [
       userId,
       { name: 'unread', in: 'query', description: 'Only unread ones.', schema: { type: 'string', enum: ['true', 'false'] } },
+      { name: 'archived', in: 'query', description: 'true: only archived ones; otherwise archived ones are left out.', schema: { type: 'string', enum: ['true', 'false'] } },
+      { name: 'category', in: 'query', description: 'Only this category ("general": those without one).', schema: { type: 'string', minLength: 1, maxLength: 64 } },
+      { name: 'type', in: 'query', description: 'Only this notification type.', schema: { type: 'string', minLength: 1, maxLength: 64 } },
       { name: 'limit', in: 'query', description: 'Page size (default 20).', schema: { type: 'integer', minimum: 1, maximum: 100 } },
       { name: 'before', in: 'query', description: 'The `nextCursor` of the previous page.', schema: notificationId },
     ],
@@ -231,14 +238,58 @@ export const apiRoutes: ApiRoute[] = [
   },
   {
     method: 'post',
+    path: '/api/v1/users/{userId}/notifications/{id}/seen',
+    operationId: 'markSeen',
+    summary: 'Mark a notification seen',
+    description: 'Every device of the user gets `notification_state` (state `seen`).',
+    tag: 'Notifications',
+    service: true,
+    parameters: [userId, notificationParam],
+    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
+  },
+  {
+    method: 'post',
     path: '/api/v1/users/{userId}/notifications/{id}/read',
     operationId: 'markRead',
     summary: 'Mark a notification read',
-    description: 'Every device of the user gets `notification_read`.',
+    description: 'Also marks it seen. Every device of the user gets `notification_read`.',
     tag: 'Notifications',
     service: true,
-    parameters: [userId, { name: 'id', in: 'path', required: true, description: 'The notification.', schema: notificationId }],
-    responses: { '204': { description: 'Marked read.' }, '401': 'Unauthorized', '404': 'NotFound' },
+    parameters: [userId, notificationParam],
+    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/{userId}/notifications/{id}/archive',
+    operationId: 'archiveNotification',
+    summary: 'Archive a notification',
+    description: 'Out of the counts and of default pages (listed with `archived=true`). Every device of the user gets `notification_state` (state `archived`).',
+    tag: 'Notifications',
+    service: true,
+    parameters: [userId, notificationParam],
+    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/{userId}/notifications/{id}/unarchive',
+    operationId: 'unarchiveNotification',
+    summary: 'Bring an archived notification back',
+    description: 'Every device of the user gets `notification_state` (state `unarchived`).',
+    tag: 'Notifications',
+    service: true,
+    parameters: [userId, notificationParam],
+    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/users/{userId}/notifications/{id}',
+    operationId: 'deleteNotification',
+    summary: "Delete a notification for this user",
+    description: 'Gone for the user: no page, count or resume lists it again. Every device of the user gets `notification_state` (state `deleted`).',
+    tag: 'Notifications',
+    service: true,
+    parameters: [userId, notificationParam],
+    responses: { '204': { description: 'Deleted.' }, '401': 'Unauthorized', '404': 'NotFound' },
   },
   {
     method: 'put',

@@ -1,8 +1,9 @@
-// The push API of DESIGN §4: push to a user, to many or to all, list a user's notifications, mark one read.
+// The push API of DESIGN §4 and §9: push to a user, to many or to all, list a user's notifications, change their state.
 import type { IncomingMessage } from 'node:http';
 import { checkNotificationData } from '../contract/check-notification.js';
 import { HttpError } from '../errors.js';
 import type { PushInput } from '../hub/fan-out.js';
+import type { StateChange } from '../store/store.js';
 import type { ServerContext } from '../server-context.js';
 import { readJsonBody } from './body.js';
 import { sendJson, type Router } from './router.js';
@@ -50,6 +51,22 @@ export function intParam(url: URL, name: string, min: number, max: number, fallb
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) throw new HttpError('bad_request', `${name} must be an integer from ${min} to ${max}`);
   return value;
+}
+
+/** An optional `true`/`false` query parameter. */
+function booleanParam(url: URL, name: string): boolean | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (raw !== 'true' && raw !== 'false') throw new HttpError('bad_request', `${name} must be true or false`);
+  return raw === 'true';
+}
+
+/** An optional query parameter of 1–64 characters. */
+function textParam(url: URL, name: string): string | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (raw.length < 1 || raw.length > 64) throw new HttpError('bad_request', `${name} must be 1–64 characters`);
+  return raw;
 }
 
 export function addNotificationRoutes(router: Router, context: ServerContext, authenticate: (request: IncomingMessage) => Promise<void>): void {
@@ -105,19 +122,34 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
   router.on('GET', '/api/v1/users/:userId/notifications', async ({ request, response, params, url }) => {
     await authenticate(request);
     const userId = userIdParam(params['userId']);
-    const unread = url.searchParams.get('unread');
-    if (unread !== null && unread !== 'true' && unread !== 'false') throw new HttpError('bad_request', 'unread must be true or false');
     const before = url.searchParams.get('before') ?? undefined;
     if (before !== undefined && !/^[0-9A-Za-z._-]{1,64}$/.test(before)) throw new HttpError('bad_request', 'before must be a notification id');
-    const page = await store.page(userId, { before, limit: intParam(url, 'limit', 1, 100, config.pageSize), unreadOnly: unread === 'true' });
+    const page = await store.page(userId, {
+      before,
+      limit: intParam(url, 'limit', 1, 100, config.pageSize),
+      unreadOnly: booleanParam(url, 'unread'),
+      archived: booleanParam(url, 'archived'),
+      category: textParam(url, 'category'),
+      type: textParam(url, 'type'),
+    });
     sendJson(response, 200, page);
   });
 
-  router.on('POST', '/api/v1/users/:userId/notifications/:id/read', async ({ request, response, params }) => {
+  const changeState = async (request: IncomingMessage, params: Record<string, string | undefined>, change: StateChange): Promise<void> => {
     await authenticate(request);
     const userId = userIdParam(params['userId']);
-    const result = await fanOut.markRead(userId, [params['id']!]);
+    const result = await fanOut.changeState(userId, [params['id']!], change);
     if (result.found.length === 0) throw new HttpError('not_found', `No notification ${params['id']} for user ${userId}`);
+  };
+  const routeChanges: [string, StateChange][] = [['seen', 'seen'], ['read', 'read'], ['archive', 'archive'], ['unarchive', 'unarchive']];
+  for (const [segment, change] of routeChanges) {
+    router.on('POST', `/api/v1/users/:userId/notifications/:id/${segment}`, async ({ request, response, params }) => {
+      await changeState(request, params, change);
+      response.writeHead(204).end();
+    });
+  }
+  router.on('DELETE', '/api/v1/users/:userId/notifications/:id', async ({ request, response, params }) => {
+    await changeState(request, params, 'delete');
     response.writeHead(204).end();
   });
 }

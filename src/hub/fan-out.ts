@@ -1,12 +1,12 @@
-// Stores a push, sends its one serialized frame to local devices and tells the other nodes; keeps read state in sync.
-import type { Notification, NotificationType } from '../../generated/index.js';
+// Stores a push, sends its one serialized frame to local devices and tells the other nodes; keeps per-user state in sync.
+import type { ControlMessageByType, ControlMessageType, Notification, NotificationType, NotificationStateName } from '../../generated/index.js';
 import type { Bus, BusEnvelope } from '../bus/bus.js';
 import type { BusStatus } from '../bus/redis.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationId, UserId } from '../ids.js';
-import type { NotificationStore, ReadResult, SharedAudience } from '../store/store.js';
+import type { NotificationStore, SharedAudience, StateChange, StateResult } from '../store/store.js';
 import { catchUp } from './catch-up.js';
 import type { Hub } from './hub.js';
 
@@ -117,14 +117,30 @@ export class FanOut {
     return { notification, delivered };
   }
 
-  /** Marks read and tells every device of the user, on every node, what changed. */
-  async markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult> {
-    const result = await this.store.markRead(userId, ids);
+  /**
+   * Applies a state change and tells every device of the user, on every node, in one frame: the ids that
+   * changed, the new state and the counts after it (`notification_read` for read, else `notification_state`).
+   */
+  async changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
+    const result = await this.store.changeState(userId, ids, change);
     if (result.changed.length > 0) {
-      this.sendRead(userId, result.changed, result.unreadCount);
-      this.publish({ kind: 'read', origin: this.bus.nodeId, userId, ids: result.changed, unreadCount: result.unreadCount });
+      const [type, data] = stateFrame(change, result.changed, result);
+      this.sendToUser(userId, type, data);
     }
     return result;
+  }
+
+  /** `changeState(userId, ids, 'read')`. */
+  markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+    return this.changeState(userId, ids, 'read');
+  }
+
+  /** Sends a control frame to every device of the user, on every node. */
+  sendToUser<T extends ControlMessageType>(userId: UserId, type: T, data: ControlMessageByType[T]['data']): void {
+    const frame = this.encoder.control(type, data);
+    if (frame === undefined) return;
+    this.deliverSync(userId, type, frame);
+    this.publish({ kind: 'sync', origin: this.bus.nodeId, userId, frameType: type, frame });
   }
 
   private deliverLocally(userId: UserId, notificationId: NotificationId, frame: string, type: string): number {
@@ -143,12 +159,10 @@ export class FanOut {
     return sent;
   }
 
-  private sendRead(userId: UserId, ids: NotificationId[], unreadCount: number): void {
+  private deliverSync(userId: UserId, type: string, frame: string): void {
     if (this.hub.connectionsOf(userId).size === 0) return;
-    const frame = this.encoder.control('notification_read', { ids, unreadCount });
-    if (frame === undefined) return;
     const sent = this.hub.deliver(userId, frame);
-    this.metrics.messagesSent.labels('notification_read').inc(sent);
+    this.metrics.messagesSent.labels(type).inc(sent);
   }
 
   private onEnvelope(envelope: BusEnvelope): void {
@@ -162,7 +176,7 @@ export class FanOut {
         this.logger.warn({ err: error }, 'shared delivery failed; its recipients recover it on resume');
       });
     } else {
-      this.sendRead(envelope.userId, envelope.ids, envelope.unreadCount);
+      this.deliverSync(envelope.userId, envelope.frameType, envelope.frame);
     }
   }
 
@@ -172,4 +186,22 @@ export class FanOut {
       this.logger.warn({ err: error, kind: envelope.kind }, 'bus publish failed; other nodes recover on resume');
     });
   }
+}
+
+const stateNames: Record<Exclude<StateChange, 'read'>, NotificationStateName> = {
+  seen: 'seen',
+  archive: 'archived',
+  unarchive: 'unarchived',
+  delete: 'deleted',
+};
+
+/** The frame that tells devices about a state change: notification_read for read, notification_state otherwise. */
+export function stateFrame(
+  change: StateChange,
+  ids: NotificationId[],
+  counts: { unreadCount: number; unseenCount: number },
+): ['notification_read', ControlMessageByType['notification_read']['data']] | ['notification_state', ControlMessageByType['notification_state']['data']] {
+  const { unreadCount, unseenCount } = counts;
+  if (change === 'read') return ['notification_read', { ids, unreadCount, unseenCount }];
+  return ['notification_state', { ids, state: stateNames[change], unreadCount, unseenCount }];
 }

@@ -27,7 +27,7 @@ async function summaryOf(store: NotificationStore, userId: UserId, page: Page | 
     const category = n.category ?? uncategorized;
     unreadByCategory[category] = (unreadByCategory[category] ?? 0) + 1;
   }
-  return { unreadCount: page.notifications.length, unreadByCategory };
+  return { unreadCount: page.notifications.length, unseenCount: page.unseenIds.length, unreadByCategory };
 }
 
 /** Sends the first frames (connection_established, then the resumed backlog or the unread snapshot) and puts the connection live. */
@@ -49,6 +49,7 @@ export async function startSession(session: Session, since: string | undefined, 
     userId,
     connectionId: connection.id,
     unreadCount: summary.unreadCount,
+    unseenCount: summary.unseenCount,
     resumed: backlog !== 'gone',
     heartbeat,
   });
@@ -71,6 +72,8 @@ export async function startSession(session: Session, since: string | undefined, 
     const snapshot = encoder.control('unread_notifications', {
       notifications,
       unreadCount: summary.unreadCount,
+      unseenCount: summary.unseenCount,
+      unseenIds: page.unseenIds.filter((id) => notifications.some((n) => n.id === id)),
       unreadByCategory: summary.unreadByCategory,
       hasMore: page.nextCursor !== null,
     });

@@ -1,35 +1,58 @@
 // One handler per client action of the contract; `satisfies` makes a new action without a handler fail tsc.
 import type { ClientAction, ClientMessageByAction } from '../../generated/index.js';
 import { closeCodes } from '../errors.js';
+import { stateFrame } from '../hub/fan-out.js';
+import type { StateChange } from '../store/store.js';
 import { reply, replyError, type Session } from './session.js';
 
 type Handler<A extends ClientAction> = (session: Session, message: ClientMessageByAction[A]) => Promise<void> | void;
 
-async function markOneRead(session: Session, id: string, action: string): Promise<void> {
+/** What a state action names: one id (mark_read / acknowledge), a list, or every notification. */
+interface Target {
+  action: string;
+  id?: string;
+  ids?: string[];
+  all?: boolean;
+}
+
+/**
+ * Applies a state action; every device hears of what changed (fan-out). When nothing changed, only this
+ * device is answered (no ids, the current counts) so its request completes; unknown ids are not_found.
+ */
+async function changeState(session: Session, change: StateChange, target: Target): Promise<void> {
   const { userId } = session.connection;
-  const result = await session.fanOut.markRead(userId, [id]);
-  if (result.found.length === 0) {
-    replyError(session, 'not_found', `No notification ${id} for this user`, action);
+  const ids = target.all ? 'all' : target.ids ?? (target.id === undefined ? [] : [target.id]);
+  const result = await session.fanOut.changeState(userId, ids, change);
+  if (ids !== 'all' && result.found.length === 0) {
+    replyError(session, 'not_found', `No notification ${ids.slice(0, 5).join(', ')} for this user`, target.action);
   } else if (result.changed.length === 0) {
-    // Already read: the other devices know; answer this one so its request completes.
-    reply(session, 'notification_read', { ids: result.found, unreadCount: result.unreadCount });
+    // Already in that state: named back when asked by id (so the request completes), not for 'all'.
+    const [type, data] = stateFrame(change, ids === 'all' ? [] : result.found, result);
+    if (type === 'notification_read') reply(session, type, data);
+    else reply(session, type, data);
   }
 }
 
 export const actionHandlers = {
   ping: (session) => reply(session, 'pong', {}),
-  mark_read: (session, message) => markOneRead(session, message.id, message.action),
-  acknowledge: (session, message) => markOneRead(session, message.id, message.action),
-  mark_all_read: async (session) => {
-    const result = await session.fanOut.markRead(session.connection.userId, 'all');
-    if (result.changed.length === 0) reply(session, 'notification_read', { ids: [], unreadCount: result.unreadCount });
-  },
+  mark_read: (session, message) => changeState(session, 'read', message),
+  acknowledge: (session, message) => changeState(session, 'read', message),
+  mark_all_read: (session, message) => changeState(session, 'read', { action: message.action, all: true }),
+  mark_seen: (session, message) => changeState(session, 'seen', message),
+  archive: (session, message) => changeState(session, 'archive', message),
+  unarchive: (session, message) => changeState(session, 'unarchive', message),
+  delete: (session, message) => changeState(session, 'delete', message),
   load_more: async (session, message) => {
     const page = await session.store.page(session.connection.userId, {
       before: message.before,
       limit: message.limit ?? session.config.pageSize,
+      unreadOnly: message.unread,
+      archived: message.archived,
+      category: message.category,
+      type: message.type,
     });
-    reply(session, 'notifications_page', { notifications: session.encoder.onContract(page.notifications), nextCursor: page.nextCursor });
+    const notifications = session.encoder.onContract(page.notifications);
+    reply(session, 'notifications_page', { notifications, unseenIds: page.unseenIds, nextCursor: page.nextCursor });
   },
   refresh_token: async (session, message) => {
     const result = await session.verifier.verify(message.token);

@@ -9,7 +9,8 @@ import {
   type NotificationStore,
   type Page,
   type PageQuery,
-  type ReadResult,
+  type StateChange,
+  type StateResult,
   type SharedAudience,
   type TopicName,
   type UnreadSummary,
@@ -30,6 +31,30 @@ interface Row {
   idempotencyKey: string | undefined;
 }
 
+interface State {
+  seen: boolean;
+  read: boolean;
+  archived: boolean;
+  deleted: boolean;
+}
+const untouched: State = Object.freeze({ seen: false, read: false, archived: false, deleted: false });
+
+/** The state after `change`, or undefined when it changes nothing. */
+function applied(state: State, change: StateChange): State | undefined {
+  switch (change) {
+    case 'seen':
+      return state.seen ? undefined : { ...state, seen: true };
+    case 'read':
+      return state.read ? undefined : { ...state, read: true, seen: true };
+    case 'archive':
+      return state.archived ? undefined : { ...state, archived: true };
+    case 'unarchive':
+      return state.archived ? { ...state, archived: false } : undefined;
+    case 'delete':
+      return state.deleted ? undefined : { ...state, deleted: true };
+  }
+}
+
 /** A subscription period: topic notifications with `from < seq <= until` are in the user's feed. */
 interface Membership {
   from: number;
@@ -42,7 +67,7 @@ interface User {
   own: Row[];
   byKey: Map<string, Row>;
   /** Per-user state, only where the user changed it. */
-  read: Set<NotificationId>;
+  states: Map<NotificationId, State>;
   topics: Map<TopicName, Membership[]>;
 }
 
@@ -65,7 +90,7 @@ export function openMemoryStore(): NotificationStore {
   const user = (userId: UserId): User => {
     let u = users.get(userId);
     if (!u) {
-      u = { knownFrom: lastSeq, own: [], byKey: new Map(), read: new Set(), topics: new Map() };
+      u = { knownFrom: lastSeq, own: [], byKey: new Map(), states: new Map(), topics: new Map() };
       users.set(userId, u);
     }
     return u;
@@ -91,22 +116,35 @@ export function openMemoryStore(): NotificationStore {
     (u.topics.get(row.topic!) ?? []).some((m) => row.seq > m.from && (m.until === undefined || row.seq <= m.until));
   const inFeed = (userId: UserId, u: User, row: Row): boolean =>
     row.userId !== undefined ? row.userId === userId : row.topic === undefined ? row.seq > u.knownFrom : inTopicFeed(u, row);
-  /** The user's feed, ascending. */
-  const feed = (userId: UserId): Row[] => {
+  /** The user's feed, ascending, deleted ones included. */
+  const fullFeed = (userId: UserId): Row[] => {
     const u = users.get(userId);
     if (!u) return [];
     const out = [...u.own, ...broadcasts.filter((r) => r.seq > u.knownFrom)];
     for (const topic of u.topics.keys()) out.push(...(topics.get(topic)?.rows ?? []).filter((r) => inTopicFeed(u, r)));
     return out.sort((a, b) => a.seq - b.seq);
   };
+  const stateOf = (userId: UserId, id: NotificationId): State => users.get(userId)?.states.get(id) ?? untouched;
+  /** The user's feed, ascending, without the notifications they deleted. */
+  const feed = (userId: UserId): Row[] => fullFeed(userId).filter((r) => !stateOf(userId, r.id).deleted);
   const view = (userId: UserId, r: Row): Notification =>
-    notificationOf({ ...r, data: structuredClone(r.data), read: users.get(userId)?.read.has(r.id) ?? false });
-  const unreadCount = (userId: UserId): number => {
-    const u = users.get(userId);
-    return u ? feed(userId).filter((r) => !u.read.has(r.id)).length : 0;
+    notificationOf({ ...r, data: structuredClone(r.data), read: stateOf(userId, r.id).read });
+  const summary = (userId: UserId): UnreadSummary => {
+    const unreadByCategory: Record<string, number> = {};
+    let unreadCount = 0;
+    let unseenCount = 0;
+    for (const r of feed(userId)) {
+      const state = stateOf(userId, r.id);
+      if (state.archived || state.read) continue;
+      unreadCount++;
+      if (!state.seen) unseenCount++;
+      const c = r.category ?? uncategorized;
+      unreadByCategory[c] = (unreadByCategory[c] ?? 0) + 1;
+    }
+    return { unreadCount, unseenCount, unreadByCategory };
   };
 
-  return {
+  const store: NotificationStore = {
     async append(input: NewNotification): Promise<AppendResult> {
       live();
       const u = user(input.userId);
@@ -190,50 +228,58 @@ export function openMemoryStore(): NotificationStore {
       live();
       checkPageLimit(query.limit);
       checkCursor(query.before);
-      const read = users.get(userId)?.read;
       const picked = feed(userId)
         .reverse()
-        .filter((r) => (query.before === undefined || r.id < query.before) && !(query.unreadOnly && read?.has(r.id)));
+        .filter((r) => {
+          const state = stateOf(userId, r.id);
+          return (query.before === undefined || r.id < query.before) && !(query.unreadOnly && state.read) && state.archived === (query.archived ?? false)
+            && (query.category === undefined || (r.category ?? uncategorized) === query.category) && (query.type === undefined || r.type === query.type);
+        });
       const list = picked.slice(0, query.limit);
-      return { notifications: list.map((r) => view(userId, r)), nextCursor: picked.length > query.limit ? list.at(-1)!.id : null };
+      return {
+        notifications: list.map((r) => view(userId, r)),
+        unseenIds: list.filter((r) => !stateOf(userId, r.id).seen).map((r) => r.id),
+        nextCursor: picked.length > query.limit ? list.at(-1)!.id : null,
+      };
     },
 
     async since(userId: UserId, after: NotificationId, limit: number) {
       live();
       checkSinceLimit(limit);
-      const all = feed(userId);
-      if (!all.some((r) => r.id === after)) return 'gone';
-      return all.filter((r) => r.id > after).slice(0, limit).map((r) => view(userId, r));
+      // A resume point the user deleted since still resumes (the gap is provable); deleted ones are not sent.
+      if (!fullFeed(userId).some((r) => r.id === after)) return 'gone';
+      return feed(userId).filter((r) => r.id > after).slice(0, limit).map((r) => view(userId, r));
     },
 
     async unreadSummary(userId: UserId): Promise<UnreadSummary> {
       live();
-      const read = users.get(userId)?.read;
-      const unreadByCategory: Record<string, number> = {};
-      let count = 0;
-      for (const r of feed(userId)) {
-        if (read?.has(r.id)) continue;
-        count++;
-        const c = r.category ?? uncategorized;
-        unreadByCategory[c] = (unreadByCategory[c] ?? 0) + 1;
-      }
-      return { unreadCount: count, unreadByCategory };
+      return summary(userId);
     },
 
     async latestId(userId: UserId): Promise<NotificationId | null> {
       live();
-      return feed(userId).at(-1)?.id ?? null;
+      return fullFeed(userId).at(-1)?.id ?? null;
     },
 
-    async markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult> {
+    async changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
       live();
       const all = feed(userId);
       const asked = ids === 'all' ? undefined : new Set(ids);
       const found = asked ? all.filter((r) => asked.has(r.id)) : all;
+      const changed: NotificationId[] = [];
       const u = users.get(userId);
-      const changed = u ? found.filter((r) => !u.read.has(r.id)) : [];
-      for (const r of changed) u!.read.add(r.id);
-      return { changed: changed.map((r) => r.id), found: found.map((r) => r.id), unreadCount: unreadCount(userId) };
+      for (const r of found) {
+        const next = applied(stateOf(userId, r.id), change);
+        if (!next || !u) continue;
+        u.states.set(r.id, next);
+        changed.push(r.id);
+      }
+      const { unreadCount, unseenCount } = summary(userId);
+      return { changed, found: found.map((r) => r.id), unreadCount, unseenCount };
+    },
+
+    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+      return store.changeState(userId, ids, 'read');
     },
 
     async prune(olderThanMs: number): Promise<number> {
@@ -244,7 +290,7 @@ export function openMemoryStore(): NotificationStore {
         if (!gone(r)) continue;
         removed++;
         rows.delete(r.seq);
-        for (const u of users.values()) u.read.delete(r.id);
+        for (const u of users.values()) u.states.delete(r.id);
       }
       for (const u of users.values()) {
         for (const r of u.own.filter(gone)) if (r.idempotencyKey !== undefined) u.byKey.delete(r.idempotencyKey);
@@ -259,4 +305,5 @@ export function openMemoryStore(): NotificationStore {
       closed = true;
     },
   };
+  return store;
 }

@@ -50,6 +50,10 @@ const migrations = (S: string): readonly string[] => [
    );
    CREATE INDEX topic_members_user ON ${S}.topic_members (user_id, topic);
    CREATE UNIQUE INDEX topic_members_current ON ${S}.topic_members (topic, user_id) WHERE until_seq IS NULL;`,
+  // 3 (issue 15): seen, archived and deleted beside read; a notification read before was shown, so it is seen.
+  `ALTER TABLE ${S}.user_states ADD COLUMN seen boolean NOT NULL DEFAULT false,
+     ADD COLUMN archived boolean NOT NULL DEFAULT false, ADD COLUMN deleted boolean NOT NULL DEFAULT false;
+   UPDATE ${S}.user_states SET seen = true WHERE read;`,
 ];
 
 /** Creates the schema when missing and applies every migration it lacks; serialized across nodes. */

@@ -9,8 +9,10 @@ import {
   type NotificationId,
   type NotificationStore,
   type Page,
+  type PageFilter,
   type PageQuery,
-  type ReadResult,
+  type StateChange,
+  type StateResult,
   type SharedAudience,
   type SubscriberPage,
   type TopicName,
@@ -37,6 +39,7 @@ interface Row {
   category: string | null;
   ts: string;
   read: boolean;
+  seen: boolean;
 }
 
 const noCursor = '9223372036854775807';
@@ -85,7 +88,18 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   const lockKey = `notify.audience.${schema}`;
   const currentSeq = `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${S}.notification_seq)`;
-  const cols = `lpad(n.seq::text, 16, '0') AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, false) AS read`;
+  const cols = `lpad(n.seq::text, 16, '0') AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, false) AS read, coalesce(s.seen, false) AS seen`;
+  const notDeleted = `NOT coalesce(s.deleted, false)`;
+  /** What the unread and unseen counts cover. */
+  const counted = `${notDeleted} AND NOT coalesce(s.archived, false) AND NOT coalesce(s.read, false)`;
+  /** Page WHERE for `filter`; $5 is the category, $6 the type. */
+  const pageWhere = (filter: PageFilter): string => {
+    const parts = [notDeleted, `coalesce(s.archived, false) = ${filter.archived ? 'true' : 'false'}`];
+    if (filter.unreadOnly) parts.push(`NOT coalesce(s.read, false)`);
+    parts.push(filter.category === undefined ? `$5::text IS NULL` : `coalesce(n.category, '${uncategorized}') = $5`);
+    parts.push(filter.type === undefined ? `$6::text IS NULL` : `n.type = $6`);
+    return parts.join(' AND ');
+  };
   const withState = `JOIN ${S}.notifications n ON n.seq = f.seq AND (n.user_id IS NULL OR n.user_id = $1)
     LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq`;
   const q = (name: string, text: string) => ({ name: `notify_${name}`, text });
@@ -114,24 +128,34 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     knownBefore: q('known_before', `SELECT count(*)::int AS n FROM ${S}.users WHERE known_from < $1`),
     membersAt: q('members_at', `SELECT count(DISTINCT user_id)::int AS n FROM ${S}.topic_members
       WHERE topic = $1 AND from_seq < $2 AND (until_seq IS NULL OR until_seq >= $2)`),
-    pageAll: q('page_all', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} ORDER BY n.seq DESC LIMIT $4`),
-    pageUnread: q('page_unread', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState}
-      WHERE NOT coalesce(s.read, false) ORDER BY n.seq DESC LIMIT $4`),
-    after: q('after', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} ORDER BY n.seq LIMIT $4`),
-    summary: q('summary', `SELECT coalesce(n.category, $4) AS category, count(*)::int AS n FROM (${feedOf(S)}) f ${withState}
-      WHERE NOT coalesce(s.read, false) GROUP BY 1`),
+    // The resume point itself (seq $2 + 1) is kept even when deleted: it proves the gap; other deleted ones are skipped.
+    after: q('after', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} WHERE n.seq = $2::bigint + 1 OR ${notDeleted} ORDER BY n.seq LIMIT $4`),
+    summary: q('summary', `SELECT coalesce(n.category, $4) AS category, count(*)::int AS n,
+      (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen FROM (${feedOf(S)}) f ${withState}
+      WHERE ${counted} GROUP BY 1`),
     latest: q('latest', `SELECT lpad(max(seq)::text, 16, '0') AS id FROM (${feedOf(S)}) f`),
-    unreadCount: q('unread_count', `SELECT count(*)::int AS n FROM (${feedOf(S)}) f
-      LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE NOT coalesce(s.read, false)`),
-    foundSome: q('found_some', `SELECT f.seq::text FROM (${feedOf(S, '{seq} = ANY($4::bigint[])')}) f ORDER BY f.seq`),
-    foundAll: q('found_all', `SELECT f.seq::text FROM (${feedOf(S)}) f ORDER BY f.seq`),
-    setRead: q('set_read', `INSERT INTO ${S}.user_states AS s (user_id, seq, read) SELECT $1, unnest($2::bigint[]), true
-      ON CONFLICT (user_id, seq) DO UPDATE SET read = true WHERE NOT s.read RETURNING s.seq::text`),
+    counts: q('counts', `SELECT count(*)::int AS unread, (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen
+      FROM (${feedOf(S)}) f LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE ${counted}`),
+    foundSome: q('found_some', `SELECT f.seq::text FROM (${feedOf(S, '{seq} = ANY($4::bigint[])')}) f
+      LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE ${notDeleted} ORDER BY f.seq`),
+    foundAll: q('found_all', `SELECT f.seq::text FROM (${feedOf(S)}) f
+      LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE ${notDeleted} ORDER BY f.seq`),
+    // The upserts' row locks decide which of two concurrent changes (on any nodes) changed a state.
+    seen: q('set_seen', `INSERT INTO ${S}.user_states AS s (user_id, seq, seen) SELECT $1, unnest($2::bigint[]), true
+      ON CONFLICT (user_id, seq) DO UPDATE SET seen = true WHERE NOT s.seen RETURNING s.seq::text`),
+    read: q('set_read', `INSERT INTO ${S}.user_states AS s (user_id, seq, read, seen) SELECT $1, unnest($2::bigint[]), true, true
+      ON CONFLICT (user_id, seq) DO UPDATE SET read = true, seen = true WHERE NOT s.read RETURNING s.seq::text`),
+    archive: q('set_archived', `INSERT INTO ${S}.user_states AS s (user_id, seq, archived) SELECT $1, unnest($2::bigint[]), true
+      ON CONFLICT (user_id, seq) DO UPDATE SET archived = true WHERE NOT s.archived RETURNING s.seq::text`),
+    unarchive: q('set_unarchived', `UPDATE ${S}.user_states SET archived = false
+      WHERE user_id = $1 AND seq = ANY($2::bigint[]) AND archived RETURNING seq::text`),
+    delete: q('set_deleted', `INSERT INTO ${S}.user_states AS s (user_id, seq, deleted) SELECT $1, unnest($2::bigint[]), true
+      ON CONFLICT (user_id, seq) DO UPDATE SET deleted = true WHERE NOT s.deleted RETURNING s.seq::text`),
     pruneStates: q('prune_states', `DELETE FROM ${S}.user_states s USING ${S}.notifications n
       WHERE n.seq = s.seq AND (n.user_id IS NULL OR n.user_id = s.user_id) AND n.ts < $1`),
     prune: q('prune', `WITH gone AS (DELETE FROM ${S}.notifications WHERE ts < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`),
   };
-  type Query = (typeof sql)[keyof typeof sql];
+  type Query = { name: string; text: string };
   type Runner = <R extends pg.QueryResultRow>(query: Query, values: unknown[]) => Promise<R[]>;
 
   const lanes = createLanes();
@@ -169,10 +193,24 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     }
   };
   const whole = (userId: UserId): [UserId, string, string] => [userId, '0', noCursor];
-  const unreadCount = async (t: Runner, userId: UserId): Promise<number> => (await t<{ n: number }>(sql.unreadCount, whole(userId)))[0]!.n;
+  const countsOf = async (t: Runner, userId: UserId): Promise<{ unreadCount: number; unseenCount: number }> => {
+    const [row] = await t<{ unread: number; unseen: number }>(sql.counts, whole(userId));
+    return { unreadCount: row!.unread, unseenCount: row!.unseen };
+  };
+  /** Page statements by filter (a handful of combinations), each a named prepared statement. */
+  const pageQueries = new Map<string, { name: string; text: string }>();
+  const pageQuery = (filter: PageFilter) => {
+    const where = pageWhere(filter);
+    let query = pageQueries.get(where);
+    if (!query) {
+      query = q(`page_${pageQueries.size}`, `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} WHERE ${where} ORDER BY n.seq DESC LIMIT $4`);
+      pageQueries.set(where, query);
+    }
+    return query;
+  };
 
   const knownUsers = new Set<UserId>();
-  return {
+  const store: NotificationStore = {
     append(input: NewNotification): Promise<AppendResult> {
       const key = input.idempotencyKey ?? null;
       return lanes.one(input.userId, () => tx(async (t) => {
@@ -260,9 +298,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       live();
       checkPageLimit(query.limit);
       const before = query.before === undefined ? noCursor : parseCursor(query.before);
-      const rows = await run<Row>(query.unreadOnly ? sql.pageUnread : sql.pageAll, [userId, '0', before, query.limit + 1]);
-      const notifications = rows.slice(0, query.limit).map(toNotification);
-      return { notifications, nextCursor: rows.length > query.limit ? notifications[notifications.length - 1]!.id : null };
+      const rows = await run<Row>(pageQuery(query), [userId, '0', before, query.limit + 1, query.category ?? null, query.type ?? null]);
+      const listed = rows.slice(0, query.limit);
+      const notifications = listed.map(toNotification);
+      const unseenIds = listed.filter((r) => !r.seen).map((r) => r.id);
+      return { notifications, unseenIds, nextCursor: rows.length > query.limit ? notifications[notifications.length - 1]!.id : null };
     },
 
     async since(userId: UserId, after: NotificationId, limit: number) {
@@ -279,11 +319,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       live();
       const unreadByCategory: Record<string, number> = {};
       let unreadCount = 0;
-      for (const { category, n } of await run<{ category: string; n: number }>(sql.summary, [...whole(userId), uncategorized])) {
+      let unseenCount = 0;
+      for (const { category, n, unseen } of await run<{ category: string; n: number; unseen: number }>(sql.summary, [...whole(userId), uncategorized])) {
         unreadByCategory[category] = n;
         unreadCount += n;
+        unseenCount += unseen;
       }
-      return { unreadCount, unreadByCategory };
+      return { unreadCount, unseenCount, unreadByCategory };
     },
 
     async latestId(userId: UserId): Promise<NotificationId | null> {
@@ -291,17 +333,20 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return (await run<{ id: NotificationId | null }>(sql.latest, whole(userId)))[0]?.id ?? null;
     },
 
-    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult> {
+    changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
       const seqs = ids === 'all' ? [] : [...new Set(ids.filter((id) => idPattern.test(id)).map((id) => String(BigInt(id))))];
       return tx(async (t) => {
-        if (ids !== 'all' && seqs.length === 0) return { changed: [], found: [], unreadCount: await unreadCount(t, userId) };
+        if (ids !== 'all' && seqs.length === 0) return { changed: [], found: [], ...(await countsOf(t, userId)) };
         const found = (await t<{ seq: string }>(ids === 'all' ? sql.foundAll : sql.foundSome, ids === 'all' ? whole(userId) : [...whole(userId), seqs]))
           .map((r) => r.seq);
-        // The upsert's row locks decide which of two concurrent mark-reads (on any nodes) changed a state.
-        const changed = found.length ? (await t<{ seq: string }>(sql.setRead, [userId, found])).map((r) => r.seq) : [];
+        const changed = found.length ? (await t<{ seq: string }>(sql[change], [userId, found])).map((r) => r.seq) : [];
         const format = (seq: string): NotificationId => seq.padStart(16, '0');
-        return { changed: changed.map(format).sort(), found: found.map(format), unreadCount: await unreadCount(t, userId) };
+        return { changed: changed.map(format).sort(), found: found.map(format), ...(await countsOf(t, userId)) };
       });
+    },
+
+    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+      return store.changeState(userId, ids, 'read');
     },
 
     async prune(olderThanMs: number): Promise<number> {
@@ -318,6 +363,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await pool.end();
     },
   };
+  return store;
 }
 
 /**

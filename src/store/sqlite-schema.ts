@@ -2,9 +2,9 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Schema 2: a notification is one row whatever its audience (`user_id` set: one user; `topic` set: a
+ * Schema 3: a notification is one row whatever its audience (`user_id` set: one user; `topic` set: a
  * topic's subscribers; both NULL: every known user). Per-user state lives in `user_states`, a row only
- * where a user changed something; each state is a column (issue 15 adds seen/archived/deleted the same way).
+ * where a user changed something; each state (seen, read, archived, deleted) is a column.
  */
 const tables = `
   CREATE TABLE users (user_id TEXT PRIMARY KEY, known_from INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -23,6 +23,9 @@ const tables = `
     user_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     read INTEGER NOT NULL DEFAULT 0,
+    seen INTEGER NOT NULL DEFAULT 0,
+    archived INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, seq)
   ) WITHOUT ROWID;
   CREATE TABLE topic_members (
@@ -51,7 +54,7 @@ const fromVersion1 = `
   ${tables.replace(/CREATE TABLE users [^;]*;/, '')}
   INSERT INTO notifications (seq, user_id, type, data, category, ts, idempotency_key)
     SELECT seq, user_id, type, data, category, ts, idempotency_key FROM notifications_v1 ORDER BY seq;
-  INSERT INTO user_states (user_id, seq, read) SELECT user_id, seq, 1 FROM notifications_v1 WHERE read = 1;
+  INSERT INTO user_states (user_id, seq, read, seen) SELECT user_id, seq, 1, 1 FROM notifications_v1 WHERE read = 1;
   -- Ids never go back: the new table continues from the old sequence (which may be past pruned rows).
   UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('notifications', 'notifications_v1'))
     WHERE name = 'notifications';
@@ -61,14 +64,22 @@ const fromVersion1 = `
   DROP TABLE notifications_v1;
   ${indexes}`;
 
-export const schemaVersion = 2;
+/** Schema 2 (up to 2f86443): user_states held `read` only. A notification read before was shown: it is seen. */
+const fromVersion2 = `
+  ALTER TABLE user_states ADD COLUMN seen INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE user_states ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE user_states ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  UPDATE user_states SET seen = 1 WHERE read = 1;`;
+
+export const schemaVersion = 3;
 
 /** Brings the file to `schemaVersion` in one write transaction (several processes may open it at once). */
 export function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version >= schemaVersion) return;
-    db.exec(version === 1 ? fromVersion1 : `${tables}${indexes}`);
+    // Schema 1's script creates schema-3 tables at once (its user_states is new).
+    db.exec(version === 1 ? fromVersion1 : version === 2 ? fromVersion2 : `${tables}${indexes}`);
     db.pragma(`user_version = ${schemaVersion}`);
   }).immediate();
 }

@@ -11,8 +11,10 @@ import {
   type NotificationId,
   type NotificationStore,
   type Page,
+  type PageFilter,
   type PageQuery,
-  type ReadResult,
+  type StateChange,
+  type StateResult,
   type SharedAudience,
   type SubscriberPage,
   type TopicName,
@@ -42,6 +44,7 @@ interface Row {
   category: string | null;
   ts: number;
   read: 0 | 1;
+  seen: 0 | 1;
 }
 
 interface Job {
@@ -71,8 +74,33 @@ const feed = `
   UNION ALL
   SELECT n.seq FROM topic_members m JOIN notifications n ON n.topic = m.topic
     WHERE m.user_id = @u AND n.seq > max(@lo, m.from_seq) AND n.seq < @hi AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
-const columns = `printf('%016d', n.seq) AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, 0) AS read`;
+const columns = `printf('%016d', n.seq) AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, 0) AS read, coalesce(s.seen, 0) AS seen`;
 const withState = `JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq`;
+const notDeleted = `coalesce(s.deleted, 0) = 0`;
+/** What the unread and unseen counts cover. */
+const counted = `${notDeleted} AND coalesce(s.archived, 0) = 0 AND coalesce(s.read, 0) = 0`;
+
+/** Per change: the upsert that applies it to (@u, @seq), returning the seq only when the state changed. */
+const changeSql: Record<StateChange, string> = {
+  seen: `INSERT INTO user_states (user_id, seq, seen) VALUES (@u, @seq, 1)
+    ON CONFLICT (user_id, seq) DO UPDATE SET seen = 1 WHERE seen = 0 RETURNING seq`,
+  read: `INSERT INTO user_states (user_id, seq, read, seen) VALUES (@u, @seq, 1, 1)
+    ON CONFLICT (user_id, seq) DO UPDATE SET read = 1, seen = 1 WHERE read = 0 RETURNING seq`,
+  archive: `INSERT INTO user_states (user_id, seq, archived) VALUES (@u, @seq, 1)
+    ON CONFLICT (user_id, seq) DO UPDATE SET archived = 1 WHERE archived = 0 RETURNING seq`,
+  unarchive: `UPDATE user_states SET archived = 0 WHERE user_id = @u AND seq = @seq AND archived = 1 RETURNING seq`,
+  delete: `INSERT INTO user_states (user_id, seq, deleted) VALUES (@u, @seq, 1)
+    ON CONFLICT (user_id, seq) DO UPDATE SET deleted = 1 WHERE deleted = 0 RETURNING seq`,
+};
+
+/** The WHERE of a page query for `filter` (parameters @category, @type). */
+function pageWhere(filter: PageFilter): string {
+  const parts = [notDeleted, `coalesce(s.archived, 0) = ${filter.archived ? 1 : 0}`];
+  if (filter.unreadOnly) parts.push(`coalesce(s.read, 0) = 0`);
+  if (filter.category !== undefined) parts.push(`coalesce(n.category, '${uncategorized}') = @category`);
+  if (filter.type !== undefined) parts.push(`n.type = @type`);
+  return parts.join(' AND ');
+}
 
 interface FeedParams {
   u: string;
@@ -140,29 +168,36 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     subscribers: db.prepare<[string, string, number], { user_id: string }>(
       `SELECT user_id FROM topic_members WHERE topic = ? AND until_seq IS NULL AND user_id > ? ORDER BY user_id LIMIT ?`,
     ),
-    pageAll: db.prepare<FeedParams & { limit: number }, Row>(
-      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} ORDER BY n.seq DESC LIMIT @limit`,
-    ),
-    pageUnread: db.prepare<FeedParams & { limit: number }, Row>(
-      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE coalesce(s.read, 0) = 0 ORDER BY n.seq DESC LIMIT @limit`,
-    ),
+    // The resume point itself (the first seq) is kept even when deleted: it proves the gap; other deleted ones are skipped.
     after: db.prepare<FeedParams & { limit: number }, Row>(
-      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} ORDER BY n.seq LIMIT @limit`,
+      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE n.seq = @lo + 1 OR ${notDeleted} ORDER BY n.seq LIMIT @limit`,
     ),
-    summary: db.prepare<FeedParams & { none: string }, { category: string; n: number }>(
-      `WITH f(seq) AS (${feed}) SELECT coalesce(n.category, @none) AS category, count(*) AS n FROM f ${withState}
-       WHERE coalesce(s.read, 0) = 0 GROUP BY 1`,
+    summary: db.prepare<FeedParams & { none: string }, { category: string; n: number; unseen: number }>(
+      `WITH f(seq) AS (${feed}) SELECT coalesce(n.category, @none) AS category, count(*) AS n,
+       sum(CASE WHEN coalesce(s.seen, 0) = 0 THEN 1 ELSE 0 END) AS unseen FROM f ${withState}
+       WHERE ${counted} GROUP BY 1`,
     ),
     latest: db.prepare<FeedParams, { id: NotificationId }>(`WITH f(seq) AS (${feed}) SELECT printf('%016d', max(seq)) AS id FROM f HAVING max(seq) IS NOT NULL`),
-    feedIds: db.prepare<FeedParams, { seq: number; read: 0 | 1 }>(
-      `WITH f(seq) AS (${feed}) SELECT f.seq, coalesce(s.read, 0) AS read FROM f
-       LEFT JOIN user_states s ON s.user_id = @u AND s.seq = f.seq ORDER BY f.seq`,
-    ),
-    markRead: db.prepare<[string, number]>(
-      `INSERT INTO user_states (user_id, seq, read) VALUES (?, ?, 1) ON CONFLICT (user_id, seq) DO UPDATE SET read = 1`,
+    feedIds: db.prepare<FeedParams, { seq: number }>(
+      `WITH f(seq) AS (${feed}) SELECT f.seq FROM f
+       LEFT JOIN user_states s ON s.user_id = @u AND s.seq = f.seq WHERE ${notDeleted} ORDER BY f.seq`,
     ),
     pruneStates: db.prepare<[number]>(`DELETE FROM user_states WHERE seq IN (SELECT seq FROM notifications WHERE ts < ?)`),
     prune: db.prepare<[number]>(`DELETE FROM notifications WHERE ts < ?`),
+  };
+  const changes = Object.fromEntries(
+    Object.entries(changeSql).map(([change, text]) => [change, db.prepare<{ u: string; seq: number }, { seq: number }>(text)]),
+  ) as Record<StateChange, Database.Statement<{ u: string; seq: number }, { seq: number }>>;
+  /** Page statements by filter, prepared on first use (a handful of combinations). */
+  const pageStatements = new Map<string, Database.Statement<FeedParams & { limit: number; category: string | null; type: string | null }, Row>>();
+  const pageStatement = (filter: PageFilter) => {
+    const where = pageWhere(filter);
+    let statement = pageStatements.get(where);
+    if (!statement) {
+      statement = db.prepare(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE ${where} ORDER BY n.seq DESC LIMIT @limit`);
+      pageStatements.set(where, statement);
+    }
+    return statement;
   };
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor });
   // A nested better-sqlite3 transaction is a savepoint: one failing job does not sink its batch.
@@ -185,11 +220,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const summaryOf = (userId: UserId): UnreadSummary => {
     const unreadByCategory: Record<string, number> = {};
     let unreadCount = 0;
-    for (const { category, n } of sql.summary.all({ ...whole(userId), none: uncategorized })) {
+    let unseenCount = 0;
+    for (const { category, n, unseen } of sql.summary.all({ ...whole(userId), none: uncategorized })) {
       unreadByCategory[category] = n;
       unreadCount += n;
+      unseenCount += unseen;
     }
-    return { unreadCount, unreadByCategory };
+    return { unreadCount, unseenCount, unreadByCategory };
   };
 
   /**
@@ -252,7 +289,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (closed) throw new Error('NotificationStore is closed');
   };
 
-  return {
+  const store: NotificationStore = {
     append(input: NewNotification): Promise<AppendResult> {
       const appended = write(() => {
         const key = input.idempotencyKey;
@@ -335,10 +372,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       live();
       checkPageLimit(query.limit);
       const hi = query.before === undefined ? noCursor : parseCursor(query.before);
-      const rows = (query.unreadOnly ? sql.pageUnread : sql.pageAll).all({ u: userId, lo: 0, hi, limit: query.limit + 1 });
+      const rows = pageStatement(query).all({ u: userId, lo: 0, hi, limit: query.limit + 1, category: query.category ?? null, type: query.type ?? null });
       const more = rows.length > query.limit;
-      const notifications = rows.slice(0, query.limit).map(toNotification);
-      return { notifications, nextCursor: more ? notifications[notifications.length - 1]!.id : null };
+      const listed = rows.slice(0, query.limit);
+      const notifications = listed.map(toNotification);
+      const unseenIds = listed.filter((r) => r.seen === 0).map((r) => r.id);
+      return { notifications, unseenIds, nextCursor: more ? notifications[notifications.length - 1]!.id : null };
     },
 
     async since(userId: UserId, after: NotificationId, limit: number) {
@@ -358,21 +397,22 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return sql.latest.get(whole(userId))?.id ?? null;
     },
 
-    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult> {
+    changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
       const asked = ids === 'all' ? undefined : new Set(ids.filter((id) => idPattern.test(id)).map(Number));
+      const apply = changes[change];
       return write(() => {
         // One id at a time walks only that id's index entries; 'all' walks the feed once.
         const found = asked === undefined
           ? sql.feedIds.all(whole(userId))
           : [...asked].sort((a, b) => a - b).flatMap((seq) => sql.feedIds.all({ u: userId, lo: seq - 1, hi: seq + 1 }));
-        const changed = found.filter((r) => r.read === 0);
-        for (const r of changed) sql.markRead.run(userId, r.seq);
-        return {
-          changed: changed.map((r) => formatSeq(r.seq)),
-          found: found.map((r) => formatSeq(r.seq)),
-          unreadCount: summaryOf(userId).unreadCount,
-        };
+        const changed = found.filter((r) => apply.get({ u: userId, seq: r.seq }) !== undefined);
+        const { unreadCount, unseenCount } = summaryOf(userId);
+        return { changed: changed.map((r) => formatSeq(r.seq)), found: found.map((r) => formatSeq(r.seq)), unreadCount, unseenCount };
       });
+    },
+
+    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+      return store.changeState(userId, ids, 'read');
     },
 
     prune(olderThanMs: number): Promise<number> {
@@ -391,6 +431,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       if (walFd !== undefined) closeSync(walFd);
     },
   };
+  return store;
 }
 
 /**

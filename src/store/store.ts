@@ -41,33 +41,58 @@ export interface AppendResult {
   created: boolean;
 }
 
-export interface PageQuery {
+/** Filters of a page; deleted notifications are never listed. */
+export interface PageFilter {
+  /** Only unread ones. */
+  unreadOnly?: boolean;
+  /** True: only archived ones; otherwise only those not archived. */
+  archived?: boolean;
+  /** Only this category ("general" matches notifications without one). */
+  category?: string;
+  /** Only this notification type. */
+  type?: string;
+}
+
+export interface PageQuery extends PageFilter {
   /** Only notifications with an id before this one (exclusive); newest page when absent. */
   before?: NotificationId;
   /** 1–100. */
   limit: number;
-  unreadOnly?: boolean;
 }
 
 export interface Page {
   /** Newest first. */
   notifications: Notification[];
+  /** The ids of `notifications` the user has not seen yet (the wire notification carries only `read`). */
+  unseenIds: NotificationId[];
   /** The `before` of the next (older) page; null when this is the last. */
   nextCursor: NotificationId | null;
 }
 
-export interface UnreadSummary {
+/** The counts a state change moves: notifications neither archived nor deleted that are unread / unseen. */
+export interface StateCounts {
   unreadCount: number;
+  /** Never more than unreadCount: reading a notification also marks it seen. */
+  unseenCount: number;
+}
+
+export interface UnreadSummary extends StateCounts {
   /** Notifications without a category count under "general". */
   unreadByCategory: Record<string, number>;
 }
 
-export interface ReadResult {
-  /** Ids that were unread and are now read (empty when nothing changed), ascending. */
+/**
+ * A change of one user's state of notifications: `seen`; `read` (also seen); `archive` (out of the counts
+ * and of default pages); `unarchive`; `delete` (gone for the user: no page, count or resume; final).
+ */
+export type StateChange = 'seen' | 'read' | 'archive' | 'unarchive' | 'delete';
+export const stateChanges: readonly StateChange[] = ['seen', 'read', 'archive', 'unarchive', 'delete'];
+
+export interface StateResult extends StateCounts {
+  /** Ids whose state this call changed (empty when nothing changed), ascending. */
   changed: NotificationId[];
-  /** Requested ids that are notifications of this user, read before or now (all of them for 'all'), ascending. */
+  /** Requested ids that are (not deleted) notifications of this user, changed or not (all of them for 'all'), ascending. */
   found: NotificationId[];
-  unreadCount: number;
 }
 
 export const uncategorized = 'general';
@@ -76,7 +101,7 @@ export const uncategorized = 'general';
  * Keeps notifications and each user's state of them. A user's feed is the union of the notifications
  * addressed to them, the broadcasts since they became known (`touchUser`, or a first notification),
  * and the notifications of each topic while they were subscribed. Broadcast and topic notifications
- * are stored once; per-user state (read, for now) is a row only where the user changed it.
+ * are stored once; per-user state (seen, read, archived, deleted) is a row only where the user changed it.
  * Guarantees, for every backend:
  * - `append` / `appendShared` resolve only once the notification is durable (survives a process kill);
  * - ids of one user's feed sort, as strings, in commit order: no id that a user's feed later gains is
@@ -105,10 +130,17 @@ export interface NotificationStore {
    * 'gone' when `after` is not (or no longer) a notification of this user, so the gap cannot be proven filled.
    */
   since(userId: UserId, after: NotificationId, limit: number): Promise<Notification[] | 'gone'>;
+  /** Counts over notifications neither archived nor deleted. */
   unreadSummary(userId: UserId): Promise<UnreadSummary>;
   /** The newest id of the user's feed, or null when empty: a resume point for a device that was sent nothing. */
   latestId(userId: UserId): Promise<NotificationId | null>;
-  markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult>;
+  /**
+   * Applies `change` for `userId` to `ids` (or to every notification of their feed not deleted) and returns
+   * what changed with the counts after it. Concurrent changes (any node) each report only what they changed.
+   */
+  changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult>;
+  /** `changeState(userId, ids, 'read')`. */
+  markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult>;
   /** Deletes notifications older than `olderThanMs` (epoch ms), with their per-user state; returns how many. */
   prune(olderThanMs: number): Promise<number>;
   close(): Promise<void>;

@@ -152,7 +152,7 @@ for (const backend of backends) {
         const user = `user-${n % 5}`;
         sent.push(
           n % 7 === 6
-            ? { kind: 'read', origin: a!.nodeId, userId: user, ids: [`id-${n}`], unreadCount: n }
+            ? { kind: 'sync', origin: a!.nodeId, userId: user, frameType: 'notification_read', frame: `{"n":${n}}` }
             : deliver(a!.nodeId, n, user),
         );
       }
@@ -181,7 +181,7 @@ for (const backend of backends) {
       await a!.watch('user-1');
       await b!.watch('user-2');
       await b!.watch('user-2'); // idempotent
-      const read: BusEnvelope = { kind: 'read', origin: c!.nodeId, userId: 'user-2', ids: ['0000000000000001'], unreadCount: 0 };
+      const read: BusEnvelope = { kind: 'sync', origin: c!.nodeId, userId: 'user-2', frameType: 'notification_read', frame: '{}' };
       const topic: BusEnvelope = { kind: 'shared', origin: c!.nodeId, audience: { kind: 'topic', topic: 't' }, notificationId: '0000000000000009', frame: '{}' };
       await c!.publish(deliver(c!.nodeId, 1));
       await c!.publish(deliver(c!.nodeId, 2));

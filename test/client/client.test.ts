@@ -228,7 +228,7 @@ describe('resume and de-duplication', () => {
     lastSocket().deliver({
       type: 'unread_notifications',
       timestamp: 1,
-      data: { notifications: [info('09') as never, info('05') as never], unreadCount: 2, unreadByCategory: {}, hasMore: false },
+      data: { notifications: [info('09') as never, info('05') as never], unreadCount: 2, unseenCount: 0, unseenIds: [], unreadByCategory: {}, hasMore: false },
     });
     lastSocket().serverClose(1001);
     await vi.advanceTimersByTimeAsync(30_000);
@@ -293,8 +293,8 @@ describe('requests', () => {
     const page = client.loadMore({ before: '10', limit: 5 });
     const newest = client.loadMore();
     expect(socket.sent).toEqual([{ action: 'load_more', before: '10', limit: 5 }, { action: 'load_more' }]);
-    socket.deliver({ type: 'notifications_page', timestamp: 1, data: { notifications: [info('09') as never], nextCursor: '09' } });
-    socket.deliver({ type: 'notifications_page', timestamp: 2, data: { notifications: [], nextCursor: null } });
+    socket.deliver({ type: 'notifications_page', timestamp: 1, data: { notifications: [info('09') as never], unseenIds: [], nextCursor: '09' } });
+    socket.deliver({ type: 'notifications_page', timestamp: 2, data: { notifications: [], unseenIds: [], nextCursor: null } });
     await expect(page).resolves.toMatchObject({ data: { nextCursor: '09' } });
     await expect(newest).resolves.toMatchObject({ data: { nextCursor: null } });
   });

@@ -54,7 +54,7 @@ export class FakeWebSocket implements WebSocketLike {
     this.deliver({
       type: 'connection_established',
       timestamp: Date.now(),
-      data: { userId, connectionId: `c${sockets.indexOf(this)}`, unreadCount: 0, resumed, heartbeat: { pingIntervalMs: 54_000, pongTimeoutMs: 60_000 } },
+      data: { userId, connectionId: `c${sockets.indexOf(this)}`, unreadCount: 0, unseenCount: 0, resumed, heartbeat: { pingIntervalMs: 54_000, pongTimeoutMs: 60_000 } },
     });
   }
 }

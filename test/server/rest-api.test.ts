@@ -131,7 +131,7 @@ describe('other routes', () => {
     await device.nextOfType('unread_notifications');
     const read = await api(`/api/v1/users/a/notifications/${ids[1]}/read`, { method: 'POST' });
     expect(read.status).toBe(204);
-    expect((await device.nextOfType('notification_read')).data).toEqual({ ids: [ids[1]], unreadCount: 2 });
+    expect((await device.nextOfType('notification_read')).data).toEqual({ ids: [ids[1]], unreadCount: 2, unseenCount: 2 });
     const page = (await (await api('/api/v1/users/a/notifications?limit=2')).json()) as { notifications: { id: string }[]; nextCursor: string };
     expect(page.notifications.map((n) => n.id)).toEqual([ids[2], ids[1]]);
     const rest = (await (await api(`/api/v1/users/a/notifications?before=${page.nextCursor}`)).json()) as { notifications: { id: string }[]; nextCursor: null };

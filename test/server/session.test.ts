@@ -105,7 +105,7 @@ describe('client actions', () => {
     phone.send({ action: 'mark_read', id: a.id });
     for (const device of [phone, laptop]) {
       const read = await device.nextOfType('notification_read');
-      expect(read.data).toEqual({ ids: [a.id], unreadCount: 1 });
+      expect(read.data).toEqual({ ids: [a.id], unreadCount: 1, unseenCount: 1 });
     }
     phone.send({ action: 'acknowledge', id: b.id });
     await laptop.next((f) => f.type === 'notification_read' && f.data.ids[0] === b.id);
@@ -127,7 +127,7 @@ describe('client actions', () => {
     await client.nextOfType('unread_notifications');
     client.send({ action: 'mark_all_read' });
     const read = await client.nextOfType('notification_read');
-    expect(read.data).toEqual({ ids, unreadCount: 0 });
+    expect(read.data).toEqual({ ids, unreadCount: 0, unseenCount: 0 });
   });
 
   it('load_more pages backwards with nextCursor until null', async () => {
@@ -144,7 +144,7 @@ describe('client actions', () => {
     const seen2 = client.frames.length;
     client.send({ action: 'load_more', before: ids[0], limit: 3 });
     const last = await client.next((f) => f.type === 'notifications_page', 5000, seen2);
-    expect(last.data).toEqual({ notifications: [], nextCursor: null });
+    expect(last.data).toEqual({ notifications: [], unseenIds: [], nextCursor: null });
     expectOnContract(client.frames);
   });
 

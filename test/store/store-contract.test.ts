@@ -205,7 +205,7 @@ function contract(backend: Backend): void {
       const second = await store.page('alice', { limit: 10, before: first.nextCursor! });
       expect(second.notifications).toHaveLength(10);
       expect(second.nextCursor).toBeNull();
-      expect(await store.page('nobody', { limit: 10 })).toEqual({ notifications: [], nextCursor: null });
+      expect(await store.page('nobody', { limit: 10 })).toEqual({ notifications: [], unseenIds: [], nextCursor: null });
     });
 
     it('neither skips nor repeats while new rows arrive between pages', async () => {
@@ -265,22 +265,125 @@ function contract(backend: Backend): void {
 
   describe('unreadSummary', () => {
     it("counts unread per category, 'general' for none", async () => {
-      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 0, unreadByCategory: {} });
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 0, unseenCount: 0, unreadByCategory: {} });
       const [first] = await appendMany('alice', 2, { category: 'system' });
       await appendMany('alice', 3);
       await appendMany('alice', 1, { category: 'invitations' });
       await appendMany('bob', 4);
-      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 6, unreadByCategory: { system: 2, general: 3, invitations: 1 } });
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 6, unseenCount: 6, unreadByCategory: { system: 2, general: 3, invitations: 1 } });
       await store.markRead('alice', [first!.id]);
-      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 5, unreadByCategory: { system: 1, general: 3, invitations: 1 } });
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 5, unseenCount: 5, unreadByCategory: { system: 1, general: 3, invitations: 1 } });
+    });
+  });
+
+  describe('changeState: seen / read / archived / deleted (DESIGN §9)', () => {
+    const summary = async (userId: string) => {
+      const { unreadCount, unseenCount } = await store.unreadSummary(userId);
+      return { unreadCount, unseenCount };
+    };
+
+    it('seen leaves a notification unread; read also marks it seen; each reports only what changed', async () => {
+      const [a, b, c] = await appendMany('alice', 3);
+      expect(await store.changeState('alice', [a!.id, b!.id], 'seen')).toEqual({ changed: [a!.id, b!.id], found: [a!.id, b!.id], unreadCount: 3, unseenCount: 1 });
+      expect(await store.changeState('alice', [a!.id], 'seen')).toEqual({ changed: [], found: [a!.id], unreadCount: 3, unseenCount: 1 });
+      expect(await store.changeState('alice', [c!.id], 'read')).toEqual({ changed: [c!.id], found: [c!.id], unreadCount: 2, unseenCount: 0 });
+      // c was read without being seen first: reading marks it seen, so seen changes nothing now.
+      expect((await store.changeState('alice', [c!.id], 'seen')).changed).toEqual([]);
+      const page = await store.page('alice', { limit: 10 });
+      expect(page.unseenIds).toEqual([]);
+      expect(page.notifications.map((n) => n.read)).toEqual([true, false, false]);
+    });
+
+    it("archive takes a notification out of the counts and default pages; unarchive brings it back; 'all' variants", async () => {
+      const [a, b, c] = await appendMany('alice', 3, { category: 'billing' });
+      expect(await store.changeState('alice', [b!.id], 'archive')).toEqual({ changed: [b!.id], found: [b!.id], unreadCount: 2, unseenCount: 2 });
+      expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual([c!.id, a!.id]);
+      expect(ids((await store.page('alice', { limit: 10, archived: true })).notifications)).toEqual([b!.id]);
+      expect((await store.unreadSummary('alice')).unreadByCategory).toEqual({ billing: 2 });
+      expect((await store.changeState('alice', [a!.id], 'unarchive')).changed).toEqual([]);
+      expect(await store.changeState('alice', [b!.id], 'unarchive')).toEqual({ changed: [b!.id], found: [b!.id], unreadCount: 3, unseenCount: 3 });
+      expect(await store.changeState('alice', 'all', 'archive')).toEqual({ changed: ids([a!, b!, c!]), found: ids([a!, b!, c!]), unreadCount: 0, unseenCount: 0 });
+      expect((await store.page('alice', { limit: 10 })).notifications).toEqual([]);
+      expect((await store.changeState('alice', 'all', 'archive')).changed).toEqual([]);
+      expect(await store.changeState('alice', 'all', 'unarchive')).toMatchObject({ changed: ids([a!, b!, c!]), unreadCount: 3 });
+      expect(await store.changeState('alice', 'all', 'seen')).toMatchObject({ changed: ids([a!, b!, c!]), unreadCount: 3, unseenCount: 0 });
+      expect(await store.changeState('alice', 'all', 'read')).toMatchObject({ changed: ids([a!, b!, c!]), unreadCount: 0, unseenCount: 0 });
+    });
+
+    it('delete removes a notification from pages, counts and resume for that user only, for good', async () => {
+      await store.touchUser('alice');
+      await store.touchUser('bob');
+      const [a, b, c] = await appendMany('alice', 3);
+      const shared = await store.appendShared({ audience: { kind: 'broadcast' }, type: 'info', data: { title: 's', message: 'm', priority: 'low' }, timestamp: 1 });
+      expect(await store.changeState('alice', [b!.id, shared.id], 'delete')).toEqual({ changed: [b!.id, shared.id], found: [b!.id, shared.id], unreadCount: 2, unseenCount: 2 });
+      expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual([c!.id, a!.id]);
+      expect(ids((await store.page('alice', { limit: 10, archived: true })).notifications)).toEqual([]);
+      expect(ids((await store.since('alice', a!.id, 10)) as Notification[])).toEqual([c!.id]);
+      // A resume point the user deleted still resumes (the gap after it is known).
+      expect(ids((await store.since('alice', b!.id, 10)) as Notification[])).toEqual([c!.id]);
+      // Deleted is final: no other change finds it, deleting again finds nothing.
+      for (const change of ['seen', 'read', 'archive', 'unarchive', 'delete'] as const) {
+        expect(await store.changeState('alice', [b!.id], change)).toEqual({ changed: [], found: [], unreadCount: 2, unseenCount: 2 });
+      }
+      // The broadcast is still there for bob.
+      expect(ids((await store.page('bob', { limit: 10 })).notifications)).toEqual([shared.id]);
+      expect(await summary('bob')).toEqual({ unreadCount: 1, unseenCount: 1 });
+      expect(await store.changeState('alice', 'all', 'delete')).toEqual({ changed: [a!.id, c!.id], found: [a!.id, c!.id], unreadCount: 0, unseenCount: 0 });
+      expect((await store.page('alice', { limit: 10 })).notifications).toEqual([]);
+    });
+
+    it('filters pages by unread, archived, category ("general" for none) and type', async () => {
+      const [sys] = await appendMany('alice', 1, { category: 'system' });
+      const [plain] = await appendMany('alice', 1);
+      const warn = await append({ userId: 'alice', type: 'warning', data: { title: 'w', message: 'm', actionRequired: false }, timestamp: 5, category: 'system' });
+      await store.changeState('alice', [sys!.id], 'read');
+      expect(ids((await store.page('alice', { limit: 10, category: 'system' })).notifications)).toEqual([warn.id, sys!.id]);
+      expect(ids((await store.page('alice', { limit: 10, category: 'system', unreadOnly: true })).notifications)).toEqual([warn.id]);
+      expect(ids((await store.page('alice', { limit: 10, category: 'general' })).notifications)).toEqual([plain!.id]);
+      expect(ids((await store.page('alice', { limit: 10, type: 'warning' })).notifications)).toEqual([warn.id]);
+      expect(ids((await store.page('alice', { limit: 10, type: 'info', unreadOnly: true })).notifications)).toEqual([plain!.id]);
+      await store.changeState('alice', [warn.id], 'archive');
+      expect(ids((await store.page('alice', { limit: 10, archived: true, type: 'warning' })).notifications)).toEqual([warn.id]);
+      expect(ids((await store.page('alice', { limit: 10, type: 'warning' })).notifications)).toEqual([]);
+      // Filtered pages keep keyset paging.
+      const more = await appendMany('alice', 5, { category: 'system' });
+      const first = await store.page('alice', { limit: 3, category: 'system' });
+      expect(ids(first.notifications)).toEqual(ids(more.slice(2)).reverse());
+      const second = await store.page('alice', { limit: 3, category: 'system', before: first.nextCursor! });
+      expect(ids(second.notifications)).toEqual([more[1]!.id, more[0]!.id, sys!.id]);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it("keeps each user's state of a shared notification apart, and ignores other users' ids", async () => {
+      await store.touchUser('alice');
+      await store.touchUser('bob');
+      const shared = await store.appendShared({ audience: { kind: 'broadcast' }, type: 'info', data: { title: 's', message: 'm', priority: 'low' }, timestamp: 1 });
+      const [bobs] = await appendMany('bob', 1);
+      expect((await store.changeState('alice', [shared.id, bobs!.id], 'archive')).found).toEqual([shared.id]);
+      expect((await store.page('bob', { limit: 10 })).unseenIds).toEqual([bobs!.id, shared.id]);
+      expect(ids((await store.page('alice', { limit: 10, archived: true })).notifications)).toEqual([shared.id]);
+      expect(ids((await store.page('bob', { limit: 10, archived: true })).notifications)).toEqual([]);
+    });
+
+    it('two stores (nodes) changing the same state concurrently report each change once', async (context) => {
+      if (!backend.openPeer) return context.skip();
+      const peer = await backend.openPeer();
+      try {
+        const all = await appendMany('alice', 6);
+        const [left, right] = await Promise.all([store.changeState('alice', 'all', 'archive'), peer.changeState('alice', 'all', 'archive')]);
+        expect([...left.changed, ...right.changed].sort()).toEqual(ids(all));
+        expect(await summary('alice')).toEqual({ unreadCount: 0, unseenCount: 0 });
+      } finally {
+        await peer.close();
+      }
     });
   });
 
   describe('markRead', () => {
     it('marks one id and reports only what changed', async () => {
       const [a, b] = await appendMany('alice', 2);
-      expect(await store.markRead('alice', [a!.id])).toEqual({ changed: [a!.id], found: [a!.id], unreadCount: 1 });
-      expect(await store.markRead('alice', [a!.id])).toEqual({ changed: [], found: [a!.id], unreadCount: 1 });
+      expect(await store.markRead('alice', [a!.id])).toEqual({ changed: [a!.id], found: [a!.id], unreadCount: 1, unseenCount: 1 });
+      expect(await store.markRead('alice', [a!.id])).toEqual({ changed: [], found: [a!.id], unreadCount: 1, unseenCount: 1 });
       const [stored] = (await store.page('alice', { limit: 1, before: b!.id })).notifications;
       expect(stored!.read).toBe(true);
     });
@@ -291,9 +394,9 @@ function contract(backend: Backend): void {
       const [theirs] = await appendMany('bob', 6).then((b) => b.slice(-1));
       const asked = [mine[3]!.id, theirs!.id, mine[1]!.id, 'bogus', mine[1]!.id];
       const result = await store.markRead('alice', asked);
-      expect(result).toEqual({ changed: [mine[1]!.id, mine[3]!.id], found: [mine[1]!.id, mine[3]!.id], unreadCount: 2 });
+      expect(result).toEqual({ changed: [mine[1]!.id, mine[3]!.id], found: [mine[1]!.id, mine[3]!.id], unreadCount: 2, unseenCount: 2 });
       expect((await store.unreadSummary('bob')).unreadCount).toBe(6);
-      expect(await store.markRead('alice', [])).toEqual({ changed: [], found: [], unreadCount: 2 });
+      expect(await store.markRead('alice', [])).toEqual({ changed: [], found: [], unreadCount: 2, unseenCount: 2 });
     });
 
     it("marks 'all' and reports only those that were unread", async () => {
@@ -301,8 +404,8 @@ function contract(backend: Backend): void {
       await appendMany('bob', 2);
       await store.markRead('alice', [mine[0]!.id, mine[2]!.id]);
       const result = await store.markRead('alice', 'all');
-      expect(result).toEqual({ changed: ids([mine[1]!, mine[3]!, mine[4]!]), found: ids(mine), unreadCount: 0 });
-      expect(await store.markRead('alice', 'all')).toEqual({ changed: [], found: ids(mine), unreadCount: 0 });
+      expect(result).toEqual({ changed: ids([mine[1]!, mine[3]!, mine[4]!]), found: ids(mine), unreadCount: 0, unseenCount: 0 });
+      expect(await store.markRead('alice', 'all')).toEqual({ changed: [], found: ids(mine), unreadCount: 0, unseenCount: 0 });
       expect((await store.unreadSummary('bob')).unreadCount).toBe(2);
     });
   });
@@ -349,16 +452,16 @@ function contract(backend: Backend): void {
       const own = await append(info('alice'));
       const b1 = await store.appendShared(shared('b1', { category: 'news' }));
       const b2 = await store.appendShared(shared('b2'));
-      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 3, unreadByCategory: { general: 2, news: 1 } });
-      expect(await store.markRead('alice', [b1.id, b2.id])).toEqual({ changed: [b1.id, b2.id], found: [b1.id, b2.id], unreadCount: 1 });
-      expect(await store.markRead('alice', [b1.id])).toEqual({ changed: [], found: [b1.id], unreadCount: 1 });
-      expect(await store.unreadSummary('bob')).toEqual({ unreadCount: 2, unreadByCategory: { general: 1, news: 1 } });
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 3, unseenCount: 3, unreadByCategory: { general: 2, news: 1 } });
+      expect(await store.markRead('alice', [b1.id, b2.id])).toEqual({ changed: [b1.id, b2.id], found: [b1.id, b2.id], unreadCount: 1, unseenCount: 1 });
+      expect(await store.markRead('alice', [b1.id])).toEqual({ changed: [], found: [b1.id], unreadCount: 1, unseenCount: 1 });
+      expect(await store.unreadSummary('bob')).toEqual({ unreadCount: 2, unseenCount: 2, unreadByCategory: { general: 1, news: 1 } });
       const alicePage = (await store.page('alice', { limit: 10 })).notifications;
       expect(alicePage.map((n) => [n.id, n.read])).toEqual([[b2.id, true], [b1.id, true], [own.id, false]]);
       expect(ids((await store.page('alice', { limit: 10, unreadOnly: true })).notifications)).toEqual([own.id]);
       expect((await store.page('bob', { limit: 10 })).notifications.map((n) => n.read)).toEqual([false, false]);
-      expect(await store.markRead('bob', 'all')).toEqual({ changed: [b1.id, b2.id], found: [b1.id, b2.id], unreadCount: 0 });
-      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 1, unreadByCategory: { general: 1 } });
+      expect(await store.markRead('bob', 'all')).toEqual({ changed: [b1.id, b2.id], found: [b1.id, b2.id], unreadCount: 0, unseenCount: 0 });
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 1, unseenCount: 1, unreadByCategory: { general: 1 } });
     });
 
     it('resumes across own, broadcast and topic notifications in id order', async () => {
@@ -400,7 +503,7 @@ function contract(backend: Backend): void {
       expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual([third.id, first.id]);
       expect(ids((await store.since('alice', first.id, 10)) as Notification[])).toEqual([third.id]);
       expect(await store.unreadSummary('alice')).toMatchObject({ unreadCount: 2 });
-      expect(await store.markRead('alice', [second.id, third.id])).toEqual({ changed: [third.id], found: [third.id], unreadCount: 1 });
+      expect(await store.markRead('alice', [second.id, third.id])).toEqual({ changed: [third.id], found: [third.id], unreadCount: 1, unseenCount: 1 });
     });
 
     it('pages subscribers in ascending order with a cursor', async () => {
