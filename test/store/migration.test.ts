@@ -1,4 +1,4 @@
-// A store written by the previous release (schema 1, fixtures from commit 0db1023) opens, migrates and loses nothing.
+// Stores written by earlier releases (schema 1 from 0db1023, schema 2 from 2f86443) open, migrate and lose nothing.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,70 @@ describe.skipIf(skip !== null)('migration from schema 1: PostgreSQL', () => {
         // Schema 1 numbered ids per user.
         await expectFixtureKept(store, { alice: [1, 2, 3, 4] });
         expect((await store.since('bob', id(1), 10)) as Notification[]).toHaveLength(3);
+      } finally {
+        await store.close();
+      }
+      const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
+      expect(rows[0].v).toBe(3);
+    } finally {
+      await client.end();
+      await dropSchema(schema);
+    }
+  });
+});
+
+/** What a store migrated from schema 2 (fixtures from commit 2f86443) must still hold, and the new states on top. */
+async function expectV2FixtureKept(store: NotificationStore): Promise<void> {
+  const alice = (await store.page('alice', { limit: 10 })).notifications;
+  expect(titles(alice)).toEqual(['a3', 'everyone', 'a2', 'a1']);
+  expect(alice.map((n) => n.read)).toEqual([false, false, false, true]);
+  // What was read before is seen: only the unread ones are unseen.
+  expect((await store.page('alice', { limit: 10 })).unseenIds).toEqual([alice[0]!.id, alice[1]!.id, alice[2]!.id]);
+  const bob = (await store.page('bob', { limit: 10 })).notifications;
+  expect(titles(bob)).toEqual(['w', 'news1', 'everyone', 'b1']);
+  expect(bob.map((n) => n.read)).toEqual([false, false, true, false]);
+  expect(titles((await store.page('carol', { limit: 10 })).notifications)).toEqual(['news1', 'everyone']);
+  expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 3, unseenCount: 3, unreadByCategory: { general: 2, announcements: 1 } });
+  expect(await store.unreadSummary('bob')).toEqual({ unreadCount: 3, unseenCount: 3, unreadByCategory: { general: 3 } });
+  expect(titles((await store.since('bob', bob[3]!.id, 10)) as Notification[])).toEqual(['everyone', 'news1', 'w']);
+  const retry = await store.append({ userId: 'alice', ...info('a2 again'), idempotencyKey: 'order-7' });
+  expect(retry).toMatchObject({ created: false, notification: { id: alice[2]!.id } });
+  // The new states work on migrated rows, the read row included.
+  expect((await store.changeState('alice', [alice[3]!.id, alice[1]!.id], 'archive')).changed).toEqual([alice[3]!.id, alice[1]!.id]);
+  expect(titles((await store.page('alice', { limit: 10, archived: true })).notifications)).toEqual(['everyone', 'a1']);
+  expect((await store.page('alice', { limit: 10, archived: true })).notifications.map((n) => n.read)).toEqual([false, true]);
+  expect(await store.changeState('bob', [bob[1]!.id], 'delete')).toMatchObject({ changed: [bob[1]!.id], unreadCount: 2 });
+  expect(titles((await store.page('carol', { limit: 10 })).notifications)).toEqual(['news1', 'everyone']);
+}
+
+describe('migration from schema 2: SQLite', () => {
+  it('opens a file written by 2f86443 and keeps every notification, read state (now also seen), key and subscription', async () => {
+    const file = join(dir, 'v2.db');
+    copyFileSync(join(fixtures, 'v2.db'), file);
+    const store = await openStore(`sqlite:${file}`);
+    try {
+      await expectV2FixtureKept(store);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.skipIf(skip !== null)('migration from schema 2: PostgreSQL', () => {
+  it('opens a schema dumped from 2f86443 and keeps every notification, read state (now also seen), key and subscription', async () => {
+    const schema = `notify_migrate2_${process.pid}_${Date.now().toString(36)}`;
+    const script = readFileSync(join(fixtures, 'v2-postgres.sql'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('\\'))
+      .join('\n')
+      .replaceAll('notify_v2_fixture', schema);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(script);
+      const store = await openStore(databaseUrl, { schema });
+      try {
+        await expectV2FixtureKept(store);
       } finally {
         await store.close();
       }
