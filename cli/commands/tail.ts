@@ -7,7 +7,7 @@ import { NotifyClient } from '../../src/client/index.js';
 import { resolveJwtSecret, stateDirOption } from '../support/credentials.js';
 import { parseNonEmpty, parseNotificationId, parseUserId } from '../support/parsers.js';
 import { parseServerUrl, resolveServer } from '../support/server-url.js';
-import { formatDelay, formatNotification, formatRead, makeStyle, type Style } from '../support/tail-format.js';
+import { formatDelay, formatNotification, formatRead, formatState, makeStyle, type Style } from '../support/tail-format.js';
 import { exitWithUsageCode, failUsage } from '../support/usage.js';
 
 interface TailOptions {
@@ -89,7 +89,9 @@ async function follow(client: NotifyClient, options: TailOptions, endpoint: stri
   client.on('message', (message) => (options.json ? out(JSON.stringify(message)) : printReadable(message, style, out, note)));
   client.on('notification', ack);
   client.on('unread_notifications', (m) => m.data.notifications.forEach(ack));
-  client.on('connection_established', (m) => note(`connected to ${endpoint} as ${m.data.userId} (${m.data.unreadCount} unread${m.data.resumed ? ', resumed' : ''})`));
+  client.on('connection_established', (m) =>
+    note(`connected to ${endpoint} as ${m.data.userId} (${m.data.unreadCount} unread, ${m.data.unseenCount} unseen${m.data.resumed ? ', resumed' : ''})`),
+  );
   client.on('disconnect', ({ code, reason, retryInMs }) => {
     if (code === 4001 && staticToken) {
       note(`the server refused the token (4001 ${reason}); mint a new one with \`notify token\``);
@@ -132,6 +134,8 @@ function printReadable(message: ServerMessage, style: Style, out: (line: string)
       return;
     case 'notification_read':
       return out(formatRead(message, style));
+    case 'notification_state':
+      return out(formatState(message, style));
     case 'token_refreshed':
       return note(`token refreshed; expires at ${message.data.expiresAt}`);
     case 'request_error':

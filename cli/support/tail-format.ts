@@ -1,5 +1,5 @@
 // Readable lines for `notify tail`: time, type, id, then the data's fields; ANSI colour only when asked.
-import type { Notification, NotificationReadMessage } from '../../generated/index.js';
+import type { Notification, NotificationReadMessage, NotificationStateMessage } from '../../generated/index.js';
 
 /** Wraps text in ANSI styles, or returns it as is when colour is off. */
 export interface Style {
@@ -60,7 +60,17 @@ export function formatNotification(n: Notification, style: Style, note?: string)
 /** `14:03:15  read  0000000000000042  (2 unread)`. */
 export function formatRead(message: NotificationReadMessage, style: Style): string {
   const ids = message.data.ids.length ? message.data.ids.join(', ') : 'nothing new';
-  return [style.dim(clock(message.timestamp)), style.bold('read'), ids, style.dim(`(${message.data.unreadCount} unread)`)].join('  ');
+  return [style.dim(clock(message.timestamp)), style.bold('read'), ids, style.dim(counts(message.data))].join('  ');
+}
+
+/** "09:05:07  archived  1, 2  (0 unread, 0 unseen)": a state change made on any device. */
+export function formatState(message: NotificationStateMessage, style: Style): string {
+  const ids = message.data.ids.length ? message.data.ids.join(', ') : 'nothing new';
+  return [style.dim(clock(message.timestamp)), style.bold(message.data.state), ids, style.dim(counts(message.data))].join('  ');
+}
+
+function counts(data: { unreadCount: number; unseenCount?: number }): string {
+  return data.unseenCount === undefined ? `(${data.unreadCount} unread)` : `(${data.unreadCount} unread, ${data.unseenCount} unseen)`;
 }
 
 /** "1.2 s", "350 ms". */

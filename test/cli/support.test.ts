@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { resolveJwtSecret, resolvePushToken } from '../../cli/support/credentials.js';
 import { resolveServer } from '../../cli/support/server-url.js';
-import { formatNotification, formatRead, makeStyle } from '../../cli/support/tail-format.js';
+import { formatNotification, formatRead, formatState, makeStyle } from '../../cli/support/tail-format.js';
 
 async function stateDir(files: Record<string, unknown> = {}): Promise<string> {
   const dir = path.join(await mkdtemp(path.join(tmpdir(), 'notify-cli-')), '.notify');
@@ -70,5 +70,12 @@ describe('tail lines', () => {
 
   it('shows read sync', () => {
     expect(formatRead({ type: 'notification_read', timestamp: at, data: { ids: ['1', '2'], unreadCount: 0 } }, plain)).toBe('09:05:07  read  1, 2  (0 unread)');
+    expect(formatRead({ type: 'notification_read', timestamp: at, data: { ids: ['1'], unreadCount: 2, unseenCount: 1 } }, plain)).toBe('09:05:07  read  1  (2 unread, 1 unseen)');
+    expect(formatState({ type: 'notification_state', timestamp: at, data: { ids: ['1', '2'], state: 'archived', unreadCount: 0, unseenCount: 0 } }, plain)).toBe(
+      '09:05:07  archived  1, 2  (0 unread, 0 unseen)',
+    );
+    expect(formatState({ type: 'notification_state', timestamp: at, data: { ids: [], state: 'deleted', unreadCount: 3, unseenCount: 1 } }, plain)).toBe(
+      '09:05:07  deleted  nothing new  (3 unread, 1 unseen)',
+    );
   });
 });

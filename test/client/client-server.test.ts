@@ -76,6 +76,31 @@ describe('a client against a real server', () => {
     expect(seen.errors).toEqual([]);
   });
 
+  it('marks seen, archives, unarchives and deletes with typed methods; a second client hears each change as an event', async () => {
+    server = await startServer();
+    const s = server;
+    const client = makeClient({ getToken: () => s.mintUserToken('alice') });
+    const other = makeClient({ getToken: () => s.mintUserToken('alice') });
+    const heard: string[] = [];
+    other.on('notification_state', (m) => heard.push(`${m.data.state}:${m.data.ids.join(',')}:${m.data.unreadCount}/${m.data.unseenCount}`));
+    other.on('notification_read', (m) => heard.push(`read:${m.data.ids.join(',')}:${m.data.unreadCount}/${m.data.unseenCount}`));
+    const a = await s.push('alice', 'info', info('a'), 'billing');
+    const b = await s.push('alice', 'info', info('b'));
+    expect((await client.connect()).data).toMatchObject({ unreadCount: 2, unseenCount: 2 });
+    await other.connect();
+    await expect(client.markSeen([a.id])).resolves.toMatchObject({ type: 'notification_state', data: { ids: [a.id], state: 'seen', unseenCount: 1 } });
+    await expect(client.markRead([a.id, b.id])).resolves.toMatchObject({ data: { ids: [a.id, b.id], unreadCount: 0, unseenCount: 0 } });
+    await expect(client.archive('all')).resolves.toMatchObject({ data: { ids: [a.id, b.id], state: 'archived' } });
+    expect((await client.loadMore({ archived: true, category: 'billing' })).data.notifications.map((n) => n.id)).toEqual([a.id]);
+    await expect(client.unarchive([b.id])).resolves.toMatchObject({ data: { ids: [b.id], state: 'unarchived' } });
+    await expect(client.delete([b.id])).resolves.toMatchObject({ data: { ids: [b.id], state: 'deleted' } });
+    await expect(client.delete([b.id])).rejects.toMatchObject({ code: 'ERR_REQUEST_REJECTED', requestError: { code: 'not_found', action: 'delete' } });
+    expect((await client.loadMore()).data.notifications).toEqual([]);
+    await vi.waitFor(() =>
+      expect(heard).toEqual([`seen:${a.id}:2/1`, `read:${a.id},${b.id}:0/0`, `archived:${a.id},${b.id}:0/0`, `unarchived:${b.id}:0/0`, `deleted:${b.id}:0/0`]),
+    );
+  });
+
   it('refreshes the token before exp, so the connection outlives the first token', async () => {
     server = await startServer({ jwt: { clockToleranceSec: 0 } });
     const s = server;
