@@ -1,4 +1,5 @@
 // Commander argument parsers for the client commands; each throws a usage error (exit 2) on bad input.
+import { notificationIdPattern } from '../../generated/index.js';
 import { parseDuration } from '../../src/auth/mint-token.js';
 import { usageError } from './usage.js';
 
@@ -26,9 +27,9 @@ export function parseTtl(value: string): number {
   return seconds;
 }
 
-/** A notification id as the contract allows (`^[0-9A-Za-z._-]{1,64}$`). */
+/** A notification id as the contract allows (components.schemas.NotificationId). */
 export function parseNotificationId(value: string): string {
-  if (!/^[0-9A-Za-z._-]{1,64}$/.test(value)) throw usageError(`not a notification id: ${JSON.stringify(value)} (1-64 of 0-9 A-Z a-z . _ -)`);
+  if (!notificationIdPattern.test(value)) throw usageError(`not a notification id: ${JSON.stringify(value)} (1-64 of 0-9 A-Z a-z . _ -)`);
   return value;
 }
 

@@ -1,5 +1,6 @@
 // The one place a Bus backend is chosen from a `--bus` URL.
 import cluster from 'node:cluster';
+import { maskUrlPassword } from '../logger.js';
 import type { Bus } from './bus.js';
 import { createClusterWorkerBus } from './cluster.js';
 import { createLocalBus } from './local.js';
@@ -39,6 +40,6 @@ export async function openBus(url: string, options: OpenBusOptions = {}): Promis
     return createLocalBus({ nodeId, onError });
   }
   if (/^rediss?:\/\//i.test(url)) return createRedisBus(url, options);
-  const shown = JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'));
+  const shown = JSON.stringify(maskUrlPassword(url));
   throw new Error(`unsupported bus ${shown}: expected 'local', 'redis://…' or 'rediss://…'`);
 }

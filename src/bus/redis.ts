@@ -1,6 +1,7 @@
 // Redis Bus: fan-out between nodes over Redis pub/sub (ioredis), one publisher and one subscriber connection.
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
+import { maskUrlPassword } from '../logger.js';
 import type { Bus, BusEnvelope } from './bus.js';
 
 /** Whether the bus can currently both publish and receive. */
@@ -132,7 +133,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     closed = true;
     publisher.disconnect();
     subscriber.disconnect();
-    throw new Error(`redis bus: cannot reach ${redact(url)}: ${describe(lastError ?? error)}`, {
+    throw new Error(`redis bus: cannot reach ${maskUrlPassword(url)}: ${describe(lastError ?? error)}`, {
       cause: lastError ?? error,
     });
   }
@@ -180,17 +181,6 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
       publisher.disconnect();
     },
   };
-}
-
-/** The URL without its password, for messages and logs. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 function describe(error: unknown): string {

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { Principal } from '../auth/verifier.js';
+import { errorRegistry, statusLine, type ConnectionErrorCode } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import { openSession, type SessionTransport } from '../session/open-session.js';
 import { admit } from './admission.js';
@@ -16,6 +17,11 @@ const maxFragments = 64;
  */
 export const closeTimeoutMs = 5000;
 
+function closeWith(ws: WebSocket, error: ConnectionErrorCode): void {
+  const { code, reason } = errorRegistry[error].close;
+  ws.close(code, reason);
+}
+
 function wsTransport(ws: WebSocket): SessionTransport {
   return {
     get bufferedAmount() {
@@ -25,7 +31,7 @@ function wsTransport(ws: WebSocket): SessionTransport {
     ping: () => ws.ping(),
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
-    refuse: (refusal) => ws.close(refusal.code, refusal.reason),
+    refuse: (error) => closeWith(ws, error),
   };
 }
 
@@ -51,16 +57,13 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== notificationsPath) return refuse(socket, '404 Not Found');
-    if (context.shuttingDown()) return refuse(socket, '503 Service Unavailable');
+    if (url.pathname !== notificationsPath) return refuse(socket, statusLine('not_found'));
+    if (context.shuttingDown()) return refuse(socket, statusLine('shutting_down'));
     admit(request, url, context)
       .then((admission) => {
         if (socket.destroyed) return;
         wss.handleUpgrade(request, socket, head, (ws) => {
-          if (!admission.ok) {
-            ws.close(admission.code, admission.reason);
-            return;
-          }
+          if (!admission.ok) return closeWith(ws, admission.error);
           runSession(ws, admission.principal, url.searchParams.get('since') ?? undefined, context);
         });
       })
