@@ -21,6 +21,8 @@ export interface SessionTransport extends Transport {
 /** The transport's handle on an open session. */
 export interface OpenSession {
   readonly connection: Connection;
+  /** A sign of life from the peer (a pong, or a write of an SSE ping): the sweeper measures silence from here. */
+  alive(): void;
   /** Handles one client frame: rate limit, decode with the contract, run the action's handler. */
   receive(text: string, isBinary?: boolean): void;
   /** The peer is gone (the transport's close event): leaves the hub and runs the close hooks; idempotent. */
@@ -64,6 +66,9 @@ export function openSession(transport: SessionTransport, principal: Principal, s
 
   return {
     connection,
+    alive() {
+      connection.lastSeenAtMs = Date.now();
+    },
     receive(text, isBinary = false) {
       if (!connection.admitClientFrame()) {
         connection.close(closeCodes.rateLimited.code, closeCodes.rateLimited.reason);

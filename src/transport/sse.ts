@@ -113,9 +113,7 @@ export function addSseRoute(router: Router, context: ServerContext): void {
 
 /** Adapts one admitted response to its session: receive-only, alive while writable. */
 function runStream(request: IncomingMessage, response: ServerResponse, principal: Principal, since: string | undefined, context: ServerContext): void {
-  const transport = sseTransport(request, response, () => {
-    if (session) session.connection.lastSeenAtMs = Date.now();
-  });
+  const transport = sseTransport(request, response, () => session?.alive());
   const session = openSession(transport, principal, since, context);
   if (!session) return;
   response.on('error', (error) => context.logger.debug({ err: error, connectionId: session.connection.id }, 'stream error'));

@@ -78,14 +78,12 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
 
 /** Adapts one admitted socket to its session: pongs are signs of life, text frames are client actions. */
 function runSession(ws: WebSocket, principal: Principal, since: string | undefined, context: ServerContext): void {
-  let session: ReturnType<typeof openSession>;
-  ws.on('error', (error) => context.logger.debug({ err: error, connectionId: session?.connection.id }, 'socket error'));
-  session = openSession(wsTransport(ws), principal, since, context);
+  let connectionId: string | undefined;
+  ws.on('error', (error) => context.logger.debug({ err: error, connectionId }, 'socket error'));
+  const session = openSession(wsTransport(ws), principal, since, context);
   if (!session) return;
-  const open = session;
-  ws.on('pong', () => {
-    open.connection.lastSeenAtMs = Date.now();
-  });
-  ws.on('message', (data, isBinary) => open.receive(isBinary ? '' : data.toString(), isBinary));
-  ws.on('close', () => open.ended());
+  connectionId = session.connection.id;
+  ws.on('pong', () => session.alive());
+  ws.on('message', (data, isBinary) => session.receive(isBinary ? '' : data.toString(), isBinary));
+  ws.on('close', () => session.ended());
 }
