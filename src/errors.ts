@@ -23,6 +23,8 @@ interface ErrorEntry {
   readonly status: number;
   /** What a connection (WebSocket, SSE stream) is closed with for this error. */
   readonly close?: CloseCode;
+  /** A REST route answers it as `{error, message}` (false: it only closes a connection, refuses a stream or an upgrade). */
+  readonly rest: boolean;
 }
 
 /**
@@ -30,31 +32,38 @@ interface ErrorEntry {
  * the close code of each; close codes and reasons come from the contract (generated/close-codes.ts).
  */
 export const errorRegistry = {
-  bad_json: { status: 400 },
+  bad_json: { status: 400, rest: true },
   /** A bad argument: a malformed path, query or field, or a store argument out of range (a bad cursor or page limit). */
-  bad_request: { status: 400 },
-  unauthorized: { status: 401 },
-  access_token_required: { status: 401, close: contractClose(1008) },
-  invalid_token: { status: 401, close: contractClose(4001) },
-  token_expired: { status: 401, close: contractClose(4001, 'Token expired') },
-  forbidden: { status: 403, close: contractClose(4003) },
-  not_found: { status: 404 },
-  method_not_allowed: { status: 405 },
-  request_timeout: { status: 408 },
-  payload_too_large: { status: 413 },
-  message_too_big: { status: 413, close: contractClose(1009) },
-  unsupported_media_type: { status: 415 },
-  off_contract: { status: 422 },
-  rate_limited: { status: 429, close: contractClose(1008, 'Rate limit exceeded') },
-  too_many_connections: { status: 429, close: contractClose(4029) },
-  headers_too_large: { status: 431 },
-  internal_error: { status: 500, close: contractClose(1011) },
-  not_ready: { status: 503 },
-  shutting_down: { status: 503, close: contractClose(1001) },
-  slow_consumer: { status: 503, close: contractClose(1013) },
+  bad_request: { status: 400, rest: true },
+  unauthorized: { status: 401, rest: true },
+  access_token_required: { status: 401, close: contractClose(1008), rest: false },
+  invalid_token: { status: 401, close: contractClose(4001), rest: false },
+  token_expired: { status: 401, close: contractClose(4001, 'Token expired'), rest: false },
+  forbidden: { status: 403, close: contractClose(4003), rest: true },
+  not_found: { status: 404, rest: true },
+  method_not_allowed: { status: 405, rest: true },
+  request_timeout: { status: 408, rest: false },
+  payload_too_large: { status: 413, rest: true },
+  message_too_big: { status: 413, close: contractClose(1009), rest: false },
+  unsupported_media_type: { status: 415, rest: true },
+  off_contract: { status: 422, rest: true },
+  rate_limited: { status: 429, close: contractClose(1008, 'Rate limit exceeded'), rest: false },
+  too_many_connections: { status: 429, close: contractClose(4029), rest: false },
+  headers_too_large: { status: 431, rest: true },
+  internal_error: { status: 500, close: contractClose(1011), rest: true },
+  not_ready: { status: 503, rest: true },
+  shutting_down: { status: 503, close: contractClose(1001), rest: false },
+  slow_consumer: { status: 503, close: contractClose(1013), rest: false },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof errorRegistry;
+/** The errors a REST answer's `error` field can hold. */
+export type HttpErrorCode = { [K in ErrorCode]: (typeof errorRegistry)[K] extends { rest: true } ? K : never }[ErrorCode];
+
+/** HTTP status per REST error code (the `error` enum of the OpenAPI document). */
+export const httpErrors = Object.fromEntries(Object.entries(errorRegistry).flatMap(([code, entry]) => (entry.rest ? [[code, entry.status]] : []))) as {
+  readonly [K in HttpErrorCode]: (typeof errorRegistry)[K]['status'];
+};
 /** The errors a connection can be closed (or an SSE stream refused) with. */
 export type ConnectionErrorCode = { [K in ErrorCode]: (typeof errorRegistry)[K] extends { close: CloseCode } ? K : never }[ErrorCode];
 

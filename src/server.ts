@@ -15,8 +15,10 @@ import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
 import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
+import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
+import { addTopicRoutes } from './http/topic-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { packageRoot } from './paths.js';
@@ -73,9 +75,12 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
 
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
-  addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
+  const authenticateService = createServiceAuthenticator(config.pushToken, verifier);
+  addNotificationRoutes(router, context, authenticateService);
+  addTopicRoutes(router, context, authenticateService);
   addPageRoutes(router, context);
   addSseRoute(router, context);
+  addOpenApiRoute(router);
 
   // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so a
   // slow-header client could hold its socket for 40 s; checking every second closes it at the 10 s timeout.

@@ -7,6 +7,7 @@ import { generateModels } from './generate-models.js';
 import { generateValidators } from './generate-validators.js';
 import { generateIndex } from './generate-index.js';
 import { generateCloseCodes } from './generate-close-codes.js';
+import { generateOpenApi } from './generate-openapi.js';
 
 /** Paths relative to the output directory → file contents. Same contract, same bytes. */
 export type GeneratedFiles = Map<string, string>;
@@ -25,6 +26,7 @@ export async function generateFiles(contractFile: string): Promise<GeneratedFile
     ['validators.ts', generateValidators(contract)],
     ['index.ts', generateIndex(contract)],
     ['close-codes.ts', generateCloseCodes(contract)],
+    ['openapi.json', generateOpenApi(contract)],
   ]);
 }
 

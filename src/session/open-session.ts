@@ -23,6 +23,8 @@ export interface OpenSession {
   readonly connection: Connection;
   /** A sign of life from the peer (a pong, or a write of an SSE ping): the sweeper measures silence from here. */
   alive(): void;
+  /** Settles once the first frames were sent (or the start failed and the connection was closed). */
+  readonly firstFrames: Promise<void>;
   /** Handles one client frame: rate limit, decode with the contract, run the action's handler. */
   receive(text: string, isBinary?: boolean): void;
   /** The peer is gone (the transport's close event): leaves the hub and runs the close hooks; idempotent. */
@@ -59,7 +61,7 @@ export function openSession(transport: SessionTransport, principal: Principal, s
   };
 
   let ended = false;
-  startSession(session, since, services).catch((error: unknown) => {
+  const firstFrames = startSession(session, since, services).catch((error: unknown) => {
     logger.error({ err: error, connectionId: connection.id }, 'session start failed');
     connection.close(closeCodes.internalError.code, closeCodes.internalError.reason);
   });
@@ -69,6 +71,7 @@ export function openSession(transport: SessionTransport, principal: Principal, s
     alive() {
       connection.lastSeenAtMs = Date.now();
     },
+    firstFrames,
     receive(text, isBinary = false) {
       if (!connection.admitClientFrame()) {
         connection.close(closeCodes.rateLimited.code, closeCodes.rateLimited.reason);
