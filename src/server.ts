@@ -7,6 +7,7 @@ import { createTokenVerifier } from './auth/verifier.js';
 import { createServiceAuthenticator } from './auth/service-auth.js';
 import { openBus } from './bus/index.js';
 import type { Bus } from './bus/bus.js';
+import type { BusStatus } from './bus/redis.js';
 import type { NotifyConfig } from './config.js';
 import { DemoMode, demoWiring } from './demo/demo-mode.js';
 import { NotifyError, closeCodes, statusLine } from './errors.js';
@@ -55,16 +56,23 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const verifier = createTokenVerifier(config.jwt);
   const metrics = createMetrics();
   const store = options.store ?? (await openStore(config.store, config.pgSchema === undefined ? {} : { schema: config.pgSchema }));
+  // Bound once the fan-out exists (the bus reports its first 'up' before that, which needs no catch-up).
+  let onBusStatus: ((status: BusStatus) => void) | undefined;
   const bus =
     options.bus ??
     (await openBus(config.bus, {
       channel: config.redisChannel,
-      // At most once: while the bus is down other nodes miss this node's pushes; their clients recover them on resume.
-      onStatus: (status) => (status === 'down' ? logger.warn({ bus: status }, 'bus down') : logger.info({ bus: status }, 'bus up')),
+      // At most once: while the bus is down other nodes miss this node's pushes; once back, live devices are caught up from the store.
+      onStatus: (status) => {
+        if (status === 'down') logger.warn({ bus: status }, 'bus down');
+        else logger.info({ bus: status }, 'bus up');
+        onBusStatus?.(status);
+      },
     }));
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics);
-  const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger);
+  const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
+  onBusStatus = (status) => fanOut.onBusStatus(status);
   await fanOut.start();
   let shuttingDown = false;
   const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec });

@@ -88,6 +88,7 @@ export function openSession(transport: SessionTransport, principal: Principal, s
       ended = true;
       connection.closed = true;
       hub.remove(connection);
+      services.fanOut.unwatch(connection.userId);
       metrics.connections.dec();
       services.onConnectionClosed?.(connection);
     },
