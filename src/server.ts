@@ -35,6 +35,8 @@ export interface NotifyServer {
   readonly url: string;
   readonly port: number;
   readonly context: ServerContext;
+  /** Every HTTP route served, as `METHOD /path/:param` (a test keeps openapi.json in step with it). */
+  readonly routes: readonly string[];
   /** Graceful shutdown: readiness 503, 1001 to every socket, in-flight requests finish, bus and store closed. */
   close(): Promise<void>;
 }
@@ -159,6 +161,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     url,
     port: address.port,
     context,
+    routes: router.registered,
     close: () => (closing ??= close()),
   };
 }
