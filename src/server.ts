@@ -10,11 +10,11 @@ import type { Bus } from './bus/bus.js';
 import type { BusStatus } from './bus/redis.js';
 import type { NotifyConfig } from './config.js';
 import { DemoMode, demoWiring } from './demo/demo-mode.js';
-import { closeCodes } from './errors.js';
+import { NotifyError, closeCodes, statusLine } from './errors.js';
 import { FanOut } from './hub/fan-out.js';
 import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
-import { Router, sendJson } from './http/router.js';
+import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
 import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
@@ -35,6 +35,8 @@ export interface NotifyServer {
   readonly url: string;
   readonly port: number;
   readonly context: ServerContext;
+  /** Every HTTP route served, as `METHOD /path/:param` (a test keeps openapi.json in step with it). */
+  readonly routes: readonly string[];
   /** Graceful shutdown: readiness 503, 1001 to every socket, in-flight requests finish, bus and store closed. */
   close(): Promise<void>;
 }
@@ -96,7 +98,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     router
       .handle(request, response, logger)
       .then((handled) => {
-        if (!handled) sendJson(response, 404, { error: 'not_found', message: `No route for ${loggableUrl(request.url)}` });
+        if (!handled) sendError(response, new NotifyError('not_found', `No route for ${loggableUrl(request.url)}`), logger, request);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'unhandled request error');
@@ -105,12 +107,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
-    const status =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? '408 Request Timeout'
-          : '400 Bad Request';
+    const status = statusLine(error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request');
     // Destroyed once the answer is written: end() alone half-closes, and a peer that never closes its side
     // (a slow-header client) would keep the socket open for good.
     socket.once('finish', () => socket.destroy());
@@ -164,6 +161,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     url,
     port: address.port,
     context,
+    routes: router.registered,
     close: () => (closing ??= close()),
   };
 }

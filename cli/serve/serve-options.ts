@@ -1,6 +1,7 @@
 // `notify serve` options: flags backed by NOTIFY_* env vars (flags win over env, env over defaults) → NotifyConfig.
 import { Command, Option } from 'commander';
 import { defaultConfig, makeConfig, type NotifyConfig } from '../../src/config.js';
+import { integer } from '../support/parsers.js';
 import { usageError } from '../support/usage.js';
 
 export interface ServeFlags {
@@ -30,14 +31,6 @@ export interface ServeFlags {
   demo?: number | true;
   logLevel: string;
   stateDir: string;
-}
-
-function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw usageError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return n;
-  };
 }
 
 function identifier(value: string): string {

@@ -1,5 +1,6 @@
 // The one place a Bus backend is chosen from a `--bus` URL.
 import cluster from 'node:cluster';
+import { maskUrlPassword } from '../logger.js';
 import type { Bus } from './bus.js';
 import { createClusterWorkerBus } from './cluster.js';
 import { createLocalBus } from './local.js';
@@ -48,6 +49,6 @@ export async function openBus(url: string, options: OpenBusOptions = {}): Promis
     const { createRedisClusterBus } = await import('./redis-cluster.js');
     return createRedisClusterBus(url, options);
   }
-  const shown = JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'));
+  const shown = JSON.stringify(maskUrlPassword(url));
   throw new Error(`unsupported bus ${shown}: expected 'local', 'redis://…', 'rediss://…', 'redis+sentinel://…?name=…' or 'redis+cluster://…'`);
 }

@@ -1,6 +1,7 @@
 // Redis Bus: fan-out between nodes over Redis pub/sub (ioredis), one publisher and one subscriber connection.
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
+import { maskUrlPassword } from '../logger.js';
 import { userOf, type Bus, type BusEnvelope } from './bus.js';
 import type { UserId } from '../ids.js';
 
@@ -153,7 +154,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     closed = true;
     publisher.disconnect();
     subscriber.disconnect();
-    throw new Error(`redis bus: cannot reach ${redact(url)}: ${describe(lastError ?? error)}`, {
+    throw new Error(`redis bus: cannot reach ${maskUrlPassword(url)}: ${describe(lastError ?? error)}`, {
       cause: lastError ?? error,
     });
   }
@@ -238,11 +239,6 @@ export function parseSentinelUrl(url: string): RedisOptions {
   const auth = match[1];
   const password = auth === undefined ? undefined : decodeURIComponent(auth.includes(':') ? auth.slice(auth.indexOf(':') + 1) : auth);
   return { sentinels, name, ...(password ? { password } : {}), ...(match[3] === undefined ? {} : { db: Number(match[3]) }) };
-}
-
-/** The URL without its password, for messages and logs. */
-export function redact(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/)([^@/]*)@/i, (_, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.slice(0, auth.indexOf(':'))}:***` : '***'}@`);
 }
 
 function describe(error: unknown): string {

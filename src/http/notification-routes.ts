@@ -1,6 +1,7 @@
 // The push API of DESIGN §4 and §9: push to a user, to many or to all, list a user's notifications, change their state.
 import type { IncomingMessage } from 'node:http';
 import { checkNotificationData } from '../contract/check-notification.js';
+import { notificationIdPattern } from '../../generated/index.js';
 import { HttpError } from '../errors.js';
 import type { PushInput } from '../hub/fan-out.js';
 import type { StateChange } from '../store/store.js';
@@ -123,7 +124,7 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     await authenticate(request);
     const userId = userIdParam(params['userId']);
     const before = url.searchParams.get('before') ?? undefined;
-    if (before !== undefined && !/^[0-9A-Za-z._-]{1,64}$/.test(before)) throw new HttpError('bad_request', 'before must be a notification id');
+    if (before !== undefined && !notificationIdPattern.test(before)) throw new HttpError('bad_request', 'before must be a notification id');
     const page = await store.page(userId, {
       before,
       limit: intParam(url, 'limit', 1, 100, config.pageSize),
