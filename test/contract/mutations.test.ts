@@ -117,7 +117,7 @@ describe('named mutations report the offending field as a JSON pointer', () => {
     rejects(clientMessageValidators.load_more, { action: 'load_more', limit: 101 }, '/limit', /<= 100/);
     rejects(clientMessageValidators.mark_read, { action: 'mark_read' }, '', /fewer than 2 properties/);
     rejects(clientMessageValidators.archive, { action: 'archive', ids: ['0000000000000001'], all: true }, '', /more than 2 properties/);
-    rejects(clientMessageValidators.mark_seen, { action: 'mark_seen', all: false }, '/all', /constant/);
+    rejects(clientMessageValidators.mark_seen, { action: 'mark_seen', all: false }, '/all', /must be true/);
     rejects(clientMessageValidators.ping, { action: 'ping', id: '1' }, '/id', /not allowed/);
     expect(validatePingText('PING')).toBe(true);
     expect(validatePingText('PONG')).toBe(false);
