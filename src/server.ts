@@ -111,7 +111,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -88,7 +88,6 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
   #state: ConnectionState = 'idle';
   #socket: WebSocketLike | undefined;
   #lastId: string | undefined;
-  #resumeFailed = false;
   #attempt = 0;
   #authFailures = 0;
   #established: ConnectionEstablishedMessage | undefined;
@@ -115,7 +114,10 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return this.#state;
   }
 
-  /** The id of the last notification delivered: the `since` of the next connection. */
+  /**
+   * The `since` of the next connection: the last notification delivered, or the server's `resumeFrom` when a
+   * connection started without resuming (so it is set after the first connection, even when nothing was unread).
+   */
   get lastNotificationId(): string | undefined {
     return this.#lastId;
   }
@@ -216,14 +218,13 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       return;
     }
     this.#socket = socket;
-    const requestedSince = this.#lastId !== undefined;
     this.#connectTimer = this.#after(this.#options.connectTimeoutMs ?? 10_000, () => socket.close());
     socket.onerror = () => {}; // a close event always follows
-    socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token, requestedSince);
+    socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token);
     socket.onclose = (event: CloseEventLike) => this.#onClose(socket, event.code, event.reason);
   }
 
-  #onFrame(socket: WebSocketLike, data: unknown, token: string | null, requestedSince: boolean): void {
+  #onFrame(socket: WebSocketLike, data: unknown, token: string | null): void {
     if (socket !== this.#socket) return;
     let message: ServerMessage;
     try {
@@ -237,12 +238,10 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       if (!this.#recent.add(message.id)) return; // delivered before: resume overlap or a duplicate
       this.#lastId = message.id;
     } else if (message.type === 'connection_established') {
-      this.#onEstablished(message, token, requestedSince);
+      this.#onEstablished(message, token);
     } else if (message.type === 'unread_notifications') {
+      // Resuming from `resumeFrom` may replay entries of the snapshot that are newer than it: they are not new.
       for (const n of message.data.notifications) this.#recent.add(n.id);
-      // The snapshot (newest first) stands in for the history: resume after its newest entry.
-      const newest = message.data.notifications[0]?.id;
-      if (newest !== undefined && (this.#lastId === undefined || this.#resumeFailed)) this.#lastId = newest;
     }
     this.#pending.settle(message);
     this.emit('message', message);
@@ -250,10 +249,12 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     if ('id' in message) this.emit('notification', message);
   }
 
-  #onEstablished(message: ConnectionEstablishedMessage, token: string | null, requestedSince: boolean): void {
+  #onEstablished(message: ConnectionEstablishedMessage, token: string | null): void {
     this.#clearTimer(this.#connectTimer);
     this.#established = message;
-    this.#resumeFailed = requestedSince && !message.data.resumed;
+    // Not resumed (first connection, or a gap too old to fill): a snapshot follows, and the server's resume point
+    // takes over, empty or not, so what is pushed while this device is away comes back as notifications.
+    if (!message.data.resumed) this.#lastId = message.data.resumeFrom;
     this.#authFailures = 0;
     this.#after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
     if (token !== null) this.#scheduleRefresh(token);

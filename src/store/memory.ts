@@ -12,7 +12,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, formatId, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, formatId, notificationOf, originId } from './arguments.js';
 
 interface Row {
   id: NotificationId;
@@ -116,8 +116,14 @@ export function openMemoryStore(): NotificationStore {
       live();
       checkSinceLimit(limit);
       const u = users.get(userId);
+      if (after === originId) return (u?.rows ?? []).slice(0, limit).map(toNotification);
       if (!u?.byId.has(after)) return 'gone';
       return u.rows.filter((r) => r.id > after).slice(0, limit).map(toNotification);
+    },
+
+    async latestId(userId: UserId): Promise<NotificationId | null> {
+      live();
+      return users.get(userId)?.rows.at(-1)?.id ?? null;
     },
 
     async unreadSummary(userId: UserId): Promise<UnreadSummary> {

@@ -13,7 +13,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf, originId } from './arguments.js';
 
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */
@@ -96,6 +96,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     pageUnread: q('page_unread', `SELECT ${cols} FROM ${S}.notifications
       WHERE user_id = $1 AND NOT read AND seq < $2 ORDER BY seq DESC LIMIT $3`),
     since: q('since', `SELECT ${cols} FROM ${S}.notifications WHERE user_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3`),
+    latest: q('latest', `SELECT lpad(max(seq)::text, 16, '0') AS id FROM ${S}.notifications WHERE user_id = $1`),
     summary: q('summary', `SELECT coalesce(category, $2) AS category, count(*)::int AS n FROM ${S}.notifications
       WHERE user_id = $1 AND NOT read GROUP BY 1`),
     unreadCount: q('unread_count', `SELECT count(*)::int AS n FROM ${S}.notifications WHERE user_id = $1 AND NOT read`),
@@ -195,8 +196,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       if (!idPattern.test(after)) return 'gone';
       // One statement (one snapshot): the first row is `after` itself when it still exists.
       const rows = await run<Row>(sql.since, [userId, after, limit + 1]);
+      if (after === originId) return rows.slice(0, limit).map(toNotification);
       if (rows[0]?.id !== after) return 'gone';
       return rows.slice(1).map(toNotification);
+    },
+
+    async latestId(userId: UserId): Promise<NotificationId | null> {
+      live();
+      const [row] = await run<{ id: string | null }>(sql.latest, [userId]);
+      return row?.id ?? null;
     },
 
     async unreadSummary(userId: UserId): Promise<UnreadSummary> {

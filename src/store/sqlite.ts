@@ -15,7 +15,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, formatId, idPattern, notificationOf, originId } from './arguments.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -88,6 +88,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     after: db.prepare<[string, number, number], Row>(
       `SELECT ${columns} FROM notifications WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
+    // max() over no rows is NULL, which printf would turn into 0: formatted here instead.
+    latest: db.prepare<[string], { seq: number | null }>(`SELECT max(seq) AS seq FROM notifications WHERE user_id = ?`),
     summary: db.prepare<[string, string], { category: string; n: number }>(
       `SELECT coalesce(category, ?) AS category, count(*) AS n FROM notifications WHERE user_id = ? AND read = 0 GROUP BY 1`,
     ),
@@ -117,7 +119,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }),
   );
   const sinceIn = db.transaction((userId: UserId, seq: number, limit: number) =>
-    sql.exists.get(userId, seq) ? sql.after.all(userId, seq, limit).map(toNotification) : ('gone' as const),
+    seq === Number(originId) || sql.exists.get(userId, seq) ? sql.after.all(userId, seq, limit).map(toNotification) : ('gone' as const),
   );
 
   let queue: Job[] = [];
@@ -219,6 +221,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       if (!idPattern.test(after)) return 'gone';
       // One read transaction: another process's prune cannot slip between the check and the read.
       return sinceIn.deferred(userId, Number(after), limit);
+    },
+
+    async latestId(userId: UserId): Promise<NotificationId | null> {
+      live();
+      const seq = sql.latest.get(userId)?.seq ?? null;
+      return seq === null ? null : formatId(seq);
     },
 
     async unreadSummary(userId: UserId): Promise<UnreadSummary> {

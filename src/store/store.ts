@@ -69,10 +69,13 @@ export interface NotificationStore {
   page(userId: UserId, query: PageQuery): Promise<Page>;
   /**
    * Every notification after `after`, oldest first, at most `limit`.
-   * 'gone' when `after` is not (or no longer) a notification of this user, so the gap cannot be proven filled.
+   * 'gone' when `after` is not (or no longer) a notification of this user, so the gap cannot be proven filled;
+   * `originId` (before every id) is never gone: it answers everything the store keeps for the user.
    */
   since(userId: UserId, after: NotificationId, limit: number): Promise<Notification[] | 'gone'>;
   unreadSummary(userId: UserId): Promise<UnreadSummary>;
+  /** The user's newest notification id, or null when the store keeps none for the user. */
+  latestId(userId: UserId): Promise<NotificationId | null>;
   markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult>;
   /** Deletes notifications older than `olderThanMs` (epoch ms); returns how many. */
   prune(olderThanMs: number): Promise<number>;

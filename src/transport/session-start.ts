@@ -1,6 +1,7 @@
 // The first frames of a connection: connection_established, then the resumed backlog or the unread snapshot.
 import type { Notification } from '../../generated/index.js';
 import type { Session } from '../protocol/session.js';
+import { originId } from '../store/arguments.js';
 import type { NotificationStore, UserId } from '../store/store.js';
 import type { ServerContext } from './context.js';
 
@@ -24,6 +25,8 @@ export async function startSession(session: Session, since: string | undefined, 
   const { userId } = connection;
   await store.touchUser(userId);
   const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
+  // Read before the backlog and the snapshot: whatever lands after it is replayed on the next resume from it.
+  const resumeFrom = (await store.latestId(userId)) ?? originId;
   const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
   const page = backlog === 'gone' ? await store.page(userId, { limit: config.pageSize, unreadOnly: true }) : undefined;
   const summary = await store.unreadSummary(userId);
@@ -34,9 +37,12 @@ export async function startSession(session: Session, since: string | undefined, 
     connectionId: connection.id,
     unreadCount: summary.unreadCount,
     resumed: backlog !== 'gone',
+    resumeFrom,
     heartbeat,
   });
-  if (established !== undefined) connection.sendSync(established);
+  // Tagged with where an EventSource should come back from: the point it resumed from while its backlog is
+  // being replayed, the new resume point otherwise (a WebSocket ignores the tag).
+  if (established !== undefined) connection.sendSyncTagged(established, backlog === 'gone' ? resumeFrom : (since ?? resumeFrom));
 
   if (backlog !== 'gone') {
     // Paced by the socket: our own replay must not trip the slow-consumer cap (1013).
