@@ -32,6 +32,8 @@ export interface NotifyServer {
   readonly url: string;
   readonly port: number;
   readonly context: ServerContext;
+  /** Where start-up time went, in ms: opening the store, the bus, and listen() until the port took connections. */
+  readonly startupMs: { store: number; bus: number; listen: number };
   /** Graceful shutdown: readiness 503, 1001 to every socket, in-flight requests finish, bus and store closed. */
   close(): Promise<void>;
 }
@@ -52,7 +54,11 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const logger = options.logger ?? createLogger(config.logLevel);
   const verifier = createTokenVerifier(config.jwt);
   const metrics = createMetrics();
+  const since = (startMs: number): number => Math.round(performance.now() - startMs);
+  let phaseStartMs = performance.now();
   const store = options.store ?? (await openStore(config.store, config.pgSchema === undefined ? {} : { schema: config.pgSchema }));
+  const storeMs = since(phaseStartMs);
+  phaseStartMs = performance.now();
   const bus =
     options.bus ??
     (await openBus(config.bus, {
@@ -60,6 +66,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
       // At most once: while the bus is down other nodes miss this node's pushes; their clients recover them on resume.
       onStatus: (status) => (status === 'down' ? logger.warn({ bus: status }, 'bus down') : logger.info({ bus: status }, 'bus up')),
     }));
+  const busMs = since(phaseStartMs);
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger);
@@ -109,6 +116,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   }, pruneIntervalMs);
   pruneTimer.unref();
 
+  phaseStartMs = performance.now();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
@@ -116,6 +124,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
       resolve();
     });
   });
+  const listenMs = since(phaseStartMs);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -123,8 +132,10 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     shuttingDown = true;
+    const closeStartMs = performance.now();
     demo?.close();
     if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    const drainedAtMs = since(closeStartMs);
     stopSweeper();
     clearInterval(pruneTimer);
     const open = [...hub.all()];
@@ -133,21 +144,30 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     server.closeIdleConnections();
     const deadline = Date.now() + shutdownCloseGraceMs;
     while (hub.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const socketsLeft = hub.size;
     for (const connection of hub.all()) connection.terminate();
+    const socketsClosedAtMs = since(closeStartMs);
     websocket.close();
     // Keep-alive connections become idle as their in-flight requests finish; close each as it does.
     const idleCloser = setInterval(() => server.closeIdleConnections(), 20);
     await httpClosed;
     clearInterval(idleCloser);
+    const httpClosedAtMs = since(closeStartMs);
     await fanOut.stop();
     await bus.close();
     await store.close();
+    // Milestones since shutdown began, so a rolling restart can be tuned from the log.
+    logger.info(
+      { shutdownMs: { drained: drainedAtMs, socketsClosed: socketsClosedAtMs, httpClosed: httpClosedAtMs, total: since(closeStartMs) }, socketsTerminated: socketsLeft, connections: open.length },
+      'shutdown complete',
+    );
   }
 
   return {
     url,
     port: address.port,
     context,
+    startupMs: { store: storeMs, bus: busMs, listen: listenMs },
     close: () => (closing ??= close()),
   };
 }

@@ -1,0 +1,75 @@
+// A storm device process: many devices, each a NotifyClient with default options, recording what it receives.
+import WebSocket from 'ws';
+import { mintToken } from '../src/auth/mint-token.js';
+import { NotifyClient } from '../src/client/index.js';
+import type { DeviceRecord, DevicesCommand, DevicesReport, DevicesStart, DevicesStatus } from './storm-protocol.js';
+import { usersOfDevice } from './storm-protocol.js';
+
+/** Devices opened per tick at the start (the initial connect is not what is measured). */
+const openPerTick = 50;
+const tickMs = 25;
+
+/** A source address of its own per device (127.10.0.1 …), so reconnects never run short of ephemeral ports. */
+function sourceAddress(index: number): string {
+  return `127.${10 + Math.floor(index / 62_500)}.${Math.floor(index / 250) % 250}.${(index % 250) + 1}`;
+}
+
+async function hold(start: DevicesStart): Promise<void> {
+  const records: DeviceRecord[] = [];
+  const clients: NotifyClient[] = [];
+  const tokens = new Map<string, string>();
+  for (let i = start.first; i < start.first + start.count; i++) {
+    const userId = usersOfDevice(i);
+    if (!tokens.has(userId)) tokens.set(userId, await mintToken({ secret: start.jwtSecret, sub: userId, ttlSec: 86_400 }));
+  }
+
+  const openOne = (index: number): void => {
+    const record: DeviceRecord = { index, delivered: {}, snapshot: [], established: [], disconnected: [] };
+    records.push(record);
+    const localAddress = sourceAddress(index);
+    class DeviceSocket extends WebSocket {
+      constructor(url: string) {
+        super(url, { localAddress });
+      }
+    }
+    const token = tokens.get(usersOfDevice(index))!;
+    const client = new NotifyClient({ url: start.url, getToken: () => token, WebSocket: DeviceSocket, ...(start.backoff && { backoff: start.backoff }) });
+    client.on('notification', (n) => (record.delivered[n.id] = (record.delivered[n.id] ?? 0) + 1));
+    client.on('unread_notifications', (m) => record.snapshot.push(...m.data.notifications.map((n) => n.id)));
+    client.on('connection_established', () => record.established.push(Date.now()));
+    client.on('disconnect', () => record.disconnected.push(Date.now()));
+    client.on('client_error', () => {});
+    client.connect().catch(() => {});
+    clients.push(client);
+  };
+
+  let next = start.first;
+  const opener = setInterval(() => {
+    for (let i = 0; i < openPerTick && next < start.first + start.count; i++) openOne(next++);
+    if (next >= start.first + start.count) clearInterval(opener);
+  }, tickMs);
+
+  process.on('message', (command: DevicesCommand) => {
+    if (command.kind === 'status') {
+      const status: DevicesStatus = {
+        kind: 'status',
+        open: clients.filter((c) => c.state === 'open').length,
+        back: records.filter((r) => r.established.some((t) => t >= command.sinceMs)).length,
+      };
+      process.send!(status);
+    } else if (command.kind === 'report') {
+      const report: DevicesReport = { kind: 'report', devices: records };
+      process.send!(report);
+    } else if (command.kind === 'stop') {
+      process.exit(0);
+    }
+  });
+}
+
+process.once('message', (command: DevicesCommand) => {
+  if (command.kind !== 'start') throw new Error(`expected start, got ${command.kind}`);
+  hold(command).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+});
