@@ -14,9 +14,10 @@ function sourceAddress(index: number): string {
   return `127.${10 + Math.floor(index / 62_500)}.${Math.floor(index / 250) % 250}.${(index % 250) + 1}`;
 }
 
+const records: DeviceRecord[] = [];
+const clients: NotifyClient[] = [];
+
 async function hold(start: DevicesStart): Promise<void> {
-  const records: DeviceRecord[] = [];
-  const clients: NotifyClient[] = [];
   const tokens = new Map<string, string>();
   for (let i = start.first; i < start.first + start.count; i++) {
     const userId = usersOfDevice(i);
@@ -48,28 +49,26 @@ async function hold(start: DevicesStart): Promise<void> {
     for (let i = 0; i < openPerTick && next < start.first + start.count; i++) openOne(next++);
     if (next >= start.first + start.count) clearInterval(opener);
   }, tickMs);
-
-  process.on('message', (command: DevicesCommand) => {
-    if (command.kind === 'status') {
-      const status: DevicesStatus = {
-        kind: 'status',
-        open: clients.filter((c) => c.state === 'open').length,
-        back: records.filter((r) => r.established.some((t) => t >= command.sinceMs)).length,
-      };
-      process.send!(status);
-    } else if (command.kind === 'report') {
-      const report: DevicesReport = { kind: 'report', devices: records };
-      process.send!(report);
-    } else if (command.kind === 'stop') {
-      process.exit(0);
-    }
-  });
 }
 
-process.once('message', (command: DevicesCommand) => {
-  if (command.kind !== 'start') throw new Error(`expected start, got ${command.kind}`);
-  hold(command).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+// Listening from the start: a status request may come while the tokens are still being minted.
+process.on('message', (command: DevicesCommand) => {
+  if (command.kind === 'start') {
+    hold(command).catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  } else if (command.kind === 'status') {
+    const status: DevicesStatus = {
+      kind: 'status',
+      open: clients.filter((c) => c.state === 'open').length,
+      back: records.filter((r) => r.established.some((t) => t >= command.sinceMs)).length,
+    };
+    process.send!(status);
+  } else if (command.kind === 'report') {
+    const report: DevicesReport = { kind: 'report', devices: records };
+    process.send!(report);
+  } else if (command.kind === 'stop') {
+    process.exit(0);
+  }
 });

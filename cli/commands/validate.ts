@@ -1,6 +1,5 @@
 // `notify validate [FILE]` checks the contract; `--type T --data JSON` checks a notification payload.
 import { Command } from 'commander';
-import { formatDiagnostic, loadContract } from '../../src/codegen/load-contract.js';
 import { defaultContractPath } from '../../src/paths.js';
 import { formatFieldErrors } from '../../src/contract/validation-errors.js';
 
@@ -25,6 +24,8 @@ export function makeValidateCommand(): Command {
         process.stdout.write(`valid ${options.type}\n`);
         return;
       }
+      // The AsyncAPI parser takes over a second to load: only this command pays for it, not `serve`'s start-up.
+      const { formatDiagnostic, loadContract } = await import('../../src/codegen/load-contract.js');
       const { document, diagnostics } = await loadContract(file);
       for (const d of diagnostics) {
         if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(`${formatDiagnostic(file, d)}\n`);
