@@ -8,22 +8,24 @@ import { createServiceAuthenticator } from './auth/service-auth.js';
 import { openBus } from './bus/index.js';
 import type { Bus } from './bus/bus.js';
 import type { NotifyConfig } from './config.js';
-import { attachDemoMode } from './demo/demo-mode.js';
+import { DemoMode, demoWiring } from './demo/demo-mode.js';
 import { closeCodes } from './errors.js';
 import { FanOut } from './hub/fan-out.js';
 import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
 import { Router, sendJson } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
+import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
+import { addTopicRoutes } from './http/topic-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { packageRoot } from './paths.js';
 import { createOutboundEncoder } from './protocol/outbound.js';
+import { buildServerContext, type ServerContext } from './server-context.js';
 import { openStore } from './store/index.js';
 import type { NotificationStore } from './store/store.js';
-import type { ServerContext } from './transport/context.js';
 import { addSseRoute } from './transport/sse.js';
 import { attachWebSocketEndpoint } from './transport/websocket.js';
 
@@ -72,14 +74,20 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger);
   await fanOut.start();
   let shuttingDown = false;
-  const context: ServerContext = { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown };
-  const demo = config.demoIntervalSec === undefined ? undefined : attachDemoMode(context, { intervalSec: config.demoIntervalSec });
+  const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec });
+  const context = buildServerContext(
+    { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
+    demo && demoWiring(demo),
+  );
 
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
-  addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
+  const authenticateService = createServiceAuthenticator(config.pushToken, verifier);
+  addNotificationRoutes(router, context, authenticateService);
+  addTopicRoutes(router, context, authenticateService);
   addPageRoutes(router, context);
   addSseRoute(router, context);
+  addOpenApiRoute(router);
 
   // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so a
   // slow-header client could hold its socket for 40 s; checking every second closes it at the 10 s timeout.

@@ -24,7 +24,7 @@ export function makeValidateCommand(): Command {
         process.stdout.write(`valid ${options.type}\n`);
         return;
       }
-      // The AsyncAPI parser takes over a second to load: only this command pays for it, not `serve`'s start-up.
+      // Loaded on use: the AsyncAPI parser is heavy, and `serve` (which builds this command too) never needs it.
       const { formatDiagnostic, loadContract } = await import('../../src/codegen/load-contract.js');
       const { document, diagnostics } = await loadContract(file);
       for (const d of diagnostics) {

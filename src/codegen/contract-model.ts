@@ -57,7 +57,7 @@ function isNamedId(id: unknown): id is string {
 }
 
 /** Like {@link cleanSchema}, but nested named schemas (all but the root) become `{ $ref: name }`. */
-function referencingSchema(schema: unknown, root = true): unknown {
+export function referencingSchema(schema: unknown, root = true): unknown {
   if (Array.isArray(schema)) return schema.map((item) => referencingSchema(item, false));
   if (schema === null || typeof schema !== 'object') return schema;
   const id = (schema as JsonSchema)[schemaIdKey];

@@ -6,6 +6,7 @@ import { readContractModel } from './contract-model.js';
 import { generateModels } from './generate-models.js';
 import { generateValidators } from './generate-validators.js';
 import { generateIndex } from './generate-index.js';
+import { generateOpenApi } from './generate-openapi.js';
 
 /** Paths relative to the output directory → file contents. Same contract, same bytes. */
 export type GeneratedFiles = Map<string, string>;
@@ -23,6 +24,7 @@ export async function generateFiles(contractFile: string): Promise<GeneratedFile
     ['models.ts', models.text],
     ['validators.ts', generateValidators(contract)],
     ['index.ts', generateIndex(contract)],
+    ['openapi.json', generateOpenApi(contract)],
   ]);
 }
 

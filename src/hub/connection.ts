@@ -1,6 +1,6 @@
 // One client connection (a WebSocket, or an SSE stream through the same interface): bounded sends, liveness, expiry.
 import { randomUUID } from 'node:crypto';
-import type { NotificationId, UserId } from '../store/store.js';
+import type { NotificationId, UserId } from '../ids.js';
 
 /** The transport under a connection: a ws socket or an SSE response adapt to this. */
 export interface Transport {
@@ -13,6 +13,8 @@ export interface Transport {
   close(code: number, reason: string): void;
   /** Destroys the connection at once, without a closing handshake. */
   terminate(): void;
+  /** Writes out what the transport holds back (the WebSocket adapter holds its 101 answer until the first frames). */
+  flush?(): void;
 }
 
 /** How many live notification ids a connection remembers to drop replays (a retried push sent again). */

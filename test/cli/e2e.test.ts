@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readDevServerUrl } from '../../src/dev-state.js';
+import { readDevServerUrl } from '../../cli/support/dev-state.js';
 import { requireBuiltCli, runCli, spawnCli, waitForHttp, type CliProcess } from './spawn-cli.js';
 
 const invitation = {
@@ -133,6 +133,6 @@ describe('push with off-contract data', () => {
     expect(unknownType.code).toBe(1);
     expect(unknownType.stderr).toMatch(/valid types: invitation_received, .*product_expiry/);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--user or --broadcast, not both');
+    expect(usage.stderr).toContain('use one of --user, --broadcast or --topic');
   }, 120_000);
 });
