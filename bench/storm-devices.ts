@@ -5,9 +5,9 @@ import { NotifyClient } from '../src/client/index.js';
 import type { DeviceRecord, DevicesCommand, DevicesReport, DevicesStart, DevicesStatus } from './storm-protocol.js';
 import { usersOfDevice } from './storm-protocol.js';
 
-/** Devices opened per tick at the start (the initial connect is not what is measured). */
-const openPerTick = 50;
-const tickMs = 25;
+/** Devices opened per tick at the start, 250/s per process (the initial connect is not what is measured). */
+const openPerTick = 25;
+const tickMs = 100;
 
 /** A source address of its own per device (127.10.0.1 …), so reconnects never run short of ephemeral ports. */
 function sourceAddress(index: number): string {
@@ -16,6 +16,8 @@ function sourceAddress(index: number): string {
 
 const records: DeviceRecord[] = [];
 const clients: NotifyClient[] = [];
+/** Close codes seen by every device of this process, with counts (1006: refused or dropped). */
+const closeCodes = new Map<number, number>();
 
 async function hold(start: DevicesStart): Promise<void> {
   const tokens = new Map<string, string>();
@@ -38,7 +40,10 @@ async function hold(start: DevicesStart): Promise<void> {
     client.on('notification', (n) => (record.delivered[n.id] = (record.delivered[n.id] ?? 0) + 1));
     client.on('unread_notifications', (m) => record.snapshot.push(...m.data.notifications.map((n) => n.id)));
     client.on('connection_established', () => record.established.push(Date.now()));
-    client.on('disconnect', () => record.disconnected.push(Date.now()));
+    client.on('disconnect', ({ code }) => {
+      record.disconnected.push(Date.now());
+      closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
+    });
     client.on('client_error', () => {});
     client.connect().catch(() => {});
     clients.push(client);
@@ -63,7 +68,11 @@ process.on('message', (command: DevicesCommand) => {
       kind: 'status',
       open: clients.filter((c) => c.state === 'open').length,
       back: records.filter((r) => r.established.some((t) => t >= command.sinceMs)).length,
+      states: {},
+      closeCodes: {},
     };
+    for (const client of clients) status.states[client.state] = (status.states[client.state] ?? 0) + 1;
+    for (const [code, count] of closeCodes) status.closeCodes[code] = count;
     process.send!(status);
   } else if (command.kind === 'report') {
     const report: DevicesReport = { kind: 'report', devices: records };

@@ -1,4 +1,5 @@
 // Messages between the storm coordinator and its device processes (over the fork IPC channel).
+import type { BackoffOptions } from '../src/client/index.js';
 
 /** Coordinator → device process: hold devices `first … first+count-1`; device i belongs to user `storm<i/2>`. */
 export interface DevicesStart {
@@ -9,7 +10,7 @@ export interface DevicesStart {
   first: number;
   count: number;
   /** Client library backoff, when the run overrides the defaults. */
-  backoff?: { baseMs?: number; capMs?: number };
+  backoff?: BackoffOptions;
 }
 
 /** Coordinator → device process. `status`: how many are open and how many came back after `sinceMs`. */
@@ -20,6 +21,9 @@ export interface DevicesStatus {
   open: number;
   /** Devices with a connection_established at or after `sinceMs`. */
   back: number;
+  /** Devices per client state, and close codes seen so far (for a run that does not finish). */
+  states: Record<string, number>;
+  closeCodes: Record<string, number>;
 }
 
 /** What one device saw, epoch ms for times. */

@@ -1,7 +1,8 @@
 // Restart storm (not in CI): N devices on the client library, steady pushes with Idempotency-Key retries, SIGTERM and a
 // restart on the same port and SQLite store; prints how fast devices come back and whether any push was lost,
 // duplicated or seen only in a snapshot. `node dist/bench/storm.js [--devices 10000] [--clients 4] [--rate 20]
-// [--warm-sec 5] [--gap-ms 0] [--runs 1] [--listen-backlog N] [--backoff-base-ms N] [--backoff-cap-ms N] [--json]`
+// [--warm-sec 5] [--gap-ms 0] [--runs 1] [--listen-backlog N] [--backoff-base-ms N] [--backoff-cap-ms N]
+// [--restart-spread-ms N] [--json]`; progress notes go to stderr.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ interface Options {
   /** 0: the client library's defaults. */
   backoffBaseMs: number;
   backoffCapMs: number;
+  restartSpreadMs: number;
   json: boolean;
 }
 
@@ -62,7 +64,7 @@ const connectTimeoutMs = 300_000;
 const settleMs = 3000;
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { devices: 10_000, clients: 4, rate: 20, warmSec: 5, gapMs: 0, runs: 1, listenBacklog: 0, backoffBaseMs: 0, backoffCapMs: 0, json: false };
+  const options: Options = { devices: 10_000, clients: 4, rate: 20, warmSec: 5, gapMs: 0, runs: 1, listenBacklog: 0, backoffBaseMs: 0, backoffCapMs: 0, restartSpreadMs: 0, json: false };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (name === 'json') {
@@ -144,9 +146,15 @@ function request<T>(child: ChildProcess, command: DevicesCommand, kind: string):
   });
 }
 
-async function statusOf(children: ChildProcess[], sinceMs: number): Promise<{ open: number; back: number }> {
+async function statusOf(children: ChildProcess[], sinceMs: number): Promise<{ open: number; back: number; detail: string }> {
   const all = await Promise.all(children.map((c) => request<DevicesStatus>(c, { kind: 'status', sinceMs }, 'status')));
-  return { open: all.reduce((s, x) => s + x.open, 0), back: all.reduce((s, x) => s + x.back, 0) };
+  const sum = (pick: (s: DevicesStatus) => Record<string, number>): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const s of all) for (const [k, v] of Object.entries(pick(s))) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  const detail = `states ${JSON.stringify(sum((s) => s.states))}, close codes so far ${JSON.stringify(sum((s) => s.closeCodes))}`;
+  return { open: all.reduce((s, x) => s + x.open, 0), back: all.reduce((s, x) => s + x.back, 0), detail };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -171,18 +179,26 @@ async function runOnce(run: number, options: Options): Promise<RunFigures> {
       const count = Math.min(perClient, options.devices - first);
       if (count <= 0) break;
       const child = fork(devicesPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      const backoff = { ...(options.backoffBaseMs > 0 && { baseMs: options.backoffBaseMs }), ...(options.backoffCapMs > 0 && { capMs: options.backoffCapMs }) };
+      const backoff = {
+        ...(options.backoffBaseMs > 0 && { baseMs: options.backoffBaseMs }),
+        ...(options.backoffCapMs > 0 && { capMs: options.backoffCapMs }),
+        ...(options.restartSpreadMs > 0 && { restartSpreadMs: options.restartSpreadMs }),
+      };
       const start: DevicesStart = { kind: 'start', url: base, jwtSecret, first, count, ...(Object.keys(backoff).length > 0 && { backoff }) };
       child.send(start);
       children.push(child);
     }
     const connectStart = Date.now();
-    while ((await statusOf(children, 0)).open < options.devices) {
-      if (Date.now() - connectStart > connectTimeoutMs) throw new Error(`devices did not all connect within ${connectTimeoutMs} ms`);
+    note(`run ${run}: server up on ${base}; connecting ${options.devices} devices`);
+    for (;;) {
+      const status = await statusOf(children, 0);
+      if (status.open >= options.devices) break;
+      if (Date.now() - connectStart > connectTimeoutMs) throw new Error(`only ${status.open} of ${options.devices} devices connected within ${connectTimeoutMs} ms: ${status.detail}`);
       await sleep(500);
     }
     const users = Math.ceil(options.devices / 2);
     const pusher = startPusher(base, pushToken, users, options.rate, `storm-${process.pid}-${run}`);
+    note(`run ${run}: ${options.devices} devices open after ${((Date.now() - connectStart) / 1000).toFixed(1)} s; pushing ${options.rate}/s for ${options.warmSec} s, then SIGTERM`);
     await sleep(options.warmSec * 1000);
 
     const counters0 = listenCounters();
@@ -205,6 +221,7 @@ async function runOnce(run: number, options: Options): Promise<RunFigures> {
       if (failedStarts > 50) throw new Error(`the new server never started:\n${fresh.output.slice(-20).join('\n')}`);
     }
     const listeningAt = Date.now();
+    note(`run ${run}: new server listening ${((listeningAt - sigtermAt) / 1000).toFixed(2)} s after SIGTERM; waiting for every device`);
 
     while ((await statusOf(children, sigtermAt)).back < options.devices) {
       if (Date.now() - sigtermAt > backTimeoutMs) break;
@@ -246,6 +263,7 @@ async function runOnce(run: number, options: Options): Promise<RunFigures> {
   }
 }
 
+const note = (line: string): void => void process.stderr.write(`${line}\n`);
 const fmt = (ms: number | null): string => (ms === null ? 'never' : `${(ms / 1000).toFixed(2)} s`);
 
 function printRun(f: RunFigures): void {
@@ -272,7 +290,7 @@ async function main(): Promise<void> {
     console.log(
       `storm: ${options.devices} devices (${Math.ceil(options.devices / 2)} users × 2) in ${options.clients} processes, ${options.rate} pushes/s, ` +
         `${options.gapMs > 0 ? `restart ${options.gapMs} ms after the old exit` : 'immediate restart'}, listen backlog ${options.listenBacklog || 'default'} (somaxconn ${somaxconn}), ` +
-        `client backoff ${options.backoffBaseMs || 'default'}/${options.backoffCapMs || 'default'} ms`,
+        `client backoff base/cap/restart spread ${options.backoffBaseMs || 'default'}/${options.backoffCapMs || 'default'}/${options.restartSpreadMs || 'default'} ms`,
     );
   }
   const all: RunFigures[] = [];

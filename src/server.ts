@@ -146,9 +146,12 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     const drainedAtMs = since(closeStartMs);
     stopSweeper();
     clearInterval(pruneTimer);
+    // Stop listening first: the port is free at once for a replacement process, and clients that come back
+    // before it listens are refused by the kernel instead of queueing on a process that is closing 10,000 sockets.
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     const open = [...hub.all()];
     for (const connection of open) connection.close(closeCodes.shuttingDown.code, closeCodes.shuttingDown.reason);
-    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const socketsToldAtMs = since(closeStartMs);
     server.closeIdleConnections();
     const deadline = Date.now() + shutdownCloseGraceMs;
     while (hub.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -166,7 +169,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     await store.close();
     // Milestones since shutdown began, so a rolling restart can be tuned from the log.
     logger.info(
-      { shutdownMs: { drained: drainedAtMs, socketsClosed: socketsClosedAtMs, httpClosed: httpClosedAtMs, total: since(closeStartMs) }, socketsTerminated: socketsLeft, connections: open.length },
+      { shutdownMs: { drained: drainedAtMs, socketsTold: socketsToldAtMs, socketsClosed: socketsClosedAtMs, httpClosed: httpClosedAtMs, total: since(closeStartMs) }, socketsTerminated: socketsLeft, connections: open.length },
       'shutdown complete',
     );
   }

@@ -10,7 +10,7 @@ import type {
   ServerMessage,
   ServerMessageByType,
 } from '../../generated/index.js';
-import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { backoffDelayMs, restartDelayMs, type BackoffOptions } from './backoff.js';
 import { closeAdvice } from './close-codes.js';
 import { TypedEmitter } from './emitter.js';
 import { webSocketEndpoint } from './endpoint.js';
@@ -56,7 +56,7 @@ export interface NotifyClientOptions {
   WebSocket?: WebSocketConstructor;
   /** Resume after this notification id on the first connection. */
   since?: string;
-  /** Reconnect delays: full jitter over base·2^attempt, capped. Defaults 500 ms / 30 s. */
+  /** Reconnect delays: full jitter over base·2^attempt, capped; after a 1001, spread over restartSpreadMs. Defaults 500 ms / 30 s / 3 s. */
   backoff?: BackoffOptions;
   /** A connection open this long resets the backoff, in ms. Default 10 000. */
   stableAfterMs?: number;
@@ -280,9 +280,17 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     }
     // A first 4001 (typically "Token expired") reconnects at once with a new token; repeated ones back off.
     const immediate = advice === 'reauthenticate' && this.#authFailures++ === 0;
-    const delay = immediate ? 0 : this.#nextDelay();
+    // A server going away (1001) is restarting or being replaced: spread the return of its clients over a few
+    // seconds; attempts that still find it down continue the usual backoff from there.
+    const restarting = code === 1001 && this.#attempt === 0;
+    const delay = immediate ? 0 : restarting ? this.#restartDelay() : this.#nextDelay();
     this.emit('disconnect', { code, reason, retryInMs: delay });
     this.#scheduleReconnect(delay);
+  }
+
+  #restartDelay(): number {
+    this.#attempt = 1;
+    return restartDelayMs(this.#options.backoff, this.#options.random);
   }
 
   /** The delay before the next attempt; each call counts one more attempt until a connection is stable. */

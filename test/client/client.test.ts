@@ -152,7 +152,32 @@ describe('close codes', () => {
     expect(getToken).toHaveBeenCalledTimes(3);
   });
 
-  it.each([1001, 1006, 1013, 4029, 1000, 1011])('%i backs off and retries', async (code) => {
+  it('1001 (server going away) spreads the first reconnect over restartSpreadMs, then backs off as usual', async () => {
+    const { client, disconnects } = makeClient({ backoff: { baseMs: 100, capMs: 10_000, restartSpreadMs: 4000 } });
+    void client.connect();
+    await flush();
+    lastSocket().establish();
+    lastSocket().serverClose(1001);
+    expect(disconnects.at(-1)?.retryInMs).toBe(2000); // random 0.5 of 4000
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(sockets).toHaveLength(2);
+    lastSocket().serverClose(1006); // still restarting: attempt 1 of the usual backoff
+    expect(disconnects.at(-1)?.retryInMs).toBe(100); // random 0.5 of 100·2
+    await vi.advanceTimersByTimeAsync(100);
+    lastSocket().serverClose(1001); // a 1001 while already retrying does not restart the spread
+    expect(disconnects.at(-1)?.retryInMs).toBe(200); // random 0.5 of 100·4
+  });
+
+  it('spreads a 1001 over 3 s by default', async () => {
+    const { client, disconnects } = makeClient();
+    void client.connect();
+    await flush();
+    lastSocket().establish();
+    lastSocket().serverClose(1001);
+    expect(disconnects.at(-1)?.retryInMs).toBe(1500);
+  });
+
+  it.each([1006, 1013, 4029, 1000, 1011])('%i backs off and retries', async (code) => {
     const { client, disconnects } = makeClient();
     void client.connect();
     await flush();
