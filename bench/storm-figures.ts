@@ -9,8 +9,10 @@ export interface DeliveryFigures {
   deliveries: number;
   /** Deliveries of pushes acknowledged while that device was away (between its drop and its return). */
   ackedWhileAway: number;
-  /** Never arrived, as a notification or in a snapshot. */
+  /** Never arrived, as a notification or in a snapshot, at a device that did come back. */
   lost: number;
+  /** Not (yet) delivered because the device had not come back when the run ended: not counted as lost. */
+  deviceNotBack: number;
   /** Arrived as more than one `notification` event. */
   duplicated: number;
   /** Reached the device only inside an `unread_notifications` snapshot, never as a `notification` event. */
@@ -35,7 +37,7 @@ export function deliveryFigures(acked: readonly AckedPush[], devices: readonly D
     byUser.set(userId, [...(byUser.get(userId) ?? []), device]);
   }
   const snapshots = new Map(devices.map((d) => [d, new Set(d.snapshot)]));
-  const figures: DeliveryFigures = { pushes: acked.length, deliveries: 0, ackedWhileAway: 0, lost: 0, duplicated: 0, snapshotOnly: 0 };
+  const figures: DeliveryFigures = { pushes: acked.length, deliveries: 0, ackedWhileAway: 0, lost: 0, deviceNotBack: 0, duplicated: 0, snapshotOnly: 0 };
   for (const push of acked) {
     for (const device of byUser.get(push.userId) ?? []) {
       figures.deliveries++;
@@ -46,6 +48,7 @@ export function deliveryFigures(acked: readonly AckedPush[], devices: readonly D
       if (count > 1) figures.duplicated++;
       else if (count === 0) {
         if (snapshots.get(device)!.has(push.id)) figures.snapshotOnly++;
+        else if (backAt === undefined && device.disconnected.some((t) => t >= restartAtMs)) figures.deviceNotBack++;
         else figures.lost++;
       }
     }

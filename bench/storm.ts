@@ -58,7 +58,7 @@ interface RunFigures {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cliPath = path.resolve(here, '../cli/notify.js');
 const devicesPath = path.join(here, 'storm-devices.js');
-const backTimeoutMs = 90_000;
+const backTimeoutMs = 180_000;
 const connectTimeoutMs = 300_000;
 /** Keep pushing this long after the last device is back: those pushes must arrive live. */
 const settleMs = 3000;
@@ -275,7 +275,7 @@ function printRun(f: RunFigures): void {
   );
   console.log(
     `  pushes ${d.pushes} (${d.deliveries} device deliveries, ${d.ackedWhileAway} acknowledged while the device was away, ${f.pushRetries} retried attempts, ${f.unacknowledged} never acknowledged): ` +
-      `lost ${d.lost}, duplicated ${d.duplicated}, only in a snapshot ${d.snapshotOnly}`,
+      `lost ${d.lost}, duplicated ${d.duplicated}, only in a snapshot ${d.snapshotOnly}` + (d.deviceNotBack > 0 ? ` (${d.deviceNotBack} waiting for a device not back yet)` : ''),
   );
   console.log(
     `  old server exited ${fmt(f.oldExitMs)} after SIGTERM ${JSON.stringify(f.oldShutdown ?? {})}; new server spawned at +${fmt(f.newSpawnAfterSigtermMs)} ` +
