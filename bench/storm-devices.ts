@@ -40,7 +40,7 @@ async function hold(start: DevicesStart): Promise<void> {
       }
     }
     const token = tokens.get(usersOfDevice(index))!;
-    const client = new NotifyClient({ url: start.url, getToken: () => token, WebSocket: DeviceSocket, ...(start.backoff && { backoff: start.backoff }) });
+    const client = new NotifyClient({ url: start.url, getToken: () => token, WebSocket: DeviceSocket, ...(start.backoff && { backoff: start.backoff }), ...(start.connectTimeoutMs && { connectTimeoutMs: start.connectTimeoutMs }) });
     client.on('notification', (n) => (record.delivered[n.id] = (record.delivered[n.id] ?? 0) + 1));
     client.on('unread_notifications', (m) => record.snapshot.push(...m.data.notifications.map((n) => n.id)));
     client.on('connection_established', () => record.established.push(Date.now()));

@@ -11,7 +11,7 @@ export interface DeliveryFigures {
   ackedWhileAway: number;
   /** Never arrived, as a notification or in a snapshot, at a device that did come back. */
   lost: number;
-  /** Not (yet) delivered because the device had not come back when the run ended: not counted as lost. */
+  /** Not (yet) delivered to a device that was away when the run ended (not back, or dropped again): not counted as lost. */
   deviceNotBack: number;
   /** Arrived as more than one `notification` event. */
   duplicated: number;
@@ -27,6 +27,11 @@ export interface ReturnFigures {
   backMs: { p50: number | null; p90: number | null; p99: number | null; p100: number | null };
   /** The one-second window after SIGTERM in which most devices came back, and how many. */
   busiestSecond: { second: number; devices: number };
+}
+
+/** The device's last connection had ended when it reported: what it misses would come on its next resume. */
+function awayAtEnd(device: DeviceRecord): boolean {
+  return (device.disconnected.at(-1) ?? -Infinity) > (device.established.at(-1) ?? -Infinity);
 }
 
 /** Checks every acknowledged push against both devices of its user. */
@@ -48,7 +53,7 @@ export function deliveryFigures(acked: readonly AckedPush[], devices: readonly D
       if (count > 1) figures.duplicated++;
       else if (count === 0) {
         if (snapshots.get(device)!.has(push.id)) figures.snapshotOnly++;
-        else if (backAt === undefined && device.disconnected.some((t) => t >= restartAtMs)) figures.deviceNotBack++;
+        else if (awayAtEnd(device)) figures.deviceNotBack++;
         else figures.lost++;
       }
     }

@@ -11,6 +11,8 @@ export interface DevicesStart {
   count: number;
   /** Client library backoff, when the run overrides the defaults. */
   backoff?: BackoffOptions;
+  /** Client library connectTimeoutMs, when the run overrides the default. */
+  connectTimeoutMs?: number;
 }
 
 /** Coordinator → device process. `status`: how many are open and how many came back after `sinceMs`. */

@@ -2,10 +2,10 @@
 // restart on the same port and SQLite store; prints how fast devices come back and whether any push was lost,
 // duplicated or seen only in a snapshot. `node dist/bench/storm.js [--devices 10000] [--clients 4] [--rate 20]
 // [--warm-sec 5] [--gap-ms 0] [--runs 1] [--listen-backlog N] [--backoff-base-ms N] [--backoff-cap-ms N]
-// [--restart-spread-ms N] [--json]`; progress notes go to stderr.
+// [--restart-spread-ms N] [--connect-timeout-ms N] [--json]`; progress notes go to stderr.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,8 @@ interface Options {
   backoffBaseMs: number;
   backoffCapMs: number;
   restartSpreadMs: number;
+  /** 0: the client library's default (10 s). */
+  connectTimeoutMs: number;
   json: boolean;
 }
 
@@ -64,7 +66,7 @@ const connectTimeoutMs = 300_000;
 const settleMs = 3000;
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { devices: 10_000, clients: 4, rate: 20, warmSec: 5, gapMs: 0, runs: 1, listenBacklog: 0, backoffBaseMs: 0, backoffCapMs: 0, restartSpreadMs: 0, json: false };
+  const options: Options = { devices: 10_000, clients: 4, rate: 20, warmSec: 5, gapMs: 0, runs: 1, listenBacklog: 0, backoffBaseMs: 0, backoffCapMs: 0, restartSpreadMs: 0, connectTimeoutMs: 0, json: false };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (name === 'json') {
@@ -184,7 +186,15 @@ async function runOnce(run: number, options: Options): Promise<RunFigures> {
         ...(options.backoffCapMs > 0 && { capMs: options.backoffCapMs }),
         ...(options.restartSpreadMs > 0 && { restartSpreadMs: options.restartSpreadMs }),
       };
-      const start: DevicesStart = { kind: 'start', url: base, jwtSecret, first, count, ...(Object.keys(backoff).length > 0 && { backoff }) };
+      const start: DevicesStart = {
+        kind: 'start',
+        url: base,
+        jwtSecret,
+        first,
+        count,
+        ...(Object.keys(backoff).length > 0 && { backoff }),
+        ...(options.connectTimeoutMs > 0 && { connectTimeoutMs: options.connectTimeoutMs }),
+      };
       child.send(start);
       children.push(child);
     }
@@ -238,10 +248,17 @@ async function runOnce(run: number, options: Options): Promise<RunFigures> {
 
     const reports = await Promise.all(children.map((c) => request<DevicesReport>(c, { kind: 'report' }, 'report')));
     const devices: DeviceRecord[] = reports.flatMap((r) => r.devices);
+    const delivery = deliveryFigures(pusher.acked, devices, sigtermAt);
+    if (delivery.lost + delivery.duplicated + delivery.snapshotOnly > 0) {
+      // Everything needed to find out why, kept for inspection.
+      const file = path.join(tmpdir(), `notify-storm-${process.pid}-run${run}.json`);
+      writeFileSync(file, JSON.stringify({ sigtermAt, acked: pusher.acked, devices }));
+      note(`run ${run}: deliveries went wrong; pushes and device records written to ${file}`);
+    }
     return {
       run,
       returns: returnFigures(devices, sigtermAt),
-      delivery: deliveryFigures(pusher.acked, devices, sigtermAt),
+      delivery,
       listenOverflows: counters1.overflows - counters0.overflows,
       listenDrops: counters1.drops - counters0.drops,
       oldExitMs: oldExitAt - sigtermAt,
@@ -290,7 +307,7 @@ async function main(): Promise<void> {
     console.log(
       `storm: ${options.devices} devices (${Math.ceil(options.devices / 2)} users × 2) in ${options.clients} processes, ${options.rate} pushes/s, ` +
         `${options.gapMs > 0 ? `restart ${options.gapMs} ms after the old exit` : 'immediate restart'}, listen backlog ${options.listenBacklog || 'default'} (somaxconn ${somaxconn}), ` +
-        `client backoff base/cap/restart spread ${options.backoffBaseMs || 'default'}/${options.backoffCapMs || 'default'}/${options.restartSpreadMs || 'default'} ms`,
+        `client backoff base/cap/restart spread ${options.backoffBaseMs || 'default'}/${options.backoffCapMs || 'default'}/${options.restartSpreadMs || 'default'} ms, connect timeout ${options.connectTimeoutMs || 'default'} ms`,
     );
   }
   const all: RunFigures[] = [];

@@ -21,18 +21,21 @@ describe('storm figures', () => {
       device(1, { delivered: { a: 1 }, snapshot: ['b'] }),
       device(2, { delivered: {} }),
       device(3, { established: [1_000], delivered: {} }),
+      device(4, { established: [1_000, restartAt + 1_000], disconnected: [restartAt + 100, restartAt + 5_000], delivered: {} }),
+      device(5, { delivered: { d: 1 } }),
     ];
     const acked = [
       { userId: 'storm0', id: 'a', ackAtMs: restartAt + 500, attempts: 1 },
       { userId: 'storm0', id: 'b', ackAtMs: restartAt + 3_000, attempts: 2 },
       { userId: 'storm1', id: 'c', ackAtMs: restartAt - 500, attempts: 1 },
+      { userId: 'storm2', id: 'd', ackAtMs: restartAt + 6_000, attempts: 1 },
     ];
     expect(deliveryFigures(acked, devices, restartAt)).toEqual({
-      pushes: 3,
-      deliveries: 6,
+      pushes: 4,
+      deliveries: 8,
       ackedWhileAway: 2, // 'a' at both devices of storm0: after their drop, before their return
       lost: 1, // 'c' at device 2, which came back
-      deviceNotBack: 1, // 'c' at device 3
+      deviceNotBack: 2, // 'c' at device 3 (never back), 'd' at device 4 (back, then dropped again)
       duplicated: 1, // 'b' twice at device 0
       snapshotOnly: 1, // 'b' at device 1
     });
