@@ -1,6 +1,6 @@
 // openapi.json (OpenAPI 3.1) for the HTTP API, from the contract's catalog: push bodies use its own data schemas.
 import type { ContractMessage, ContractModel, JsonSchema } from './contract-model.js';
-import { pascalCase } from './naming.js';
+import { generatedHeader, pascalCase } from './naming.js';
 import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './openapi-routes.js';
 
 const schemaPrefix = '#/components/schemas/';
@@ -130,6 +130,8 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route, notifications);
 
   const document = {
+    // JSON has no comments: the "do not edit" stamp is an extension field, first in the file.
+    'x-generated': generatedHeader.replace(/^\/\/ /, '').trim(),
     openapi: '3.1.0',
     info: {
       title: `${contract.title} HTTP API`,

@@ -6,6 +6,7 @@ import { readContractModel } from './contract-model.js';
 import { generateModels } from './generate-models.js';
 import { generateValidators } from './generate-validators.js';
 import { generateIndex } from './generate-index.js';
+import { generateCloseCodes } from './generate-close-codes.js';
 import { generateOpenApi } from './generate-openapi.js';
 
 /** Paths relative to the output directory → file contents. Same contract, same bytes. */
@@ -24,6 +25,7 @@ export async function generateFiles(contractFile: string): Promise<GeneratedFile
     ['models.ts', models.text],
     ['validators.ts', generateValidators(contract)],
     ['index.ts', generateIndex(contract)],
+    ['close-codes.ts', generateCloseCodes(contract)],
     ['openapi.json', generateOpenApi(contract)],
   ]);
 }
