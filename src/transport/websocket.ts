@@ -5,7 +5,7 @@ import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { Principal } from '../auth/verifier.js';
 import type { ServerContext } from '../server-context.js';
 import { openSession, type OpenSession, type SessionTransport } from '../session/open-session.js';
-import { admit } from './admission.js';
+import { admit, type Admission } from './admission.js';
 
 export const notificationsPath = '/api/v1/notifications';
 /** ws keeps each fragment until the message completes; a handful is all a real client uses. */
@@ -16,13 +16,28 @@ const maxFragments = 64;
  */
 export const closeTimeoutMs = 5000;
 
+/**
+ * The UTF-8 bytes of the last frame sent. A broadcast or topic frame is one string sent to every recipient
+ * in turn: it is encoded once and each socket is handed the same bytes (ws frames a Buffer without copying).
+ */
+let lastFrame = '';
+let lastFrameBytes = Buffer.alloc(0);
+
+function frameBytes(frame: string): Buffer {
+  if (frame !== lastFrame) {
+    lastFrameBytes = Buffer.from(frame, 'utf8');
+    lastFrame = frame;
+  }
+  return lastFrameBytes;
+}
+
 function wsTransport(ws: WebSocket, flush: () => void): SessionTransport {
   return {
     flush,
     get bufferedAmount() {
       return ws.bufferedAmount;
     },
-    send: (frame) => ws.send(frame),
+    send: (frame) => ws.send(frameBytes(frame), { binary: false }),
     ping: () => ws.ping(),
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
@@ -50,35 +65,55 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    destroyOnError(socket);
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== notificationsPath) return refuse(socket, '404 Not Found');
     if (context.shuttingDown()) return refuse(socket, '503 Service Unavailable');
-    admit(request, url, context)
-      .then((admission) => {
-        if (socket.destroyed) return;
-        // The 101 answer and the first frames (or the refusal) leave in one write, not three: a write was
-        // ~30% of a connect's CPU (notify bench --cpu-prof, connections scenario).
-        socket.cork();
-        let corked = true;
-        const flush = (): void => {
-          if (corked) socket.uncork();
-          corked = false;
-        };
-        wss.handleUpgrade(request, socket, head, (ws) => {
-          const session = admission.ok ? runSession(ws, admission.principal, url.searchParams.get('since') ?? undefined, context, flush) : undefined;
-          if (!admission.ok) ws.close(admission.code, admission.reason);
-          if (session) void session.firstFrames.finally(flush);
-          else flush();
-        });
-      })
-      .catch((error: unknown) => {
+    const since = url.searchParams.get('since') ?? undefined;
+    admit(request, url, context).then(
+      (admission) => upgrade(wss, request, socket, head, admission, since, context),
+      (error: unknown) => {
         context.logger.error({ err: error }, 'upgrade failed');
         socket.destroy();
-      });
+      },
+    );
   });
 
   return { close: () => wss.close() };
+}
+
+// These helpers live outside the upgrade handler on purpose: a closure that outlives the upgrade (the
+// socket's error listener, the session's flush) would otherwise keep the handler's whole scope, the
+// request, its URL and head buffer, alive for the connection's lifetime.
+
+function destroyOnError(socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+}
+
+/** Holds the socket's writes until the returned flush: the 101 answer and the first frames leave in one write. */
+function holdWrites(socket: Duplex): () => void {
+  socket.cork();
+  let corked = true;
+  return () => {
+    if (corked) socket.uncork();
+    corked = false;
+  };
+}
+
+function upgrade(wss: WebSocketServer, request: IncomingMessage, socket: Duplex, head: Buffer, admission: Admission, since: string | undefined, context: ServerContext): void {
+  if (socket.destroyed) return;
+  // One write instead of three (101, connection_established, snapshot): a write was ~30% of a connect's CPU
+  // (notify bench --cpu-prof, connections scenario).
+  const flush = holdWrites(socket);
+  wss.handleUpgrade(request, socket, head, (ws) => {
+    if (!admission.ok) {
+      ws.close(admission.code, admission.reason);
+      return flush();
+    }
+    const session = runSession(ws, admission.principal, since, context, flush);
+    if (session) void session.firstFrames.finally(flush);
+    else flush();
+  });
 }
 
 /** Adapts one admitted socket to its session: pongs are signs of life, text frames are client actions. */
