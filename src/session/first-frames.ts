@@ -55,10 +55,7 @@ export async function startSession(session: Session, since: string | undefined, 
     // Paced by the socket: our own replay must not trip the slow-consumer cap (1013).
     for (const notification of backlog) {
       if (connection.closed) return;
-      if (connection.transport.bufferedAmount > config.maxBufferedBytes / 2) {
-        connection.transport.flush?.();
-        await drained(connection, config.maxBufferedBytes / 2);
-      }
+      if (connection.transport.bufferedAmount > config.maxBufferedBytes / 2) await drained(connection, config.maxBufferedBytes / 2);
       const frame = encoder.notification(notification);
       if (frame !== undefined) connection.sendSync(frame, notification.id);
     }

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { Principal } from '../auth/verifier.js';
 import type { ServerContext } from '../server-context.js';
-import { openSession, type OpenSession, type SessionTransport } from '../session/open-session.js';
+import { openSession, type SessionTransport } from '../session/open-session.js';
 import { admit, type Admission } from './admission.js';
 
 export const notificationsPath = '/api/v1/notifications';
@@ -31,9 +31,8 @@ function frameBytes(frame: string): Buffer {
   return lastFrameBytes;
 }
 
-function wsTransport(ws: WebSocket, flush: () => void): SessionTransport {
+function wsTransport(ws: WebSocket): SessionTransport {
   return {
-    flush,
     get bufferedAmount() {
       return ws.bufferedAmount;
     },
@@ -70,63 +69,43 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
     if (url.pathname !== notificationsPath) return refuse(socket, '404 Not Found');
     if (context.shuttingDown()) return refuse(socket, '503 Service Unavailable');
     const since = url.searchParams.get('since') ?? undefined;
-    admit(request, url, context).then(
-      (admission) => upgrade(wss, request, socket, head, admission, since, context),
-      (error: unknown) => {
+    admit(request, url, context)
+      .then((admission) => upgrade(wss, request, socket, head, admission, since, context))
+      .catch((error: unknown) => {
         context.logger.error({ err: error }, 'upgrade failed');
         socket.destroy();
-      },
-    );
+      });
   });
 
   return { close: () => wss.close() };
 }
 
 // These helpers live outside the upgrade handler on purpose: a closure that outlives the upgrade (the
-// socket's error listener, the session's flush) would otherwise keep the handler's whole scope, the
-// request, its URL and head buffer, alive for the connection's lifetime.
+// socket's error listener) would otherwise keep the handler's whole scope, the request, its URL and head
+// buffer, alive for the connection's lifetime.
 
 function destroyOnError(socket: Duplex): void {
   socket.on('error', () => socket.destroy());
 }
 
-/** Holds the socket's writes until the returned flush: the 101 answer and the first frames leave in one write. */
-function holdWrites(socket: Duplex): () => void {
-  socket.cork();
-  let corked = true;
-  return () => {
-    if (corked) socket.uncork();
-    corked = false;
-  };
-}
-
 function upgrade(wss: WebSocketServer, request: IncomingMessage, socket: Duplex, head: Buffer, admission: Admission, since: string | undefined, context: ServerContext): void {
   if (socket.destroyed) return;
-  // One write instead of three (101, connection_established, snapshot): a write was ~30% of a connect's CPU
-  // (notify bench --cpu-prof, connections scenario).
-  const flush = holdWrites(socket);
   wss.handleUpgrade(request, socket, head, (ws) => {
-    if (!admission.ok) {
-      ws.close(admission.code, admission.reason);
-      return flush();
-    }
-    const session = runSession(ws, admission.principal, since, context, flush);
-    if (session) void session.firstFrames.finally(flush);
-    else flush();
+    if (!admission.ok) return ws.close(admission.code, admission.reason);
+    runSession(ws, admission.principal, since, context);
   });
 }
 
 /** Adapts one admitted socket to its session: pongs are signs of life, text frames are client actions. */
-function runSession(ws: WebSocket, principal: Principal, since: string | undefined, context: ServerContext, flush: () => void): OpenSession | undefined {
+function runSession(ws: WebSocket, principal: Principal, since: string | undefined, context: ServerContext): void {
   let session: ReturnType<typeof openSession>;
   ws.on('error', (error) => context.logger.debug({ err: error, connectionId: session?.connection.id }, 'socket error'));
-  session = openSession(wsTransport(ws, flush), principal, since, context);
-  if (!session) return undefined;
+  session = openSession(wsTransport(ws), principal, since, context);
+  if (!session) return;
   const open = session;
   ws.on('pong', () => {
     open.connection.lastSeenAtMs = Date.now();
   });
   ws.on('message', (data, isBinary) => open.receive(isBinary ? '' : data.toString(), isBinary));
   ws.on('close', () => open.ended());
-  return open;
 }
