@@ -106,6 +106,9 @@ export const clientMessageValidators: { readonly [K in ClientAction]: Validator<
   "configure": v.validateConfigure as unknown as Validator<M.ConfigureAction>,
 };
 
+/** The contract's NotificationId pattern (components.schemas.NotificationId). */
+export const notificationIdPattern = /^[0-9A-Za-z._-]{1,64}$/;
+
 /** The contract's examples of each notification type (valid by test). */
 export const notificationExamples: { readonly [K in NotificationType]: readonly NotificationByType[K][] } = {
   "invitation_received": [{"type":"invitation_received","id":"0000000000000001","timestamp":1733644800000,"category":"invitations","read":false,"data":{"invitationId":"550e8400-e29b-41d4-a716-446655440000","groupId":"7c9e6679-7425-40de-944b-e07fc1f90ae7","groupName":"Project Alpha","inviterUsername":"alice"}}],

@@ -5,7 +5,7 @@ import { defaultContractPath } from '../../src/paths.js';
 
 export function makeGenerateCommand(): Command {
   return new Command('generate')
-    .description('Generate TypeScript models, precompiled validators and the message index from the contract')
+    .description('Generate TypeScript models, precompiled validators, the message index and openapi.json from the contract')
     .option('--contract <file>', 'the AsyncAPI document', defaultContractPath())
     .option('--out <dir>', 'output directory', 'generated')
     .option('--check', 'write nothing; exit 1 naming the files that differ from what the contract produces')

@@ -17,6 +17,13 @@ function validatorMap(messages: ContractMessage[], name: (m: ContractMessage) =>
   return messages.map((m) => `  ${quote(m.wireName)}: v.${name(m)} as unknown as Validator<${type(m)}>,`).join('\n');
 }
 
+/** The NotificationId schema's pattern, as a regular expression literal. */
+function notificationIdPattern(contract: ContractModel): string {
+  const pattern = contract.schemas.get('NotificationId')?.['pattern'];
+  if (typeof pattern !== 'string') throw new Error('components.schemas.NotificationId needs a pattern (the server checks cursors and ids with it)');
+  return `/${pattern.replace(/\//g, '\\/')}/`;
+}
+
 /** Returns the text of generated/index.ts. */
 export function generateIndex(contract: ContractModel): string {
   const notifications = contract.messages.filter((m) => m.kind === 'notification');
@@ -89,6 +96,9 @@ ${validatorMap(controls, (m) => validatorName(m.key), (m) => `M.${m.payloadSchem
 export const clientMessageValidators: { readonly [K in ClientAction]: Validator<ClientMessageByAction[K]> } = {
 ${validatorMap(actions, (m) => validatorName(m.key), (m) => `M.${m.payloadSchemaName}`)}
 };
+
+/** The contract's NotificationId pattern (components.schemas.NotificationId). */
+export const notificationIdPattern = ${notificationIdPattern(contract)};
 
 /** The contract's examples of each notification type (valid by test). */
 export const notificationExamples: { readonly [K in NotificationType]: readonly NotificationByType[K][] } = {

@@ -6,6 +6,8 @@ import { readContractModel } from './contract-model.js';
 import { generateModels } from './generate-models.js';
 import { generateValidators } from './generate-validators.js';
 import { generateIndex } from './generate-index.js';
+import { generateCloseCodes } from './generate-close-codes.js';
+import { generateOpenApi } from './generate-openapi.js';
 
 /** Paths relative to the output directory → file contents. Same contract, same bytes. */
 export type GeneratedFiles = Map<string, string>;
@@ -23,6 +25,8 @@ export async function generateFiles(contractFile: string): Promise<GeneratedFile
     ['models.ts', models.text],
     ['validators.ts', generateValidators(contract)],
     ['index.ts', generateIndex(contract)],
+    ['close-codes.ts', generateCloseCodes(contract)],
+    ['openapi.json', generateOpenApi(contract)],
   ]);
 }
 

@@ -1,8 +1,9 @@
-// Runs the docs generation: contract → README.md (Markdown) and index.html (single offline page).
+// Runs the docs generation: contract → README.md (Markdown), index.html (single offline page) and openapi.json.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { loadContract, formatDiagnostic } from '../codegen/load-contract.js';
 import { readContractModel } from '../codegen/contract-model.js';
+import { generateOpenApi } from '../codegen/generate-openapi.js';
 import { buildDocsModel } from './docs-model.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml, type HtmlAssets } from './html.js';
@@ -27,11 +28,13 @@ export async function generateDocs(contractFile: string): Promise<DocsFiles> {
     const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(contractFile, d));
     throw new Error(`${contractFile} is not a valid AsyncAPI document:\n${errors.join('\n')}`);
   }
-  const model = buildDocsModel(document, readContractModel(document));
+  const contract = readContractModel(document);
+  const model = buildDocsModel(document, contract);
   const assets = await readStandaloneAssets();
   return new Map([
     ['README.md', renderMarkdown(model)],
     ['index.html', renderHtml(model, { ...assets, contractSource: source })],
+    ['openapi.json', generateOpenApi(contract)],
   ]);
 }
 

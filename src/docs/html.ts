@@ -1,5 +1,5 @@
 // Renders the docs model as one self-contained HTML page: a plain reference (no JavaScript) plus the AsyncAPI view.
-import type { DocsGroup, DocsMessage, DocsModel } from './docs-model.js';
+import { reconnectText, type DocsGroup, type DocsMessage, type DocsModel } from './docs-model.js';
 import { escapeHtml, inlineHtml, inlineScript, inlineStyle, paragraphsHtml, scriptLiteral } from './html-text.js';
 import { referenceCss } from './html-style.js';
 import { fieldNotes } from './schema-fields.js';
@@ -73,6 +73,7 @@ export function renderReferenceHtml(model: DocsModel): string {
     '<section id="ref-endpoint">',
     '<h2>Endpoint</h2>',
     `<p>WebSocket channel <code>${escapeHtml(model.channelAddress)}</code>.</p>`,
+    '<p>Backends push over HTTP: <a href="openapi.json"><code>openapi.json</code></a> (OpenAPI 3.1, generated from the same contract; the server also answers it at <code>GET /api/v1/openapi.json</code>).</p>',
     table(['server', 'URL', 'description'], model.endpoints.map((e) => [escapeHtml(e.server), `<code>${escapeHtml(e.url)}</code>`, inlineHtml(e.description)])),
     paragraphsHtml(model.channelDescription),
     model.queryParameters.length
@@ -90,7 +91,7 @@ export function renderReferenceHtml(model: DocsModel): string {
   const closeCodes = [
     '<section id="ref-close-codes">',
     '<h2>Close codes</h2>',
-    table(['code', 'reason', 'reconnect', 'meaning'], model.closeCodes.map((c) => [`<code>${c.code}</code>`, escapeHtml(c.reason), c.reconnect ? 'yes' : 'no', inlineHtml(c.description)])),
+    table(['code', 'reason', 'reconnect', 'meaning'], model.closeCodes.map((c) => [`<code>${c.code}</code>`, escapeHtml(c.reason), reconnectText(c), inlineHtml(c.description)])),
     '</section>',
   ];
   return [

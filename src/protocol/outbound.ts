@@ -1,5 +1,6 @@
 // Builds server → client frames: validated against the contract, serialized once; off-contract frames are never sent.
 import {
+  notificationIdPattern,
   serverMessageValidators,
   type ControlMessageByType,
   type ControlMessageType,
@@ -44,8 +45,9 @@ export function createOutboundEncoder(logger: Logger, metrics: Metrics): Outboun
     },
     notifications(notifications) {
       let template: { notification: Notification; keys: number; head: string; tail: string } | undefined;
+      // The id is the one field a spliced copy does not share with its validated template, so it is checked here.
       return notifications.map((notification) => {
-        if (template && sameButId(template.notification, notification, template.keys) && idPattern.test(notification.id)) {
+        if (template && sameButId(template.notification, notification, template.keys) && notificationIdPattern.test(notification.id)) {
           return template.head + notification.id + template.tail;
         }
         const frame = encode(notification.type, notification);
@@ -64,9 +66,6 @@ export function createOutboundEncoder(logger: Logger, metrics: Metrics): Outboun
     },
   };
 }
-
-/** The contract's NotificationId: the one field a spliced copy does not share with its validated template. */
-const idPattern = /^[0-9A-Za-z._-]{1,64}$/;
 
 function sameButId(a: Notification, b: Notification, keys: number): boolean {
   return a.data === b.data && a.type === b.type && a.timestamp === b.timestamp && a.read === b.read && a.category === b.category && Object.keys(b).length === keys;
