@@ -204,6 +204,7 @@ export interface ConnectionEstablishedData {
   unreadCount: number;
   unseenCount: number;
   resumed: boolean;
+  resumeFrom: string;
   heartbeat: Heartbeat;
 }
 

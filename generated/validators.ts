@@ -3900,8 +3900,8 @@ export const validateProductExpiryData = validate26;
 
 export const validateConnectionEstablished = validate28;
 const schema59 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"connection_established"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"ConnectionEstablishedData"}},"$id":"ConnectionEstablishedMessage"};
-const schema61 = {"type":"object","additionalProperties":false,"required":["userId","connectionId","unreadCount","unseenCount","resumed","heartbeat"],"properties":{"userId":{"type":"string","minLength":1,"maxLength":256},"connectionId":{"type":"string","minLength":1,"maxLength":64},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0,"description":"Notifications not archived that the user has not seen (never more than unreadCount)."},"resumed":{"type":"boolean","description":"True when every notification after `since` follows; false when the gap could not be filled (or no `since`) and a snapshot follows instead."},"heartbeat":{"$ref":"Heartbeat"}},"$id":"ConnectionEstablishedData"};
-const schema62 = {"type":"object","additionalProperties":false,"required":["pingIntervalMs","pongTimeoutMs"],"properties":{"pingIntervalMs":{"type":"integer","minimum":1},"pongTimeoutMs":{"type":"integer","minimum":1}},"$id":"Heartbeat"};
+const schema61 = {"type":"object","additionalProperties":false,"required":["userId","connectionId","unreadCount","unseenCount","resumed","resumeFrom","heartbeat"],"properties":{"userId":{"type":"string","minLength":1,"maxLength":256},"connectionId":{"type":"string","minLength":1,"maxLength":64},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0,"description":"Notifications not archived that the user has not seen (never more than unreadCount)."},"resumed":{"type":"boolean","description":"True when every notification after `since` follows; false when the gap could not be filled (or no `since`) and a snapshot follows instead."},"resumeFrom":{"allOf":[{"$ref":"NotificationId"}],"description":"A resume point for this device even when it has seen nothing: the user's newest notification id when the connection was set up or, when the user has none, an id that sorts before the user's first one. Reconnecting with `?since=` (SSE: `Last-Event-ID`) set to it, or to a later notification id received since, delivers every notification made after it as a notification frame, in order, once. When `resumed` is true the replayed backlog runs up to it: resume from the last notification received until that backlog is through."},"heartbeat":{"$ref":"Heartbeat"}},"$id":"ConnectionEstablishedData"};
+const schema63 = {"type":"object","additionalProperties":false,"required":["pingIntervalMs","pongTimeoutMs"],"properties":{"pingIntervalMs":{"type":"integer","minimum":1},"pongTimeoutMs":{"type":"integer","minimum":1}},"$id":"Heartbeat"};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConnectionEstablishedData" */;
@@ -3958,8 +3958,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.heartbeat === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "heartbeat"},message:"must have required property '"+"heartbeat"+"'"};
+if(data.resumeFrom === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resumeFrom"},message:"must have required property '"+"resumeFrom"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3968,9 +3968,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "userId") || (key0 === "connectionId")) || (key0 === "unreadCount")) || (key0 === "unseenCount")) || (key0 === "resumed")) || (key0 === "heartbeat"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.heartbeat === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "heartbeat"},message:"must have required property '"+"heartbeat"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3979,12 +3978,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.userId !== undefined){
-let data0 = data.userId;
-if(typeof data0 === "string"){
-if(func2(data0) > 256){
-const err7 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+for(const key0 in data){
+if(!(((((((key0 === "userId") || (key0 === "connectionId")) || (key0 === "unreadCount")) || (key0 === "unseenCount")) || (key0 === "resumed")) || (key0 === "resumeFrom")) || (key0 === "heartbeat"))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3993,8 +3989,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(func2(data0) < 1){
-const err8 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.userId !== undefined){
+let data0 = data.userId;
+if(typeof data0 === "string"){
+if(func2(data0) > 256){
+const err8 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4003,9 +4003,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data0) < 1){
+const err9 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4015,11 +4014,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.connectionId !== undefined){
-let data1 = data.connectionId;
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-const err10 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+else {
+const err10 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4028,8 +4024,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err11 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.connectionId !== undefined){
+let data1 = data.connectionId;
+if(typeof data1 === "string"){
+if(func2(data1) > 64){
+const err11 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4038,9 +4038,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data1) < 1){
+const err12 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4050,10 +4049,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.unreadCount !== undefined){
-let data2 = data.unreadCount;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err13 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err13 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4062,9 +4059,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err14 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.unreadCount !== undefined){
+let data2 = data.unreadCount;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err14 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4073,12 +4072,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-if(data.unseenCount !== undefined){
-let data3 = data.unseenCount;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err15 = {instancePath:instancePath+"/unseenCount",schemaPath:"#/properties/unseenCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err15 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4087,9 +4083,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-const err16 = {instancePath:instancePath+"/unseenCount",schemaPath:"#/properties/unseenCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.unseenCount !== undefined){
+let data3 = data.unseenCount;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err16 = {instancePath:instancePath+"/unseenCount",schemaPath:"#/properties/unseenCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4098,11 +4097,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-if(data.resumed !== undefined){
-if(typeof data.resumed !== "boolean"){
-const err17 = {instancePath:instancePath+"/resumed",schemaPath:"#/properties/resumed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err17 = {instancePath:instancePath+"/unseenCount",schemaPath:"#/properties/unseenCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4112,11 +4109,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.heartbeat !== undefined){
-let data5 = data.heartbeat;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.pingIntervalMs === undefined){
-const err18 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pingIntervalMs"},message:"must have required property '"+"pingIntervalMs"+"'"};
+}
+if(data.resumed !== undefined){
+if(typeof data.resumed !== "boolean"){
+const err18 = {instancePath:instancePath+"/resumed",schemaPath:"#/properties/resumed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4125,8 +4121,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data5.pongTimeoutMs === undefined){
-const err19 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pongTimeoutMs"},message:"must have required property '"+"pongTimeoutMs"+"'"};
+}
+if(data.resumeFrom !== undefined){
+let data5 = data.resumeFrom;
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+const err19 = {instancePath:instancePath+"/resumeFrom",schemaPath:"NotificationId/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z._-]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z._-]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4135,9 +4135,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-for(const key1 in data5){
-if(!((key1 === "pingIntervalMs") || (key1 === "pongTimeoutMs"))){
-const err20 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err20 = {instancePath:instancePath+"/resumeFrom",schemaPath:"NotificationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4147,10 +4147,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data5.pingIntervalMs !== undefined){
-let data6 = data5.pingIntervalMs;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.heartbeat !== undefined){
+let data6 = data.heartbeat;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.pingIntervalMs === undefined){
+const err21 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pingIntervalMs"},message:"must have required property '"+"pingIntervalMs"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4159,9 +4160,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data6.pongTimeoutMs === undefined){
+const err22 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pongTimeoutMs"},message:"must have required property '"+"pongTimeoutMs"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4170,12 +4170,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-if(data5.pongTimeoutMs !== undefined){
-let data7 = data5.pongTimeoutMs;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err23 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key1 in data6){
+if(!((key1 === "pingIntervalMs") || (key1 === "pongTimeoutMs"))){
+const err23 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4184,9 +4181,11 @@ vErrors.push(err23);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 1 || isNaN(data7)){
-const err24 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data6.pingIntervalMs !== undefined){
+let data7 = data6.pingIntervalMs;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err24 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4195,11 +4194,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 1 || isNaN(data7)){
+const err25 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4210,13 +4207,51 @@ errors++;
 }
 }
 }
-else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data6.pongTimeoutMs !== undefined){
+let data8 = data6.pongTimeoutMs;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err26 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
 else {
 vErrors.push(err26);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 1 || isNaN(data8)){
+const err27 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -4342,10 +4377,10 @@ return errors === 0;
 }
 
 export const validateUnreadNotifications = validate31;
-const schema63 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"unread_notifications"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"UnreadNotificationsData"}},"$id":"UnreadNotificationsMessage"};
-const schema65 = {"type":"object","additionalProperties":false,"required":["notifications","unreadCount","unseenCount","unseenIds","unreadByCategory","hasMore"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0},"unseenIds":{"$ref":"UnseenIds"},"unreadByCategory":{"$ref":"UnreadByCategory"},"hasMore":{"type":"boolean"}},"$id":"UnreadNotificationsData"};
-const schema69 = {"type":"object","description":"Unread count per category; notifications without a category count under \"general\".","additionalProperties":{"type":"integer","minimum":0},"$id":"UnreadByCategory"};
-const schema66 = {"description":"Any notification type.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
+const schema64 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"unread_notifications"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"UnreadNotificationsData"}},"$id":"UnreadNotificationsMessage"};
+const schema66 = {"type":"object","additionalProperties":false,"required":["notifications","unreadCount","unseenCount","unseenIds","unreadByCategory","hasMore"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0},"unseenIds":{"$ref":"UnseenIds"},"unreadByCategory":{"$ref":"UnreadByCategory"},"hasMore":{"type":"boolean"}},"$id":"UnreadNotificationsData"};
+const schema70 = {"type":"object","description":"Unread count per category; notifications without a category count under \"general\".","additionalProperties":{"type":"integer","minimum":0},"$id":"UnreadByCategory"};
+const schema67 = {"description":"Any notification type.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AnyNotification" */;
@@ -4501,7 +4536,7 @@ validate33.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"type":"array","description":"The ids among `notifications` that the user has not seen yet.","maxItems":100,"items":{"$ref":"NotificationId"},"$id":"UnseenIds"};
+const schema68 = {"type":"array","description":"The ids among `notifications` that the user has not seen yet.","maxItems":100,"items":{"$ref":"NotificationId"},"$id":"UnseenIds"};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="UnseenIds" */;
@@ -4910,8 +4945,8 @@ return errors === 0;
 }
 
 export const validateNotificationsPage = validate46;
-const schema70 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_page"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsPageData"}},"$id":"NotificationsPageMessage"};
-const schema72 = {"type":"object","additionalProperties":false,"required":["notifications","unseenIds","nextCursor"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unseenIds":{"$ref":"UnseenIds"},"nextCursor":{"oneOf":[{"$ref":"NotificationId"},{"type":"null"}]}},"$id":"NotificationsPageData"};
+const schema71 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_page"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsPageData"}},"$id":"NotificationsPageMessage"};
+const schema73 = {"type":"object","additionalProperties":false,"required":["notifications","unseenIds","nextCursor"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unseenIds":{"$ref":"UnseenIds"},"nextCursor":{"oneOf":[{"$ref":"NotificationId"},{"type":"null"}]}},"$id":"NotificationsPageData"};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationsPageData" */;
@@ -5208,8 +5243,8 @@ return errors === 0;
 }
 
 export const validateNotificationRead = validate51;
-const schema74 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_read"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationReadData"}},"$id":"NotificationReadMessage"};
-const schema76 = {"type":"object","additionalProperties":false,"required":["ids","unreadCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationReadData"};
+const schema75 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_read"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationReadData"}},"$id":"NotificationReadMessage"};
+const schema77 = {"type":"object","additionalProperties":false,"required":["ids","unreadCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationReadData"};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationReadData" */;
@@ -5472,9 +5507,9 @@ return errors === 0;
 }
 
 export const validateNotificationState = validate54;
-const schema78 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_state"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationStateData"}},"$id":"NotificationStateMessage"};
-const schema80 = {"type":"object","additionalProperties":false,"required":["ids","state","unreadCount","unseenCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"state":{"$ref":"NotificationStateName"},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationStateData"};
-const schema82 = {"type":"string","description":"The state the named notifications are now in.","enum":["seen","archived","unarchived","deleted"],"$id":"NotificationStateName"};
+const schema79 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_state"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationStateData"}},"$id":"NotificationStateMessage"};
+const schema81 = {"type":"object","additionalProperties":false,"required":["ids","state","unreadCount","unseenCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"state":{"$ref":"NotificationStateName"},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationStateData"};
+const schema83 = {"type":"string","description":"The state the named notifications are now in.","enum":["seen","archived","unarchived","deleted"],"$id":"NotificationStateName"};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationStateData" */;
@@ -5587,7 +5622,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((((data2 === "seen") || (data2 === "archived")) || (data2 === "unarchived")) || (data2 === "deleted"))){
-const err9 = {instancePath:instancePath+"/state",schemaPath:"NotificationStateName/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/state",schemaPath:"NotificationStateName/enum",keyword:"enum",params:{allowedValues: schema83.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5780,8 +5815,8 @@ return errors === 0;
 }
 
 export const validatePong = validate57;
-const schema83 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
-const schema85 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
+const schema84 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
+const schema86 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PongMessage" */;
@@ -5919,8 +5954,8 @@ return errors === 0;
 }
 
 export const validateTokenRefreshed = validate58;
-const schema86 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
-const schema88 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
+const schema87 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
+const schema89 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="TokenRefreshedMessage" */;
@@ -6095,9 +6130,9 @@ return errors === 0;
 }
 
 export const validateRequestError = validate59;
-const schema89 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
-const schema91 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
-const schema92 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
+const schema90 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
+const schema92 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
+const schema93 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RequestErrorData" */;
@@ -6149,7 +6184,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((((data0 === "invalid_json") || (data0 === "invalid_message")) || (data0 === "unknown_action")) || (data0 === "not_found")) || (data0 === "not_in_demo_mode")) || (data0 === "internal_error"))){
-const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema92.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema93.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6342,7 +6377,7 @@ return errors === 0;
 }
 
 export const validatePingText = validate62;
-const schema93 = {"type":"string","const":"PING","$id":"PingText"};
+const schema94 = {"type":"string","const":"PING","$id":"PingText"};
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingText" */;
@@ -6373,7 +6408,7 @@ return errors === 0;
 }
 
 export const validatePing = validate63;
-const schema94 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
+const schema95 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingAction" */;
@@ -6441,8 +6476,8 @@ return errors === 0;
 }
 
 export const validateMarkRead = validate64;
-const schema95 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
-const schema97 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
+const schema96 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
+const schema98 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationIds" */;
@@ -6651,7 +6686,7 @@ return errors === 0;
 }
 
 export const validateAcknowledge = validate67;
-const schema99 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
+const schema100 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AcknowledgeAction" */;
@@ -6754,7 +6789,7 @@ return errors === 0;
 }
 
 export const validateMarkAllRead = validate68;
-const schema101 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
+const schema102 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkAllReadAction" */;
@@ -6822,7 +6857,7 @@ return errors === 0;
 }
 
 export const validateMarkSeen = validate69;
-const schema102 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
+const schema103 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkSeenAction" */;
@@ -6939,7 +6974,7 @@ return errors === 0;
 }
 
 export const validateArchive = validate71;
-const schema103 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
+const schema104 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
 
 function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ArchiveAction" */;
@@ -7056,7 +7091,7 @@ return errors === 0;
 }
 
 export const validateUnarchive = validate73;
-const schema104 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
+const schema105 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="UnarchiveAction" */;
@@ -7173,7 +7208,7 @@ return errors === 0;
 }
 
 export const validateDelete = validate75;
-const schema105 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
+const schema106 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="DeleteAction" */;
@@ -7290,7 +7325,7 @@ return errors === 0;
 }
 
 export const validateLoadMore = validate77;
-const schema106 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
+const schema107 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="LoadMoreAction" */;
@@ -7512,7 +7547,7 @@ return errors === 0;
 }
 
 export const validateRefreshToken = validate78;
-const schema109 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
+const schema110 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
 
 function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RefreshTokenAction" */;
@@ -7625,7 +7660,7 @@ return errors === 0;
 }
 
 export const validateConfigure = validate79;
-const schema110 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
+const schema111 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConfigureAction" */;

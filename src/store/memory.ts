@@ -16,7 +16,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
 
 interface Row {
   id: NotificationId;
@@ -247,6 +247,7 @@ export function openMemoryStore(): NotificationStore {
       live();
       checkSinceLimit(limit);
       // A resume point the user deleted since still resumes (the gap is provable); deleted ones are not sent.
+      if (after === originId) return feed(userId).slice(0, limit).map((r) => view(userId, r));
       if (!fullFeed(userId).some((r) => r.id === after)) return 'gone';
       return feed(userId).filter((r) => r.id > after).slice(0, limit).map((r) => view(userId, r));
     },

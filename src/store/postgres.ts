@@ -19,7 +19,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './postgres-schema.js';
 
 /** Most user ids a store remembers as already in the users table. */
@@ -128,8 +128,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     knownBefore: q('known_before', `SELECT count(*)::int AS n FROM ${S}.users WHERE known_from < $1`),
     membersAt: q('members_at', `SELECT count(DISTINCT user_id)::int AS n FROM ${S}.topic_members
       WHERE topic = $1 AND from_seq < $2 AND (until_seq IS NULL OR until_seq >= $2)`),
-    // The resume point itself (seq $2 + 1) is kept even when deleted: it proves the gap; other deleted ones are skipped.
-    after: q('after', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} WHERE n.seq = $2::bigint + 1 OR ${notDeleted} ORDER BY n.seq LIMIT $4`),
+    // The resume point itself ($5) is kept even when deleted: it proves the gap; other deleted ones are skipped.
+    after: q('after', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} WHERE n.seq = $5::bigint OR ${notDeleted} ORDER BY n.seq LIMIT $4`),
     summary: q('summary', `SELECT coalesce(n.category, $4) AS category, count(*)::int AS n,
       (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen FROM (${feedOf(S)}) f ${withState}
       WHERE ${counted} GROUP BY 1`),
@@ -309,8 +309,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
+      // The origin id is before every notification: everything in the feed follows it.
+      if (after === originId) return (await run<Row>(sql.after, [userId, '0', noCursor, limit, '-1'])).map(toNotification);
       // One statement (one snapshot): the first row is `after` itself when it is still in the feed.
-      const rows = await run<Row>(sql.after, [userId, String(BigInt(after) - 1n), noCursor, limit + 1]);
+      const rows = await run<Row>(sql.after, [userId, String(BigInt(after) - 1n), noCursor, limit + 1, after]);
       if (rows[0]?.id !== after) return 'gone';
       return rows.slice(1).map(toNotification);
     },

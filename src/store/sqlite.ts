@@ -21,7 +21,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './sqlite-schema.js';
 
 export interface SqliteStoreOptions {
@@ -168,9 +168,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     subscribers: db.prepare<[string, string, number], { user_id: string }>(
       `SELECT user_id FROM topic_members WHERE topic = ? AND until_seq IS NULL AND user_id > ? ORDER BY user_id LIMIT ?`,
     ),
-    // The resume point itself (the first seq) is kept even when deleted: it proves the gap; other deleted ones are skipped.
-    after: db.prepare<FeedParams & { limit: number }, Row>(
-      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE n.seq = @lo + 1 OR ${notDeleted} ORDER BY n.seq LIMIT @limit`,
+    // The resume point itself (@keep) is kept even when deleted: it proves the gap; other deleted ones are skipped.
+    after: db.prepare<FeedParams & { limit: number; keep: number }, Row>(
+      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE n.seq = @keep OR ${notDeleted} ORDER BY n.seq LIMIT @limit`,
     ),
     summary: db.prepare<FeedParams & { none: string }, { category: string; n: number; unseen: number }>(
       `WITH f(seq) AS (${feed}) SELECT coalesce(n.category, @none) AS category, count(*) AS n,
@@ -211,9 +211,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     }),
   );
-  /** `after` must itself be in the feed; one read transaction, so another process's prune cannot slip in between. */
+  /**
+   * `after` must itself be in the feed (the origin id, before every notification, always is); one read transaction,
+   * so another process's prune cannot slip in between.
+   */
   const sinceIn = db.transaction((userId: UserId, seq: number, limit: number) => {
-    const at = sql.after.all({ u: userId, lo: seq - 1, hi: noCursor, limit: limit + 1 });
+    if (seq === Number(originId)) return sql.after.all({ u: userId, lo: seq, hi: noCursor, limit, keep: -1 }).map(toNotification);
+    const at = sql.after.all({ u: userId, lo: seq - 1, hi: noCursor, limit: limit + 1, keep: seq });
     if (at[0]?.id !== formatSeq(seq)) return 'gone' as const;
     return at.slice(1).map(toNotification);
   });
