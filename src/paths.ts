@@ -15,3 +15,6 @@ export function defaultContractPath(): string {
   const local = path.resolve('asyncapi.yaml');
   return existsSync(local) ? local : path.join(packageRoot, 'asyncapi.yaml');
 }
+
+/** notify's built-in catalog (the seeds' notification types), shipped in the package. */
+export const builtInContractPath = path.join(packageRoot, 'asyncapi.yaml');

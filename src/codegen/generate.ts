@@ -1,28 +1,55 @@
-// Runs the whole generation: contract → models, validators and index, as file contents keyed by path.
+// Runs the whole generation: contract → models, validators, index and hash, as file contents keyed by path.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadContractOrThrow } from './load-contract.js';
-import { readContractModel } from './contract-model.js';
+import { packageRoot } from '../paths.js';
+import { contractHash } from '../contract/contract-files.js';
+import { loadCheckedContract } from './load-app-contract.js';
 import { generateModels } from './generate-models.js';
-import { generateValidators } from './generate-validators.js';
-import { generateIndex } from './generate-index.js';
+import { generateValidators, validatorName, dataValidatorName } from './generate-validators.js';
+import { generateIndex, type IndexFormat } from './generate-index.js';
+import { generatedHeaderFor } from './naming.js';
 
 /** Paths relative to the output directory → file contents. Same contract, same bytes. */
 export type GeneratedFiles = Map<string, string>;
 
-export async function generateFiles(contractFile: string): Promise<GeneratedFiles> {
-  const document = await loadContractOrThrow(contractFile);
-  const contract = readContractModel(document);
-  const models = await generateModels(document, contract);
+/** notify's own `generated/` compiles with notify's build (TypeScript); anywhere else gets ESM JavaScript + `.d.ts`. */
+export function defaultFormat(outDir: string): IndexFormat {
+  return path.resolve(outDir) === path.join(packageRoot, 'generated') ? 'ts' : 'esm';
+}
+
+/** Where output goes by default: `generated/` beside the contract. */
+export function defaultOutDir(contractFile: string): string {
+  return path.join(path.dirname(path.resolve(contractFile)), 'generated');
+}
+
+export async function generateFiles(contractFile: string, format: IndexFormat): Promise<GeneratedFiles> {
+  const { document, contract } = await loadCheckedContract(contractFile);
+  const header = generatedHeaderFor(path.basename(contractFile));
+  const models = await generateModels(document, contract, header);
   for (const message of contract.messages) {
     if (message.data && !models.names.has(message.data.schemaName)) {
       throw new Error(`no model was generated for ${message.data.schemaName}`);
     }
   }
+  const hash = contractHash(contractFile);
+  const index = generateIndex(contract, { format, header, hash });
+  if (format === 'ts') {
+    return new Map([
+      ['models.ts', models.text],
+      ['validators.ts', generateValidators(contract, { header, anchor: 'self' })],
+      ['index.ts', index.code],
+    ]);
+  }
+  const validatorNames = contract.messages.flatMap((m) => (m.data ? [validatorName(m.key), dataValidatorName(m.key)] : [validatorName(m.key)]));
+  const validatorTypes = `${header}// Each validator is a type guard with its errors on \`.errors\`; the index types them per message.\n${validatorNames
+    .map((name) => `export declare const ${name}: { (data: unknown): boolean; errors?: unknown[] | null };`)
+    .join('\n')}\n`;
   return new Map([
-    ['models.ts', models.text],
-    ['validators.ts', generateValidators(contract)],
-    ['index.ts', generateIndex(contract)],
+    ['models.d.ts', models.text],
+    ['validators.js', generateValidators(contract, { header, anchor: 'notify' })],
+    ['validators.d.ts', validatorTypes],
+    ['index.js', index.code],
+    ['index.d.ts', index.declarations ?? ''],
   ]);
 }
 
