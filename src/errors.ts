@@ -14,6 +14,11 @@ export const closeCodes = {
 } as const;
 
 export type CloseCodeName = keyof typeof closeCodes;
+/** A close code of the contract with the reason sent with it. */
+export interface CloseCode {
+  readonly code: number;
+  readonly reason: string;
+}
 
 /** HTTP errors of the REST API: stable `error` code → status. */
 export const httpErrors = {

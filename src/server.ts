@@ -8,7 +8,7 @@ import { createServiceAuthenticator } from './auth/service-auth.js';
 import { openBus } from './bus/index.js';
 import type { Bus } from './bus/bus.js';
 import type { NotifyConfig } from './config.js';
-import { attachDemoMode } from './demo/demo-mode.js';
+import { DemoMode, demoWiring } from './demo/demo-mode.js';
 import { closeCodes } from './errors.js';
 import { FanOut } from './hub/fan-out.js';
 import { Hub } from './hub/hub.js';
@@ -21,9 +21,9 @@ import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { packageRoot } from './paths.js';
 import { createOutboundEncoder } from './protocol/outbound.js';
+import { buildServerContext, type ServerContext } from './server-context.js';
 import { openStore } from './store/index.js';
 import type { NotificationStore } from './store/store.js';
-import type { ServerContext } from './transport/context.js';
 import { addSseRoute } from './transport/sse.js';
 import { attachWebSocketEndpoint } from './transport/websocket.js';
 
@@ -65,8 +65,11 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger);
   await fanOut.start();
   let shuttingDown = false;
-  const context: ServerContext = { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown };
-  const demo = config.demoIntervalSec === undefined ? undefined : attachDemoMode(context, { intervalSec: config.demoIntervalSec });
+  const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec });
+  const context = buildServerContext(
+    { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
+    demo && demoWiring(demo),
+  );
 
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });

@@ -1,7 +1,7 @@
 // `notify serve`: runs the server; with no configuration, dev mode (SQLite and generated secrets under ./.notify/).
 import cluster from 'node:cluster';
 import { Command } from 'commander';
-import { loadOrCreateDevSecrets, writeDevServerUrl } from '../../src/dev-state.js';
+import { loadOrCreateDevSecrets, writeDevServerUrl } from '../support/dev-state.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startNotifyServer } from '../../src/server.js';
 import type { NotifyConfig } from '../../src/config.js';

@@ -1,6 +1,6 @@
 // Secrets for the client commands: flags and NOTIFY_* env first (commander fills both), then the dev files.
 import { Option } from 'commander';
-import { defaultStateDir, readDevSecrets } from '../../src/dev-state.js';
+import { defaultStateDir, readDevSecrets } from './dev-state.js';
 
 /** --state-dir: where `notify serve` keeps its dev files (secrets, server URL); shared with serve's flag. */
 export function stateDirOption(): Option {

@@ -1,6 +1,6 @@
 // Which server a client command talks to: --server (http(s):// or ws(s)://), else the dev server, else localhost:8080.
 import { httpBaseUrl, webSocketEndpoint } from '../../src/client/endpoint.js';
-import { readDevServerUrl } from '../../src/dev-state.js';
+import { readDevServerUrl } from './dev-state.js';
 import { usageError } from './usage.js';
 
 export const fallbackServerUrl = 'http://127.0.0.1:8080';

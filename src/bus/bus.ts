@@ -1,5 +1,5 @@
 // The Bus interface and its envelope types; backends live beside it (local.ts, redis.ts).
-import type { NotificationId, UserId } from '../store/store.js';
+import type { NotificationId, UserId } from '../ids.js';
 
 /** What nodes tell each other. Frames are JSON text already validated by the node that built them. */
 export type BusEnvelope =

@@ -4,9 +4,9 @@ import type { Connection } from '../hub/connection.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
-import type { DemoControl } from '../protocol/session.js';
+import type { DemoWiring } from '../server-context.js';
+import type { DemoControl } from '../session/session.js';
 import type { NotificationStore } from '../store/store.js';
-import type { ServerContext } from '../transport/context.js';
 import { SampleGenerator, typeBag } from './sample-generator.js';
 
 /** The pace a client may ask for with `configure`, in seconds between samples (the contract's bounds). */
@@ -145,20 +145,13 @@ export class DemoMode implements DemoControl {
 }
 
 /**
- * Turns demo mode on for a server: `context.demo` answers `configure`, and the connection hooks
- * (chained after any already set) start and stop the samples. Call `close()` first on shutdown.
+ * Demo mode as the server context takes it when it is built: `configure` answered by `demo`, samples
+ * started when a connection goes live and stopped when it closes. Call `demo.close()` first on shutdown.
  */
-export function attachDemoMode(context: ServerContext, options: DemoModeOptions): DemoMode {
-  const demo = new DemoMode(context, options);
-  const { onConnectionLive, onConnectionClosed } = context;
-  context.demo = demo;
-  context.onConnectionLive = (connection) => {
-    onConnectionLive?.(connection);
-    demo.start(connection);
+export function demoWiring(demo: DemoMode): DemoWiring {
+  return {
+    control: demo,
+    onConnectionLive: (connection) => demo.start(connection),
+    onConnectionClosed: (connection) => demo.stop(connection),
   };
-  context.onConnectionClosed = (connection) => {
-    onConnectionClosed?.(connection);
-    demo.stop(connection);
-  };
-  return demo;
 }

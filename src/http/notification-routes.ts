@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { checkNotificationData } from '../contract/check-notification.js';
 import { HttpError } from '../errors.js';
 import type { PushInput } from '../hub/fan-out.js';
-import type { ServerContext } from '../transport/context.js';
+import type { ServerContext } from '../server-context.js';
 import { readJsonBody } from './body.js';
 import { sendJson, type Router } from './router.js';
 

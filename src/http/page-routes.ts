@@ -9,7 +9,7 @@ import { cookieOriginAllowed } from '../auth/origin.js';
 import { demoIntervalBoundsSec } from '../demo/demo-mode.js';
 import { HttpError } from '../errors.js';
 import { packageRoot } from '../paths.js';
-import type { ServerContext } from '../transport/context.js';
+import type { ServerContext } from '../server-context.js';
 import { sendJson, type Router } from './router.js';
 
 /** The user the page signs in as in dev and demo mode. */

@@ -1,5 +1,5 @@
 // Status, health, readiness and metrics endpoints.
-import type { ServerContext } from '../transport/context.js';
+import type { ServerContext } from '../server-context.js';
 import { sendJson, type Router } from './router.js';
 
 export function addStatusRoutes(router: Router, context: ServerContext, info: { name: string; version: string }): void {

@@ -1,6 +1,6 @@
 // One client connection (a WebSocket, or an SSE stream through the same interface): bounded sends, liveness, expiry.
 import { randomUUID } from 'node:crypto';
-import type { NotificationId, UserId } from '../store/store.js';
+import type { NotificationId, UserId } from '../ids.js';
 
 /** The transport under a connection: a ws socket or an SSE response adapt to this. */
 export interface Transport {

@@ -4,7 +4,8 @@ import type { Bus, BusEnvelope } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
-import type { NotificationId, NotificationStore, ReadResult, UserId } from '../store/store.js';
+import type { NotificationId, UserId } from '../ids.js';
+import type { NotificationStore, ReadResult } from '../store/store.js';
 import type { Hub } from './hub.js';
 
 export interface PushInput {

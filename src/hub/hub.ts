@@ -1,6 +1,6 @@
 // The hub: user → set of live connections on this node; a second device never evicts the first.
 import type { Connection } from './connection.js';
-import type { NotificationId, UserId } from '../store/store.js';
+import type { NotificationId, UserId } from '../ids.js';
 
 export class Hub {
   private readonly byUser = new Map<UserId, Set<Connection>>();

@@ -1,9 +1,8 @@
 // The NotificationStore interface and its value types; backends live beside it (memory.ts, sqlite.ts, postgres.ts).
 import type { Notification, NotificationType } from '../../generated/index.js';
+import type { NotificationId, UserId } from '../ids.js';
 
-export type UserId = string;
-/** Sorts (as a string) in delivery order per user. */
-export type NotificationId = string;
+export type { NotificationId, UserId } from '../ids.js';
 
 export interface NewNotification {
   userId: UserId;

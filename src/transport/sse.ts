@@ -1,18 +1,14 @@
 // The Server-Sent Events fallback: the WebSocket's credentials, admission, frames and resume over `text/event-stream`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../auth/verifier.js';
-import { closeCodes } from '../errors.js';
-import { Connection, type Transport } from '../hub/connection.js';
+import { closeCodes, type CloseCode } from '../errors.js';
 import type { Router } from '../http/router.js';
 import { sendJson } from '../http/router.js';
-import type { Session } from '../protocol/session.js';
-import type { ServerContext } from './context.js';
-import { startSession } from './session-start.js';
-import { admit } from './websocket.js';
+import type { ServerContext } from '../server-context.js';
+import { openSession, type SessionTransport } from '../session/open-session.js';
+import { admit } from './admission.js';
 
 export const streamPath = '/api/v1/notifications/stream';
-/** Grace before a slow consumer that cannot even take its closing comment is destroyed. */
-const slowConsumerGraceMs = 1000;
 /** What an EventSource waits before reconnecting after the stream ends (the `retry:` field), in ms. */
 export const sseRetryMs = 3000;
 
@@ -36,7 +32,7 @@ function corsHeaders(request: IncomingMessage): Record<string, string> {
   return origin === undefined ? {} : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
 }
 
-function refuse(request: IncomingMessage, response: ServerResponse, refusal: { code: number; reason: string }): void {
+function refuse(request: IncomingMessage, response: ServerResponse, refusal: CloseCode): void {
   const status = refusalStatus(refusal.code);
   sendJson(response, status, { code: refusal.code, reason: refusal.reason }, { ...corsHeaders(request), ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
 }
@@ -56,7 +52,7 @@ function frameType(frame: string): string {
  * close() writes `: close <code> <reason>` and ends the stream; the EventSource reconnects with
  * Last-Event-ID after `retry` ms, and a refused reconnect (401/403) stops it.
  */
-function sseTransport(response: ServerResponse, alive: () => void): Transport {
+function sseTransport(request: IncomingMessage, response: ServerResponse, alive: () => void): SessionTransport {
   return {
     get bufferedAmount() {
       return response.writableLength;
@@ -76,6 +72,21 @@ function sseTransport(response: ServerResponse, alive: () => void): Transport {
     },
     terminate() {
       response.destroy();
+    },
+    refuse: (refusal) => refuse(request, response, refusal),
+    begin() {
+      request.socket.setNoDelay(true);
+      request.socket.setKeepAlive(true, 30_000);
+      response.writeHead(200, {
+        ...corsHeaders(request),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        // One long response per TCP connection: when it ends, the socket goes too (nothing idles at shutdown).
+        connection: 'close',
+        // Proxies such as nginx must not buffer the stream.
+        'x-accel-buffering': 'no',
+      });
+      response.write(`retry: ${sseRetryMs}\n\n`);
     },
   };
 }
@@ -97,7 +108,7 @@ function resumePoint(request: IncomingMessage, url: URL): string | undefined {
 export function addSseRoute(router: Router, context: ServerContext): void {
   router.on('GET', streamPath, async ({ request, response, url }) => {
     if (context.shuttingDown()) return refuse(request, response, closeCodes.shuttingDown);
-    const admission = await admit(request, url, context.verifier, context);
+    const admission = await admit(request, url, context);
     if (!admission.ok) return refuse(request, response, admission);
     if (request.method === 'HEAD') {
       response.writeHead(200, { ...corsHeaders(request), 'content-type': 'text/event-stream; charset=utf-8' }).end();
@@ -107,43 +118,13 @@ export function addSseRoute(router: Router, context: ServerContext): void {
   });
 }
 
+/** Adapts one admitted response to its session: receive-only, alive while writable. */
 function runStream(request: IncomingMessage, response: ServerResponse, principal: Principal, since: string | undefined, context: ServerContext): void {
-  const { config, hub, metrics, logger } = context;
-  const transport = sseTransport(response, () => {
-    live.lastSeenAtMs = Date.now();
+  const transport = sseTransport(request, response, () => {
+    if (session) session.connection.lastSeenAtMs = Date.now();
   });
-  const live = new Connection(principal.userId, transport, principal.expiresAtMs, config, (slow) => {
-    metrics.slowConsumersClosed.inc();
-    logger.warn({ connectionId: slow.id }, 'slow consumer closed');
-    slow.close(closeCodes.slowConsumer.code, closeCodes.slowConsumer.reason);
-    setTimeout(() => slow.terminate(), slowConsumerGraceMs).unref();
-  });
-  if (!hub.add(live)) return refuse(request, response, closeCodes.tooManyConnections);
-
-  metrics.connections.inc();
-  request.socket.setNoDelay(true);
-  request.socket.setKeepAlive(true, 30_000);
-  response.writeHead(200, {
-    ...corsHeaders(request),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    // One long response per TCP connection: when it ends, the socket goes too (nothing idles at shutdown).
-    connection: 'close',
-    // Proxies such as nginx must not buffer the stream.
-    'x-accel-buffering': 'no',
-  });
-  response.write(`retry: ${sseRetryMs}\n\n`);
-  response.on('error', (error) => logger.debug({ err: error, connectionId: live.id }, 'stream error'));
-  response.on('close', () => {
-    live.closed = true;
-    hub.remove(live);
-    metrics.connections.dec();
-    context.onConnectionClosed?.(live);
-  });
-
-  const session: Session = { connection: live, config, store: context.store, fanOut: context.fanOut, verifier: context.verifier, encoder: context.encoder, demo: context.demo };
-  startSession(session, since, context).catch((error: unknown) => {
-    logger.error({ err: error, connectionId: live.id }, 'stream start failed');
-    live.close(1011, 'Internal error');
-  });
+  const session = openSession(transport, principal, since, context);
+  if (!session) return;
+  response.on('error', (error) => context.logger.debug({ err: error, connectionId: session.connection.id }, 'stream error'));
+  response.on('close', () => session.ended());
 }

@@ -2,47 +2,21 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
-import { findCredential } from '../auth/credentials.js';
-import { cookieOriginAllowed } from '../auth/origin.js';
-import type { Principal, TokenVerifier } from '../auth/verifier.js';
-import { closeCodes } from '../errors.js';
-import { Connection, type Transport } from '../hub/connection.js';
-import { decodeClientFrame } from '../protocol/inbound.js';
-import { handleAction } from '../protocol/handlers.js';
-import { replyError, type Session } from '../protocol/session.js';
-import { startSession } from './session-start.js';
-import type { ServerContext } from './context.js';
+import type { Principal } from '../auth/verifier.js';
+import type { ServerContext } from '../server-context.js';
+import { openSession, type SessionTransport } from '../session/open-session.js';
+import { admit } from './admission.js';
 
 export const notificationsPath = '/api/v1/notifications';
 /** ws keeps each fragment until the message completes; a handful is all a real client uses. */
 const maxFragments = 64;
-/** Grace before a slow consumer that cannot even take its close frame is destroyed. */
-const slowConsumerGraceMs = 1000;
 /**
  * How long a socket we closed may take to answer with its close frame before it is destroyed
  * (ws defaults to 30 s, which lets a peer that breaks the protocol and never answers hold a socket that long).
  */
 export const closeTimeoutMs = 5000;
 
-type Admission = { ok: true; principal: Principal } | { ok: false; code: number; reason: string };
-
-/** Decides, before any user state exists, whether an upgrade becomes a session or a close with a contract code. */
-export async function admit(request: IncomingMessage, url: URL, verifier: TokenVerifier, context: ServerContext): Promise<Admission> {
-  const credential = findCredential(request, url);
-  if (!credential) return { ok: false, ...closeCodes.accessTokenRequired };
-  if (credential.source === 'cookie' && !cookieOriginAllowed(request, context.config.allowedOrigins)) {
-    return { ok: false, ...closeCodes.forbidden };
-  }
-  const result = await verifier.verify(credential.token);
-  if (!result.ok) return { ok: false, ...closeCodes.invalidToken };
-  const required = context.config.jwt.requiredScopes;
-  if (required.length > 0 && !required.some((scope) => result.principal.scopes.has(scope))) {
-    return { ok: false, ...closeCodes.forbidden };
-  }
-  return { ok: true, principal: result.principal };
-}
-
-function wsTransport(ws: WebSocket): Transport {
+function wsTransport(ws: WebSocket): SessionTransport {
   return {
     get bufferedAmount() {
       return ws.bufferedAmount;
@@ -51,6 +25,7 @@ function wsTransport(ws: WebSocket): Transport {
     ping: () => ws.ping(),
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
+    refuse: (refusal) => ws.close(refusal.code, refusal.reason),
   };
 }
 
@@ -78,7 +53,7 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== notificationsPath) return refuse(socket, '404 Not Found');
     if (context.shuttingDown()) return refuse(socket, '503 Service Unavailable');
-    admit(request, url, context.verifier, context)
+    admit(request, url, context)
       .then((admission) => {
         if (socket.destroyed) return;
         wss.handleUpgrade(request, socket, head, (ws) => {
@@ -98,53 +73,16 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   return { close: () => wss.close() };
 }
 
+/** Adapts one admitted socket to its session: pongs are signs of life, text frames are client actions. */
 function runSession(ws: WebSocket, principal: Principal, since: string | undefined, context: ServerContext): void {
-  const { config, hub, metrics, logger } = context;
-  const connection = new Connection(principal.userId, wsTransport(ws), principal.expiresAtMs, config, (slow) => {
-    metrics.slowConsumersClosed.inc();
-    logger.warn({ connectionId: slow.id }, 'slow consumer closed');
-    slow.close(closeCodes.slowConsumer.code, closeCodes.slowConsumer.reason);
-    setTimeout(() => slow.terminate(), slowConsumerGraceMs).unref();
-  });
-  ws.on('error', (error) => logger.debug({ err: error, connectionId: connection.id }, 'socket error'));
-  if (!hub.add(connection)) {
-    ws.close(closeCodes.tooManyConnections.code, closeCodes.tooManyConnections.reason);
-    return;
-  }
-  metrics.connections.inc();
-  const session: Session = { connection, config, store: context.store, fanOut: context.fanOut, verifier: context.verifier, encoder: context.encoder, demo: context.demo };
-
+  let session: ReturnType<typeof openSession>;
+  ws.on('error', (error) => context.logger.debug({ err: error, connectionId: session?.connection.id }, 'socket error'));
+  session = openSession(wsTransport(ws), principal, since, context);
+  if (!session) return;
+  const open = session;
   ws.on('pong', () => {
-    connection.lastSeenAtMs = Date.now();
+    open.connection.lastSeenAtMs = Date.now();
   });
-  ws.on('message', (data, isBinary) => {
-    if (!connection.admitClientFrame()) {
-      connection.close(closeCodes.rateLimited.code, closeCodes.rateLimited.reason);
-      return;
-    }
-    if (isBinary) {
-      replyError(session, 'invalid_message', 'Binary frames are not supported; send JSON text');
-      return;
-    }
-    const decoded = decodeClientFrame(data.toString());
-    if (decoded.kind === 'invalid') return replyError(session, decoded.code, decoded.message, decoded.action);
-    if (decoded.kind === 'text') return void handleAction(session, { action: 'ping' });
-    Promise.resolve(handleAction(session, decoded.message)).catch((error: unknown) => {
-      // Stores reject out-of-range paging arguments with RangeError: the client's mistake, not ours.
-      if (error instanceof RangeError) return replyError(session, 'invalid_message', error.message, decoded.message.action);
-      logger.error({ err: error, action: decoded.message.action }, 'client action failed');
-      replyError(session, 'internal_error', 'The server could not complete this action', decoded.message.action);
-    });
-  });
-  ws.on('close', () => {
-    connection.closed = true;
-    hub.remove(connection);
-    metrics.connections.dec();
-    context.onConnectionClosed?.(connection);
-  });
-
-  startSession(session, since, context).catch((error: unknown) => {
-    logger.error({ err: error, connectionId: connection.id }, 'session start failed');
-    connection.close(1011, 'Internal error');
-  });
+  ws.on('message', (data, isBinary) => open.receive(isBinary ? '' : data.toString(), isBinary));
+  ws.on('close', () => open.ended());
 }

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readDevServerUrl } from '../../src/dev-state.js';
+import { readDevServerUrl } from '../../cli/support/dev-state.js';
 import { requireBuiltCli, runCli, spawnCli, waitForHttp, type CliProcess } from './spawn-cli.js';
 
 const invitation = {

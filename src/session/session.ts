@@ -1,11 +1,14 @@
-// What a client-action handler can reach: its connection and the server's services.
+// One connection's session state, the services it works with, and the reply helpers every action handler uses.
 import type { ControlMessageByType, ControlMessageType, RequestErrorCode } from '../../generated/index.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { NotifyConfig } from '../config.js';
 import type { Connection } from '../hub/connection.js';
 import type { FanOut } from '../hub/fan-out.js';
+import type { Hub } from '../hub/hub.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationStore } from '../store/store.js';
-import type { OutboundEncoder } from './outbound.js';
 
 /** Demo mode's per-connection control; absent when demo mode is off. */
 export interface DemoControl {
@@ -13,6 +16,28 @@ export interface DemoControl {
   configure(connection: Connection, frequencySec: number): void;
 }
 
+/** Hooks on a connection's life, passed in once when the server context is built (demo mode uses them). */
+export interface SessionHooks {
+  /** Called when a connection has finished its initial sync and is live. */
+  onConnectionLive?(connection: Connection): void;
+  /** Called once when a connection has closed and left the hub. */
+  onConnectionClosed?(connection: Connection): void;
+}
+
+/** The server's services a session works with (the ServerContext holds them). */
+export interface SessionServices extends SessionHooks {
+  readonly config: NotifyConfig;
+  readonly store: NotificationStore;
+  readonly hub: Hub;
+  readonly fanOut: FanOut;
+  readonly verifier: TokenVerifier;
+  readonly encoder: OutboundEncoder;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly demo?: DemoControl;
+}
+
+/** What a client-action handler can reach: its connection and the server's services. */
 export interface Session {
   connection: Connection;
   config: NotifyConfig;

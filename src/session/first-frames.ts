@@ -1,8 +1,8 @@
 // The first frames of a connection: connection_established, then the resumed backlog or the unread snapshot.
 import type { Notification } from '../../generated/index.js';
-import type { Session } from '../protocol/session.js';
-import type { NotificationStore, UserId } from '../store/store.js';
-import type { ServerContext } from './context.js';
+import type { UserId } from '../ids.js';
+import type { NotificationStore } from '../store/store.js';
+import type { Session, SessionHooks } from './session.js';
 
 /** Most notifications a resume replays; a longer gap answers resumed=false and the snapshot (the client refetches). */
 export const maxResumeNotifications = 10_000;
@@ -19,7 +19,8 @@ async function drained(connection: Session['connection'], bytes: number): Promis
   while (!connection.closed && connection.transport.bufferedAmount > bytes) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-export async function startSession(session: Session, since: string | undefined, context: ServerContext): Promise<void> {
+/** Sends the first frames (connection_established, then the resumed backlog or the unread snapshot) and puts the connection live. */
+export async function startSession(session: Session, since: string | undefined, hooks: SessionHooks): Promise<void> {
   const { connection, store, encoder, config } = session;
   const { userId } = connection;
   await store.touchUser(userId);
@@ -59,5 +60,5 @@ export async function startSession(session: Session, since: string | undefined, 
     for (const notification of notifications) connection.markDelivered(notification.id);
   }
   connection.goLive();
-  context.onConnectionLive?.(connection);
+  hooks.onConnectionLive?.(connection);
 }

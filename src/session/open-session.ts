@@ -1,0 +1,100 @@
+// One connection's life on any transport: join the hub, first frames, client frames, close bookkeeping.
+import type { Principal } from '../auth/verifier.js';
+import { closeCodes, type CloseCode } from '../errors.js';
+import { Connection, type Transport } from '../hub/connection.js';
+import { decodeClientFrame } from '../protocol/inbound.js';
+import { startSession } from './first-frames.js';
+import { handleAction } from './handlers.js';
+import { replyError, type Session, type SessionServices } from './session.js';
+
+/** Grace before a slow consumer that cannot even take its close frame (or closing comment) is destroyed. */
+const slowConsumerGraceMs = 1000;
+
+/** What a transport adapter gives a session besides framing: how to refuse and how to begin. */
+export interface SessionTransport extends Transport {
+  /** The hub refused the connection (the user is at the limit): answer the peer with this close code and reason. */
+  refuse(refusal: CloseCode): void;
+  /** The hub took the connection; called before any frame is sent (SSE writes its response head here). */
+  begin?(): void;
+}
+
+/** The transport's handle on an open session. */
+export interface OpenSession {
+  readonly connection: Connection;
+  /** Handles one client frame: rate limit, decode with the contract, run the action's handler. */
+  receive(text: string, isBinary?: boolean): void;
+  /** The peer is gone (the transport's close event): leaves the hub and runs the close hooks; idempotent. */
+  ended(): void;
+}
+
+/**
+ * Opens a session for an admitted principal: the connection joins the hub (undefined, after `transport.refuse`,
+ * when the user is at the per-user limit), then gets connection_established and the resumed backlog after
+ * `since` or the unread snapshot, then goes live. Start failures close it with 1011.
+ */
+export function openSession(transport: SessionTransport, principal: Principal, since: string | undefined, services: SessionServices): OpenSession | undefined {
+  const { config, hub, metrics, logger } = services;
+  const connection = new Connection(principal.userId, transport, principal.expiresAtMs, config, (slow) => {
+    metrics.slowConsumersClosed.inc();
+    logger.warn({ connectionId: slow.id }, 'slow consumer closed');
+    slow.close(closeCodes.slowConsumer.code, closeCodes.slowConsumer.reason);
+    setTimeout(() => slow.terminate(), slowConsumerGraceMs).unref();
+  });
+  if (!hub.add(connection)) {
+    transport.refuse(closeCodes.tooManyConnections);
+    return undefined;
+  }
+  metrics.connections.inc();
+  transport.begin?.();
+  const session: Session = {
+    connection,
+    config,
+    store: services.store,
+    fanOut: services.fanOut,
+    verifier: services.verifier,
+    encoder: services.encoder,
+    demo: services.demo,
+  };
+
+  let ended = false;
+  startSession(session, since, services).catch((error: unknown) => {
+    logger.error({ err: error, connectionId: connection.id }, 'session start failed');
+    connection.close(1011, 'Internal error');
+  });
+
+  return {
+    connection,
+    receive(text, isBinary = false) {
+      if (!connection.admitClientFrame()) {
+        connection.close(closeCodes.rateLimited.code, closeCodes.rateLimited.reason);
+        return;
+      }
+      if (isBinary) {
+        replyError(session, 'invalid_message', 'Binary frames are not supported; send JSON text');
+        return;
+      }
+      receiveFrame(session, text, services);
+    },
+    ended() {
+      if (ended) return;
+      ended = true;
+      connection.closed = true;
+      hub.remove(connection);
+      metrics.connections.dec();
+      services.onConnectionClosed?.(connection);
+    },
+  };
+}
+
+function receiveFrame(session: Session, text: string, services: SessionServices): void {
+  const decoded = decodeClientFrame(text);
+  if (decoded.kind === 'invalid') return replyError(session, decoded.code, decoded.message, decoded.action);
+  if (decoded.kind === 'text') return void handleAction(session, { action: 'ping' });
+  const { action } = decoded.message;
+  Promise.resolve(handleAction(session, decoded.message)).catch((error: unknown) => {
+    // Stores reject out-of-range paging arguments with RangeError: the client's mistake, not ours.
+    if (error instanceof RangeError) return replyError(session, 'invalid_message', error.message, action);
+    services.logger.error({ err: error, action }, 'client action failed');
+    replyError(session, 'internal_error', 'The server could not complete this action', action);
+  });
+}
