@@ -6,6 +6,7 @@ import { packageRoot } from '../src/paths.js';
 import { makeBenchCommand } from './commands/bench.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
+import { makeInitCommand } from './commands/init.js';
 import { makePushCommand } from './commands/push.js';
 import { makeServeCommand } from './commands/serve.js';
 import { makeTailCommand } from './commands/tail.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .addCommand(makeServeCommand())
+    .addCommand(makeInitCommand())
     .addCommand(makeGenerateCommand())
     .addCommand(makeValidateCommand())
     .addCommand(makePushCommand())

@@ -18,3 +18,8 @@ export function defaultContractPath(): string {
 
 /** notify's built-in catalog (the seeds' notification types), shipped in the package. */
 export const builtInContractPath = path.join(packageRoot, 'asyncapi.yaml');
+
+/** Where `notify generate` writes a contract's output by default: `generated/` beside the contract. */
+export function generatedDirFor(contractFile: string): string {
+  return path.join(path.dirname(path.resolve(contractFile)), 'generated');
+}

@@ -8,9 +8,13 @@ import { resolveJwtSecret, stateDirOption } from '../support/credentials.js';
 import { parseNonEmpty, parseNotificationId, parseUserId } from '../support/parsers.js';
 import { parseServerUrl, resolveServer } from '../support/server-url.js';
 import { formatDelay, formatNotification, formatRead, makeStyle, type Style } from '../support/tail-format.js';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import { loadCatalog } from '../../src/catalog/load-catalog.js';
+import { contractOption } from '../support/contract-option.js';
 import { exitWithUsageCode, failUsage } from '../support/usage.js';
 
 interface TailOptions {
+  contract: string;
   user?: string;
   token?: string;
   server?: string;
@@ -39,6 +43,7 @@ export function makeTailCommand(): Command {
     .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for --user (default: the dev secret in ./.notify/)').env('NOTIFY_JWT_SECRET').argParser(parseNonEmpty))
     .addOption(new Option('--jwt-issuer <iss>', 'iss claim of minted tokens, when the server checks it').env('NOTIFY_JWT_ISSUER'))
     .addOption(new Option('--jwt-audience <aud>', 'aud claim of minted tokens, when the server checks it').env('NOTIFY_JWT_AUDIENCE'))
+    .addOption(contractOption('built-in'))
     .addOption(stateDirOption())
     .addHelpText(
       'after',
@@ -71,13 +76,13 @@ Connection notices go to stderr. Ctrl-C exits 0; a refused credential (1008, 400
           });
       }
       const client = new NotifyClient({ url: server.ws, getToken, WebSocket, ...(options.since !== undefined && { since: options.since }) });
-      await follow(client, options, server.ws, staticToken !== undefined);
+      await follow(client, options, server.ws, staticToken !== undefined, await loadCatalog(options.contract));
     });
   return exitWithUsageCode(command.showHelpAfterError('(run with --help for usage and examples)'));
 }
 
 /** Prints the stream until Ctrl-C / SIGTERM (exit 0) or a refused credential (exit 1). */
-async function follow(client: NotifyClient, options: TailOptions, endpoint: string, staticToken: boolean): Promise<void> {
+async function follow(client: NotifyClient, options: TailOptions, endpoint: string, staticToken: boolean, catalog: Catalog): Promise<void> {
   const style = makeStyle(process.stdout.isTTY === true && !process.env['NO_COLOR']);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const note = (line: string) => process.stderr.write(`${style.dim(line)}\n`);
@@ -87,6 +92,10 @@ async function follow(client: NotifyClient, options: TailOptions, endpoint: stri
   };
 
   client.on('message', (message) => (options.json ? out(JSON.stringify(message)) : printReadable(message, style, out, note)));
+  // The server and this contract disagree (another --contract?): say so rather than print it as if known.
+  client.on('notification', (n) => {
+    if (!catalog.notificationTypes.includes(n.type)) note(`${n.type} is not a type of ${options.contract}; pass the server's --contract`);
+  });
   client.on('notification', ack);
   client.on('unread_notifications', (m) => m.data.notifications.forEach(ack));
   client.on('connection_established', (m) => note(`connected to ${endpoint} as ${m.data.userId} (${m.data.unreadCount} unread${m.data.resumed ? ', resumed' : ''})`));

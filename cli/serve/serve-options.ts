@@ -1,4 +1,5 @@
 // `notify serve` options: flags backed by NOTIFY_* env vars (flags win over env, env over defaults) → NotifyConfig.
+import { contractOption } from '../support/contract-option.js';
 import { Command, Option } from 'commander';
 import { defaultConfig, makeConfig, type NotifyConfig } from '../../src/config.js';
 import { usageError } from '../support/usage.js';
@@ -28,6 +29,7 @@ export interface ServeFlags {
   retentionDays: number;
   shutdownDrainMs: number;
   demo?: number | true;
+  contract: string;
   logLevel: string;
   stateDir: string;
 }
@@ -84,6 +86,7 @@ export function addServeOptions(command: Command): Command {
     new Option('--shutdown-drain-ms <ms>', 'on SIGTERM, answer /readyz 503 this long before closing sockets').env('NOTIFY_SHUTDOWN_DRAIN_MS').argParser(integer(0)).default(d.shutdownDrainMs),
     new Option('--retention-days <days>', 'notifications older than this are pruned').env('NOTIFY_RETENTION_DAYS').argParser(integer(1)).default(d.retentionDays),
     new Option('--demo [seconds]', 'demo mode: sample notifications every SECONDS (default 3) and a self-signing page').env('NOTIFY_DEMO').argParser(demoSeconds),
+    contractOption('built-in'),
     new Option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent').env('NOTIFY_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(d.logLevel),
     new Option('--state-dir <dir>', 'where dev mode keeps its SQLite file and generated secrets').env('NOTIFY_STATE_DIR').default(d.stateDir),
   ];
@@ -119,6 +122,7 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     retentionDays: flags.retentionDays,
     shutdownDrainMs: flags.shutdownDrainMs,
     demoIntervalSec: flags.demo === undefined ? undefined : flags.demo === true ? 3 : flags.demo,
+    contract: flags.contract,
     logLevel: flags.logLevel,
     stateDir: flags.stateDir,
   });

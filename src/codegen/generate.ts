@@ -18,9 +18,7 @@ export function defaultFormat(outDir: string): IndexFormat {
 }
 
 /** Where output goes by default: `generated/` beside the contract. */
-export function defaultOutDir(contractFile: string): string {
-  return path.join(path.dirname(path.resolve(contractFile)), 'generated');
-}
+export { generatedDirFor as defaultOutDir } from '../paths.js';
 
 export async function generateFiles(contractFile: string, format: IndexFormat): Promise<GeneratedFiles> {
   const { document, contract } = await loadCheckedContract(contractFile);
