@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { contractHash } from '../contract/contract-files.js';
+import { contractHash } from './contract-files.js';
 import { builtInContractPath, generatedDirFor } from '../paths.js';
 import { builtInCatalog, type Catalog } from './catalog.js';
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { packageRoot } from '../paths.js';
-import { contractHash } from '../contract/contract-files.js';
+import { contractHash } from '../catalog/contract-files.js';
 import { loadCheckedContract } from './load-app-contract.js';
 import { generateModels } from './generate-models.js';
 import { generateValidators, validatorName, dataValidatorName } from './generate-validators.js';

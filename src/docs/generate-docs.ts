@@ -1,8 +1,9 @@
 // Runs the docs generation: contract → README.md (Markdown) and index.html (single offline page).
 import { readFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
 import { createRequire } from 'node:module';
 import { loadCheckedContract } from '../codegen/load-app-contract.js';
-import { bundleContract } from '../contract/contract-files.js';
+import { bundleContract } from '../catalog/contract-files.js';
 import { buildDocsModel } from './docs-model.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml, type HtmlAssets } from './html.js';
@@ -29,7 +30,7 @@ export async function generateDocs(contractFile: string): Promise<DocsFiles> {
   const { document, contract } = await loadCheckedContract(contractFile);
   const model = buildDocsModel(document, contract);
   const assets = await readStandaloneAssets();
-  const contractSource = JSON.stringify(bundleContract(contractFile), null, 2);
+  const contractSource = stringify(bundleContract(contractFile), { aliasDuplicateObjects: false, lineWidth: 0 });
   return new Map([
     ['README.md', renderMarkdown(model)],
     ['index.html', renderHtml(model, { ...assets, contractSource })],
