@@ -1,26 +1,21 @@
-// The raw `ws` baseline: user → sockets and a POST /push that sends the body as is (no auth, no store, no validation).
+// The raw `ws` baseline: a JWT verified per connect, user → sockets, and a POST /push that sends the body as is (no store, no validation).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createReferenceVerifier, queryParam, referenceSecretFromEnv } from './reference-auth.js';
 
 export interface BaselineServer {
   port: number;
   close(): Promise<void>;
 }
 
-/** Everything before the first `&` after `user=`, or undefined. */
-function userParam(url: string): string | undefined {
-  const at = url.indexOf('user=');
-  if (at < 0) return undefined;
-  const end = url.indexOf('&', at);
-  return decodeURIComponent(url.slice(at + 5, end < 0 ? undefined : end));
-}
-
 /**
- * Listens on host:port. `GET /ws?user=ID` upgrades; `POST /push?user=ID` sends the body to that user's
- * sockets, `POST /push` to every socket; both answer 201 {delivered}. `GET /ping` answers 200.
+ * Listens on host:port. `GET /ws?token=JWT` upgrades once the HS256 token verifies (its `sub` is the user);
+ * `POST /push?user=ID` sends the body to that user's sockets, `POST /push` to every socket; both answer
+ * 201 {delivered}. `GET /ping` answers 200.
  */
-export function startBaselineServer(host: string, port: number): Promise<BaselineServer> {
+export function startBaselineServer(host: string, port: number, jwtSecret: string): Promise<BaselineServer> {
   const users = new Map<string, Set<WebSocket>>();
+  const verify = createReferenceVerifier(jwtSecret);
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
 
   function push(request: IncomingMessage, response: ServerResponse): void {
@@ -28,7 +23,7 @@ export function startBaselineServer(host: string, port: number): Promise<Baselin
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      const user = userParam(request.url ?? '');
+      const user = queryParam(request.url ?? '', 'user');
       let delivered = 0;
       const send = (set: Set<WebSocket>): void => {
         for (const ws of set) {
@@ -53,16 +48,19 @@ export function startBaselineServer(host: string, port: number): Promise<Baselin
   });
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const user = request.url?.startsWith('/ws') ? userParam(request.url) : undefined;
-    if (!user) return void socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      let set = users.get(user);
-      if (!set) users.set(user, (set = new Set()));
-      set.add(ws);
-      ws.on('error', () => ws.terminate());
-      ws.on('close', () => {
-        set.delete(ws);
-        if (set.size === 0 && users.get(user) === set) users.delete(user);
+    const token = request.url?.startsWith('/ws') ? queryParam(request.url, 'token') : undefined;
+    if (!token) return void socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+    void verify(token).then((user) => {
+      if (user === undefined) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        let set = users.get(user);
+        if (!set) users.set(user, (set = new Set()));
+        set.add(ws);
+        ws.on('error', () => ws.terminate());
+        ws.on('close', () => {
+          set.delete(ws);
+          if (set.size === 0 && users.get(user) === set) users.delete(user);
+        });
       });
     });
   });
@@ -91,7 +89,7 @@ if (main) {
     return at < 0 ? undefined : process.argv[at + 1];
   };
   const host = arg('--host') ?? '127.0.0.1';
-  startBaselineServer(host, Number(arg('--port') ?? 0)).then(
+  startBaselineServer(host, Number(arg('--port') ?? 0), referenceSecretFromEnv()).then(
     (baseline) => {
       const stop = (): void => void baseline.close().then(() => process.exit(0));
       process.once('SIGTERM', stop);

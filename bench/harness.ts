@@ -1,4 +1,4 @@
-// Runs the bench: load processes once, then per repeat each server in turn through connections → push → broadcast → latency.
+// Runs the bench: load processes once, then per repeat each server (notify, raw ws, Socket.IO) in turn through connections → push → broadcast → latency.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Figures, Scenario } from './figures.js';
@@ -22,9 +22,11 @@ export interface BenchOptions {
   pushConcurrency: number;
   /** Pipelined connections of the open-loop pusher. */
   openLoopConnections: number;
+  /** Which servers run (default: all three), each against the same load processes. */
+  targets: readonly TargetKind[];
   /** Which scenarios besides connections run. */
   scenarios: ReadonlySet<Exclude<Scenario, 'connections'>>;
-  /** Write each server's V8 CPU profile under DIR/notify and DIR/baseline. */
+  /** Write each server's V8 CPU profile under DIR/<target>. */
   cpuProfDir?: string;
   /** notify's store: 'sqlite' (the default, durable) or 'memory'. */
   store: 'sqlite' | 'memory';
@@ -44,7 +46,7 @@ export interface TargetRun {
 
 export interface RepeatRun {
   repeat: number;
-  runs: Record<TargetKind, TargetRun>;
+  runs: Partial<Record<TargetKind, TargetRun>>;
 }
 
 /** One process holds at most ~19,500 sockets (20,000 open files); receivers stay well under. */
@@ -249,7 +251,7 @@ async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): P
   return { kind, figures, load: meter.finish(ownAfter - ownBefore), errors };
 }
 
-/** Runs every repeat; each repeat runs both servers, in alternating order, against the same load processes. */
+/** Runs every repeat; each repeat runs every target, in an order rotated per repeat, against the same load processes. */
 export async function runBench(options: BenchOptions): Promise<RepeatRun[]> {
   const receivers = Array.from({ length: receiverCount(options.n) }, (_, i) => new RpcClient<ReceiverApi>(`receiver ${i}`, spawnLoad('receiver', i)));
   const pusher = new RpcClient<PusherApi>('pusher', spawnLoad('pusher', 0));
@@ -257,12 +259,14 @@ export async function runBench(options: BenchOptions): Promise<RepeatRun[]> {
   const repeats: RepeatRun[] = [];
   try {
     for (let repeat = 0; repeat < options.repeat; repeat++) {
-      const order: TargetKind[] = repeat % 2 === 0 ? ['notify', 'baseline'] : ['baseline', 'notify'];
-      const runs = {} as Record<TargetKind, TargetRun>;
+      const shift = repeat % options.targets.length;
+      const order = [...options.targets.slice(shift), ...options.targets.slice(0, shift)];
+      const runs: RepeatRun['runs'] = {};
       for (const kind of order) {
         options.progress(`repeat ${repeat + 1}/${options.repeat}: ${kind}`);
-        runs[kind] = await runTarget(kind, load, options);
-        for (const error of runs[kind].errors) options.progress(`  ${kind}: ${error}`);
+        const run = await runTarget(kind, load, options);
+        runs[kind] = run;
+        for (const error of run.errors) options.progress(`  ${kind}: ${error}`);
       }
       repeats.push({ repeat: repeat + 1, runs });
     }

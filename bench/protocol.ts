@@ -1,7 +1,10 @@
 // What the bench orchestrator and its child processes say to each other: target descriptions and the RPC surface of each role.
 
-/** The two servers a run compares. */
-export type TargetKind = 'notify' | 'baseline';
+/** The servers a run compares: notify, the raw `ws` baseline and the Socket.IO 4 reference. */
+export type TargetKind = 'notify' | 'baseline' | 'socketio';
+export const targetKinds: readonly TargetKind[] = ['notify', 'baseline', 'socketio'];
+/** How a target is named in the printed table. */
+export const targetLabels: Record<TargetKind, string> = { notify: 'notify', baseline: 'raw ws', socketio: 'Socket.IO' };
 
 /** Where a load client finds the server under test and how it authenticates. */
 export interface TargetSpec {
@@ -9,8 +12,8 @@ export interface TargetSpec {
   /** 127.0.0.x only. */
   host: string;
   port: number;
-  /** notify only: HS256 secret the receivers mint user tokens with. */
-  jwtSecret?: string;
+  /** HS256 secret the receivers mint user tokens with (every target verifies one per connect). */
+  jwtSecret: string;
   /** notify only: the push API's static service token. */
   pushToken?: string;
 }
@@ -34,7 +37,7 @@ export const pushTag = 'p';
 export const broadcastTag = 'b';
 export const messageMarker = '"message":"';
 
-/** The push body both servers receive; notify validates it against the contract, the baseline sends it as is. */
+/** The push body every server receives; notify validates it against the contract, raw ws sends it as is, Socket.IO parses and emits it. */
 export function benchBody(tag: string, sendUs: number): string {
   return `{"type":"info","data":{"title":"Bench notification","message":"${tag}${sendUs}|Your export of 1,204 rows is ready to download.","priority":"low"}}`;
 }
@@ -54,7 +57,7 @@ export interface ReceiverStatus {
 export interface ReceiverApi {
   /** Mints tokens (notify) and builds URLs, outside the timed part. */
   prepare(p: { target: TargetSpec; users: UserRange }): { prepared: number };
-  /** Opens every socket, at most `concurrency` handshakes at a time; ready = open (baseline) or first frame (notify). */
+  /** Opens every socket, at most `concurrency` handshakes at a time; ready = open (raw ws), first frame (notify), connect ack (Socket.IO). */
   connect(p: { concurrency: number; timeoutMs: number }): { connected: number; failed: number; startUs: number; endUs: number; firstError?: string };
   /** Starts a new phase: counters cleared; latency samples kept when `record` (at most `capacity`). */
   reset(p: { record: boolean; capacity: number }): ReceiverStatus;

@@ -1,7 +1,7 @@
 // The receiver role: holds a share of the N sockets, idle, and timestamps every bench message that arrives.
 import WebSocket from 'ws';
 import { mintToken } from '../src/auth/mint-token.js';
-import { broadcastTag, messageMarker, nowUs, pushTag, type ReceiverApi, type ReceiverStatus } from './protocol.js';
+import { broadcastTag, messageMarker, nowUs, pushTag, type ReceiverApi, type ReceiverStatus, type TargetKind } from './protocol.js';
 
 type Handlers = { [K in keyof ReceiverApi]: (params: Parameters<ReceiverApi[K]>[0]) => Promise<ReturnType<ReceiverApi[K]>> | ReturnType<ReceiverApi[K]> };
 
@@ -12,10 +12,27 @@ const tokenTtlSec = 3600;
 /** Largest latency sample buffer a phase may ask for (8 bytes each). */
 const maxCapacity = 5_000_000;
 
+/**
+ * The client side of Engine.IO 4 / Socket.IO 5 over a plain `ws` socket, so every target is driven by the same
+ * client library: after the open packet (`0{…}`) send the connect packet with the token (`40{"token":…}`); `40…`
+ * back is ready, `44…` a refused connect; every ping (`2`) is answered with a pong (`3`).
+ */
+function speakSocketIo(ws: WebSocket, token: string, settle: (error?: string) => void): void {
+  ws.on('message', (data: WebSocket.RawData) => {
+    const bytes = data as Buffer;
+    const first = bytes[0];
+    if (first === 0x32 && bytes.length === 1) return ws.send('3');
+    if (first === 0x30) return ws.send(`40{"token":"${token}"}`);
+    if (first === 0x34 && bytes[1] === 0x30) return settle();
+    if (first === 0x34 && bytes[1] === 0x34) settle(`connect refused: ${bytes.toString('utf8', 2, 200)}`);
+  });
+}
+
 export function createReceiver(): Handlers {
   let urls: string[] = [];
-  /** notify sends connection_established first: a socket is ready when it arrives; the baseline sends nothing. */
-  let readyOnFirstFrame = false;
+  /** Socket.IO only: each socket's token, sent in its connect packet. */
+  let tokens: string[] = [];
+  let kind: TargetKind = 'notify';
   let sockets: WebSocket[] = [];
   let open = 0;
   let received = 0;
@@ -55,16 +72,12 @@ export function createReceiver(): Handlers {
     async prepare({ target, users }) {
       const base = `ws://${target.host}:${target.port}`;
       const ids = Array.from({ length: users.count }, (_, k) => `${users.prefix}${users.first + k * users.stride}`);
-      if (target.kind === 'notify') {
-        const secret = target.jwtSecret;
-        if (!secret) throw new Error('receiver: notify needs the JWT secret');
-        urls = await Promise.all(
-          ids.map(async (sub) => `${base}/api/v1/notifications?token=${await mintToken({ secret, sub, ttlSec: tokenTtlSec })}`),
-        );
-      } else {
-        urls = ids.map((user) => `${base}/ws?user=${user}`);
-      }
-      readyOnFirstFrame = target.kind === 'notify';
+      const secret = target.jwtSecret;
+      tokens = await Promise.all(ids.map((sub) => mintToken({ secret, sub, ttlSec: tokenTtlSec })));
+      kind = target.kind;
+      if (kind === 'notify') urls = tokens.map((token) => `${base}/api/v1/notifications?token=${token}`);
+      else if (kind === 'baseline') urls = tokens.map((token) => `${base}/ws?token=${token}`);
+      else urls = tokens.map(() => `${base}/socket.io/?EIO=4&transport=websocket`);
       return { prepared: urls.length };
     },
 
@@ -91,10 +104,13 @@ export function createReceiver(): Handlers {
           finish();
         }, timeoutMs);
         const launch = (): void => {
-          while (inFlight < concurrency && next < urls.length) openSocket(urls[next++]!);
+          while (inFlight < concurrency && next < urls.length) {
+            openSocket(urls[next]!, tokens[next]!);
+            next++;
+          }
           if (inFlight === 0 && next >= urls.length) finish();
         };
-        const openSocket = (url: string): void => {
+        const openSocket = (url: string, token: string): void => {
           inFlight++;
           let settled = false;
           const settle = (error?: string): void => {
@@ -116,10 +132,12 @@ export function createReceiver(): Handlers {
           ws.on('open', () => {
             wasOpen = true;
             open++;
-            if (!readyOnFirstFrame) settle();
+            if (kind === 'baseline') settle();
           });
           ws.on('message', onMessage);
-          if (readyOnFirstFrame) ws.once('message', () => settle());
+          // notify is ready with its first frame (connection_established); Socket.IO once it acks the connect packet.
+          if (kind === 'notify') ws.once('message', () => settle());
+          else if (kind === 'socketio') speakSocketIo(ws, token, settle);
           ws.on('error', (error) => settle(error.message));
           ws.on('close', (code, reason) => {
             if (wasOpen) open--;

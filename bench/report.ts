@@ -1,8 +1,8 @@
-// Turns repeats into medians and ratios (notify / baseline), prints them as one table, or as JSON.
+// Turns repeats into medians and ratios (notify / raw ws, notify / Socket.IO), prints them as one table, or as JSON.
 import { figureDefs, goals, scenarios, type Figures } from './figures.js';
 import type { MachineInfo } from './machine.js';
-import type { RepeatRun } from './harness.js';
-import type { TargetKind } from './protocol.js';
+import type { RepeatRun, TargetRun } from './harness.js';
+import { targetKinds, type TargetKind } from './protocol.js';
 import { median } from './stats.js';
 
 /** A run whose other CPU (work outside the bench) passed this share of the machine is flagged noisy. */
@@ -11,12 +11,20 @@ export const noisyOtherPct = 10;
 export interface BenchSummary {
   notify: Figures;
   baseline: Figures;
-  /** Median over repeats of each repeat's notify / baseline (both measured back to back). */
+  socketio: Figures;
+  /** Median over repeats of each repeat's notify / raw ws (measured in the same repeat). */
   ratio: Figures;
+  /** Median over repeats of each repeat's notify / Socket.IO. */
+  ratioSocketio: Figures;
 }
+
+type SummaryColumn = keyof BenchSummary;
+const columns: readonly SummaryColumn[] = ['notify', 'baseline', 'socketio', 'ratio', 'ratioSocketio'];
 
 export interface GoalVerdict {
   figure: string;
+  /** 'baseline' (raw ws), 'socketio', or 'absolute' (notify's own figure). */
+  vs: 'baseline' | 'socketio' | 'absolute';
   goal: string;
   /** The median ratio, or notify's median figure for absolute goals. */
   value: number;
@@ -28,33 +36,35 @@ export interface BenchReport {
   date: string;
   command: string;
   machine: MachineInfo;
-  options: { n: number; durationSec: number; rates: number[]; repeat: number; broadcasts: number; pushConcurrency: number; openLoopConnections: number; store: string; workers: number };
+  options: { n: number; durationSec: number; rates: number[]; repeat: number; broadcasts: number; pushConcurrency: number; openLoopConnections: number; store: string; workers: number; targets: TargetKind[] };
   elapsedSec: number;
-  /** scenario → notify | baseline | ratio → figure (latency: → rate → figure). */
-  scenarios: Record<string, Record<'notify' | 'baseline' | 'ratio', Record<string, unknown>>>;
+  /** scenario → notify | baseline | socketio | ratio | ratioSocketio → figure (latency: → rate → figure). */
+  scenarios: Record<string, Record<SummaryColumn, Record<string, unknown>>>;
   goals: GoalVerdict[];
-  runs: { repeat: number; target: TargetKind; figures: Figures; load: RepeatRun['runs'][TargetKind]['load']; noisy: boolean; errors: string[] }[];
+  runs: { repeat: number; target: TargetKind; figures: Figures; load: TargetRun['load']; noisy: boolean; errors: string[] }[];
   /** True when any run had more than `noisyOtherPct`% of the machine busy with other work. */
   noisy: boolean;
 }
 
 export function summarize(repeats: readonly RepeatRun[], rates: readonly number[]): BenchSummary {
-  const summary: BenchSummary = { notify: {}, baseline: {}, ratio: {} };
+  const summary: BenchSummary = { notify: {}, baseline: {}, socketio: {}, ratio: {}, ratioSocketio: {} };
   for (const { key } of figureDefs(rates)) {
-    const n = repeats.map((r) => r.runs.notify?.figures[key] ?? Number.NaN);
-    const b = repeats.map((r) => r.runs.baseline?.figures[key] ?? Number.NaN);
+    const of = (kind: TargetKind): number[] => repeats.map((r) => r.runs[kind]?.figures[key] ?? Number.NaN);
+    const [n, b, io] = [of('notify'), of('baseline'), of('socketio')];
     summary.notify[key] = median(n);
     summary.baseline[key] = median(b);
+    summary.socketio[key] = median(io);
     summary.ratio[key] = median(n.map((v, i) => v / b[i]!));
+    summary.ratioSocketio[key] = median(n.map((v, i) => v / io[i]!));
   }
   return summary;
 }
 
 export function verdicts(summary: BenchSummary, rates: readonly number[]): GoalVerdict[] {
   return goals(rates).map((goal) => {
-    const value = goal.absolute ? summary.notify[goal.key]! : summary.ratio[goal.key]!;
+    const value = goal.vs === 'absolute' ? summary.notify[goal.key]! : goal.vs === 'baseline' ? summary.ratio[goal.key]! : summary.ratioSocketio[goal.key]!;
     const met = Number.isFinite(value) && goal.test(value);
-    return { figure: goal.key, goal: goal.text, value, met, note: met ? 'met' : Number.isFinite(value) ? `missed: ${goal.gap(value)}` : 'not measured' };
+    return { figure: goal.key, vs: goal.vs, goal: goal.text, value, met, note: met ? 'met' : Number.isFinite(value) ? `missed: ${goal.gap(value)}` : 'not measured' };
   });
 }
 
@@ -74,18 +84,14 @@ export function buildReport(input: Omit<BenchReport, 'scenarios' | 'goals' | 'ru
   const { repeats, ...head } = input;
   const summary = summarize(repeats, head.options.rates);
   const runs = repeats.flatMap((r) =>
-    (['notify', 'baseline'] as const)
-      .filter((kind) => r.runs[kind])
-      .map((kind) => {
-        const run = r.runs[kind];
-        return { repeat: r.repeat, target: kind, figures: run.figures, load: run.load, noisy: run.load.otherPct > noisyOtherPct, errors: run.errors };
-      }),
+    targetKinds.flatMap((kind) => {
+      const run = r.runs[kind];
+      return run ? [{ repeat: r.repeat, target: kind, figures: run.figures, load: run.load, noisy: run.load.otherPct > noisyOtherPct, errors: run.errors }] : [];
+    }),
   );
   return {
     ...head,
-    scenarios: Object.fromEntries(
-      scenarios.map((s) => [s, { notify: nest(summary.notify, s), baseline: nest(summary.baseline, s), ratio: nest(summary.ratio, s) }]),
-    ),
+    scenarios: Object.fromEntries(scenarios.map((s) => [s, Object.fromEntries(columns.map((c) => [c, nest(summary[c], s)]))])) as BenchReport['scenarios'],
     goals: verdicts(summary, head.options.rates),
     runs,
     noisy: runs.some((r) => r.noisy),
@@ -97,31 +103,31 @@ function format(value: number, decimals: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
-/** The human table: one line per figure with notify, baseline, ratio and the goal verdict where the issue sets one. */
+/** The human table: one line per figure with the three servers, both ratios and the verdicts where §11 sets goals. */
 export function renderTable(report: BenchReport, repeats: readonly RepeatRun[]): string {
   const summary = summarize(repeats, report.options.rates);
-  const goalByKey = new Map(report.goals.map((g) => [g.figure, g]));
-  const rows: string[][] = [['scenario', 'figure', 'notify', 'baseline', 'ratio', 'goal', 'verdict']];
+  const rows: string[][] = [['scenario', 'figure', 'notify', 'raw ws', 'Socket.IO', 'notify/ws', 'notify/S.IO', 'goals', 'verdicts']];
+  const ratio = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
   let last = '';
   for (const def of figureDefs(report.options.rates)) {
-    const n = summary.notify[def.key]!;
-    const b = summary.baseline[def.key]!;
-    if (!Number.isFinite(n) && !Number.isFinite(b)) continue;
-    const goal = goalByKey.get(def.key);
-    const ratio = summary.ratio[def.key]!;
+    const [n, b, io] = [summary.notify[def.key]!, summary.baseline[def.key]!, summary.socketio[def.key]!];
+    if (![n, b, io].some(Number.isFinite)) continue;
+    const goals = report.goals.filter((g) => g.figure === def.key);
     rows.push([
       def.scenario === last ? '' : def.scenario,
       def.label,
       format(n, def.decimals),
       format(b, def.decimals),
-      Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—',
-      goal?.goal ?? '',
-      goal?.note ?? '',
+      format(io, def.decimals),
+      ratio(summary.ratio[def.key]!),
+      ratio(summary.ratioSocketio[def.key]!),
+      goals.map((g) => g.goal).join(', '),
+      goals.map((g) => g.note).join(', '),
     ]);
     last = def.scenario;
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const right = new Set([2, 3, 4]);
+  const right = new Set([2, 3, 4, 5, 6]);
   const lines = rows.map((r) => r.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
 
@@ -131,12 +137,12 @@ export function renderTable(report: BenchReport, repeats: readonly RepeatRun[]):
     `notify bench — ${report.date}`,
     `machine: ${m.cores} cores (${m.cpuModel}), ${m.totalMemoryMB} MB, Node ${m.node}, ${m.platform}`,
     `command: ${report.command}`,
-    `n=${o.n} connections, ${o.durationSec} s per timed phase, rates ${o.rates.join('/')}/s, ${o.repeat} repeat(s): medians; ratio = median of each repeat's notify / baseline; notify store: ${o.store}${o.workers > 1 ? `, ${o.workers} workers` : ''}`,
+    `n=${o.n} connections, ${o.durationSec} s per timed phase, rates ${o.rates.join('/')}/s, ${o.repeat} repeat(s): medians; ratios = medians of each repeat's notify / raw ws and notify / Socket.IO; notify store: ${o.store}${o.workers > 1 ? `, ${o.workers} workers` : ''}`,
     '',
   ];
   const loadLines = report.runs.map(
     (r) =>
-      `  repeat ${r.repeat} ${r.target.padEnd(8)} loadavg ${r.load.loadavg1Start.toFixed(2)}→${r.load.loadavg1End.toFixed(2)}, machine busy ${r.load.busyPct.toFixed(0)}%, other work ${r.load.otherPct.toFixed(0)}%${r.noisy ? '  NOISY' : ''}${r.errors.length ? `, ${r.errors.length} problem(s)` : ''}`,
+      `  repeat ${r.repeat} ${r.target.padEnd(9)} loadavg ${r.load.loadavg1Start.toFixed(2)}→${r.load.loadavg1End.toFixed(2)}, machine busy ${r.load.busyPct.toFixed(0)}%, other work ${r.load.otherPct.toFixed(0)}%${r.noisy ? '  NOISY' : ''}${r.errors.length ? `, ${r.errors.length} problem(s)` : ''}`,
   );
   const tail = [
     '',

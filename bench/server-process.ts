@@ -1,4 +1,4 @@
-// Starts a server under test as a child process (notify `serve` with a temp SQLite store, or the raw ws baseline) with the probe preloaded.
+// Starts a server under test as a child process (notify `serve` with a temp SQLite store, the raw ws baseline or Socket.IO) with the probe preloaded.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -80,31 +80,29 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
   const execArgv = ['--expose-gc', '--import', pathToFileURL(compiledPath('bench', 'probe.js')).href];
   if (options.cpuProfDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
   let child: ChildProcess;
-  let spec: TargetSpec;
   let readyUrl: string;
+  // Secrets travel in the environment, not on a command line other users can read.
+  const jwtSecret = randomBytes(32).toString('hex');
+  const spec: TargetSpec = { kind, host: benchHost, port, jwtSecret };
   if (kind === 'notify') {
-    const jwtSecret = randomBytes(32).toString('hex');
-    const pushToken = randomBytes(24).toString('hex');
-    spec = { kind, host: benchHost, port, jwtSecret, pushToken };
-    // Secrets travel in the environment, not on a command line other users can read.
+    spec.pushToken = randomBytes(24).toString('hex');
     const args = ['serve', '--host', benchHost, '--port', String(port), '--store', options.store === 'memory' ? 'memory' : `sqlite:${path.join(dir, 'notify.db')}`, '--log-level', 'warn', '--state-dir', dir];
     if ((options.workers ?? 1) > 1) args.push('--workers', String(options.workers));
     child = fork(compiledPath('cli', 'notify.js'), args, {
       execArgv,
-      env: cleanEnv({ NOTIFY_JWT_SECRET: jwtSecret, NOTIFY_PUSH_TOKEN: pushToken }),
+      env: cleanEnv({ NOTIFY_JWT_SECRET: jwtSecret, NOTIFY_PUSH_TOKEN: spec.pushToken }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     readyUrl = `http://${benchHost}:${port}/api/status/ping`;
   } else {
-    spec = { kind, host: benchHost, port };
-    child = fork(compiledPath('bench', 'baseline-server.js'), ['--host', benchHost, '--port', String(port)], {
+    const script = kind === 'baseline' ? 'baseline-server.js' : 'socketio-server.js';
+    child = fork(compiledPath('bench', script), ['--host', benchHost, '--port', String(port)], {
       execArgv,
-      env: cleanEnv({}),
+      env: cleanEnv({ BENCH_JWT_SECRET: jwtSecret }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     readyUrl = `http://${benchHost}:${port}/ping`;
   }
-
   let tail = '';
   const keep = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-outputTailBytes);

@@ -1,6 +1,7 @@
 // pino logger: one JSON object a line when stdout is not a terminal, readable when it is; never a token.
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -10,7 +11,10 @@ const redactPaths = ['token', '*.token', 'headers.authorization', 'headers.cooki
 export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout): Logger {
   const options = { level, base: { service: 'notify' }, redact: { paths: redactPaths, censor: '[redacted]' } };
   const isTerminal = (destination as NodeJS.WriteStream).isTTY === true;
-  return isTerminal ? pino(options, pretty({ colorize: true, destination })) : pino(options, destination);
+  if (!isTerminal) return pino(options, destination);
+  // Loaded only for a terminal: a server logging to a pipe or file never holds the pretty-printer.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pino(options, pretty({ colorize: true, destination }));
 }
 
 /** A URL safe to log: path only, no query string (query tokens never reach the logs). */

@@ -17,6 +17,7 @@ import { Router, sendJson } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
 import { addPageRoutes } from './http/page-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
+import { addTopicRoutes } from './http/topic-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { builtInContractPath, packageRoot } from './paths.js';
@@ -80,7 +81,9 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
 
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
-  addNotificationRoutes(router, context, createServiceAuthenticator(config.pushToken, verifier));
+  const authenticateService = createServiceAuthenticator(config.pushToken, verifier);
+  addNotificationRoutes(router, context, authenticateService);
+  addTopicRoutes(router, context, authenticateService);
   addPageRoutes(router, context);
   addSseRoute(router, context);
 

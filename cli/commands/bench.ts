@@ -1,4 +1,4 @@
-// `notify bench`: notify against a raw `ws` baseline in the same run, the same load from separate processes; one table of figures and ratios.
+// `notify bench`: notify against raw `ws` and Socket.IO 4 in the same run, the same load from separate processes; one table of figures and both ratios.
 import { Command, Option } from 'commander';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { runBench, stopEverything, type BenchOptions } from '../../bench/harness
 import { machineInfo } from '../../bench/machine.js';
 import { renderProfileTop } from '../../bench/profile-top.js';
 import { buildReport, renderTable } from '../../bench/report.js';
+import { targetKinds, type TargetKind } from '../../bench/protocol.js';
 import { usageError, exitWithUsageCode } from '../support/usage.js';
 
 /** One server process holds at most ~19,500 sockets: 20,000 open files, minus its own. */
@@ -21,6 +22,7 @@ interface BenchFlags {
   broadcasts: number;
   pushConcurrency: number;
   scenarios: Extra[];
+  targets: TargetKind[];
   json?: boolean;
   quick?: boolean;
   cpuProf?: string;
@@ -61,15 +63,22 @@ function scenarioList(value: string): Extra[] {
   return list as Extra[];
 }
 
+function targetList(value: string): TargetKind[] {
+  const list = [...new Set(value.split(',').map((v) => v.trim()).filter(Boolean))];
+  const unknown = list.filter((t) => !targetKinds.includes(t as TargetKind));
+  if (unknown.length > 0 || list.length === 0) throw usageError(`--targets takes some of ${targetKinds.join(', ')} (baseline is raw ws), got ${JSON.stringify(value)}`);
+  return targetKinds.filter((t) => list.includes(t));
+}
+
 /** A generous bound on the whole run, from its size: the bench stops itself past it. */
-function estimateSec(o: Pick<BenchFlags, 'n' | 'duration' | 'rates' | 'repeat' | 'broadcasts'>): number {
+function estimateSec(o: Pick<BenchFlags, 'n' | 'duration' | 'rates' | 'repeat' | 'broadcasts' | 'targets'>): number {
   const perTarget = 8 + o.n * 0.001 + (o.duration + 2) + o.rates.length * (o.duration + 1.5) + o.broadcasts * 1.5;
-  return o.repeat * 2 * perTarget;
+  return o.repeat * o.targets.length * perTarget;
 }
 
 export function makeBenchCommand(): Command {
   const command = new Command('bench')
-    .description('Benchmark notify against a raw ws baseline in the same run: connections, push, latency and broadcast')
+    .description('Benchmark notify against raw ws and Socket.IO 4 in the same run: connections, push, latency and broadcast')
     .addOption(new Option('--n <connections>', `idle authenticated connections held during every scenario (max ${maxConnections})`).argParser(integer(10, maxConnections)).default(10_000))
     .addOption(new Option('--duration <seconds>', 'length of each timed phase (the push loop, each latency rate)').argParser(seconds).default(5))
     .addOption(new Option('--rates <list>', 'open-loop push rates of the latency scenario, per second').argParser(rateList).default([1000, 5000, 10000], '1000,5000,10000'))
@@ -77,18 +86,21 @@ export function makeBenchCommand(): Command {
     .addOption(new Option('--broadcasts <k>', 'broadcasts per run (median kept)').argParser(integer(1, 20)).default(3))
     .addOption(new Option('--push-concurrency <c>', 'pushes in flight in the closed-loop push scenario').argParser(integer(1, 1000)).default(128))
     .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast to run (connections always runs)').argParser(scenarioList).default([...extras], extras.join(',')))
+    .addOption(new Option('--targets <list>', 'which servers run: notify, baseline (raw ws with JWT), socketio').argParser(targetList).default([...targetKinds], targetKinds.join(',')))
     .addOption(new Option('--store <kind>', "notify's store: sqlite (a temp file, durable before 201) or memory (shows what durability costs)").choices(['sqlite', 'memory']).default('sqlite'))
-    .addOption(new Option('--workers <k>', 'run notify as `serve --workers K` (node:cluster; the baseline stays one process)').argParser(integer(1, 16)).default(1))
+    .addOption(new Option('--workers <k>', 'run notify as `serve --workers K` (node:cluster; the references stay one process)').argParser(integer(1, 16)).default(1))
     .addOption(new Option('--json', 'print the report as JSON on stdout (progress goes to stderr)'))
     .addOption(new Option('--quick', `a few seconds in all: n=${quick.n}, ${quick.duration} s phases, rates ${quick.rates.join(',')}, one repeat (explicit flags still win)`))
-    .addOption(new Option('--cpu-prof <dir>', "write each server's V8 CPU profile into DIR/notify and DIR/baseline and print where its time went"))
+    .addOption(new Option('--cpu-prof <dir>', "write each server's V8 CPU profile into DIR/<target> and print where its time went"))
     .addOption(new Option('--timeout <seconds>', 'stop the whole bench past this (default: 3× its estimated length, at least 120 s)').argParser(integer(10, 24 * 3600)))
     .addHelpText(
       'after',
       `
-Each repeat starts notify (\`serve\`, temp SQLite store, log level warn) and the baseline in turn, drives
-both with the same load processes (receivers hold the sockets, a pusher calls the push API) and stops
-them. Figures are medians over repeats; ratios are notify / baseline. Only 127.0.0.1 is used.
+Each repeat starts notify (\`serve\`, temp SQLite store, log level warn), the raw ws baseline (an HS256
+JWT verified per connect, no store, no validation) and Socket.IO 4 (default options, websocket transport,
+the JWT checked on connect) in turn, drives each with the same load processes (receivers hold the sockets
+with the same ws client, a pusher calls the push API) and stops it. Figures are medians over repeats;
+ratios are notify / raw ws and notify / Socket.IO. Only 127.0.0.1 is used.
 
 Examples:
   $ notify bench                                 # n=10000, 3 repeats: a few minutes on 2 cores
@@ -116,6 +128,7 @@ Examples:
         pushConcurrency: flags.pushConcurrency,
         openLoopConnections: 32,
         scenarios: new Set(flags.scenarios),
+        targets: flags.targets,
         store: flags.store,
         workers: flags.workers,
         ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
@@ -154,6 +167,7 @@ Examples:
           openLoopConnections: options.openLoopConnections,
           store: options.store,
           workers: options.workers,
+          targets: [...options.targets],
         },
         elapsedSec: (Date.now() - started) / 1000,
         repeats,
@@ -161,7 +175,7 @@ Examples:
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderTable(report, repeats)}\n`);
       if (cpuProfDir) {
         const print = flags.json ? log : (s: string): void => void process.stdout.write(`${s}\n`);
-        for (const kind of ['notify', 'baseline']) {
+        for (const kind of flags.targets) {
           const dir = path.join(cpuProfDir, kind);
           const profiles = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)) : [];
           for (const file of profiles.filter((f) => statSync(f).mtimeMs >= started)) print(`\n${kind}: ${renderProfileTop(file)}`);

@@ -10,12 +10,14 @@ import { resolvePushToken, stateDirOption } from '../support/credentials.js';
 import { postJson } from '../support/http.js';
 import { collectUserIds, parseNonEmpty } from '../support/parsers.js';
 import { parseServerUrl, resolveServer } from '../support/server-url.js';
+import { topicPattern } from '../../src/store/store.js';
 import { exitWithUsageCode, failUsage, usageError } from '../support/usage.js';
 
 interface PushOptions {
   contract: string;
   user?: string[];
   broadcast?: boolean;
+  topic?: string;
   type?: string;
   data?: string;
   file?: string;
@@ -39,12 +41,19 @@ function parseCategory(value: string): string {
   return value;
 }
 
+/** A topic name as the server accepts it. */
+function parseTopic(value: string): string {
+  if (!topicPattern.test(value)) throw usageError(`a topic name matches [A-Za-z0-9._:-]{1,128}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** Builds `notify push`. */
 export function makePushCommand(): Command {
   const command = new Command('push')
-    .description('Push a notification to users (or everyone), after checking it against the contract')
+    .description('Push a notification to users, a topic or everyone, after checking it against the contract')
     .addOption(new Option('--user <id>', 'recipient user id (repeat for several)').env('NOTIFY_USER').argParser(collectUserIds))
     .addOption(new Option('--broadcast', 'send to every user the server knows').env('NOTIFY_BROADCAST'))
+    .addOption(new Option('--topic <name>', "send to the topic's subscribers").env('NOTIFY_TOPIC').argParser(parseTopic))
     .addOption(new Option('--type <type>', 'notification type from the contract, e.g. info').env('NOTIFY_TYPE'))
     .addOption(new Option('--data <json>', 'the notification data, as JSON').env('NOTIFY_DATA'))
     .addOption(new Option('--file <path>', 'a JSON file {type?, data, category?} instead of --type/--data').env('NOTIFY_FILE'))
@@ -63,15 +72,17 @@ Examples:
   $ notify push --user alice --user bob --type warning --category system \\
       --data '{"title":"Disk","message":"90% full","actionRequired":true}'
   $ notify push --broadcast --type success --data '{"title":"Done","message":"Export ready","completionTime":"3s"}'
+  $ notify push --topic group:42 --type info --data '{"title":"Standup","message":"in 5 min","priority":"medium"}'
   $ notify push --user alice --file notification.json --idempotency-key order-42 --json
 
 Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent when invalid), 2 usage.`,
     )
     .action(async (options: PushOptions, cmd: Command) => {
-      // An env NOTIFY_USER does not fight an explicit --broadcast.
-      const users = options.broadcast && cmd.getOptionValueSource('user') === 'env' ? undefined : options.user;
-      if (users && options.broadcast) failUsage(cmd, 'use --user or --broadcast, not both');
-      if (!users && !options.broadcast) failUsage(cmd, 'say who gets it: --user ID (repeatable) or --broadcast');
+      // An env NOTIFY_USER does not fight an explicit --broadcast or --topic.
+      const audiences = (options.broadcast ? 1 : 0) + (options.topic === undefined ? 0 : 1);
+      const users = audiences > 0 && cmd.getOptionValueSource('user') === 'env' ? undefined : options.user;
+      if (audiences + (users ? 1 : 0) > 1) failUsage(cmd, 'use one of --user, --broadcast or --topic');
+      if (!users && audiences === 0) failUsage(cmd, 'say who gets it: --user ID (repeatable), --broadcast or --topic T');
       if (options.data !== undefined && options.file !== undefined) failUsage(cmd, 'use --data or --file, not both');
       if (options.data === undefined && options.file === undefined) failUsage(cmd, 'give the notification data: --data JSON or --file F');
       if (options.file === undefined && options.type === undefined) failUsage(cmd, '--type is required with --data');
@@ -91,6 +102,13 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
       const headers: Record<string, string> = { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` };
       if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
 
+      if (options.topic !== undefined) {
+        const answer = await postJson(`${server.http}/api/v1/topics/${encodeURIComponent(options.topic)}/notifications`, body, headers);
+        const { id, count, delivered } = answer as { id?: unknown; count?: unknown; delivered?: unknown };
+        const line = `${String(id)} to topic ${options.topic}: ${plural(count, 'subscriber')}, delivered to ${plural(delivered, 'device')}`;
+        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${line}\n`);
+        return;
+      }
       if (users === undefined) {
         const answer = await postJson(`${server.http}/api/v1/notifications`, { broadcast: true, ...body }, headers);
         const { count, delivered } = answer as { count?: unknown; delivered?: unknown };

@@ -1,6 +1,5 @@
 // `notify validate [FILE]` checks the contract; `--type T --data JSON` checks a notification payload.
 import { Command } from 'commander';
-import { formatDiagnostic, loadContract } from '../../src/codegen/load-contract.js';
 import { formatFieldErrors } from '../../src/contract/validation-errors.js';
 import { contractOption } from '../support/contract-option.js';
 
@@ -28,6 +27,8 @@ export function makeValidateCommand(): Command {
         process.stdout.write(`valid ${options.type}\n`);
         return;
       }
+      // Loaded on use: the AsyncAPI parser is heavy, and `serve` (which builds this command too) never needs it.
+      const { formatDiagnostic, loadContract } = await import('../../src/codegen/load-contract.js');
       const { document, diagnostics } = await loadContract(file);
       for (const d of diagnostics) {
         if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(`${formatDiagnostic(file, d)}\n`);

@@ -1,7 +1,7 @@
-// Verifies JWTs with jose: pinned algorithms, exp required, issuer/audience when configured.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+// Verifies JWTs with jose's checks: pinned algorithms, exp required, issuer/audience when configured; HS256 signatures with node:crypto.
+import { createHmac, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, UnsecuredJWT, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { JwtConfig } from '../config.js';
 
 /** Who a verified token speaks for. */
@@ -76,13 +76,33 @@ export function scopesOf(payload: JWTPayload): Set<string> {
   return scopes;
 }
 
+/**
+ * HS256 without WebCrypto: the signature is checked with node:crypto's HMAC (synchronous, a few µs, where
+ * jose's `crypto.subtle.verify` costs ~70 µs per connect through the thread pool), then the very same header
+ * and payload go through jose's own checks (`crit`, `b64`, and every claim: exp, nbf, iss, aud, required
+ * claims, clock tolerance) by handing them to `UnsecuredJWT.decode` with the verified `alg` set to "none".
+ * Throws jose's errors (JWTExpired, JWTInvalid, JWSSignatureVerificationFailed…) like `jwtVerify`.
+ */
+function verifyHs256(token: string, secret: Uint8Array, options: JWTVerifyOptions): JWTPayload {
+  const [encodedHeader, encodedPayload, encodedSignature] = token.split('.') as [string, string, string];
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8'));
+  } catch {
+    throw new joseErrors.JWSInvalid('JWS Protected Header is invalid');
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new joseErrors.JWSInvalid('JWS Protected Header is invalid');
+  if ((header as { alg?: unknown }).alg !== 'HS256') throw new joseErrors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+  const expected = createHmac('sha256', secret).update(`${encodedHeader}.${encodedPayload}`).digest();
+  const signature = Buffer.from(encodedSignature, 'base64url');
+  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new joseErrors.JWSSignatureVerificationFailed();
+  const unsecured = `${Buffer.from(JSON.stringify({ ...header, alg: 'none' })).toString('base64url')}.${encodedPayload}.`;
+  return UnsecuredJWT.decode(unsecured, options).payload;
+}
+
 /** Builds the verifier once at start; throws (refusing to start) on a weak secret or an unreadable key. */
 export function createTokenVerifier(config: JwtConfig): TokenVerifier {
   const { key, algorithms } = loadKey(config);
-  // jose turns a raw secret into a CryptoKey on every call; importing it once halves the CPU of an
-  // HS256 verification (notify bench, connections scenario: importKey was half of jwtVerify).
-  const verifyKey: Promise<Exclude<Key, Uint8Array> | CryptoKey> =
-    key instanceof Uint8Array ? crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']) : Promise.resolve(key);
   const options = {
     algorithms,
     requiredClaims: ['exp', 'sub'],
@@ -90,16 +110,20 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
     audience: config.audience,
     clockTolerance: config.clockToleranceSec,
   };
+  const principalOf = (payload: JWTPayload): VerifyResult => {
+    if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 256) return { ok: false, reason: 'invalid' };
+    return { ok: true, principal: { userId: payload.sub, expiresAtMs: payload.exp! * 1000, scopes: scopesOf(payload) } };
+  };
+  const failure = (error: unknown): VerifyResult => ({ ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' });
   return {
     async verify(token) {
       if (!compactJws.test(token)) return { ok: false, reason: 'invalid' };
       try {
-        const k = await verifyKey;
-        const { payload } = typeof k === 'function' ? await jwtVerify(token, k, options) : await jwtVerify(token, k, options);
-        if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 256) return { ok: false, reason: 'invalid' };
-        return { ok: true, principal: { userId: payload.sub, expiresAtMs: payload.exp! * 1000, scopes: scopesOf(payload) } };
+        if (key instanceof Uint8Array) return principalOf(verifyHs256(token, key, options));
+        const { payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+        return principalOf(payload);
       } catch (error) {
-        return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+        return failure(error);
       }
     },
   };

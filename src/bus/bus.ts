@@ -1,9 +1,15 @@
 // The Bus interface and its envelope types; backends live beside it (local.ts, redis.ts).
 import type { NotificationId, UserId } from '../ids.js';
+import type { SharedAudience } from '../store/store.js';
 
-/** What nodes tell each other. Frames are JSON text already validated by the node that built them. */
+/**
+ * What nodes tell each other. Frames are JSON text already validated by the node that built them.
+ * 'deliver' and 'read' concern one user; 'shared' (a broadcast or topic notification, stored once)
+ * concerns every node, which finds its own recipients among its connected users.
+ */
 export type BusEnvelope =
-  | { kind: 'deliver'; origin: string; deliveries: { userId: UserId; notificationId: NotificationId; frame: string }[] }
+  | { kind: 'deliver'; origin: string; userId: UserId; notificationId: NotificationId; frame: string }
+  | { kind: 'shared'; origin: string; audience: SharedAudience; notificationId: NotificationId; frame: string }
   | { kind: 'read'; origin: string; userId: UserId; ids: NotificationId[]; unreadCount: number };
 
 /**

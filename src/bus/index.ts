@@ -3,13 +3,12 @@ import cluster from 'node:cluster';
 import type { Bus } from './bus.js';
 import { createClusterWorkerBus } from './cluster.js';
 import { createLocalBus } from './local.js';
-import { createRedisBus, type BusStatus } from './redis.js';
+import type { BusStatus } from './redis.js';
 
 export type { Bus, BusEnvelope } from './bus.js';
 export type { BusStatus } from './redis.js';
 export { createLocalBus, createLocalHub, type LocalHub } from './local.js';
 export { createClusterWorkerBus, relayClusterBus } from './cluster.js';
-export { createRedisBus } from './redis.js';
 
 export interface OpenBusOptions {
   /** Redis only: the pub/sub channel; default 'notify:bus'. */
@@ -38,7 +37,11 @@ export async function openBus(url: string, options: OpenBusOptions = {}): Promis
     }
     return createLocalBus({ nodeId, onError });
   }
-  if (/^rediss?:\/\//i.test(url)) return createRedisBus(url, options);
+  if (/^rediss?:\/\//i.test(url)) {
+    // Loaded on use: a process without a Redis bus never loads ioredis.
+    const { createRedisBus } = await import('./redis.js');
+    return createRedisBus(url, options);
+  }
   const shown = JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'));
   throw new Error(`unsupported bus ${shown}: expected 'local', 'redis://…' or 'rediss://…'`);
 }

@@ -8,22 +8,22 @@ import type { ServerContext } from '../server-context.js';
 import { readJsonBody } from './body.js';
 import { sendJson, type Router } from './router.js';
 
-const maxUserIdLength = 256;
+export const maxUserIdLength = 256;
 const maxUsersPerPush = 1000;
 const maxIdempotencyKeyLength = 200;
 
-function userIdParam(value: string | undefined): string {
+export function userIdParam(value: string | undefined): string {
   if (!value || value.length > maxUserIdLength) throw new HttpError('bad_request', `userId must be 1–${maxUserIdLength} characters`);
   return value;
 }
 
-function object(body: unknown): Record<string, unknown> {
+export function object(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('bad_request', 'Body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
 /** Checks {type, data, category?} against the contract: 422 with pointers when off-contract. */
-function pushInput(catalog: Catalog, body: Record<string, unknown>, allowed: readonly string[], idempotencyKey: string | undefined): PushInput {
+export function pushInput(catalog: Catalog, body: Record<string, unknown>, allowed: readonly string[], idempotencyKey: string | undefined): PushInput {
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key)) throw new HttpError('off_contract', `Unknown field "${key}"`, [{ pointer: `/${key}`, message: 'is not allowed' }]);
   }
@@ -45,7 +45,7 @@ function idempotencyKeyOf(request: IncomingMessage): string | undefined {
   return key;
 }
 
-function intParam(url: URL, name: string, min: number, max: number, fallback: number): number {
+export function intParam(url: URL, name: string, min: number, max: number, fallback: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
   const value = Number(raw);
@@ -81,9 +81,11 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     if (broadcast === true) {
       if (users !== undefined) throw new HttpError('bad_request', 'Send either "users" or "broadcast": true, not both');
       const input = pushInput(context.catalog, rest, ['type', 'data', 'category'], undefined);
-      const results = await fanOut.broadcast(input);
+      const audience = { kind: 'broadcast' } as const;
+      const { notification, delivered } = await fanOut.pushShared(audience, input);
       metrics.pushes.labels('broadcast').inc();
-      sendJson(response, 201, { count: results.length, delivered: results.reduce((sum, r) => sum + r.delivered, 0) });
+      const count = await store.audienceSize(notification.id, audience);
+      sendJson(response, 201, { id: notification.id, timestamp: notification.timestamp, count, delivered });
       return;
     }
     if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerPush || !users.every((u) => typeof u === 'string' && u.length > 0 && u.length <= maxUserIdLength)) {

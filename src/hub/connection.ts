@@ -13,6 +13,8 @@ export interface Transport {
   close(code: number, reason: string): void;
   /** Destroys the connection at once, without a closing handshake. */
   terminate(): void;
+  /** Writes out what the transport holds back (the WebSocket adapter holds its 101 answer until the first frames). */
+  flush?(): void;
 }
 
 /** How many live notification ids a connection remembers to drop replays (a retried push sent again). */

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationId, UserId } from '../ids.js';
-import type { NotificationStore, ReadResult } from '../store/store.js';
+import type { NotificationStore, ReadResult, SharedAudience } from '../store/store.js';
 import type { Hub } from './hub.js';
 
 export interface PushInput {
@@ -22,6 +22,12 @@ export interface PushResult {
   delivered: number;
   /** False when an earlier push with the same idempotency key was replayed. */
   created: boolean;
+}
+
+export interface SharedPushResult {
+  notification: Notification;
+  /** Devices on this node that were sent it (other nodes are told over the bus). */
+  delivered: number;
 }
 
 export class FanOut {
@@ -56,28 +62,21 @@ export class FanOut {
     const frame = this.encoder.notification(notification);
     if (frame === undefined) return { notification, delivered: 0, created };
     const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
-    this.publish({ kind: 'deliver', origin: this.bus.nodeId, deliveries: [{ userId, notificationId: notification.id, frame }] });
+    this.publish({ kind: 'deliver', origin: this.bus.nodeId, userId, notificationId: notification.id, frame });
     return { notification, delivered, created };
   }
 
-  /** Stores one copy per known user and delivers each; returns the stored notifications. */
-  async broadcast(input: Omit<PushInput, 'idempotencyKey'>): Promise<{ userId: UserId; notification: Notification; delivered: number }[]> {
-    const stored = await this.store.appendBroadcast({ ...input, timestamp: Date.now() });
-    // Validated and serialized once for all copies (they differ only by id).
-    const frames = this.encoder.notifications(stored.map((s) => s.notification));
-    const deliveries: { userId: UserId; notificationId: NotificationId; frame: string }[] = [];
-    let sent = 0;
-    const results = stored.map(({ userId, notification }, i) => {
-      const frame = frames[i];
-      if (frame === undefined) return { userId, notification, delivered: 0 };
-      deliveries.push({ userId, notificationId: notification.id, frame });
-      const delivered = this.hub.deliver(userId, frame, notification.id);
-      sent += delivered;
-      return { userId, notification, delivered };
-    });
-    if (sent > 0) this.metrics.messagesSent.labels(input.type).inc(sent);
-    if (deliveries.length) this.publish({ kind: 'deliver', origin: this.bus.nodeId, deliveries });
-    return results;
+  /**
+   * Stores a broadcast or topic notification once, publishes it to every node and delivers it to this
+   * node's connected users whose feed holds it (each node picks its own recipients the same way).
+   */
+  async pushShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>): Promise<SharedPushResult> {
+    const notification = await this.store.appendShared({ ...input, audience, timestamp: Date.now() });
+    const frame = this.encoder.notification(notification);
+    if (frame === undefined) return { notification, delivered: 0 };
+    this.publish({ kind: 'shared', origin: this.bus.nodeId, audience, notificationId: notification.id, frame });
+    const delivered = await this.deliverShared(audience, notification.id, frame, notification.type);
+    return { notification, delivered };
   }
 
   /** Marks read and tells every device of the user, on every node, what changed. */
@@ -96,6 +95,16 @@ export class FanOut {
     return sent;
   }
 
+  /** Sends a shared notification to the users connected here whose feed holds it; returns devices sent. */
+  private async deliverShared(audience: SharedAudience, notificationId: NotificationId, frame: string, type: string): Promise<number> {
+    const here = this.hub.userIds();
+    if (here.length === 0) return 0;
+    let sent = 0;
+    for (const userId of await this.store.recipientsAmong(notificationId, audience, here)) sent += this.hub.deliver(userId, frame, notificationId);
+    if (sent > 0) this.metrics.messagesSent.labels(type).inc(sent);
+    return sent;
+  }
+
   private sendRead(userId: UserId, ids: NotificationId[], unreadCount: number): void {
     if (this.hub.connectionsOf(userId).size === 0) return;
     const frame = this.encoder.control('notification_read', { ids, unreadCount });
@@ -106,11 +115,13 @@ export class FanOut {
 
   private onEnvelope(envelope: BusEnvelope): void {
     if (envelope.origin === this.bus.nodeId) return;
+    // Frames from other nodes were validated there; the type is only needed for the metric label.
     if (envelope.kind === 'deliver') {
-      for (const { userId, notificationId, frame } of envelope.deliveries) {
-        // Frames from other nodes were validated there; the type is only needed for the metric label.
-        this.deliverLocally(userId, notificationId, frame, 'notification');
-      }
+      this.deliverLocally(envelope.userId, envelope.notificationId, envelope.frame, 'notification');
+    } else if (envelope.kind === 'shared') {
+      this.deliverShared(envelope.audience, envelope.notificationId, envelope.frame, 'notification').catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'shared delivery failed; its recipients recover it on resume');
+      });
     } else {
       this.sendRead(envelope.userId, envelope.ids, envelope.unreadCount);
     }

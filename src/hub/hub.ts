@@ -53,6 +53,11 @@ export class Hub {
     return this.byUser.size;
   }
 
+  /** Users with at least one connection on this node. */
+  userIds(): UserId[] {
+    return [...this.byUser.keys()];
+  }
+
   *all(): IterableIterator<Connection> {
     for (const set of this.byUser.values()) yield* set;
   }

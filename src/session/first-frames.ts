@@ -1,7 +1,7 @@
 // The first frames of a connection: connection_established, then the resumed backlog or the unread snapshot.
 import type { Notification } from '../../generated/index.js';
 import type { UserId } from '../ids.js';
-import type { NotificationStore } from '../store/store.js';
+import { uncategorized, type NotificationStore, type Page, type UnreadSummary } from '../store/store.js';
 import type { Session, SessionHooks } from './session.js';
 
 /** Most notifications a resume replays; a longer gap answers resumed=false and the snapshot (the client refetches). */
@@ -19,15 +19,27 @@ async function drained(connection: Session['connection'], bytes: number): Promis
   while (!connection.closed && connection.transport.bufferedAmount > bytes) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
+/** The unread summary a complete unread page already holds (no second query), else the store's. */
+async function summaryOf(store: NotificationStore, userId: UserId, page: Page | undefined): Promise<UnreadSummary> {
+  if (page === undefined || page.nextCursor !== null) return store.unreadSummary(userId);
+  const unreadByCategory: Record<string, number> = {};
+  for (const n of page.notifications) {
+    const category = n.category ?? uncategorized;
+    unreadByCategory[category] = (unreadByCategory[category] ?? 0) + 1;
+  }
+  return { unreadCount: page.notifications.length, unreadByCategory };
+}
+
 /** Sends the first frames (connection_established, then the resumed backlog or the unread snapshot) and puts the connection live. */
 export async function startSession(session: Session, since: string | undefined, hooks: SessionHooks): Promise<void> {
   const { connection, store, encoder, config } = session;
   const { userId } = connection;
+  // Known (for broadcasts) before its snapshot is read; the store skips the write for users it already knows.
   await store.touchUser(userId);
   const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
   const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
   const page = backlog === 'gone' ? await store.page(userId, { limit: config.pageSize, unreadOnly: true }) : undefined;
-  const summary = await store.unreadSummary(userId);
+  const summary = await summaryOf(store, userId, page);
   if (connection.closed) return;
 
   const established = encoder.control('connection_established', {
@@ -43,7 +55,10 @@ export async function startSession(session: Session, since: string | undefined, 
     // Paced by the socket: our own replay must not trip the slow-consumer cap (1013).
     for (const notification of backlog) {
       if (connection.closed) return;
-      if (connection.transport.bufferedAmount > config.maxBufferedBytes / 2) await drained(connection, config.maxBufferedBytes / 2);
+      if (connection.transport.bufferedAmount > config.maxBufferedBytes / 2) {
+        connection.transport.flush?.();
+        await drained(connection, config.maxBufferedBytes / 2);
+      }
       const frame = encoder.notification(notification);
       if (frame !== undefined) connection.sendSync(frame, notification.id);
     }

@@ -21,6 +21,8 @@ export interface SessionTransport extends Transport {
 /** The transport's handle on an open session. */
 export interface OpenSession {
   readonly connection: Connection;
+  /** Settles once the first frames were sent (or the start failed and the connection was closed). */
+  readonly firstFrames: Promise<void>;
   /** Handles one client frame: rate limit, decode with the contract, run the action's handler. */
   receive(text: string, isBinary?: boolean): void;
   /** The peer is gone (the transport's close event): leaves the hub and runs the close hooks; idempotent. */
@@ -57,13 +59,14 @@ export function openSession(transport: SessionTransport, principal: Principal, s
   };
 
   let ended = false;
-  startSession(session, since, services).catch((error: unknown) => {
+  const firstFrames = startSession(session, since, services).catch((error: unknown) => {
     logger.error({ err: error, connectionId: connection.id }, 'session start failed');
     connection.close(1011, 'Internal error');
   });
 
   return {
     connection,
+    firstFrames,
     receive(text, isBinary = false) {
       if (!connection.admitClientFrame()) {
         connection.close(closeCodes.rateLimited.code, closeCodes.rateLimited.reason);

@@ -1,6 +1,6 @@
 // Argument checks and id format shared by every store backend, so each rejects bad input the same way.
 import type { Notification } from '../../generated/index.js';
-import type { NotificationId } from './store.js';
+import { topicPattern, type NotificationId } from './store.js';
 
 /** Ids are 16-digit zero-padded decimals: string order is numeric order. */
 export const idPattern = /^\d{16}$/;
@@ -27,4 +27,13 @@ export function notificationOf(row: { type: string; id: NotificationId; timestam
   const n = { type: row.type, id: row.id, timestamp: row.timestamp, data: row.data, read: row.read } as Notification;
   if (row.category !== undefined && row.category !== null) n.category = row.category;
   return n;
+}
+
+/** RangeError unless `topic` is a topic name. */
+export function checkTopic(topic: string): void {
+  if (!topicPattern.test(topic)) throw new RangeError(`invalid topic ${JSON.stringify(topic)}: expected [A-Za-z0-9._:-]{1,128}`);
+}
+
+export function checkSubscriberLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`subscriber page limit must be an integer 1–1000, got ${limit}`);
 }

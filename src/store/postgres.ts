@@ -5,15 +5,23 @@ import {
   uncategorized,
   type AppendResult,
   type NewNotification,
+  type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
   type Page,
   type PageQuery,
   type ReadResult,
+  type SharedAudience,
+  type SubscriberPage,
+  type TopicName,
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf } from './arguments.js';
+import { migrate } from './postgres-schema.js';
+
+/** Most user ids a store remembers as already in the users table. */
+const maxKnownUsers = 1_000_000;
 
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */
@@ -31,37 +39,34 @@ interface Row {
   read: boolean;
 }
 
-/** Migration n (1-based) brings the schema (`S`, quoted) to version n. */
-const migrations = (S: string): readonly string[] => [
-  `CREATE TABLE IF NOT EXISTS ${S}.users (user_id text PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0);
-   CREATE TABLE IF NOT EXISTS ${S}.notifications (
-     user_id text NOT NULL,
-     seq bigint NOT NULL,
-     type text NOT NULL,
-     data jsonb NOT NULL,
-     category text,
-     ts bigint NOT NULL,
-     read boolean NOT NULL DEFAULT false,
-     idempotency_key text,
-     PRIMARY KEY (user_id, seq),
-     UNIQUE (user_id, idempotency_key)
-   );
-   CREATE INDEX IF NOT EXISTS notifications_unread ON ${S}.notifications (user_id, seq) WHERE NOT read;
-   CREATE INDEX IF NOT EXISTS notifications_ts ON ${S}.notifications (ts);`,
-];
-
 const noCursor = '9223372036854775807';
 const retryable = new Set(['40P01', '40001']); // deadlock, serialization failure
+
+/**
+ * The feed of user $1 with $2 < seq < $3 (see NotificationStore), each branch on one index; `{seq}` in
+ * `extra` becomes that branch's seq column (an added filter, such as `{seq} = ANY($4)`).
+ */
+const feedOf = (S: string, extra = 'true'): string => `
+  SELECT seq FROM ${S}.notifications WHERE user_id = $1 AND seq > $2 AND seq < $3 AND ${extra.replaceAll('{seq}', 'seq')}
+  UNION ALL
+  SELECT seq FROM ${S}.notifications WHERE user_id IS NULL AND topic IS NULL AND seq < $3 AND ${extra.replaceAll('{seq}', 'seq')}
+    AND seq > greatest($2, coalesce((SELECT known_from FROM ${S}.users WHERE user_id = $1), ${noCursor}))
+  UNION ALL
+  SELECT n.seq FROM ${S}.topic_members m JOIN ${S}.notifications n ON n.topic = m.topic
+    WHERE m.user_id = $1 AND n.seq > greatest($2, m.from_seq) AND n.seq < $3 AND (m.until_seq IS NULL OR n.seq <= m.until_seq)
+    AND ${extra.replaceAll('{seq}', 'n.seq')}`;
 
 /**
  * Connects, creates or migrates the schema (serialized across nodes by an advisory lock), and returns
  * a store shared by every node using the same database and schema.
  *
  * Durability: `append` resolves after COMMIT, which with PostgreSQL's default `synchronous_commit = on`
- * has flushed the WAL to disk. Ids: per user, a counter row in `users` is incremented and locked in the
- * same transaction as the insert, so for one user commit order = id order on every node (ids are the
- * counter as 16 zero-padded digits; a lost idempotency race can leave a harmless gap). Idempotency keys
- * are a unique constraint, so a retry on any node returns the first row with `created: false`.
+ * has flushed the WAL to disk. Ids: one sequence for every notification. So that every feed sees ids
+ * commit in order on every node, a write takes its id only under a lock that stays held until COMMIT:
+ * a push to one user holds the audience advisory lock shared and that user's row in `users`; a
+ * broadcast, topic push or subscription change holds the audience lock exclusive (these are rare, and
+ * their cost does not grow with the audience). Idempotency keys are a unique constraint, so a retry on
+ * any node returns the first row with `created: false`.
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<NotificationStore> {
   const schema = options.schema ?? 'public';
@@ -78,35 +83,53 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw error;
   }
 
-  const cols = `lpad(seq::text, 16, '0') AS id, type, data, category, ts, read`;
+  const lockKey = `notify.audience.${schema}`;
+  const currentSeq = `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${S}.notification_seq)`;
+  const cols = `lpad(n.seq::text, 16, '0') AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, false) AS read`;
+  const withState = `JOIN ${S}.notifications n ON n.seq = f.seq AND (n.user_id IS NULL OR n.user_id = $1)
+    LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq`;
   const q = (name: string, text: string) => ({ name: `notify_${name}`, text });
   const sql = {
-    byKey: q('by_key', `SELECT ${cols} FROM ${S}.notifications WHERE user_id = $1 AND idempotency_key = $2`),
-    nextSeq: q('next_seq', `INSERT INTO ${S}.users AS u (user_id, last_seq) VALUES ($1, 1)
-      ON CONFLICT (user_id) DO UPDATE SET last_seq = u.last_seq + 1 RETURNING last_seq`),
-    insert: q('insert', `INSERT INTO ${S}.notifications (user_id, seq, type, data, category, ts, idempotency_key)
-      VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING ${cols}`),
-    lockUsers: q('lock_users', `SELECT user_id FROM ${S}.users ORDER BY user_id FOR UPDATE`),
-    broadcast: q('broadcast', `WITH bumped AS (
-        UPDATE ${S}.users SET last_seq = last_seq + 1 WHERE user_id = ANY($1::text[]) RETURNING user_id, last_seq)
-      INSERT INTO ${S}.notifications (user_id, seq, type, data, category, ts)
-      SELECT user_id, last_seq, $2, $3::jsonb, $4, $5 FROM bumped RETURNING user_id, ${cols}`),
-    touch: q('touch', `INSERT INTO ${S}.users (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`),
-    pageAll: q('page_all', `SELECT ${cols} FROM ${S}.notifications WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`),
-    pageUnread: q('page_unread', `SELECT ${cols} FROM ${S}.notifications
-      WHERE user_id = $1 AND NOT read AND seq < $2 ORDER BY seq DESC LIMIT $3`),
-    since: q('since', `SELECT ${cols} FROM ${S}.notifications WHERE user_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3`),
-    summary: q('summary', `SELECT coalesce(category, $2) AS category, count(*)::int AS n FROM ${S}.notifications
-      WHERE user_id = $1 AND NOT read GROUP BY 1`),
-    unreadCount: q('unread_count', `SELECT count(*)::int AS n FROM ${S}.notifications WHERE user_id = $1 AND NOT read`),
-    foundSome: q('found_some', `SELECT lpad(seq::text, 16, '0') AS id FROM ${S}.notifications
-      WHERE user_id = $1 AND seq = ANY($2::bigint[]) ORDER BY seq`),
-    foundAll: q('found_all', `SELECT lpad(seq::text, 16, '0') AS id FROM ${S}.notifications WHERE user_id = $1 ORDER BY seq`),
-    readSome: q('read_some', `UPDATE ${S}.notifications SET read = true
-      WHERE user_id = $1 AND NOT read AND seq = ANY($2::bigint[]) RETURNING lpad(seq::text, 16, '0') AS id`),
-    readAll: q('read_all', `UPDATE ${S}.notifications SET read = true
-      WHERE user_id = $1 AND NOT read RETURNING lpad(seq::text, 16, '0') AS id`),
-    prune: q('prune', `DELETE FROM ${S}.notifications WHERE ts < $1`),
+    lockShared: q('lock_shared', `SELECT pg_advisory_xact_lock_shared(hashtext($1))`),
+    lockExclusive: q('lock_exclusive', `SELECT pg_advisory_xact_lock(hashtext($1))`),
+    byKey: q('by_key', `SELECT ${cols} FROM ${S}.notifications n LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = n.seq
+      WHERE n.user_id = $1 AND n.idempotency_key = $2`),
+    lockUser: q('lock_user', `INSERT INTO ${S}.users AS u (user_id, known_from) VALUES ($1, ${currentSeq})
+      ON CONFLICT (user_id) DO UPDATE SET last_seq = u.last_seq + 1`),
+    insert: q('insert', `INSERT INTO ${S}.notifications (user_id, topic, seq, type, data, category, ts, idempotency_key)
+      VALUES ($1, $2, nextval('${S}.notification_seq'), $3, $4::jsonb, $5, $6, $7)
+      ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING lpad(seq::text, 16, '0') AS id`),
+    touch: q('touch', `INSERT INTO ${S}.users (user_id, known_from) VALUES ($1, ${currentSeq}) ON CONFLICT (user_id) DO NOTHING`),
+    touchMany: q('touch_many', `INSERT INTO ${S}.users (user_id, known_from) SELECT unnest($1::text[]), ${currentSeq}
+      ON CONFLICT (user_id) DO NOTHING`),
+    subscribe: q('subscribe', `INSERT INTO ${S}.topic_members (topic, user_id, from_seq) SELECT $1, unnest($2::text[]), ${currentSeq}
+      ON CONFLICT (topic, user_id) WHERE until_seq IS NULL DO NOTHING`),
+    unsubscribe: q('unsubscribe', `UPDATE ${S}.topic_members SET until_seq = ${currentSeq}
+      WHERE topic = $1 AND user_id = ANY($2::text[]) AND until_seq IS NULL`),
+    subscribers: q('subscribers', `SELECT user_id FROM ${S}.topic_members WHERE topic = $1 AND until_seq IS NULL AND user_id > $2
+      ORDER BY user_id LIMIT $3`),
+    broadcastReaches: q('broadcast_reaches', `SELECT user_id FROM ${S}.users WHERE user_id = ANY($1::text[]) AND known_from < $2`),
+    topicReaches: q('topic_reaches', `SELECT DISTINCT user_id FROM ${S}.topic_members WHERE topic = $1 AND user_id = ANY($2::text[])
+      AND from_seq < $3 AND (until_seq IS NULL OR until_seq >= $3)`),
+    knownBefore: q('known_before', `SELECT count(*)::int AS n FROM ${S}.users WHERE known_from < $1`),
+    membersAt: q('members_at', `SELECT count(DISTINCT user_id)::int AS n FROM ${S}.topic_members
+      WHERE topic = $1 AND from_seq < $2 AND (until_seq IS NULL OR until_seq >= $2)`),
+    pageAll: q('page_all', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} ORDER BY n.seq DESC LIMIT $4`),
+    pageUnread: q('page_unread', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState}
+      WHERE NOT coalesce(s.read, false) ORDER BY n.seq DESC LIMIT $4`),
+    after: q('after', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} ORDER BY n.seq LIMIT $4`),
+    summary: q('summary', `SELECT coalesce(n.category, $4) AS category, count(*)::int AS n FROM (${feedOf(S)}) f ${withState}
+      WHERE NOT coalesce(s.read, false) GROUP BY 1`),
+    latest: q('latest', `SELECT lpad(max(seq)::text, 16, '0') AS id FROM (${feedOf(S)}) f`),
+    unreadCount: q('unread_count', `SELECT count(*)::int AS n FROM (${feedOf(S)}) f
+      LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE NOT coalesce(s.read, false)`),
+    foundSome: q('found_some', `SELECT f.seq::text FROM (${feedOf(S, '{seq} = ANY($4::bigint[])')}) f ORDER BY f.seq`),
+    foundAll: q('found_all', `SELECT f.seq::text FROM (${feedOf(S)}) f ORDER BY f.seq`),
+    setRead: q('set_read', `INSERT INTO ${S}.user_states AS s (user_id, seq, read) SELECT $1, unnest($2::bigint[]), true
+      ON CONFLICT (user_id, seq) DO UPDATE SET read = true WHERE NOT s.read RETURNING s.seq::text`),
+    pruneStates: q('prune_states', `DELETE FROM ${S}.user_states s USING ${S}.notifications n
+      WHERE n.seq = s.seq AND (n.user_id IS NULL OR n.user_id = s.user_id) AND n.ts < $1`),
+    prune: q('prune', `WITH gone AS (DELETE FROM ${S}.notifications WHERE ts < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`),
   };
   type Query = (typeof sql)[keyof typeof sql];
   type Runner = <R extends pg.QueryResultRow>(query: Query, values: unknown[]) => Promise<R[]>;
@@ -145,7 +168,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }
     }
   };
+  const whole = (userId: UserId): [UserId, string, string] => [userId, '0', noCursor];
+  const unreadCount = async (t: Runner, userId: UserId): Promise<number> => (await t<{ n: number }>(sql.unreadCount, whole(userId)))[0]!.n;
 
+  const knownUsers = new Set<UserId>();
   return {
     append(input: NewNotification): Promise<AppendResult> {
       const key = input.idempotencyKey ?? null;
@@ -154,37 +180,87 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           const [seen] = await t<Row>(sql.byKey, [input.userId, key]);
           if (seen) return { notification: toNotification(seen), created: false };
         }
-        const [{ last_seq: seq }] = (await t<{ last_seq: string }>(sql.nextSeq, [input.userId])) as [{ last_seq: string }];
-        const values = [input.userId, seq, input.type, JSON.stringify(input.data), input.category ?? null, input.timestamp, key];
-        const [row] = await t<Row>(sql.insert, values);
-        if (row) return { notification: toNotification(row), created: true };
-        // Another node committed the same key while we waited for the counter lock.
+        await t(sql.lockShared, [lockKey]);
+        await t(sql.lockUser, [input.userId]);
+        const text = JSON.stringify(input.data);
+        const values = [input.userId, null, input.type, text, input.category ?? null, input.timestamp, key];
+        const [row] = await t<{ id: NotificationId }>(sql.insert, values);
+        if (row) return { notification: notificationOf({ ...input, id: row.id, data: JSON.parse(text), read: false }), created: true };
+        // Another node committed the same key while we waited for the user's lock.
         const [first] = await t<Row>(sql.byKey, [input.userId, key]);
         return { notification: toNotification(first!), created: false };
       }));
     },
 
-    appendBroadcast(input) {
+    async appendShared(input: NewSharedNotification): Promise<Notification> {
+      const { audience } = input;
+      if (audience.kind === 'topic') checkTopic(audience.topic);
       return lanes.all(() => tx(async (t) => {
-        // Lock every counter in one order so concurrent broadcasts cannot deadlock.
-        const users = (await t<{ user_id: string }>(sql.lockUsers, [])).map((u) => u.user_id);
-        if (users.length === 0) return [];
-        const values = [users, input.type, JSON.stringify(input.data), input.category ?? null, input.timestamp];
-        const rows = await t<Row & { user_id: string }>(sql.broadcast, values);
-        return rows.map((r) => ({ userId: r.user_id, notification: toNotification(r) }));
+        await t(sql.lockExclusive, [lockKey]);
+        const text = JSON.stringify(input.data);
+        const topic = audience.kind === 'topic' ? audience.topic : null;
+        const [row] = await t<{ id: NotificationId }>(sql.insert, [null, topic, input.type, text, input.category ?? null, input.timestamp, null]);
+        return notificationOf({ type: input.type, id: row!.id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
       }));
+    },
+
+    async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
+      live();
+      if (!idPattern.test(id) || users.length === 0) return [];
+      const rows = audience.kind === 'broadcast'
+        ? await run<{ user_id: string }>(sql.broadcastReaches, [users, id])
+        : await run<{ user_id: string }>(sql.topicReaches, [audience.topic, users, id]);
+      return rows.map((r) => r.user_id);
+    },
+
+    async audienceSize(id: NotificationId, audience: SharedAudience): Promise<number> {
+      live();
+      const rows = audience.kind === 'broadcast'
+        ? await run<{ n: number }>(sql.knownBefore, [id])
+        : await run<{ n: number }>(sql.membersAt, [audience.topic, id]);
+      return rows[0]!.n;
     },
 
     async touchUser(userId: UserId): Promise<void> {
       live();
+      // Users rows are never deleted: a user this process has written needs no round trip on reconnect.
+      if (knownUsers.has(userId)) return;
       await run(sql.touch, [userId]);
+      if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
+      knownUsers.add(userId);
+    },
+
+    async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+      checkTopic(topic);
+      return lanes.all(() => tx(async (t) => {
+        await t(sql.lockExclusive, [lockKey]);
+        await t(sql.touchMany, [users]);
+        await t(sql.subscribe, [topic, users]);
+      }));
+    },
+
+    async unsubscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+      checkTopic(topic);
+      return lanes.all(() => tx(async (t) => {
+        await t(sql.lockExclusive, [lockKey]);
+        await t(sql.unsubscribe, [topic, users]);
+      }));
+    },
+
+    async subscribers(topic: TopicName, query: { after?: UserId; limit: number }): Promise<SubscriberPage> {
+      live();
+      checkTopic(topic);
+      checkSubscriberLimit(query.limit);
+      const rows = (await run<{ user_id: string }>(sql.subscribers, [topic, query.after ?? '', query.limit + 1])).map((r) => r.user_id);
+      const users = rows.slice(0, query.limit);
+      return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
     },
 
     async page(userId: UserId, query: PageQuery): Promise<Page> {
       live();
       checkPageLimit(query.limit);
       const before = query.before === undefined ? noCursor : parseCursor(query.before);
-      const rows = await run<Row>(query.unreadOnly ? sql.pageUnread : sql.pageAll, [userId, before, query.limit + 1]);
+      const rows = await run<Row>(query.unreadOnly ? sql.pageUnread : sql.pageAll, [userId, '0', before, query.limit + 1]);
       const notifications = rows.slice(0, query.limit).map(toNotification);
       return { notifications, nextCursor: rows.length > query.limit ? notifications[notifications.length - 1]!.id : null };
     },
@@ -193,8 +269,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
-      // One statement (one snapshot): the first row is `after` itself when it still exists.
-      const rows = await run<Row>(sql.since, [userId, after, limit + 1]);
+      // One statement (one snapshot): the first row is `after` itself when it is still in the feed.
+      const rows = await run<Row>(sql.after, [userId, String(BigInt(after) - 1n), noCursor, limit + 1]);
       if (rows[0]?.id !== after) return 'gone';
       return rows.slice(1).map(toNotification);
     },
@@ -203,29 +279,37 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       live();
       const unreadByCategory: Record<string, number> = {};
       let unreadCount = 0;
-      for (const { category, n } of await run<{ category: string; n: number }>(sql.summary, [userId, uncategorized])) {
+      for (const { category, n } of await run<{ category: string; n: number }>(sql.summary, [...whole(userId), uncategorized])) {
         unreadByCategory[category] = n;
         unreadCount += n;
       }
       return { unreadCount, unreadByCategory };
     },
 
+    async latestId(userId: UserId): Promise<NotificationId | null> {
+      live();
+      return (await run<{ id: NotificationId | null }>(sql.latest, whole(userId)))[0]?.id ?? null;
+    },
+
     markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult> {
-      const seqs = ids === 'all' ? [] : ids.filter((id) => idPattern.test(id));
+      const seqs = ids === 'all' ? [] : [...new Set(ids.filter((id) => idPattern.test(id)).map((id) => String(BigInt(id))))];
       return tx(async (t) => {
-        const some = ids !== 'all';
-        if (some && seqs.length === 0) return { changed: [], found: [], unreadCount: (await t<{ n: number }>(sql.unreadCount, [userId]))[0]!.n };
-        // Update first: its row locks make `found` and the count reflect concurrent mark-reads on other nodes.
-        const changed = await t<{ id: string }>(some ? sql.readSome : sql.readAll, some ? [userId, seqs] : [userId]);
-        const found = await t<{ id: string }>(some ? sql.foundSome : sql.foundAll, some ? [userId, seqs] : [userId]);
-        const [{ n }] = (await t<{ n: number }>(sql.unreadCount, [userId])) as [{ n: number }];
-        return { changed: changed.map((r) => r.id).sort(), found: found.map((r) => r.id), unreadCount: n };
+        if (ids !== 'all' && seqs.length === 0) return { changed: [], found: [], unreadCount: await unreadCount(t, userId) };
+        const found = (await t<{ seq: string }>(ids === 'all' ? sql.foundAll : sql.foundSome, ids === 'all' ? whole(userId) : [...whole(userId), seqs]))
+          .map((r) => r.seq);
+        // The upsert's row locks decide which of two concurrent mark-reads (on any nodes) changed a state.
+        const changed = found.length ? (await t<{ seq: string }>(sql.setRead, [userId, found])).map((r) => r.seq) : [];
+        const format = (seq: string): NotificationId => seq.padStart(16, '0');
+        return { changed: changed.map(format).sort(), found: found.map(format), unreadCount: await unreadCount(t, userId) };
       });
     },
 
     async prune(olderThanMs: number): Promise<number> {
-      live();
-      return (await pool.query({ ...sql.prune, values: [Math.ceil(olderThanMs)] })).rowCount ?? 0;
+      return tx(async (t) => {
+        const cutoff = Math.ceil(olderThanMs);
+        await t(sql.pruneStates, [cutoff]);
+        return (await t<{ n: number }>(sql.prune, [cutoff]))[0]!.n;
+      });
     },
 
     async close(): Promise<void> {
@@ -238,9 +322,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
 /**
  * Orders this node's writes so that, per user, appends resolve in id order: the database orders
- * commits (the counter lock), but replies on different connections can arrive in any order.
+ * commits (the locks above), but replies on different connections can arrive in any order.
  * `one(user)` runs after the previous write of that user; `all` runs after every write in flight
- * and holds back later ones (broadcasts touch every user).
+ * and holds back later ones (shared notifications reach every user).
  */
 function createLanes() {
   const tails = new Map<string, Promise<unknown>>();
@@ -262,29 +346,6 @@ function createLanes() {
       return result;
     },
   };
-}
-
-async function migrate(pool: pg.Pool, schema: string, S: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notify.migrate.${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${S}.schema_version (version integer NOT NULL)`);
-    const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${S}.schema_version`);
-    const current = rows[0]?.v ?? 0;
-    const steps = migrations(S);
-    for (let v = current + 1; v <= steps.length; v++) {
-      await client.query(steps[v - 1]!);
-      await client.query(`INSERT INTO ${S}.schema_version (version) VALUES ($1)`, [v]);
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 function toNotification(r: Row): Notification {

@@ -1,5 +1,5 @@
-// SQLite NotificationStore (better-sqlite3, WAL, synchronous=FULL) with group commit; the default backend.
-import { mkdirSync } from 'node:fs';
+// SQLite NotificationStore (better-sqlite3, WAL, each durable commit's WAL fdatasynced) with group commit; the default backend.
+import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Notification } from '../../generated/index.js';
@@ -7,19 +7,32 @@ import {
   uncategorized,
   type AppendResult,
   type NewNotification,
+  type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
   type Page,
   type PageQuery,
   type ReadResult,
+  type SharedAudience,
+  type SubscriberPage,
+  type TopicName,
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf } from './arguments.js';
+import { migrate } from './sqlite-schema.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * How a durable commit reaches the disk: 'async' (default) commits, then fdatasyncs the WAL on the libuv
+   * thread pool and resolves after it; 'inline' is `synchronous = FULL` (SQLite fsyncs inside the commit,
+   * blocking the event loop for the whole fsync). Both resolve only once the WAL is on disk.
+   */
+  walSync?: 'async' | 'inline';
+  /** Told after every group commit: how many writes it held and whether it was durable (for `bench/store-commit`). */
+  onCommit?: (writes: number, durable: boolean) => void;
 }
 
 interface Row {
@@ -39,23 +52,49 @@ interface Job {
   durable: boolean;
 }
 
-const schemaVersion = 1;
-const columns = `printf('%016d', seq) AS id, type, data, category, ts, read`;
+/** Most user ids a store remembers as already in the users table. */
+const maxKnownUsers = 1_000_000;
 /** Larger than any seq SQLite will hand out in practice: "no cursor" in keyset queries. */
 const noCursor = Number.MAX_SAFE_INTEGER;
+/** The last seq handed out (0 before the first): where a new user or a new subscription starts. */
+const currentSeq = `coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0)`;
 
 /**
- * Opens (creating the file, its directory and the schema when missing) a SQLite store.
+ * The seqs of user @u's feed with @lo < seq < @hi: their own notifications, broadcasts since they became
+ * known, and topic notifications inside a subscription period. Each branch walks one index.
+ */
+const feed = `
+  SELECT seq FROM notifications WHERE user_id = @u AND seq > @lo AND seq < @hi
+  UNION ALL
+  SELECT seq FROM notifications WHERE user_id IS NULL AND topic IS NULL
+    AND seq > max(@lo, (SELECT known_from FROM users WHERE user_id = @u)) AND seq < @hi
+  UNION ALL
+  SELECT n.seq FROM topic_members m JOIN notifications n ON n.topic = m.topic
+    WHERE m.user_id = @u AND n.seq > max(@lo, m.from_seq) AND n.seq < @hi AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
+const columns = `printf('%016d', n.seq) AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, 0) AS read`;
+const withState = `JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq`;
+
+interface FeedParams {
+  u: string;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Opens (creating the file, its directory and the schema when missing, migrating an older one) a SQLite store.
  *
- * Durability: WAL with `synchronous = FULL` fsyncs the WAL on every commit, so a notification whose
- * `append` resolved survives a process kill (SIGKILL) and an OS crash or power loss. A batch holding
- * only `touchUser` writes commits with `synchronous = NORMAL` (no fsync; still safe from a process
- * kill), and the next durable commit syncs it along.
- * Group commit: every write arriving in the same event-loop turn (or while a batch is being written,
- * which blocks the loop) joins one transaction, so one fsync covers many appends; each promise
- * resolves only after its batch commits.
- * Ids: a global AUTOINCREMENT sequence formatted as 16 zero-padded digits. Writers take the write
- * lock up front (BEGIN IMMEDIATE), so across processes sharing the file commit order = id order.
+ * Durability: WAL mode; a durable batch commits (`synchronous = NORMAL`: the WAL frames are written, not
+ * yet synced), then the WAL file is fdatasynced on the thread pool and the batch's promises resolve only
+ * after that, so a notification whose `append` resolved survives a process kill (SIGKILL) and an OS crash
+ * or power loss, as with `synchronous = FULL`, without blocking the event loop for the fsync (~5 ms on
+ * this machine's disk: the loop stood still for it on every commit). While one sync runs, the next
+ * batches commit and share the next sync. A batch holding only `touchUser` writes is not synced (safe
+ * from a process kill); the next durable sync covers it.
+ * Group commit: every write arriving in the same event-loop turn joins one transaction; each promise
+ * resolves only after its batch commits (and, if durable, is synced).
+ * Ids: one AUTOINCREMENT sequence for every notification, formatted as 16 zero-padded digits. Writers
+ * take the write lock up front (BEGIN IMMEDIATE), so across processes sharing the file commit order =
+ * id order, for every feed.
  */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): NotificationStore {
   mkdirSync(dirname(path), { recursive: true });
@@ -64,47 +103,68 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   migrate(db);
+  const asyncSync = (options.walSync ?? 'async') === 'async';
+  if (asyncSync) db.pragma('synchronous = NORMAL');
+  // The WAL file stays (same inode) while this connection is open; fdatasync on any descriptor of it syncs it.
+  const walFd = asyncSync ? openSync(`${path}-wal`, 'a') : undefined;
+  const walSync = createWalSync(walFd);
 
   const sql = {
-    byKey: db.prepare<[string, string], Row>(`SELECT ${columns} FROM notifications WHERE user_id = ? AND idempotency_key = ?`),
-    insert: db.prepare<[string, string, string, string | null, number, string | null], Row>(
-      `INSERT INTO notifications (user_id, type, data, category, ts, idempotency_key) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING ${columns}`,
+    byKey: db.prepare<{ u: string; key: string }, Row>(
+      `SELECT ${columns} FROM notifications n LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq
+       WHERE n.user_id = @u AND n.idempotency_key = @key`,
     ),
-    touch: db.prepare<[string]>(`INSERT INTO users (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING`),
-    users: db.prepare<[], { user_id: string }>(`SELECT user_id FROM users ORDER BY user_id`),
-    // One statement stores every copy: SQLite loops in C instead of one JS → native call per user.
-    insertForAll: db.prepare<[string, string, string | null, number], { user_id: string; id: NotificationId }>(
-      `INSERT INTO notifications (user_id, type, data, category, ts) SELECT user_id, ?, ?, ?, ? FROM users ORDER BY user_id
-       RETURNING user_id, printf('%016d', seq) AS id`,
+    insert: db.prepare<[string | null, string | null, string, string, string | null, number, string | null], { id: NotificationId }>(
+      `INSERT INTO notifications (user_id, topic, type, data, category, ts, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING printf('%016d', seq) AS id`,
     ),
-    pageAll: db.prepare<[string, number, number], Row>(
-      `SELECT ${columns} FROM notifications WHERE user_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    touch: db.prepare<[string]>(`INSERT INTO users (user_id, known_from) VALUES (?, ${currentSeq}) ON CONFLICT (user_id) DO NOTHING`),
+    broadcastReaches: db.prepare<[string, number], { user_id: string }>(
+      `SELECT user_id FROM users WHERE user_id IN (SELECT value FROM json_each(?)) AND known_from < ?`,
     ),
-    pageUnread: db.prepare<[string, number, number], Row>(
-      `SELECT ${columns} FROM notifications WHERE user_id = ? AND read = 0 AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    topicReaches: db.prepare<[string, string, number, number], { user_id: string }>(
+      `SELECT DISTINCT user_id FROM topic_members WHERE topic = ? AND user_id IN (SELECT value FROM json_each(?))
+       AND from_seq < ? AND (until_seq IS NULL OR until_seq >= ?)`,
     ),
-    exists: db.prepare<[string, number], { one: 1 }>(`SELECT 1 AS one FROM notifications WHERE user_id = ? AND seq = ?`),
-    after: db.prepare<[string, number, number], Row>(
-      `SELECT ${columns} FROM notifications WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    knownBefore: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM users WHERE known_from < ?`),
+    membersAt: db.prepare<[string, number, number], { n: number }>(
+      `SELECT count(DISTINCT user_id) AS n FROM topic_members WHERE topic = ? AND from_seq < ? AND (until_seq IS NULL OR until_seq >= ?)`,
     ),
-    summary: db.prepare<[string, string], { category: string; n: number }>(
-      `SELECT coalesce(category, ?) AS category, count(*) AS n FROM notifications WHERE user_id = ? AND read = 0 GROUP BY 1`,
+    subscribe: db.prepare<[string, string]>(
+      `INSERT INTO topic_members (topic, user_id, from_seq) VALUES (?, ?, ${currentSeq})
+       ON CONFLICT (topic, user_id) WHERE until_seq IS NULL DO NOTHING`,
     ),
-    unreadCount: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM notifications WHERE user_id = ? AND read = 0`),
-    readSome: db.prepare<[string, string], { id: string }>(
-      `UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0 AND seq IN (SELECT value FROM json_each(?))
-       RETURNING printf('%016d', seq) AS id`,
+    unsubscribe: db.prepare<[string, string]>(
+      `UPDATE topic_members SET until_seq = ${currentSeq} WHERE topic = ? AND user_id = ? AND until_seq IS NULL`,
     ),
-    foundSome: db.prepare<[string, string], { id: string }>(
-      `SELECT printf('%016d', seq) AS id FROM notifications WHERE user_id = ? AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq`,
+    subscribers: db.prepare<[string, string, number], { user_id: string }>(
+      `SELECT user_id FROM topic_members WHERE topic = ? AND until_seq IS NULL AND user_id > ? ORDER BY user_id LIMIT ?`,
     ),
-    foundAll: db.prepare<[string], { id: string }>(`SELECT printf('%016d', seq) AS id FROM notifications WHERE user_id = ? ORDER BY seq`),
-    readAll: db.prepare<[string], { id: string }>(
-      `UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0 RETURNING printf('%016d', seq) AS id`,
+    pageAll: db.prepare<FeedParams & { limit: number }, Row>(
+      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} ORDER BY n.seq DESC LIMIT @limit`,
     ),
+    pageUnread: db.prepare<FeedParams & { limit: number }, Row>(
+      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE coalesce(s.read, 0) = 0 ORDER BY n.seq DESC LIMIT @limit`,
+    ),
+    after: db.prepare<FeedParams & { limit: number }, Row>(
+      `WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} ORDER BY n.seq LIMIT @limit`,
+    ),
+    summary: db.prepare<FeedParams & { none: string }, { category: string; n: number }>(
+      `WITH f(seq) AS (${feed}) SELECT coalesce(n.category, @none) AS category, count(*) AS n FROM f ${withState}
+       WHERE coalesce(s.read, 0) = 0 GROUP BY 1`,
+    ),
+    latest: db.prepare<FeedParams, { id: NotificationId }>(`WITH f(seq) AS (${feed}) SELECT printf('%016d', max(seq)) AS id FROM f HAVING max(seq) IS NOT NULL`),
+    feedIds: db.prepare<FeedParams, { seq: number; read: 0 | 1 }>(
+      `WITH f(seq) AS (${feed}) SELECT f.seq, coalesce(s.read, 0) AS read FROM f
+       LEFT JOIN user_states s ON s.user_id = @u AND s.seq = f.seq ORDER BY f.seq`,
+    ),
+    markRead: db.prepare<[string, number]>(
+      `INSERT INTO user_states (user_id, seq, read) VALUES (?, ?, 1) ON CONFLICT (user_id, seq) DO UPDATE SET read = 1`,
+    ),
+    pruneStates: db.prepare<[number]>(`DELETE FROM user_states WHERE seq IN (SELECT seq FROM notifications WHERE ts < ?)`),
     prune: db.prepare<[number]>(`DELETE FROM notifications WHERE ts < ?`),
   };
+  const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor });
   // A nested better-sqlite3 transaction is a savepoint: one failing job does not sink its batch.
   const inSavepoint = db.transaction((run: () => unknown) => run());
   const inBatch = db.transaction((batch: Job[]) =>
@@ -116,9 +176,31 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     }),
   );
-  const sinceIn = db.transaction((userId: UserId, seq: number, limit: number) =>
-    sql.exists.get(userId, seq) ? sql.after.all(userId, seq, limit).map(toNotification) : ('gone' as const),
-  );
+  /** `after` must itself be in the feed; one read transaction, so another process's prune cannot slip in between. */
+  const sinceIn = db.transaction((userId: UserId, seq: number, limit: number) => {
+    const at = sql.after.all({ u: userId, lo: seq - 1, hi: noCursor, limit: limit + 1 });
+    if (at[0]?.id !== formatSeq(seq)) return 'gone' as const;
+    return at.slice(1).map(toNotification);
+  });
+  const summaryOf = (userId: UserId): UnreadSummary => {
+    const unreadByCategory: Record<string, number> = {};
+    let unreadCount = 0;
+    for (const { category, n } of sql.summary.all({ ...whole(userId), none: uncategorized })) {
+      unreadByCategory[category] = n;
+      unreadCount += n;
+    }
+    return { unreadCount, unreadByCategory };
+  };
+
+  /**
+   * Users whose row this process has committed: their connects and pushes skip the users-table write
+   * (rows are never deleted). Bounded: past `maxKnownUsers` it starts over, which only costs writes.
+   */
+  const knownUsers = new Set<UserId>();
+  const known = (userId: UserId): void => {
+    if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
+    knownUsers.add(userId);
+  };
 
   let queue: Job[] = [];
   /** The connection's current `synchronous` setting: FULL for batches holding a durable write, NORMAL otherwise. */
@@ -131,10 +213,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
+    const durable = batch.some((job) => job.durable);
     let outcomes;
     try {
-      const durable = batch.some((job) => job.durable);
-      if (durable !== synchronousFull) {
+      if (!asyncSync && durable !== synchronousFull) {
         db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
         synchronousFull = durable;
       }
@@ -143,7 +225,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       for (const job of batch) job.reject(error);
       return;
     }
-    outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.error)));
+    options.onCommit?.(batch.length, durable);
+    const settle = (syncError?: Error): void => {
+      outcomes.forEach((o, i) => {
+        // Committed but not known to be on disk: the caller must not report it stored (a retry with the same idempotency key is safe).
+        if (syncError) batch[i]!.reject(syncError);
+        else if (o.ok) batch[i]!.resolve(o.value);
+        else batch[i]!.reject(o.error);
+      });
+    };
+    if (durable && asyncSync) walSync.after(settle);
+    else settle();
   };
   /** Runs `run` inside the next group-commit transaction; resolves after that transaction commits. */
   const write = <T>(run: () => T, durable = true): Promise<T> => {
@@ -159,55 +251,91 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const live = (): void => {
     if (closed) throw new Error('NotificationStore is closed');
   };
-  const insert = (input: NewNotification): Row | undefined => {
-    sql.touch.run(input.userId);
-    return sql.insert.get(
-      input.userId,
-      input.type,
-      JSON.stringify(input.data),
-      input.category ?? null,
-      input.timestamp,
-      input.idempotencyKey ?? null,
-    );
-  };
 
   return {
     append(input: NewNotification): Promise<AppendResult> {
-      return write(() => {
+      const appended = write(() => {
         const key = input.idempotencyKey;
-        const seen = key === undefined ? undefined : sql.byKey.get(input.userId, key);
+        const seen = key === undefined ? undefined : sql.byKey.get({ u: input.userId, key });
         if (seen) return { notification: toNotification(seen), created: false };
-        const row = insert(input);
-        if (row) return { notification: toNotification(row), created: true };
-        return { notification: toNotification(sql.byKey.get(input.userId, key!)!), created: false };
+        if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
+        const text = JSON.stringify(input.data);
+        const row = sql.insert.get(input.userId, null, input.type, text, input.category ?? null, input.timestamp, key ?? null);
+        if (!row) return { notification: toNotification(sql.byKey.get({ u: input.userId, key: key! })!), created: false };
+        // The row's data is the text of input.data: no need to parse it back.
+        const notification = notificationOf({ ...input, id: row.id, data: input.data, read: false });
+        return { notification, created: true };
+      });
+      return appended.then((result) => {
+        known(input.userId);
+        return result;
       });
     },
 
-    appendBroadcast(input) {
+    async appendShared(input: NewSharedNotification): Promise<Notification> {
+      const { audience } = input;
+      if (audience.kind === 'topic') checkTopic(audience.topic);
       return write(() => {
         const text = JSON.stringify(input.data);
-        const rows = sql.insertForAll.all(input.type, text, input.category ?? null, input.timestamp);
-        // Every copy holds the same (parsed once, shared, not to be mutated) data: encoders may serialize it once.
-        const data = JSON.parse(text) as Notification['data'];
-        return rows.map(({ user_id: userId, id }) => {
-          const notification = { type: input.type, id, timestamp: input.timestamp, data, read: false } as Notification;
-          if (input.category !== undefined) notification.category = input.category;
-          return { userId, notification };
-        });
+        const topic = audience.kind === 'topic' ? audience.topic : null;
+        const { id } = sql.insert.get(null, topic, input.type, text, input.category ?? null, input.timestamp, null)!;
+        return notificationOf({ type: input.type, id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
       });
+    },
+
+    async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
+      live();
+      if (!idPattern.test(id) || users.length === 0) return [];
+      const seq = Number(id);
+      const list = JSON.stringify(users);
+      const rows = audience.kind === 'broadcast' ? sql.broadcastReaches.all(list, seq) : sql.topicReaches.all(audience.topic, list, seq, seq);
+      return rows.map((r) => r.user_id);
+    },
+
+    async audienceSize(id: NotificationId, audience: SharedAudience): Promise<number> {
+      live();
+      const seq = Number(id);
+      return (audience.kind === 'broadcast' ? sql.knownBefore.get(seq) : sql.membersAt.get(audience.topic, seq, seq))!.n;
     },
 
     touchUser(userId: UserId): Promise<void> {
       // Not fsynced on its own: an OS crash could forget a user until their next connect (one missed
       // broadcast at worst), while a connect storm of new users no longer waits on one fsync per batch.
-      return write(() => void sql.touch.run(userId), false);
+      if (knownUsers.has(userId)) return closed ? Promise.reject(new Error('NotificationStore is closed')) : Promise.resolve();
+      return write(() => void sql.touch.run(userId), false).then(() => known(userId));
+    },
+
+    async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+      checkTopic(topic);
+      return write(() => {
+        for (const userId of users) {
+          sql.touch.run(userId);
+          sql.subscribe.run(topic, userId);
+        }
+      });
+    },
+
+    async unsubscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+      checkTopic(topic);
+      return write(() => {
+        for (const userId of users) sql.unsubscribe.run(topic, userId);
+      });
+    },
+
+    async subscribers(topic: TopicName, query: { after?: UserId; limit: number }): Promise<SubscriberPage> {
+      live();
+      checkTopic(topic);
+      checkSubscriberLimit(query.limit);
+      const rows = sql.subscribers.all(topic, query.after ?? '', query.limit + 1).map((r) => r.user_id);
+      const users = rows.slice(0, query.limit);
+      return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
     },
 
     async page(userId: UserId, query: PageQuery): Promise<Page> {
       live();
       checkPageLimit(query.limit);
-      const before = query.before === undefined ? noCursor : parseCursor(query.before);
-      const rows = (query.unreadOnly ? sql.pageUnread : sql.pageAll).all(userId, before, query.limit + 1);
+      const hi = query.before === undefined ? noCursor : parseCursor(query.before);
+      const rows = (query.unreadOnly ? sql.pageUnread : sql.pageAll).all({ u: userId, lo: 0, hi, limit: query.limit + 1 });
       const more = rows.length > query.limit;
       const notifications = rows.slice(0, query.limit).map(toNotification);
       return { notifications, nextCursor: more ? notifications[notifications.length - 1]!.id : null };
@@ -217,75 +345,88 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
-      // One read transaction: another process's prune cannot slip between the check and the read.
       return sinceIn.deferred(userId, Number(after), limit);
     },
 
     async unreadSummary(userId: UserId): Promise<UnreadSummary> {
       live();
-      const unreadByCategory: Record<string, number> = {};
-      let unreadCount = 0;
-      for (const { category, n } of sql.summary.all(uncategorized, userId)) {
-        unreadByCategory[category] = n;
-        unreadCount += n;
-      }
-      return { unreadCount, unreadByCategory };
+      return summaryOf(userId);
+    },
+
+    async latestId(userId: UserId): Promise<NotificationId | null> {
+      live();
+      return sql.latest.get(whole(userId))?.id ?? null;
     },
 
     markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<ReadResult> {
-      const seqs = ids === 'all' ? [] : ids.filter((id) => idPattern.test(id)).map(Number);
+      const asked = ids === 'all' ? undefined : new Set(ids.filter((id) => idPattern.test(id)).map(Number));
       return write(() => {
-        const list = JSON.stringify(seqs);
-        const found = ids === 'all' ? sql.foundAll.all(userId) : seqs.length ? sql.foundSome.all(userId, list) : [];
-        const changed = ids === 'all' ? sql.readAll.all(userId) : seqs.length ? sql.readSome.all(userId, list) : [];
+        // One id at a time walks only that id's index entries; 'all' walks the feed once.
+        const found = asked === undefined
+          ? sql.feedIds.all(whole(userId))
+          : [...asked].sort((a, b) => a - b).flatMap((seq) => sql.feedIds.all({ u: userId, lo: seq - 1, hi: seq + 1 }));
+        const changed = found.filter((r) => r.read === 0);
+        for (const r of changed) sql.markRead.run(userId, r.seq);
         return {
-          changed: changed.map((r) => r.id).sort(),
-          found: found.map((r) => r.id),
-          unreadCount: sql.unreadCount.get(userId)!.n,
+          changed: changed.map((r) => formatSeq(r.seq)),
+          found: found.map((r) => formatSeq(r.seq)),
+          unreadCount: summaryOf(userId).unreadCount,
         };
       });
     },
 
     prune(olderThanMs: number): Promise<number> {
-      return write(() => sql.prune.run(olderThanMs).changes);
+      return write(() => {
+        sql.pruneStates.run(olderThanMs);
+        return sql.prune.run(olderThanMs).changes;
+      });
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       flush();
+      await walSync.idle();
       db.close();
+      if (walFd !== undefined) closeSync(walFd);
     },
   };
 }
 
-function migrate(db: Database.Database): void {
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version >= schemaVersion) return;
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS users (user_id TEXT PRIMARY KEY) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS notifications (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        user_id TEXT NOT NULL,
-        type TEXT NOT NULL,
-        data TEXT NOT NULL,
-        category TEXT,
-        ts INTEGER NOT NULL,
-        read INTEGER NOT NULL DEFAULT 0,
-        idempotency_key TEXT,
-        UNIQUE (user_id, idempotency_key)
-      );
-      CREATE INDEX IF NOT EXISTS notifications_user_seq ON notifications (user_id, seq);
-      CREATE INDEX IF NOT EXISTS notifications_user_unread ON notifications (user_id, seq) WHERE read = 0;
-      CREATE INDEX IF NOT EXISTS notifications_ts ON notifications (ts);
-      PRAGMA user_version = ${schemaVersion};
-    `);
-  }).immediate();
+/**
+ * Coalesced fdatasync of the WAL: `after(done)` runs `done` once a sync that started after the call has
+ * finished. At most one sync runs at a time; the callers that arrive meanwhile share the next one.
+ */
+function createWalSync(fd: number | undefined): { after(done: (error?: Error) => void): void; idle(): Promise<void> } {
+  let running = false;
+  let waiting: ((error?: Error) => void)[] = [];
+  const idleWaiters: (() => void)[] = [];
+  const start = (): void => {
+    running = true;
+    const covered = waiting;
+    waiting = [];
+    fdatasync(fd!, (error) => {
+      running = false;
+      for (const done of covered) done(error ?? undefined);
+      if (waiting.length > 0) return start();
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    });
+  };
+  return {
+    after(done) {
+      waiting.push(done);
+      if (!running) start();
+    },
+    idle: () => (running ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
+  };
 }
 
 function toNotification(r: Row): Notification {
   return notificationOf({ type: r.type, id: r.id, timestamp: r.ts, data: JSON.parse(r.data), read: r.read === 1, category: r.category });
+}
+
+function formatSeq(seq: number): NotificationId {
+  return String(seq).padStart(16, '0');
 }
 
 function parseCursor(before: NotificationId): number {

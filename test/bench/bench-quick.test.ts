@@ -1,4 +1,4 @@
-// `notify bench --quick --json` end to end: every scenario reports numeric figures for notify and the baseline (no timing asserted).
+// `notify bench --quick --json` end to end: every scenario reports numeric figures for notify, raw ws and Socket.IO, and both ratios (no timing asserted).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,20 +15,20 @@ function leaves(value: unknown, at = ''): [string, unknown][] {
 }
 
 describe('notify bench --quick --json', () => {
-  it('reports every scenario with numeric figures for both servers', async () => {
+  it('reports every scenario with numeric figures for the three servers and both ratios', async () => {
     if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` before this test`);
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NOTIFY_')));
     const { stdout } = await run(process.execPath, [cliPath, 'bench', '--quick', '--json'], { env, timeout: 110_000, maxBuffer: 16 * 2 ** 20 });
     const report = JSON.parse(stdout) as {
       options: { rates: number[] };
       scenarios: Record<string, Record<string, unknown>>;
-      goals: { figure: string; met: boolean }[];
+      goals: { figure: string; vs: string; met: boolean }[];
       runs: { target: string; load: Record<string, number> }[];
     };
 
     expect(Object.keys(report.scenarios).sort()).toEqual(['broadcast', 'connections', 'latency', 'push']);
     for (const [name, scenario] of Object.entries(report.scenarios)) {
-      for (const target of ['notify', 'baseline']) {
+      for (const target of ['notify', 'baseline', 'socketio', 'ratio', 'ratioSocketio']) {
         const figures = leaves(scenario[target]);
         expect(figures.length, `${name}.${target} has figures`).toBeGreaterThan(0);
         for (const [key, value] of figures) expect(typeof value === 'number' && Number.isFinite(value), `${name}.${target}.${key} = ${String(value)}`).toBe(true);
@@ -36,7 +36,7 @@ describe('notify bench --quick --json', () => {
     }
     const latency = report.scenarios['latency']!;
     for (const rate of report.options.rates) {
-      for (const target of ['notify', 'baseline']) {
+      for (const target of ['notify', 'baseline', 'socketio']) {
         expect(Object.keys((latency[target] as Record<string, unknown>)[String(rate)] as object).sort()).toEqual(['deliveredPct', 'maxMs', 'p50Ms', 'p95Ms', 'p99Ms', 'serverUsPerPush']);
       }
     }
@@ -44,8 +44,12 @@ describe('notify bench --quick --json', () => {
     expect(report.scenarios['push']!['notify']).toHaveProperty('pushesPerSec');
     expect(report.scenarios['broadcast']!['baseline']).toHaveProperty('deliveriesPerSec');
     // Machine load is reported for every run so noisy runs can be discarded.
-    expect(report.runs.map((r) => r.target).sort()).toEqual(['baseline', 'notify']);
+    expect(report.scenarios['broadcast']!['socketio']).toHaveProperty('deliveriesPerSec');
+    expect(report.runs.map((r) => r.target).sort()).toEqual(['baseline', 'notify', 'socketio']);
     for (const r of report.runs) expect(typeof r.load['otherPct']).toBe('number');
-    expect(report.goals.length).toBeGreaterThan(0);
+    // Each headline figure is judged against both references.
+    for (const figure of ['connections.connectsPerSec', 'push.pushesPerSec', 'broadcast.deliveriesPerSec', 'connections.rssPerConnKB']) {
+      expect(report.goals.filter((g) => g.figure === figure).map((g) => g.vs).sort()).toEqual(['baseline', 'socketio']);
+    }
   }, 120_000);
 });

@@ -49,13 +49,9 @@ describe('cluster bus (primary relay + 2 workers)', () => {
         {
           kind: 'deliver',
           origin: r.nodeId,
-          deliveries: [
-            {
-              userId: `user-of-worker-${r.workerId}`,
-              notificationId: String(r.workerId),
-              frame: JSON.stringify({ from: r.workerId }),
-            },
-          ],
+          userId: `user-of-worker-${r.workerId}`,
+          notificationId: String(r.workerId),
+          frame: JSON.stringify({ from: r.workerId }),
         },
       ]),
     );

@@ -96,9 +96,9 @@ async function waitFor(done: () => boolean, what: string, timeoutMs = 10_000): P
 const deliver = (origin: string, n: number): BusEnvelope => ({
   kind: 'deliver',
   origin,
-  deliveries: [
-    { userId: 'user-1', notificationId: String(n).padStart(16, '0'), frame: JSON.stringify({ type: 'notification', n }) },
-  ],
+  userId: 'user-1',
+  notificationId: String(n).padStart(16, '0'),
+  frame: JSON.stringify({ type: 'notification', n }),
 });
 
 const unavailable = await redisUnavailable();

@@ -61,8 +61,8 @@ describe('notify push', () => {
   const base = ['--type', 'info', '--data', validInfo, '--server', 'http://127.0.0.1:9', '--push-token', 't'];
 
   it.each([
-    [['--user', 'a', '--broadcast', ...base], /--user or --broadcast, not both/],
-    [[...base], /--user ID \(repeatable\) or --broadcast/],
+    [['--user', 'a', '--broadcast', ...base], /use one of --user, --broadcast or --topic/],
+    [[...base], /--user ID \(repeatable\), --broadcast or --topic T/],
     [['--user', 'a', '--type', 'info', '--server', 'http://127.0.0.1:9'], /--data JSON or --file F/],
     [['--user', 'a', '--file', 'x.json', ...base], /--data or --file, not both/],
     [['--user', 'a', '--data', validInfo], /--type is required/],

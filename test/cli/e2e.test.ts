@@ -105,6 +105,6 @@ describe('push with off-contract data', () => {
     expect(unknownType.code).toBe(1);
     expect(unknownType.stderr).toMatch(/valid types: invitation_received, .*product_expiry/);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--user or --broadcast, not both');
+    expect(usage.stderr).toContain('use one of --user, --broadcast or --topic');
   }, 120_000);
 });

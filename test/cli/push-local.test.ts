@@ -119,6 +119,18 @@ describe('sending', () => {
     expect(run.stdout).toBe('broadcast to 3 users, delivered to 1 device\n');
   });
 
+  it('pushes to a topic with --topic, and refuses a bad name or a second audience', async () => {
+    answer = { status: 201, body: { id: '0000000000000009', timestamp: 1, count: 2, delivered: 1 } };
+    const run = await push('--topic', 'group:42', '--type', 'success', '--data', '{"title":"t","message":"m","completionTime":"1s"}');
+    expect(requests[0]).toMatchObject({ url: '/api/v1/topics/group%3A42/notifications', body: { type: 'success' } });
+    expect(run.stdout).toBe('0000000000000009 to topic group:42: 2 subscribers, delivered to 1 device\n');
+    const bad = await push('--topic', 'no spaces', '--type', 'success', '--data', '{"title":"t","message":"m","completionTime":"1s"}');
+    expect(bad.error).toMatchObject({ exitCode: 2 });
+    const both = await push('--topic', 't', '--broadcast', '--type', 'success', '--data', '{"title":"t","message":"m","completionTime":"1s"}');
+    expect(both.error).toMatchObject({ exitCode: 2 });
+    expect(requests).toHaveLength(1);
+  });
+
   it('accepts a ws:// server URL for the HTTP API', async () => {
     const run = await runCommand(makePushCommand(), ['--user', 'alice', '--type', 'info', '--data', '{"title":"t","message":"m","priority":"low"}', '--server', `${url.replace('http', 'ws')}/api/v1/notifications`, '--push-token', 't']);
     expect(run.exitCode).toBeUndefined();

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
-import type { NewNotification, NotificationStore } from '../../src/store/store.js';
+import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
 
 interface Backend {
   name: string;
@@ -51,7 +51,7 @@ async function postgresBackend(): Promise<Backend | { name: string; unavailable:
     name: 'postgres',
     async open() {
       const store = await openStore(databaseUrl, { schema });
-      await admin.query(`TRUNCATE "${schema}".users, "${schema}".notifications`);
+      await admin.query(`TRUNCATE "${schema}".users, "${schema}".notifications, "${schema}".user_states, "${schema}".topic_members`);
       return store;
     },
     openPeer: () => openStore(databaseUrl, { schema }),
@@ -307,22 +307,118 @@ function contract(backend: Backend): void {
     });
   });
 
-  describe('appendBroadcast', () => {
-    it('stores one copy for every touched user and every user with notifications', async () => {
-      expect(await store.appendBroadcast({ type: 'info', data: { title: 'x', message: 'y', priority: 'high' }, timestamp: 1 })).toEqual([]);
+  const shared = (title: string, extra: Partial<NewSharedNotification> = {}): NewSharedNotification => ({
+    audience: { kind: 'broadcast' },
+    type: 'info',
+    data: { title, message: `${title} body`, priority: 'low' },
+    timestamp: ++stamp,
+    ...extra,
+  });
+  const topic = (name: string) => ({ kind: 'topic', topic: name }) as const;
+
+  describe('appendShared: broadcast', () => {
+    it('reaches every user known before it (touched or with notifications), not later ones', async () => {
+      const none = await store.appendShared(shared('nobody yet'));
+      expect(await store.audienceSize(none.id, { kind: 'broadcast' })).toBe(0);
       await store.touchUser('alice');
       await store.touchUser('alice');
       await store.touchUser('bob');
       const [carolsLast] = await appendMany('carol', 2).then((c) => c.slice(-1));
       const data = { title: 'Maintenance', message: 'Sunday 02:00', priority: 'medium' } as const;
-      const sent = await store.appendBroadcast({ type: 'info', data, category: 'system', timestamp: 42 });
-      expect(sent.map((s) => s.userId).sort()).toEqual(['alice', 'bob', 'carol']);
-      for (const { userId, notification } of sent) {
-        expect(notification).toMatchObject({ type: 'info', data, category: 'system', timestamp: 42, read: false });
-        expect((await store.page(userId, { limit: 1 })).notifications).toEqual([notification]);
+      const sent = await store.appendShared({ audience: { kind: 'broadcast' }, type: 'info', data, category: 'system', timestamp: 42 });
+      expect(sent).toEqual({ type: 'info', id: sent.id, data, category: 'system', timestamp: 42, read: false });
+      expect(sent.id > carolsLast!.id).toBe(true);
+      for (const userId of ['alice', 'bob', 'carol']) {
+        expect((await store.page(userId, { limit: 1 })).notifications).toEqual([sent]);
+        expect(await store.latestId(userId)).toBe(sent.id);
       }
-      expect(sent.find((s) => s.userId === 'carol')!.notification.id > carolsLast!.id).toBe(true);
+      expect(await store.audienceSize(sent.id, { kind: 'broadcast' })).toBe(3);
+      expect(await store.recipientsAmong(sent.id, { kind: 'broadcast' }, ['alice', 'dave', 'carol'])).toEqual(expect.arrayContaining(['alice', 'carol']));
+      expect(await store.recipientsAmong(sent.id, { kind: 'broadcast' }, ['alice', 'dave', 'carol'])).toHaveLength(2);
+      await store.touchUser('dave');
       expect((await store.page('dave', { limit: 10 })).notifications).toEqual([]);
+      expect(await store.latestId('dave')).toBeNull();
+      expect(await store.recipientsAmong(sent.id, { kind: 'broadcast' }, ['dave'])).toEqual([]);
+      const later = await store.appendShared(shared('later'));
+      expect(ids((await store.page('dave', { limit: 10 })).notifications)).toEqual([later.id]);
+    });
+
+    it('keeps read state per user: one user reading leaves the others unread, counts stay exact', async () => {
+      await store.touchUser('alice');
+      await store.touchUser('bob');
+      const own = await append(info('alice'));
+      const b1 = await store.appendShared(shared('b1', { category: 'news' }));
+      const b2 = await store.appendShared(shared('b2'));
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 3, unreadByCategory: { general: 2, news: 1 } });
+      expect(await store.markRead('alice', [b1.id, b2.id])).toEqual({ changed: [b1.id, b2.id], found: [b1.id, b2.id], unreadCount: 1 });
+      expect(await store.markRead('alice', [b1.id])).toEqual({ changed: [], found: [b1.id], unreadCount: 1 });
+      expect(await store.unreadSummary('bob')).toEqual({ unreadCount: 2, unreadByCategory: { general: 1, news: 1 } });
+      const alicePage = (await store.page('alice', { limit: 10 })).notifications;
+      expect(alicePage.map((n) => [n.id, n.read])).toEqual([[b2.id, true], [b1.id, true], [own.id, false]]);
+      expect(ids((await store.page('alice', { limit: 10, unreadOnly: true })).notifications)).toEqual([own.id]);
+      expect((await store.page('bob', { limit: 10 })).notifications.map((n) => n.read)).toEqual([false, false]);
+      expect(await store.markRead('bob', 'all')).toEqual({ changed: [b1.id, b2.id], found: [b1.id, b2.id], unreadCount: 0 });
+      expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 1, unreadByCategory: { general: 1 } });
+    });
+
+    it('resumes across own, broadcast and topic notifications in id order', async () => {
+      await store.touchUser('alice');
+      await store.subscribe('team.red', ['alice']);
+      const feed = [
+        await append(info('alice')),
+        await store.appendShared(shared('b')),
+        await store.appendShared(shared('t', { audience: topic('team.red') })),
+        await append(info('alice')),
+        await store.appendShared(shared('t2', { audience: topic('team.blue') })),
+        await store.appendShared(shared('b2')),
+      ].filter((n) => !(n.data as { title: string }).title.startsWith('t2'));
+      for (let i = 0; i < feed.length; i++) {
+        expect(ids((await store.since('alice', feed[i]!.id, 100)) as Notification[])).toEqual(ids(feed.slice(i + 1)));
+      }
+      expect(await store.latestId('alice')).toBe(feed.at(-1)!.id);
+    });
+  });
+
+  describe('topics', () => {
+    it('reaches subscribers from the time they subscribed, and keeps what they got after they leave', async () => {
+      const before = await store.appendShared(shared('before', { audience: topic('group:42') }));
+      await store.subscribe('group:42', ['alice', 'bob', 'alice']);
+      const first = await store.appendShared(shared('first', { audience: topic('group:42') }));
+      const elsewhere = await store.appendShared(shared('elsewhere', { audience: topic('group:43') }));
+      expect(await store.audienceSize(first.id, topic('group:42'))).toBe(2);
+      expect(await store.audienceSize(before.id, topic('group:42'))).toBe(0);
+      expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual([first.id]);
+      expect(await store.since('alice', elsewhere.id, 10)).toBe('gone');
+      await store.unsubscribe('group:42', ['alice', 'carol']);
+      const second = await store.appendShared(shared('second', { audience: topic('group:42') }));
+      expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual([first.id]);
+      expect(ids((await store.page('bob', { limit: 10 })).notifications)).toEqual([second.id, first.id]);
+      expect(await store.recipientsAmong(second.id, topic('group:42'), ['alice', 'bob'])).toEqual(['bob']);
+      expect(await store.recipientsAmong(first.id, topic('group:42'), ['alice', 'bob', 'carol']).then((u) => u.sort())).toEqual(['alice', 'bob']);
+      await store.subscribe('group:42', ['alice']);
+      const third = await store.appendShared(shared('third', { audience: topic('group:42') }));
+      expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual([third.id, first.id]);
+      expect(ids((await store.since('alice', first.id, 10)) as Notification[])).toEqual([third.id]);
+      expect(await store.unreadSummary('alice')).toMatchObject({ unreadCount: 2 });
+      expect(await store.markRead('alice', [second.id, third.id])).toEqual({ changed: [third.id], found: [third.id], unreadCount: 1 });
+    });
+
+    it('pages subscribers in ascending order with a cursor', async () => {
+      const users = Array.from({ length: 25 }, (_, i) => `user-${String(i).padStart(2, '0')}`);
+      await store.subscribe('t', [...users].reverse());
+      await store.unsubscribe('t', ['user-03']);
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.subscribers('t', after === undefined ? { limit: 10 } : { limit: 10, after });
+        seen.push(...page.users);
+        after = page.nextCursor ?? undefined;
+      } while (after !== undefined);
+      expect(seen).toEqual(users.filter((u) => u !== 'user-03'));
+      expect(await store.subscribers('empty', { limit: 10 })).toEqual({ users: [], nextCursor: null });
+      await expect(store.subscribers('bad topic', { limit: 10 })).rejects.toThrow(RangeError);
+      await expect(store.subscribe('x'.repeat(129), ['a'])).rejects.toThrow(RangeError);
+      await expect(store.subscribers('t', { limit: 1001 })).rejects.toThrow(RangeError);
     });
   });
 
@@ -337,8 +433,14 @@ function contract(backend: Backend): void {
       expect(await store.prune(5_000)).toBe(0);
       const later = await append(info('alice'));
       expect(later.id > kept[1]!.id).toBe(true);
-      expect((await store.appendBroadcast({ type: 'info', data: { title: 'a', message: 'b', priority: 'low' }, timestamp: 9_000 })).map((s) => s.userId).sort())
-        .toEqual(['alice', 'bob']);
+      const after = await store.appendShared(shared('after prune'));
+      expect(await store.audienceSize(after.id, { kind: 'broadcast' })).toBe(2);
+      await store.markRead('alice', [after.id]);
+      const oldShared = await store.appendShared(shared('old', { timestamp: 3_000 }));
+      await store.markRead('alice', [oldShared.id]);
+      expect(await store.prune(5_000)).toBe(1);
+      expect(await store.since('alice', oldShared.id, 10)).toBe('gone');
+      expect((await store.page('alice', { limit: 10 })).notifications[0]).toMatchObject({ id: after.id, read: true });
     });
   });
 
@@ -377,8 +479,10 @@ function contract(backend: Backend): void {
       expect((await peer.markRead('alice', [id])).changed).toEqual([id]);
       expect((await store.markRead('alice', [id])).changed).toEqual([]);
       await peer.touchUser('bob');
-      expect((await store.appendBroadcast({ type: 'info', data: { title: 'a', message: 'b', priority: 'low' }, timestamp: 1 })).map((s) => s.userId).sort())
-        .toEqual(['alice', 'bob']);
+      const everyone = await store.appendShared(shared('everyone'));
+      expect(await peer.audienceSize(everyone.id, { kind: 'broadcast' })).toBe(2);
+      expect((await peer.markRead('bob', [everyone.id])).changed).toEqual([everyone.id]);
+      expect((await store.unreadSummary('bob')).unreadCount).toBe(0);
     });
   });
 

@@ -1,0 +1,77 @@
+// The PostgreSQL store's schema and its migrations, applied in order under an advisory lock.
+import type pg from 'pg';
+
+/** Migration n (1-based) brings the schema (`S`, quoted) to version n. */
+const migrations = (S: string): readonly string[] => [
+  // 1 (up to 0db1023): one row per user per notification, ids counted per user in users.last_seq.
+  `CREATE TABLE IF NOT EXISTS ${S}.users (user_id text PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0);
+   CREATE TABLE IF NOT EXISTS ${S}.notifications (
+     user_id text NOT NULL,
+     seq bigint NOT NULL,
+     type text NOT NULL,
+     data jsonb NOT NULL,
+     category text,
+     ts bigint NOT NULL,
+     read boolean NOT NULL DEFAULT false,
+     idempotency_key text,
+     PRIMARY KEY (user_id, seq),
+     UNIQUE (user_id, idempotency_key)
+   );
+   CREATE INDEX IF NOT EXISTS notifications_unread ON ${S}.notifications (user_id, seq) WHERE NOT read;
+   CREATE INDEX IF NOT EXISTS notifications_ts ON ${S}.notifications (ts);`,
+  // 2: a broadcast or topic notification is one row (user_id NULL; topic NULL for a broadcast), ids come
+  // from one sequence that starts past every id of schema 1 (so each user's ids keep sorting), and
+  // per-user state moves to user_states, a row only where a user changed something (one column per state).
+  `CREATE SEQUENCE ${S}.notification_seq;
+   SELECT setval('${S}.notification_seq', greatest(1, (SELECT max(seq) FROM ${S}.notifications), (SELECT max(last_seq) FROM ${S}.users)),
+     EXISTS (SELECT 1 FROM ${S}.notifications) OR EXISTS (SELECT 1 FROM ${S}.users WHERE last_seq > 0));
+   ALTER TABLE ${S}.users ADD COLUMN known_from bigint NOT NULL DEFAULT 0;
+   CREATE TABLE ${S}.user_states (
+     user_id text NOT NULL,
+     seq bigint NOT NULL,
+     read boolean NOT NULL DEFAULT false,
+     PRIMARY KEY (user_id, seq)
+   );
+   INSERT INTO ${S}.user_states (user_id, seq, read) SELECT user_id, seq, true FROM ${S}.notifications WHERE read;
+   ALTER TABLE ${S}.notifications DROP CONSTRAINT notifications_pkey;
+   ALTER TABLE ${S}.notifications ALTER COLUMN user_id DROP NOT NULL;
+   ALTER TABLE ${S}.notifications DROP COLUMN read;
+   ALTER TABLE ${S}.notifications ADD COLUMN topic text;
+   CREATE UNIQUE INDEX notifications_user_seq ON ${S}.notifications (user_id, seq);
+   CREATE UNIQUE INDEX notifications_shared_seq ON ${S}.notifications (seq) WHERE user_id IS NULL;
+   CREATE INDEX notifications_topic_seq ON ${S}.notifications (topic, seq) WHERE topic IS NOT NULL;
+   CREATE INDEX notifications_broadcast ON ${S}.notifications (seq) WHERE user_id IS NULL AND topic IS NULL;
+   CREATE TABLE ${S}.topic_members (
+     topic text NOT NULL,
+     user_id text NOT NULL,
+     from_seq bigint NOT NULL,
+     until_seq bigint,
+     PRIMARY KEY (topic, user_id, from_seq)
+   );
+   CREATE INDEX topic_members_user ON ${S}.topic_members (user_id, topic);
+   CREATE UNIQUE INDEX topic_members_current ON ${S}.topic_members (topic, user_id) WHERE until_seq IS NULL;`,
+];
+
+/** Creates the schema when missing and applies every migration it lacks; serialized across nodes. */
+export async function migrate(pool: pg.Pool, schema: string, S: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notify.migrate.${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${S}.schema_version (version integer NOT NULL)`);
+    const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${S}.schema_version`);
+    const current = rows[0]?.v ?? 0;
+    const steps = migrations(S);
+    for (let v = current + 1; v <= steps.length; v++) {
+      await client.query(steps[v - 1]!);
+      await client.query(`INSERT INTO ${S}.schema_version (version) VALUES ($1)`, [v]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

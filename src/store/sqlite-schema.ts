@@ -1,0 +1,74 @@
+// The SQLite store's schema and its migrations (PRAGMA user_version), run once per open.
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema 2: a notification is one row whatever its audience (`user_id` set: one user; `topic` set: a
+ * topic's subscribers; both NULL: every known user). Per-user state lives in `user_states`, a row only
+ * where a user changed something; each state is a column (issue 15 adds seen/archived/deleted the same way).
+ */
+const tables = `
+  CREATE TABLE users (user_id TEXT PRIMARY KEY, known_from INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+  CREATE TABLE notifications (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT,
+    topic TEXT,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    category TEXT,
+    ts INTEGER NOT NULL,
+    idempotency_key TEXT,
+    UNIQUE (user_id, idempotency_key)
+  );
+  CREATE TABLE user_states (
+    user_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE topic_members (
+    topic TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    from_seq INTEGER NOT NULL,
+    until_seq INTEGER,
+    PRIMARY KEY (topic, user_id, from_seq)
+  ) WITHOUT ROWID;`;
+
+const indexes = `
+  CREATE INDEX notifications_user_seq ON notifications (user_id, seq) WHERE user_id IS NOT NULL;
+  CREATE INDEX notifications_topic_seq ON notifications (topic, seq) WHERE topic IS NOT NULL;
+  CREATE INDEX notifications_broadcast ON notifications (seq) WHERE user_id IS NULL AND topic IS NULL;
+  CREATE INDEX notifications_ts ON notifications (ts);
+  CREATE INDEX topic_members_user ON topic_members (user_id, topic);
+  CREATE UNIQUE INDEX topic_members_current ON topic_members (topic, user_id) WHERE until_seq IS NULL;`;
+
+/** Schema 1 (up to 0db1023): one row per user per notification (a broadcast copied per user), `read` on the row. */
+const fromVersion1 = `
+  ALTER TABLE users ADD COLUMN known_from INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE notifications RENAME TO notifications_v1;
+  DROP INDEX IF EXISTS notifications_user_seq;
+  DROP INDEX IF EXISTS notifications_user_unread;
+  DROP INDEX IF EXISTS notifications_ts;
+  ${tables.replace(/CREATE TABLE users [^;]*;/, '')}
+  INSERT INTO notifications (seq, user_id, type, data, category, ts, idempotency_key)
+    SELECT seq, user_id, type, data, category, ts, idempotency_key FROM notifications_v1 ORDER BY seq;
+  INSERT INTO user_states (user_id, seq, read) SELECT user_id, seq, 1 FROM notifications_v1 WHERE read = 1;
+  -- Ids never go back: the new table continues from the old sequence (which may be past pruned rows).
+  UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM sqlite_sequence WHERE name IN ('notifications', 'notifications_v1'))
+    WHERE name = 'notifications';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'notifications', seq FROM sqlite_sequence
+    WHERE name = 'notifications_v1' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'notifications');
+  DELETE FROM sqlite_sequence WHERE name = 'notifications_v1';
+  DROP TABLE notifications_v1;
+  ${indexes}`;
+
+export const schemaVersion = 2;
+
+/** Brings the file to `schemaVersion` in one write transaction (several processes may open it at once). */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= schemaVersion) return;
+    db.exec(version === 1 ? fromVersion1 : `${tables}${indexes}`);
+    db.pragma(`user_version = ${schemaVersion}`);
+  }).immediate();
+}

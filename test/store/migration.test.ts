@@ -1,0 +1,92 @@
+// A store written by the previous release (schema 1, fixtures from commit 0db1023) opens, migrates and loses nothing.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Notification } from '../../generated/index.js';
+import { openStore } from '../../src/store/index.js';
+import type { NotificationStore } from '../../src/store/store.js';
+import { databaseUrl, dropSchema, postgresUnavailable, skipReason } from '../support/services.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const dir = mkdtempSync(join(tmpdir(), 'notify-migrate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const id = (n: number): string => String(n).padStart(16, '0');
+const titles = (ns: readonly Notification[]): string[] => ns.map((n) => (n.data as { title: string }).title);
+const info = (title: string) => ({ type: 'info', data: { title, message: 'm', priority: 'low' }, timestamp: 1_800_000_000_000 }) as const;
+
+/** What every migrated store must still hold: the fixture's notifications, read state, keys and known users. */
+async function expectFixtureKept(store: NotificationStore, ids: Record<string, number[]>): Promise<void> {
+  const alice = (await store.page('alice', { limit: 10 })).notifications;
+  expect(titles(alice)).toEqual(['a3', 'everyone', 'a2', 'a1']);
+  expect(alice.map((n) => n.id)).toEqual(ids['alice']!.map(id).reverse());
+  expect(alice.map((n) => n.read)).toEqual([false, false, false, true]);
+  expect(alice[3]).toMatchObject({ category: 'system', timestamp: 1_700_000_000_001, data: { title: 'a1', message: 'a1 body', priority: 'low' } });
+  expect(alice[1]).toMatchObject({ category: 'announcements' });
+  expect(titles((await store.page('bob', { limit: 10 })).notifications)).toEqual(['w', 'everyone', 'b1']);
+  expect((await store.page('bob', { limit: 10 })).notifications[0]).toMatchObject({ type: 'warning', data: { actionRequired: true } });
+  expect(titles((await store.page('carol', { limit: 10 })).notifications)).toEqual(['everyone']);
+  expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 3, unreadByCategory: { general: 2, announcements: 1 } });
+  // Resume points handed out by the previous release still resume.
+  expect(titles((await store.since('alice', id(ids['alice']![0]!), 10)) as Notification[])).toEqual(['a2', 'everyone', 'a3']);
+  // The idempotency key still answers with the first notification.
+  const retry = await store.append({ userId: 'alice', ...info('a2 again'), idempotencyKey: 'order-7' });
+  expect(retry).toMatchObject({ created: false, notification: { id: id(ids['alice']![1]!) } });
+  // New ids sort after every old id of each user; known users still get broadcasts.
+  const next = await store.append({ userId: 'alice', ...info('new') });
+  expect(next.notification.id > alice[0]!.id).toBe(true);
+  const everyone = await store.appendShared({ audience: { kind: 'broadcast' }, ...info('after upgrade') });
+  expect(await store.audienceSize(everyone.id, { kind: 'broadcast' })).toBe(3);
+  for (const u of ['alice', 'bob', 'carol']) expect(await store.latestId(u)).toBe(everyone.id);
+  expect((await store.markRead('alice', 'all')).changed).toHaveLength(5);
+}
+
+describe('migration from schema 1: SQLite', () => {
+  it('opens a file written by 0db1023 and keeps every notification, read state, key and known user', async () => {
+    const file = join(dir, 'v1.db');
+    copyFileSync(join(fixtures, 'v1.db'), file);
+    const store = await openStore(`sqlite:${file}`);
+    try {
+      await expectFixtureKept(store, { alice: [1, 2, 4, 7] });
+    } finally {
+      await store.close();
+    }
+    // Opening again does not migrate twice.
+    const again = await openStore(`sqlite:${file}`);
+    expect(titles((await again.page('alice', { limit: 3 })).notifications)).toEqual(['after upgrade', 'new', 'a3']);
+    await again.close();
+  });
+});
+
+const skip = skipReason('migration on PostgreSQL', [await postgresUnavailable()]);
+describe.skipIf(skip !== null)('migration from schema 1: PostgreSQL', () => {
+  it('opens a schema dumped from 0db1023 and keeps every notification, read state, key and known user', async () => {
+    const schema = `notify_migrate_${process.pid}_${Date.now().toString(36)}`;
+    // pg_dump's psql meta-commands (\restrict) are not SQL; the rest loads as is into a schema of our own.
+    const script = readFileSync(join(fixtures, 'v1-postgres.sql'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('\\'))
+      .join('\n')
+      .replaceAll('notify_v1_fixture', schema);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(script);
+      const store = await openStore(databaseUrl, { schema });
+      try {
+        // Schema 1 numbered ids per user.
+        await expectFixtureKept(store, { alice: [1, 2, 3, 4] });
+        expect((await store.since('bob', id(1), 10)) as Notification[]).toHaveLength(3);
+      } finally {
+        await store.close();
+      }
+      const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
+      expect(rows[0].v).toBe(2);
+    } finally {
+      await client.end();
+      await dropSchema(schema);
+    }
+  });
+});
