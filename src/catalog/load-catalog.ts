@@ -17,9 +17,15 @@ export class CatalogError extends Error {
   }
 }
 
+/** `file` relative to the working directory when it is below it, else absolute: what a person would type. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
+}
+
 function generateCommand(contractFile: string, generatedDir: string): string {
-  const contract = path.relative(process.cwd(), contractFile) || contractFile;
-  const out = path.relative(process.cwd(), generatedDir) || generatedDir;
+  const contract = shown(contractFile);
+  const out = shown(generatedDir);
   const defaultOut = generatedDirFor(contractFile) === path.resolve(generatedDir);
   return `npx notify generate --contract ${contract}${defaultOut ? '' : ` --out ${out}`}`;
 }
