@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { makeBenchCommand } from './commands/bench.js';
+import { makeDiffCommand } from './commands/diff.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
 import { makeInitCommand } from './commands/init.js';
@@ -28,5 +29,6 @@ export function buildProgram(): Command {
     .addCommand(makeTailCommand())
     .addCommand(makeTokenCommand())
     .addCommand(makeDocsCommand())
+    .addCommand(makeDiffCommand())
     .addCommand(makeBenchCommand());
 }

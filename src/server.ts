@@ -15,6 +15,7 @@ import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
 import { Router, sendJson } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
+import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
@@ -86,6 +87,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addTopicRoutes(router, context, authenticateService);
   addPageRoutes(router, context);
   addSseRoute(router, context);
+  addOpenApiRoute(router);
 
   // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so a
   // slow-header client could hold its socket for 40 s; checking every second closes it at the 10 s timeout.

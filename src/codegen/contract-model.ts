@@ -71,7 +71,7 @@ function isDropped(key: string): boolean {
 }
 
 /** Like {@link cleanSchema}, but nested named schemas (all but the root) become `{ $ref: name }`. */
-function referencingSchema(schema: unknown, root = true): unknown {
+export function referencingSchema(schema: unknown, root = true): unknown {
   if (Array.isArray(schema)) return schema.map((item) => referencingSchema(item, false));
   if (schema === null || typeof schema !== 'object') return schema;
   const id = schemaIdOf(schema);

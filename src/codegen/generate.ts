@@ -1,4 +1,4 @@
-// Runs the whole generation: contract → models, validators, index and hash, as file contents keyed by path.
+// Runs the whole generation: contract → models, validators, index (with the contract hash) and openapi.json, keyed by path.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { packageRoot } from '../paths.js';
@@ -7,6 +7,7 @@ import { loadCheckedContract } from './load-app-contract.js';
 import { generateModels } from './generate-models.js';
 import { generateValidators, validatorName, dataValidatorName } from './generate-validators.js';
 import { generateIndex, type IndexFormat } from './generate-index.js';
+import { generateOpenApi } from './generate-openapi.js';
 import { generatedHeaderFor } from './naming.js';
 
 /** Paths relative to the output directory → file contents. Same contract, same bytes. */
@@ -36,6 +37,7 @@ export async function generateFiles(contractFile: string, format: IndexFormat): 
       ['models.ts', models.text],
       ['validators.ts', generateValidators(contract, { header, anchor: 'self' })],
       ['index.ts', index.code],
+      ['openapi.json', generateOpenApi(contract)],
     ]);
   }
   const validatorNames = contract.messages.flatMap((m) => (m.data ? [validatorName(m.key), dataValidatorName(m.key)] : [validatorName(m.key)]));
@@ -48,6 +50,7 @@ export async function generateFiles(contractFile: string, format: IndexFormat): 
     ['validators.d.ts', validatorTypes],
     ['index.js', index.code],
     ['index.d.ts', index.declarations ?? ''],
+    ['openapi.json', generateOpenApi(contract)],
   ]);
 }
 

@@ -1,9 +1,10 @@
-// Runs the docs generation: contract → README.md (Markdown) and index.html (single offline page).
+// Runs the docs generation: contract → README.md (Markdown), index.html (single offline page) and openapi.json.
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { createRequire } from 'node:module';
 import { loadCheckedContract } from '../codegen/load-app-contract.js';
 import { bundleContract } from '../catalog/contract-files.js';
+import { generateOpenApi } from '../codegen/generate-openapi.js';
 import { buildDocsModel } from './docs-model.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml, type HtmlAssets } from './html.js';
@@ -34,6 +35,7 @@ export async function generateDocs(contractFile: string): Promise<DocsFiles> {
   return new Map([
     ['README.md', renderMarkdown(model)],
     ['index.html', renderHtml(model, { ...assets, contractSource })],
+    ['openapi.json', generateOpenApi(contract)],
   ]);
 }
 

@@ -73,6 +73,7 @@ export function renderReferenceHtml(model: DocsModel): string {
     '<section id="ref-endpoint">',
     '<h2>Endpoint</h2>',
     `<p>WebSocket channel <code>${escapeHtml(model.channelAddress)}</code>.</p>`,
+    '<p>Backends push over HTTP: <a href="openapi.json"><code>openapi.json</code></a> (OpenAPI 3.1, generated from the same contract; the server also answers it at <code>GET /api/v1/openapi.json</code>).</p>',
     table(['server', 'URL', 'description'], model.endpoints.map((e) => [escapeHtml(e.server), `<code>${escapeHtml(e.url)}</code>`, inlineHtml(e.description)])),
     paragraphsHtml(model.channelDescription),
     model.queryParameters.length

@@ -41,6 +41,9 @@ function messageSection(m: DocsMessage): string[] {
   return out;
 }
 
+/** Where backends find the HTTP API: the document `notify docs` writes beside this one. */
+const openApiNote = 'Backends push over HTTP: [`openapi.json`](openapi.json) (OpenAPI 3.1, generated from the same contract; the server also answers it at `GET /api/v1/openapi.json`).';
+
 /** The whole Markdown document; same model, same text. */
 export function renderMarkdown(model: DocsModel): string {
   const out: string[] = [markdownHeader, '', `# ${model.title} ${model.version} — client documentation`, ''];
@@ -55,6 +58,7 @@ export function renderMarkdown(model: DocsModel): string {
   out.push('');
 
   out.push('## Endpoint', '', `WebSocket channel \`${model.channelAddress}\`.`, '');
+  out.push(openApiNote, '');
   out.push(...table(['server', 'URL', 'description'], model.endpoints.map((e) => [e.server, `\`${e.url}\``, e.description])), '');
   if (model.channelDescription) out.push(model.channelDescription.trim(), '');
   if (model.queryParameters.length) {

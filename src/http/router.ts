@@ -15,6 +15,7 @@ export type RouteHandler = (req: RouteRequest) => Promise<void> | void;
 
 interface Route {
   method: string;
+  path: string;
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
@@ -32,8 +33,13 @@ export class Router {
         return '/([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, pattern, names, handler });
+    this.routes.push({ method, path, pattern, names, handler });
     return this;
+  }
+
+  /** Every route as `METHOD /path/:param`, in registration order (a test keeps openapi.json in step with it). */
+  get registered(): string[] {
+    return this.routes.map((r) => `${r.method} ${r.path}`);
   }
 
   /** Handles the request; false when no route matched the path (so another listener may take it). */

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliTimeoutMs, contractModel, makeTempDir, removeTempDir, runNotify } from '../support/contract.js';
+import { cliTimeoutMs, contractModel, makeTempDir, removeTempDir, repoRoot, runNotify } from '../support/contract.js';
 
 const contract = await contractModel();
 let tmp: string;
@@ -110,6 +110,13 @@ describe('notify docs', () => {
   it('is deterministic: two runs give the same bytes', () => {
     expect(second.markdown.equals(Buffer.from(markdown))).toBe(true);
     expect(second.html.equals(Buffer.from(html))).toBe(true);
+  });
+
+  it('writes openapi.json (the same document as generated/openapi.json) and links it from both files', async () => {
+    const written = await readFile(path.join(tmp, 'a', 'openapi.json'), 'utf8');
+    expect(written).toBe(await readFile(path.join(repoRoot, 'generated', 'openapi.json'), 'utf8'));
+    expect(markdown).toContain('[`openapi.json`](openapi.json)');
+    expect(referenceHtml()).toContain('<a href="openapi.json"><code>openapi.json</code></a>');
   });
 });
 

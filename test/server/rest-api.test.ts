@@ -1,5 +1,11 @@
-// The push API over real HTTP: every route, its errors, idempotency, and read sync to devices.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// The push API over real HTTP: every route, its errors, idempotency, and read sync to devices; every answer is
+// checked against generated/openapi.json.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths.js';
+import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type TestClient } from '../support/ws-client.js';
 
@@ -12,12 +18,23 @@ const invitation = {
   inviterUsername: 'alice',
 };
 
+/** Every answer below goes through this: it fails the test when the answer is not the one openapi.json documents. */
+const openApi = new OpenApiResponseChecker();
+const fetch = openApi.fetch;
+
 function api(path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token !== null) headers.set('authorization', `Bearer ${init.token ?? server.pushToken}`);
   if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
   return fetch(`${server.url}${path}`, { ...init, headers });
 }
+
+afterAll(() => {
+  // Every documented answer was seen (and validated) at least once; topic routes are checked in topics.test.ts, the
+  // 503 of /readyz in shutdown.test.ts.
+  const unseen = openApi.documentedAnswers().filter((answer) => !openApi.seen.has(answer) && !answer.includes('/api/v1/topics/') && answer !== 'GET /readyz 503');
+  expect(unseen).toEqual([]);
+});
 
 beforeEach(async () => {
   server = await startServer({ maxBodyBytes: 4096 });
@@ -139,5 +156,35 @@ describe('other routes', () => {
     expect(metrics).toContain('notify_push_duration_seconds_bucket');
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
     expect((await fetch(`${server.url}/api/status/ping`, { method: 'DELETE' })).status).toBe(405);
+  });
+});
+
+describe('every documented error answer', () => {
+  it('multi push: 401, 400 bad JSON, 413, 422 off-contract', async () => {
+    const data = { title: 'Release', message: 'v2 is out', completionTime: '1s' };
+    expect((await api('/api/v1/notifications', { method: 'POST', token: null, body: JSON.stringify({ users: ['u1'], type: 'success', data }) })).status).toBe(401);
+    expect((await api('/api/v1/notifications', { method: 'POST', body: '[' })).status).toBe(400);
+    expect((await api('/api/v1/notifications', { method: 'POST', body: JSON.stringify({ users: ['u1'], type: 'success', data: { ...data, message: 'm'.repeat(5000) } }) })).status).toBe(413);
+    const off = await api('/api/v1/notifications', { method: 'POST', body: JSON.stringify({ broadcast: true, type: 'success', data: { ...data, completionTime: 7 } }) });
+    expect(off.status).toBe(422);
+    expect(((await off.json()) as { details: unknown[] }).details).toContainEqual({ pointer: '/data/completionTime', message: 'must be string' });
+  });
+
+  it('list and mark-read refuse a missing credential with 401', async () => {
+    expect((await api('/api/v1/users/a/notifications', { token: null })).status).toBe(401);
+    expect((await api('/api/v1/users/a/notifications/0000000000000001/read', { method: 'POST', token: 'wrong' })).status).toBe(401);
+  });
+});
+
+describe('GET /api/v1/openapi.json', () => {
+  it('answers the generated document, which an independent OpenAPI 3.1 validator accepts', async () => {
+    const response = await fetch(`${server.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const served = await response.text();
+    expect(served).toBe(await readFile(path.join(packageRoot, 'generated', 'openapi.json'), 'utf8'));
+    const validator = new Validator();
+    expect(await validator.validate(JSON.parse(served) as Record<string, unknown>)).toEqual({ valid: true });
+    expect(validator.version).toBe('3.1');
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { databaseUrl, dropSchema, postgresUnavailable, skipReason } from '../support/services.js';
 import { connect, type TestClient } from '../support/ws-client.js';
@@ -29,6 +30,14 @@ const stores = [
   },
 ] as const;
 
+/** Every answer below is checked against openapi.json. */
+const openApi = new OpenApiResponseChecker();
+afterAll(() => {
+  // Every documented answer of the topic routes was seen; their 413 comes from the body reader rest-api.test.ts checks.
+  const unseen = openApi.documentedAnswers().filter((answer) => answer.includes('/api/v1/topics/') && !openApi.seen.has(answer) && !answer.endsWith(' 413'));
+  expect(unseen).toEqual([]);
+});
+
 const info = (title: string) => ({ type: 'info', data: { title, message: 'm', priority: 'medium' } });
 
 for (const backend of stores) {
@@ -40,7 +49,7 @@ for (const backend of stores) {
       await server?.close();
     });
     const api = (path: string, method: string, body?: unknown, token: string | null = server.pushToken): Promise<Response> =>
-      fetch(`${server.url}${path}`, {
+      openApi.fetch(`${server.url}${path}`, {
         method,
         headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -128,3 +137,19 @@ for (const backend of stores) {
     });
   });
 }
+
+describe('topics: every route refuses a missing credential and a bad body with the documented error', () => {
+  it('401 without the push token, 400 for a body that is not {users}', async () => {
+    const server = await startServer({ store: 'memory' });
+    try {
+      for (const [method, path] of [['PUT', '/api/v1/topics/t/subscribers'], ['DELETE', '/api/v1/topics/t/subscribers'], ['GET', '/api/v1/topics/t/subscribers'], ['POST', '/api/v1/topics/t/notifications']] as const) {
+        const body = method === 'GET' ? {} : { body: JSON.stringify(method === 'POST' ? info('x') : { users: ['a'] }) };
+        expect((await openApi.fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...body })).status, `${method} ${path}`).toBe(401);
+      }
+      const bad = await openApi.fetch(`${server.url}/api/v1/topics/t/subscribers`, { method: 'DELETE', headers: { authorization: `Bearer ${server.pushToken}`, 'content-type': 'application/json' }, body: '{"user":"a"}' });
+      expect(bad.status).toBe(400);
+    } finally {
+      await server.close();
+    }
+  });
+});
