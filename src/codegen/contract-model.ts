@@ -1,5 +1,9 @@
 // Reads the parsed contract into the plain facts the generators and docs need: messages, direction, schemas.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { AsyncAPIDocumentInterface, MessageInterface, SecuritySchemeInterface } from '@asyncapi/parser';
+import { parse } from 'yaml';
+import { packageRoot } from '../paths.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -232,6 +236,18 @@ function closeCodesExtension(document: AsyncAPIDocumentInterface): unknown {
   return document.info().extensions().get('x-close-codes')?.value();
 }
 
+let protocolSchemes: Record<string, unknown> | undefined;
+
+/** The installed protocol's named security schemes, read once. */
+function protocolSecuritySchemes(): Record<string, unknown> {
+  if (!protocolSchemes) {
+    const file = path.join(packageRoot, 'protocol.yaml');
+    const root = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { components?: { securitySchemes?: Record<string, unknown> } }) : {};
+    protocolSchemes = root.components?.securitySchemes ?? {};
+  }
+  return protocolSchemes;
+}
+
 /**
  * Security schemes in the order the servers list them, then any other component. A scheme reached through a
  * `$ref` into the protocol has no component key here; it is named after where it is read.
@@ -253,7 +269,10 @@ function readSecuritySchemes(document: AsyncAPIDocumentInterface): ContractModel
     });
   };
   const components = document.components().securitySchemes().all();
-  const componentName = (s: SecuritySchemeInterface): string | undefined => components.find((c) => JSON.stringify(c.json()) === JSON.stringify(s.json()))?.id();
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(cleanSchema(a)) === JSON.stringify(cleanSchema(b));
+  // A scheme reached through a `$ref` into the protocol keeps the name the protocol gives it.
+  const componentName = (s: SecuritySchemeInterface): string | undefined =>
+    components.find((c) => same(c.json(), s.json()))?.id() ?? Object.entries(protocolSecuritySchemes()).find(([, raw]) => same(raw, s.json()))?.[0];
   for (const server of document.servers().all()) {
     for (const requirements of server.security()) for (const requirement of requirements.all()) add(requirement.scheme(), componentName(requirement.scheme()));
   }
