@@ -72,7 +72,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:075acaade9ea71982e5bb24138e77e01aca88617df7668985c361a2523e0a77b" = "sha256:075acaade9ea71982e5bb24138e77e01aca88617df7668985c361a2523e0a77b";
+export const contractHash: "sha256:cd369a39ae06db7f5c11a3f69284014bd30501525b895f4784d447561b78a182" = "sha256:cd369a39ae06db7f5c11a3f69284014bd30501525b895f4784d447561b78a182";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
