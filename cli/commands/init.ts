@@ -26,7 +26,7 @@ function protocolRefFrom(dir: string): string {
 
 export function makeInitCommand(): Command {
   return new Command('init')
-    .description("Write a starter asyncapi.yaml for an app: two example notification types on notify's protocol")
+    .description("Write a starter asyncapi.yaml for an app (two example notification types on notify's protocol) and generate its output")
     .argument('[dir]', 'where to write asyncapi.yaml', '.')
     .addHelpText('after', '\nExamples:\n  $ npm install notify && npx notify init\n  $ npx notify init services/notifications')
     .action(async (dir: string) => {
@@ -42,17 +42,23 @@ export function makeInitCommand(): Command {
       await writeFile(target, starterContract(protocolRef), { flag: 'wx' });
       const contract = path.relative(process.cwd(), target) || 'asyncapi.yaml';
       const lines = [`wrote ${shown} (types order_shipped and invoice_ready; protocol from ${protocolRef})`];
+      // Generated at once, so `serve --contract` works right away; after an edit, `notify generate` again.
+      const { defaultOutDir, generateFiles, writeGeneratedFiles } = await import('../../src/codegen/generate.js');
+      const outDir = defaultOutDir(target);
+      const written = await writeGeneratedFiles(await generateFiles(target, 'esm'), outDir);
+      lines.push(`wrote ${written.map((f) => path.relative(process.cwd(), f) || f).join(', ')}`);
       if (!protocolRef.includes('node_modules/')) {
         lines.push(`note: this notify is not installed in the project, so the contract points at ${protocolRef}; run \`npm install notify\` and init again for a path that survives upgrades`);
       }
       lines.push(
         '',
         'Next:',
-        `  npx notify generate --contract ${contract}          # ESM validators + types in ${path.join(path.dirname(contract), 'generated')}/`,
         `  npx notify serve --contract ${contract}             # the server, on your catalog`,
         `  npx notify push --contract ${contract} --user alice --type order_shipped \\`,
         `    --data '{"orderId":"A-1","carrier":"DHL","trackingUrl":"https://tracking.example.com/A-1"}'`,
         `  npx notify tail --contract ${contract} --user alice   # watch alice's stream`,
+        '',
+        `Add a type: a message, its schemas and one channel line in ${contract}, then: npx notify generate --contract ${contract}`,
       );
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -1,5 +1,6 @@
 // An app's own contract with the repo's CLI: init, generate (ESM + .d.ts, hash), refusals (stale, missing, protocol redefined), serve on it.
-import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckedContract } from '../../src/codegen/load-app-contract.js';
@@ -35,8 +36,10 @@ describe('notify init', () => {
     expect(starter).toContain("$ref: './node_modules/notify/protocol.yaml#/operations/sendControl'");
     expect(starter).toContain('name: order_shipped');
     expect(starter).toContain('examples:');
-    expect(result.stdout).toContain(`notify generate --contract`);
     expect(result.stdout).toContain(`notify serve --contract`);
+    expect(result.stdout).toContain(`notify generate --contract`);
+    // Generated at once, so serve works right away.
+    expect(existsSync(path.join(dir, 'generated', 'index.js'))).toBe(true);
   });
 
   it('leaves an existing file untouched and exits non-zero', async () => {
@@ -49,6 +52,7 @@ describe('notify init', () => {
 
 describe('a missing or stale catalog', () => {
   it('refuses to start with the generate command when nothing was generated', async () => {
+    await rm(path.join(dir, 'generated'), { recursive: true });
     const result = await serveRefusing(contract);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is missing');

@@ -87,7 +87,8 @@ describe('an app on its own contract, from the packed package', () => {
     expect(project.dir.startsWith(repoRoot)).toBe(false);
     const first = await notify(['init']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('npx notify generate');
+    expect(first.stdout).toContain('npx notify serve --contract asyncapi.yaml');
+    expect(existsSync(path.join(project.dir, 'generated', 'index.js'))).toBe(true);
     const starter = await readFile(path.join(project.dir, 'asyncapi.yaml'), 'utf8');
     expect(starter).toContain("$ref: './node_modules/notify/protocol.yaml#/channels/notify'");
     const second = await notify(['init']);
