@@ -72,7 +72,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:cd369a39ae06db7f5c11a3f69284014bd30501525b895f4784d447561b78a182" = "sha256:cd369a39ae06db7f5c11a3f69284014bd30501525b895f4784d447561b78a182";
+export const contractHash: "sha256:15c45bec026e58e6edfa737a030a1cef77486aa0057ca7099da84f581a661d9b" = "sha256:15c45bec026e58e6edfa737a030a1cef77486aa0057ca7099da84f581a661d9b";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
@@ -129,6 +129,9 @@ export const clientMessageValidators: { readonly [K in ClientAction]: Validator<
   "refresh_token": v.validateRefreshToken as unknown as Validator<M.RefreshTokenAction>,
   "configure": v.validateConfigure as unknown as Validator<M.ConfigureAction>,
 };
+
+/** The contract's NotificationId pattern (components.schemas.NotificationId). */
+export const notificationIdPattern: RegExp = /^[0-9A-Za-z._-]{1,64}$/;
 
 /** The contract's examples of each notification type (valid by test). */
 export const notificationExamples: { readonly [K in NotificationType]: readonly NotificationByType[K][] } = {

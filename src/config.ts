@@ -2,7 +2,7 @@
 
 /** Where notifications are kept: `sqlite:PATH`, `memory`, or a `postgres://` URL. */
 export type StoreUrl = string;
-/** How nodes share pushes: `local` (this process only) or a `redis://` URL. */
+/** How nodes share pushes: `local` (this process only), a `redis://` URL, `redis+sentinel://…?name=…` or `redis+cluster://…`. */
 export type BusUrl = string;
 
 export interface JwtConfig {

@@ -23,3 +23,14 @@ export function loggableUrl(rawUrl: string | undefined): string {
   const q = rawUrl.indexOf('?');
   return q < 0 ? rawUrl : `${rawUrl.slice(0, q)}?…`;
 }
+
+/**
+ * A connection URL safe to show (logs, error messages): the password in its user info becomes `***`
+ * (`postgres://app:***@db/x`); user info with no password may itself be a secret and is hidden whole.
+ */
+export function maskUrlPassword(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, (_, userInfo: string) => {
+    const colon = userInfo.indexOf(':');
+    return colon < 0 ? '//***@' : `//${userInfo.slice(0, colon)}:***@`;
+  });
+}

@@ -9,6 +9,9 @@ export interface Metrics {
   pushes: Counter<'result'>;
   pushLatencySeconds: Histogram;
   slowConsumersClosed: Counter;
+  busMessagesReceived: Counter<'kind'>;
+  busCatchUps: Counter;
+  busUp: Gauge;
 }
 
 export function createMetrics(): Metrics {
@@ -29,6 +32,18 @@ export function createMetrics(): Metrics {
       name: 'notify_push_duration_seconds',
       help: 'Time from a push request to stored and handed to local sockets',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    busMessagesReceived: new Counter({
+      name: 'notify_bus_messages_received_total',
+      help: 'Bus envelopes this node received (its own echoes included), by kind: deliver, read, broadcast, topic',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    busUp: new Gauge({ name: 'notify_bus_up', help: '1 while this node can publish and receive on the bus, 0 while it is cut off', registers: [registry] }),
+    busCatchUps: new Counter({
+      name: 'notify_bus_catch_up_notifications_total',
+      help: 'Notifications sent to live connections from the store after a bus outage',
       registers: [registry],
     }),
     slowConsumersClosed: new Counter({ name: 'notify_slow_consumers_closed_total', help: 'Sockets closed with 1013 for not reading', registers: [registry] }),

@@ -7,13 +7,14 @@ import { createTokenVerifier } from './auth/verifier.js';
 import { createServiceAuthenticator } from './auth/service-auth.js';
 import { openBus } from './bus/index.js';
 import type { Bus } from './bus/bus.js';
+import type { BusStatus } from './bus/redis.js';
 import type { NotifyConfig } from './config.js';
 import { DemoMode, demoWiring } from './demo/demo-mode.js';
-import { closeCodes } from './errors.js';
+import { NotifyError, closeCodes, statusLine } from './errors.js';
 import { FanOut } from './hub/fan-out.js';
 import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
-import { Router, sendJson } from './http/router.js';
+import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
 import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
@@ -37,6 +38,8 @@ export interface NotifyServer {
   readonly url: string;
   readonly port: number;
   readonly context: ServerContext;
+  /** Every HTTP route served, as `METHOD /path/:param` (a test keeps openapi.json in step with it). */
+  readonly routes: readonly string[];
   /** Graceful shutdown: readiness 503, 1001 to every socket, in-flight requests finish, bus and store closed. */
   close(): Promise<void>;
 }
@@ -62,16 +65,23 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const verifier = createTokenVerifier(config.jwt);
   const metrics = createMetrics();
   const store = options.store ?? (await openStore(config.store, config.pgSchema === undefined ? {} : { schema: config.pgSchema }));
+  // Bound once the fan-out exists (the bus reports its first 'up' before that, which needs no catch-up).
+  let onBusStatus: ((status: BusStatus) => void) | undefined;
   const bus =
     options.bus ??
     (await openBus(config.bus, {
       channel: config.redisChannel,
-      // At most once: while the bus is down other nodes miss this node's pushes; their clients recover them on resume.
-      onStatus: (status) => (status === 'down' ? logger.warn({ bus: status }, 'bus down') : logger.info({ bus: status }, 'bus up')),
+      // At most once: while the bus is down other nodes miss this node's pushes; once back, live devices are caught up from the store.
+      onStatus: (status) => {
+        if (status === 'down') logger.warn({ bus: status }, 'bus down');
+        else logger.info({ bus: status }, 'bus up');
+        onBusStatus?.(status);
+      },
     }));
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics, catalog);
-  const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger);
+  const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
+  onBusStatus = (status) => fanOut.onBusStatus(status);
   await fanOut.start();
   let shuttingDown = false;
   const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec, generator: new SampleGenerator(catalogSampleSource(catalog)) });
@@ -95,7 +105,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     router
       .handle(request, response, logger)
       .then((handled) => {
-        if (!handled) sendJson(response, 404, { error: 'not_found', message: `No route for ${loggableUrl(request.url)}` });
+        if (!handled) sendError(response, new NotifyError('not_found', `No route for ${loggableUrl(request.url)}`), logger, request);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'unhandled request error');
@@ -104,12 +114,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
-    const status =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? '408 Request Timeout'
-          : '400 Bad Request';
+    const status = statusLine(error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request');
     // Destroyed once the answer is written: end() alone half-closes, and a peer that never closes its side
     // (a slow-header client) would keep the socket open for good.
     socket.once('finish', () => socket.destroy());
@@ -163,6 +168,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     url,
     port: address.port,
     context,
+    routes: router.registered,
     close: () => (closing ??= close()),
   };
 }

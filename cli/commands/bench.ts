@@ -6,6 +6,7 @@ import { runBench, stopEverything, type BenchOptions } from '../../bench/harness
 import { machineInfo } from '../../bench/machine.js';
 import { renderProfileTop } from '../../bench/profile-top.js';
 import { buildReport, renderTable } from '../../bench/report.js';
+import { integer } from '../support/parsers.js';
 import { targetKinds, type TargetKind } from '../../bench/protocol.js';
 import { usageError, exitWithUsageCode } from '../support/usage.js';
 
@@ -33,14 +34,6 @@ interface BenchFlags {
 
 /** What `--quick` sets (unless the flag is given too): a few seconds in all, to keep the harness working in CI. */
 const quick = { n: 200, duration: 0.5, rates: [200, 1000], repeat: 1, broadcasts: 2, pushConcurrency: 16 } as const;
-
-function integer(min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw usageError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return n;
-  };
-}
 
 function seconds(value: string): number {
   const n = Number(value);

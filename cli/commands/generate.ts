@@ -5,7 +5,7 @@ import { contractOption } from '../support/contract-option.js';
 
 export function makeGenerateCommand(): Command {
   return new Command('generate')
-    .description('Generate models, precompiled validators, the message index and the contract hash from the contract (ESM JavaScript + .d.ts for an app)')
+    .description('Generate models, precompiled validators, the message index (with the contract hash) and openapi.json from the contract (ESM JavaScript + .d.ts for an app)')
     .addOption(contractOption())
     .option('--out <dir>', 'output directory (default: generated/ beside the contract)')
     .addOption(new Option('--format <format>', "ts: TypeScript modules; esm: JavaScript + .d.ts (default: ts for notify's own generated/, else esm)").choices(['ts', 'esm']))

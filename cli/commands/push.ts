@@ -6,10 +6,11 @@ import { loadCatalog } from '../../src/catalog/load-catalog.js';
 import { checkNotificationData, checkNotificationJson, type NotificationCheck } from '../../src/contract/check-notification.js';
 import { contractOption } from '../support/contract-option.js';
 import { formatFieldErrors } from '../../src/contract/validation-errors.js';
-import { resolvePushToken, stateDirOption } from '../support/credentials.js';
+import { resolvePushToken } from '../support/credentials.js';
+import { serverOption, stateDirOption } from '../support/options.js';
 import { postJson } from '../support/http.js';
 import { collectUserIds, parseNonEmpty } from '../support/parsers.js';
-import { parseServerUrl, resolveServer } from '../support/server-url.js';
+import { resolveServer } from '../support/server-url.js';
 import { topicPattern } from '../../src/store/store.js';
 import { exitWithUsageCode, failUsage, usageError } from '../support/usage.js';
 
@@ -59,7 +60,7 @@ export function makePushCommand(): Command {
     .addOption(new Option('--file <path>', 'a JSON file {type?, data, category?} instead of --type/--data').env('NOTIFY_FILE'))
     .addOption(new Option('--category <name>', 'grouping label, e.g. invitations').env('NOTIFY_CATEGORY').argParser(parseCategory))
     .addOption(new Option('--idempotency-key <key>', 'a retried push with the same key returns the first answer').env('NOTIFY_IDEMPOTENCY_KEY').argParser(parseNonEmpty))
-    .addOption(new Option('--server <url>', 'server base URL, http(s):// or ws(s):// (default: the dev server here, else http://127.0.0.1:8080)').env('NOTIFY_SERVER').argParser(parseServerUrl))
+    .addOption(serverOption())
     .addOption(new Option('--push-token <token>', 'service token of the push API (default: the dev token in ./.notify/)').env('NOTIFY_PUSH_TOKEN').argParser(parseNonEmpty))
     .addOption(new Option('--json', 'print the raw JSON answer (one object a line)').env('NOTIFY_JSON'))
     .addOption(contractOption('built-in'))

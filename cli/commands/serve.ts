@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { loadOrCreateDevSecrets, writeDevServerUrl } from '../support/dev-state.js';
-import { createLogger, type Logger } from '../../src/logger.js';
+import { createLogger, maskUrlPassword, type Logger } from '../../src/logger.js';
 import { startNotifyServer } from '../../src/server.js';
 import { CatalogError, loadCatalog } from '../../src/catalog/load-catalog.js';
 import { builtInContractPath } from '../../src/paths.js';
@@ -94,8 +94,7 @@ Examples:
 async function announce(url: string, config: NotifyConfig, logger: Logger, extra: Record<string, unknown> = {}): Promise<void> {
   if (config.devMode) await writeDevServerUrl(url, config.stateDir);
   const wsUrl = `${url.replace(/^http/, 'ws')}/api/v1/notifications`;
-  const hide = (value: string): string => value.replace(/\/\/[^@/]*@/, '//***@');
-  logger.info({ url, websocket: wsUrl, store: hide(config.store), bus: hide(config.bus), ...extra }, `notify listening on ${url}`);
+  logger.info({ url, websocket: wsUrl, store: maskUrlPassword(config.store), bus: maskUrlPassword(config.bus), ...extra }, `notify listening on ${url}`);
   if (config.demoIntervalSec !== undefined) logger.info(`demo mode: open ${url}/ in a browser`);
 }
 

@@ -4,9 +4,10 @@ import { WebSocket } from 'ws';
 import type { Notification, ServerMessage } from '../../generated/index.js';
 import { mintToken } from '../../src/auth/mint-token.js';
 import { NotifyClient } from '../../src/client/index.js';
-import { resolveJwtSecret, stateDirOption } from '../support/credentials.js';
+import { resolveJwtSecret } from '../support/credentials.js';
+import { addOptions, serverOption, stateDirOption, tokenSigningOptions } from '../support/options.js';
 import { parseNonEmpty, parseNotificationId, parseUserId } from '../support/parsers.js';
-import { parseServerUrl, resolveServer } from '../support/server-url.js';
+import { resolveServer } from '../support/server-url.js';
 import { formatDelay, formatNotification, formatRead, makeStyle, type Style } from '../support/tail-format.js';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { loadCatalog } from '../../src/catalog/load-catalog.js';
@@ -32,19 +33,19 @@ const mintedTokenTtlSec = 3600;
 
 /** Builds `notify tail`. */
 export function makeTailCommand(): Command {
-  const command = new Command('tail')
+  const command = addOptions(
+    new Command('tail')
     .description("Follow a user's notifications live: reconnects with backoff and resumes without gaps")
     .addOption(new Option('--user <id>', 'whose stream (a token is minted with --jwt-secret or the dev secret)').env('NOTIFY_USER').argParser(parseUserId))
     .addOption(new Option('--token <jwt>', 'connect with this token instead of minting one').env('NOTIFY_TOKEN').argParser(parseNonEmpty))
-    .addOption(new Option('--server <url>', 'server base URL, http(s):// or ws(s):// (default: the dev server here, else http://127.0.0.1:8080)').env('NOTIFY_SERVER').argParser(parseServerUrl))
+    .addOption(serverOption())
     .addOption(new Option('--json', 'print every server frame as one JSON object a line, nothing else on stdout').env('NOTIFY_JSON'))
     .addOption(new Option('--ack', 'mark each notification read as it is shown').env('NOTIFY_ACK'))
     .addOption(new Option('--since <id>', 'start after this notification id (resume)').env('NOTIFY_SINCE').argParser(parseNotificationId))
-    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for --user (default: the dev secret in ./.notify/)').env('NOTIFY_JWT_SECRET').argParser(parseNonEmpty))
-    .addOption(new Option('--jwt-issuer <iss>', 'iss claim of minted tokens, when the server checks it').env('NOTIFY_JWT_ISSUER'))
-    .addOption(new Option('--jwt-audience <aud>', 'aud claim of minted tokens, when the server checks it').env('NOTIFY_JWT_AUDIENCE'))
     .addOption(contractOption('built-in'))
-    .addOption(stateDirOption())
+    .addOption(stateDirOption()),
+    tokenSigningOptions(),
+  )
     .addHelpText(
       'after',
       `

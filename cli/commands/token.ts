@@ -1,7 +1,8 @@
 // `notify token --user ID [--ttl 1h] [--scope S]`: mints a user JWT with the configured or dev secret.
 import { Command, Option } from 'commander';
 import { mintToken } from '../../src/auth/mint-token.js';
-import { resolveJwtSecret, stateDirOption } from '../support/credentials.js';
+import { resolveJwtSecret } from '../support/credentials.js';
+import { addOptions, stateDirOption, tokenSigningOptions } from '../support/options.js';
 import { parseNonEmpty, parseTtl, parseUserId } from '../support/parsers.js';
 import { exitWithUsageCode } from '../support/usage.js';
 
@@ -17,15 +18,15 @@ interface TokenOptions {
 
 /** Builds `notify token`. */
 export function makeTokenCommand(): Command {
-  const command = new Command('token')
+  const command = addOptions(
+    new Command('token')
     .description('Mint a JWT for a user (HS256, signed with --jwt-secret or the dev secret) and print it')
     .addOption(new Option('--user <id>', "the user id (the token's sub)").env('NOTIFY_USER').argParser(parseUserId).makeOptionMandatory())
     .addOption(new Option('--ttl <duration>', 'lifetime: 30s, 15m, 1h, 7d or seconds').env('NOTIFY_TOKEN_TTL').argParser(parseTtl).default(3600, '1h'))
     .addOption(new Option('--scope <scopes>', 'space-separated scopes, e.g. "notify:push" for the push API').env('NOTIFY_TOKEN_SCOPE').argParser(parseNonEmpty))
-    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret (default: the dev secret in ./.notify/)').env('NOTIFY_JWT_SECRET').argParser(parseNonEmpty))
-    .addOption(new Option('--jwt-issuer <iss>', 'iss claim, when the server checks it').env('NOTIFY_JWT_ISSUER'))
-    .addOption(new Option('--jwt-audience <aud>', 'aud claim, when the server checks it').env('NOTIFY_JWT_AUDIENCE'))
-    .addOption(stateDirOption())
+    .addOption(stateDirOption()),
+    tokenSigningOptions(),
+  )
     .addHelpText(
       'after',
       `

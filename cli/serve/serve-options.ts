@@ -2,6 +2,7 @@
 import { contractOption } from '../support/contract-option.js';
 import { Command, Option } from 'commander';
 import { defaultConfig, makeConfig, type NotifyConfig } from '../../src/config.js';
+import { integer } from '../support/parsers.js';
 import { usageError } from '../support/usage.js';
 
 export interface ServeFlags {
@@ -34,14 +35,6 @@ export interface ServeFlags {
   stateDir: string;
 }
 
-function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw usageError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return n;
-  };
-}
-
 function identifier(value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value)) throw usageError(`expected a PostgreSQL identifier (letters, digits, _), got ${JSON.stringify(value)}`);
   return value;
@@ -65,7 +58,7 @@ export function addServeOptions(command: Command): Command {
     new Option('--port <port>', 'port to listen on (0 picks a free one)').env('NOTIFY_PORT').argParser(integer(0, 65535)).default(d.port),
     new Option('--host <host>', 'address to listen on').env('NOTIFY_HOST').default(d.host),
     new Option('--store <url>', `sqlite:PATH | memory | postgres://… (default ${d.store})`).env('NOTIFY_STORE'),
-    new Option('--bus <url>', 'local | redis://…').env('NOTIFY_BUS').default(d.bus),
+    new Option('--bus <url>', 'local | redis://… | redis+sentinel://host:port[,…]?name=PRIMARY | redis+cluster://host:port[,…]').env('NOTIFY_BUS').default(d.bus),
     new Option('--pg-schema <name>', 'PostgreSQL store: schema holding the tables (default public)').env('NOTIFY_PG_SCHEMA').argParser(identifier),
     new Option('--redis-channel <name>', 'Redis bus: pub/sub channel shared by the nodes of one deployment (default notify:bus)').env('NOTIFY_REDIS_CHANNEL'),
     new Option('--workers <n>', 'processes sharing the port (node:cluster); fan-out between them goes through the primary, or Redis with --bus redis://…').env('NOTIFY_WORKERS').argParser(integer(1, 256)).default(1),

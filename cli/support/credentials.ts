@@ -1,11 +1,5 @@
 // Secrets for the client commands: flags and NOTIFY_* env first (commander fills both), then the dev files.
-import { Option } from 'commander';
-import { defaultStateDir, readDevSecrets } from './dev-state.js';
-
-/** --state-dir: where `notify serve` keeps its dev files (secrets, server URL); shared with serve's flag. */
-export function stateDirOption(): Option {
-  return new Option('--state-dir <dir>', 'where the dev server keeps its secrets and URL').env('NOTIFY_STATE_DIR').default(`./${defaultStateDir}`);
-}
+import { readDevSecrets } from './dev-state.js';
 
 /** The HS256 secret that signs user tokens: --jwt-secret / NOTIFY_JWT_SECRET, else the dev secret. */
 export async function resolveJwtSecret(flag: string | undefined, stateDir?: string): Promise<string> {

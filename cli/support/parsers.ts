@@ -1,4 +1,5 @@
-// Commander argument parsers for the client commands; each throws a usage error (exit 2) on bad input.
+// Commander argument parsers shared by the commands; each throws a usage error (exit 2) on bad input.
+import { notificationIdPattern } from '../../generated/index.js';
 import { parseDuration } from '../../src/auth/mint-token.js';
 import { usageError } from './usage.js';
 
@@ -26,10 +27,19 @@ export function parseTtl(value: string): number {
   return seconds;
 }
 
-/** A notification id as the contract allows (`^[0-9A-Za-z._-]{1,64}$`). */
+/** A notification id as the contract allows (components.schemas.NotificationId). */
 export function parseNotificationId(value: string): string {
-  if (!/^[0-9A-Za-z._-]{1,64}$/.test(value)) throw usageError(`not a notification id: ${JSON.stringify(value)} (1-64 of 0-9 A-Z a-z . _ -)`);
+  if (!notificationIdPattern.test(value)) throw usageError(`not a notification id: ${JSON.stringify(value)} (1-64 of 0-9 A-Z a-z . _ -)`);
   return value;
+}
+
+/** An integer from `min` to `max`, inclusive. */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw usageError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return n;
+  };
 }
 
 /** A value that must not be empty (tokens, secrets, keys, categories). */

@@ -2,6 +2,11 @@
 import type { NotificationId, UserId } from '../ids.js';
 import type { SharedAudience } from '../store/store.js';
 
+/** Whether an envelope concerns one user (and so only the nodes watching them) or every node. */
+export function userOf(envelope: BusEnvelope): UserId | undefined {
+  return envelope.kind === 'shared' ? undefined : envelope.userId;
+}
+
 /**
  * What nodes tell each other. Frames are JSON text already validated by the node that built them.
  * 'deliver' and 'read' concern one user; 'shared' (a broadcast or topic notification, stored once)
@@ -19,9 +24,20 @@ export type BusEnvelope =
 export interface Bus {
   /** A stable id of this node; envelopes carry it as `origin` so a node can ignore its own echoes. */
   readonly nodeId: string;
-  /** Reaches every node subscribed, this one included. */
+  /**
+   * Routes by kind: a 'deliver' or 'read' envelope reaches the nodes that watch its user (this one
+   * included when it does), a 'shared' one reaches every node once. Envelopes of one user (and shared
+   * ones among themselves) arrive in publish order; across users order is not promised (sharded buses).
+   */
   publish(envelope: BusEnvelope): Promise<void>;
-  /** Calls `onEnvelope` for every envelope published by any node; resolves to an unsubscribe. */
+  /** Calls `onEnvelope` for every envelope routed to this node; resolves to an unsubscribe. */
   subscribe(onEnvelope: (envelope: BusEnvelope) => void): Promise<() => Promise<void>>;
+  /**
+   * From now on this node receives the envelopes of `userId` (it holds a device of theirs). Idempotent.
+   * Resolves once that holds, or at once while the bus is down (the subscription is restored when it returns).
+   */
+  watch(userId: UserId): Promise<void>;
+  /** Stops receiving the envelopes of `userId`; idempotent. */
+  unwatch(userId: UserId): void;
   close(): Promise<void>;
 }

@@ -2,7 +2,8 @@
 import type { Cluster } from 'node:cluster';
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import type { Bus, BusEnvelope } from './bus.js';
+import { userOf, type Bus, type BusEnvelope } from './bus.js';
+import type { UserId } from '../ids.js';
 
 /** How bus envelopes travel over IPC; any message without this key is someone else's. */
 interface BusMessage {
@@ -37,10 +38,14 @@ export function createClusterWorkerBus(options: ClusterWorkerBusOptions = {}): B
   const nodeId = options.nodeId ?? randomUUID();
   const onError = options.onError ?? reportError;
   const listeners = new Set<(envelope: BusEnvelope) => void>();
+  const watched = new Set<UserId>();
   let closed = false;
 
   const onMessage = (message: unknown): void => {
     if (!isBusMessage(message)) return;
+    // Workers of one machine share one IPC relay: routing is a filter here, not a saving of traffic.
+    const user = userOf(message.notifyBus);
+    if (user !== undefined && !watched.has(user)) return;
     for (const listener of [...listeners]) {
       try {
         listener(message.notifyBus);
@@ -84,6 +89,14 @@ export function createClusterWorkerBus(options: ClusterWorkerBusOptions = {}): B
       if (listeners.size === 0) process.on('message', onMessage);
       listeners.add(listener);
       return async () => remove(listener);
+    },
+
+    async watch(userId) {
+      watched.add(userId);
+    },
+
+    unwatch(userId) {
+      watched.delete(userId);
     },
 
     async close() {

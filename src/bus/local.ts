@@ -1,8 +1,10 @@
 // In-process Bus: the default backend; single-process only (nothing crosses a process boundary).
 import { randomUUID } from 'node:crypto';
-import type { Bus, BusEnvelope } from './bus.js';
+import { userOf, type Bus, type BusEnvelope } from './bus.js';
+import type { UserId } from '../ids.js';
 
-type Listener = { on: (envelope: BusEnvelope) => void; active: boolean };
+/** A subscription; `watched` is its bus's set of users (routing happens at delivery). */
+type Listener = { on: (envelope: BusEnvelope) => void; active: boolean; watched: ReadonlySet<UserId> };
 
 /**
  * The shared medium of local buses: every bus joined to one hub sees every envelope published
@@ -37,7 +39,7 @@ export interface LocalBusOptions {
  * processes never see its envelopes (use the Redis or cluster bus for that).
  *
  * Guarantees: `publish` never delivers synchronously; each envelope reaches every subscriber
- * on the hub (this node included) exactly once, in a microtask after `publish`, and envelopes
+ * on the hub it is routed to (see Bus.publish; this node included) exactly once, in a microtask after `publish`, and envelopes
  * arrive in publish order. Subscribers get the publisher's object by reference: neither side
  * may mutate it. A subscriber that throws is reported to `onError`; the others still receive.
  * An unsubscribed listener receives nothing further, even envelopes already queued.
@@ -48,6 +50,7 @@ export function createLocalBus(options: LocalBusOptions = {}): Bus {
   const nodeId = options.nodeId ?? randomUUID();
   const onError = options.onError ?? reportError;
   const own = new Set<Listener>();
+  const watched = new Set<UserId>();
   let closed = false;
 
   const live = (what: string): void => {
@@ -64,9 +67,10 @@ export function createLocalBus(options: LocalBusOptions = {}): Bus {
 
     async publish(envelope) {
       live('publish');
+      const user = userOf(envelope);
       queueMicrotask(() => {
         for (const listener of [...listeners]) {
-          if (!listener.active) continue;
+          if (!listener.active || (user !== undefined && !listener.watched.has(user))) continue;
           try {
             listener.on(envelope);
           } catch (error) {
@@ -78,10 +82,18 @@ export function createLocalBus(options: LocalBusOptions = {}): Bus {
 
     async subscribe(onEnvelope) {
       live('subscribe');
-      const listener: Listener = { on: onEnvelope, active: true };
+      const listener: Listener = { on: onEnvelope, active: true, watched };
       own.add(listener);
       listeners.add(listener);
       return async () => remove(listener);
+    },
+
+    async watch(userId) {
+      watched.add(userId);
+    },
+
+    unwatch(userId) {
+      watched.delete(userId);
     },
 
     async close() {

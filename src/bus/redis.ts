@@ -1,13 +1,18 @@
 // Redis Bus: fan-out between nodes over Redis pub/sub (ioredis), one publisher and one subscriber connection.
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Bus, BusEnvelope } from './bus.js';
+import { maskUrlPassword } from '../logger.js';
+import { userOf, type Bus, type BusEnvelope } from './bus.js';
+import type { UserId } from '../ids.js';
 
 /** Whether the bus can currently both publish and receive. */
 export type BusStatus = 'up' | 'down';
 
 export interface RedisBusOptions {
-  /** The pub/sub channel every node of one deployment shares; default 'notify:bus'. */
+  /**
+   * The channel every node of one deployment shares for broadcast and topic envelopes, and the prefix
+   * of each user's channel (`<channel>:u:<userId>`); default 'notify:bus'.
+   */
   channel?: string;
   /** Defaults to a random UUID. */
   nodeId?: string;
@@ -27,8 +32,11 @@ export interface RedisBusOptions {
  * Opens a bus over Redis pub/sub; resolves once both connections are up and the channel is
  * subscribed, rejects if Redis cannot be reached at start.
  *
- * Guarantees: at most once. Every node subscribed to the channel, this one included, receives
- * each envelope once, in publish order per publisher, as a JSON copy. A node does not filter
+ * Routing: each user has a channel of their own, subscribed by the nodes holding a device of theirs
+ * (`watch`), so a push to a user costs only those nodes; broadcast and topic envelopes go on the
+ * shared channel, which every node subscribes.
+ * Guarantees: at most once. Every node an envelope is routed to, this one included, receives it
+ * once, in publish order per publisher, as a JSON copy. A node does not filter
  * its own echoes: the consumer ignores envelopes whose `origin` is its `nodeId`. Anything
  * published while a node is cut off from Redis is lost for that node (its clients resume from
  * the store). While Redis is away `publish` rejects at once (nothing is queued) or, on a silent
@@ -50,7 +58,9 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     retryStrategy: (attempt) => (started && !closed ? Math.min(50 * 2 ** attempt, maxDelay) : null),
     keepAlive: 10_000,
   };
-  const publisher = new Redis(url, {
+  const sentinel = /^redis\+sentinel:\/\//i.test(url) ? parseSentinelUrl(url) : undefined;
+  const connectTo = (extra: RedisOptions): Redis => (sentinel ? new Redis({ ...sentinel, ...extra }) : new Redis(url, extra));
+  const publisher = connectTo({
     ...base,
     connectionName: `notify-bus-pub-${nodeId}`,
     enableOfflineQueue: false,
@@ -58,7 +68,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     autoResendUnfulfilledCommands: false,
     commandTimeout: options.commandTimeoutMs ?? 2000,
   });
-  const subscriber = new Redis(url, {
+  const subscriber = connectTo({
     ...base,
     connectionName: `notify-bus-sub-${nodeId}`,
     // Resubscribed by hand on 'ready', so 'up' is only reported once SUBSCRIBE is acknowledged.
@@ -67,6 +77,18 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   });
 
   const listeners = new Set<(envelope: BusEnvelope) => void>();
+  /** Users with a device on this node: their channels are subscribed (again after every reconnect). */
+  const watched = new Set<UserId>();
+  const userPrefix = `${channel}:u:`;
+  const channelOf = (envelope: BusEnvelope): string => {
+    const user = userOf(envelope);
+    return user === undefined ? channel : `${userPrefix}${user}`;
+  };
+  /** SUBSCRIBE in slices, so that a node with many users does not send one huge command. */
+  const subscribeAll = async (): Promise<void> => {
+    const all = [channel, ...[...watched].map((u) => `${userPrefix}${u}`)];
+    for (let i = 0; i < all.length; i += 1000) await subscriber.subscribe(...all.slice(i, i + 1000));
+  };
   let pubUp = false;
   let subUp = false;
   let status: BusStatus = 'down';
@@ -98,7 +120,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   });
   subscriber.on('ready', () => {
     if (!started) return; // the first SUBSCRIBE is awaited below
-    subscriber.subscribe(channel).then(
+    subscribeAll().then(
       () => {
         subUp = subscriber.status === 'ready';
         update();
@@ -107,7 +129,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     );
   });
   subscriber.on('message', (from: string, text: string) => {
-    if (from !== channel || listeners.size === 0) return;
+    if ((from !== channel && !from.startsWith(userPrefix)) || listeners.size === 0) return;
     let envelope: BusEnvelope;
     try {
       envelope = JSON.parse(text) as BusEnvelope;
@@ -132,7 +154,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     closed = true;
     publisher.disconnect();
     subscriber.disconnect();
-    throw new Error(`redis bus: cannot reach ${redact(url)}: ${describe(lastError ?? error)}`, {
+    throw new Error(`redis bus: cannot reach ${maskUrlPassword(url)}: ${describe(lastError ?? error)}`, {
       cause: lastError ?? error,
     });
   }
@@ -149,7 +171,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
 
     async publish(envelope) {
       live('publish');
-      const sent = publisher.publish(channel, JSON.stringify(envelope));
+      const sent = publisher.publish(channelOf(envelope), JSON.stringify(envelope));
       inFlight.add(sent);
       try {
         await sent;
@@ -170,6 +192,24 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
       return async () => void listeners.delete(listener);
     },
 
+    async watch(userId) {
+      live('watch');
+      if (watched.has(userId)) return;
+      watched.add(userId);
+      // While Redis is away the SUBSCRIBE waits in the offline queue; the resubscribe on 'ready' covers it.
+      const done = subscriber.subscribe(`${userPrefix}${userId}`).then(() => undefined, () => undefined);
+      if (status !== 'up') return;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.commandTimeoutMs ?? 2000)));
+      await Promise.race([done, late]);
+      clearTimeout(timer);
+    },
+
+    unwatch(userId) {
+      if (closed || !watched.delete(userId)) return;
+      subscriber.unsubscribe(`${userPrefix}${userId}`).catch(() => undefined);
+    },
+
     async close() {
       if (closed) return;
       closed = true;
@@ -182,15 +222,23 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   };
 }
 
-/** The URL without its password, for messages and logs. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+/**
+ * `redis+sentinel://[:password@]host:port[,host:port…][/db]?name=PRIMARY`: the sentinels to ask and the
+ * name of the primary they manage; the bus follows the primary through failovers.
+ */
+export function parseSentinelUrl(url: string): RedisOptions {
+  const match = /^redis\+sentinel:\/\/(?:([^@/]*)@)?([^/?]+)(?:\/(\d+))?\/?(?:\?(.*))?$/i.exec(url);
+  const name = new URLSearchParams(match?.[4] ?? '').get('name');
+  if (!match || !name) throw new Error('invalid Redis Sentinel URL: expected redis+sentinel://[:password@]host:port[,host:port…][/db]?name=PRIMARY');
+  const sentinels = match[2]!.split(',').map((hostPort) => {
+    const at = hostPort.lastIndexOf(':');
+    const port = Number(at < 0 ? 26379 : hostPort.slice(at + 1));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('invalid Redis Sentinel URL: each sentinel is host:port');
+    return { host: at < 0 ? hostPort : hostPort.slice(0, at), port };
+  });
+  const auth = match[1];
+  const password = auth === undefined ? undefined : decodeURIComponent(auth.includes(':') ? auth.slice(auth.indexOf(':') + 1) : auth);
+  return { sentinels, name, ...(password ? { password } : {}), ...(match[3] === undefined ? {} : { db: Number(match[3]) }) };
 }
 
 function describe(error: unknown): string {

@@ -1,21 +1,15 @@
-// What the client does after each WebSocket close code of the contract (asyncapi.yaml x-close-codes).
+// What the client does after each WebSocket close code: the contract's advice (generated from asyncapi.yaml x-close-codes).
+import { contractCloseCodes, type CloseAdvice } from '../../generated/close-codes.js';
 
-/** `stop`: do not reconnect; `reauthenticate`: get a new token, then reconnect; `retry`: back off and reconnect. */
-export type CloseAdvice = 'stop' | 'reauthenticate' | 'retry';
+export type { CloseAdvice } from '../../generated/close-codes.js';
+
+const adviceByCode: ReadonlyMap<number, CloseAdvice> = new Map(contractCloseCodes.map((c) => [c.code, c.advice]));
 
 /**
- * 1008 (no credential / flooding) and 4003 (forbidden) stop the client; 4001 (invalid or expired token)
- * asks the token provider again; every other code (1001 shutdown, 1006 dropped, 1013 slow consumer,
- * 4029 too many connections, ...) is retried with backoff.
+ * The contract's advice for `code`: 1008 (no credential / flooding) and 4003 (forbidden) stop the client;
+ * 4001 (invalid or expired token) asks the token provider again; codes the contract does not list
+ * (1006 dropped, ...) are retried with backoff like its own retry codes.
  */
 export function closeAdvice(code: number): CloseAdvice {
-  switch (code) {
-    case 1008:
-    case 4003:
-      return 'stop';
-    case 4001:
-      return 'reauthenticate';
-    default:
-      return 'retry';
-  }
+  return adviceByCode.get(code) ?? 'retry';
 }

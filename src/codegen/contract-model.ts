@@ -46,11 +46,26 @@ export interface ContractModel {
   securitySchemes: { name: string; type: string; in?: string; paramName?: string; scheme?: string; description: string }[];
 }
 
+/** One entry of `info.x-close-codes`. */
 export interface CloseCode {
   code: number;
+  /** The reason sent with the code. */
   reason: string;
+  /** Further reasons the server may send with the same code (`otherReasons`). */
+  otherReasons: string[];
   description: string;
+  /** False: the client should not reconnect. */
   reconnect: boolean;
+  /** The client should get a new token before it reconnects. */
+  reauthenticate: boolean;
+}
+
+/** What a client does after a close code: `stop` (do not reconnect), `reauthenticate` (new token, then reconnect), `retry` (back off, reconnect). */
+export type CloseAdvice = 'stop' | 'reauthenticate' | 'retry';
+
+export function closeAdviceOf(closeCode: CloseCode): CloseAdvice {
+  if (!closeCode.reconnect) return 'stop';
+  return closeCode.reauthenticate ? 'reauthenticate' : 'retry';
 }
 
 const parserKeyPrefix = 'x-parser-';
@@ -284,6 +299,14 @@ function readCloseCodes(value: unknown): CloseCode[] {
   if (!Array.isArray(value)) return [];
   return value.map((entry) => {
     const e = entry as Record<string, unknown>;
-    return { code: Number(e['code']), reason: String(e['reason'] ?? ''), description: String(e['description'] ?? ''), reconnect: e['reconnect'] === true };
+    const otherReasons = Array.isArray(e['otherReasons']) ? e['otherReasons'].map(String) : [];
+    return {
+      code: Number(e['code']),
+      reason: String(e['reason'] ?? ''),
+      otherReasons,
+      description: String(e['description'] ?? ''),
+      reconnect: e['reconnect'] === true,
+      reauthenticate: e['reauthenticate'] === true,
+    };
   });
 }

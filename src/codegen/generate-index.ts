@@ -43,6 +43,13 @@ function renderValue(d: ValueDeclaration, format: 'ts' | 'js' | 'dts'): string {
   return `${doc}export const ${d.name}${annotation} = ${init};`;
 }
 
+/** The NotificationId schema's pattern, as a regular expression literal. */
+function notificationIdPattern(contract: ContractModel): string {
+  const pattern = contract.schemas.get('NotificationId')?.['pattern'];
+  if (typeof pattern !== 'string') throw new Error('components.schemas.NotificationId needs a pattern (the server checks cursors and ids with it)');
+  return `/${pattern.replace(/\//g, '\\/')}/`;
+}
+
 /** Renders the index in either format; `header` is the "do not edit" stamp. */
 export function generateIndex(contract: ContractModel, options: { format: IndexFormat; header: string; hash: string }): IndexTexts {
   const notifications = contract.messages.filter((m) => m.kind === 'notification');
@@ -124,6 +131,7 @@ export interface Catalog {
       type: '{ readonly [K in ClientAction]: Validator<ClientMessageByAction[K]> }',
       entries: validators(actions, (m) => validatorName(m.key), (m) => `M.${m.payloadSchemaName}`),
     },
+    { doc: "The contract's NotificationId pattern (components.schemas.NotificationId).", name: 'notificationIdPattern', type: 'RegExp', literal: notificationIdPattern(contract) },
     {
       doc: "The contract's examples of each notification type (valid by test).",
       name: 'notificationExamples',

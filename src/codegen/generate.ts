@@ -7,6 +7,7 @@ import { loadCheckedContract } from './load-app-contract.js';
 import { generateModels } from './generate-models.js';
 import { generateValidators, validatorName, dataValidatorName } from './generate-validators.js';
 import { generateIndex, type IndexFormat } from './generate-index.js';
+import { generateCloseCodes } from './generate-close-codes.js';
 import { generateOpenApi } from './generate-openapi.js';
 import { generatedHeaderFor } from './naming.js';
 
@@ -37,6 +38,8 @@ export async function generateFiles(contractFile: string, format: IndexFormat): 
       ['models.ts', models.text],
       ['validators.ts', generateValidators(contract, { header, anchor: 'self' })],
       ['index.ts', index.code],
+      // The protocol's close codes, for notify's own server and client (an app's output does not need them).
+      ['close-codes.ts', generateCloseCodes(contract)],
       ['openapi.json', generateOpenApi(contract)],
     ]);
   }

@@ -1,5 +1,6 @@
 // Demo mode: a timer per live connection that stores a random sample notification for its user and sends it to that connection.
 import type { Notification, NotificationType } from '../../generated/index.js';
+import { NotifyError } from '../errors.js';
 import type { Connection } from '../hub/connection.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -36,7 +37,7 @@ interface DemoEntry {
 
 function checkInterval(seconds: number, what: string): number {
   if (!Number.isFinite(seconds) || seconds < demoIntervalBoundsSec.min || seconds > demoIntervalBoundsSec.max) {
-    throw new RangeError(`${what} must be ${demoIntervalBoundsSec.min} to ${demoIntervalBoundsSec.max} seconds, got ${seconds}`);
+    throw new NotifyError('bad_request', `${what} must be ${demoIntervalBoundsSec.min} to ${demoIntervalBoundsSec.max} seconds, got ${seconds}`);
   }
   return Math.round(seconds * 1000);
 }

@@ -1,6 +1,6 @@
 // What the client docs say, gathered once from the contract so the Markdown and HTML renderers agree.
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import type { CloseCode, ContractMessage, ContractModel, JsonSchema, MessageKind } from '../codegen/contract-model.js';
+import { closeAdviceOf, type CloseCode, type ContractMessage, type ContractModel, type JsonSchema, type MessageKind } from '../codegen/contract-model.js';
 import { payloadFields, type FieldRow, type SchemaContext } from './schema-fields.js';
 
 export interface DocsExample {
@@ -117,4 +117,10 @@ export function buildDocsModel(document: AsyncAPIDocumentInterface, contract: Co
       group('client', 'Client → server', 'Optional: a receive-only client sends nothing. Anything off-contract is answered with `request_error` and the socket stays open.', ['action', 'text']),
     ].filter((g) => g.messages.length > 0),
   };
+}
+
+/** The reconnect column of the close-code tables: yes, no, or with a new token. */
+export function reconnectText(closeCode: CloseCode): string {
+  const advice = closeAdviceOf(closeCode);
+  return advice === 'stop' ? 'no' : advice === 'reauthenticate' ? 'with a new token' : 'yes';
 }

@@ -1,5 +1,5 @@
 // Renders the docs model as one self-contained HTML page: a plain reference (no JavaScript) plus the AsyncAPI view.
-import type { DocsGroup, DocsMessage, DocsModel } from './docs-model.js';
+import { reconnectText, type DocsGroup, type DocsMessage, type DocsModel } from './docs-model.js';
 import { escapeHtml, inlineHtml, inlineScript, inlineStyle, paragraphsHtml, scriptLiteral } from './html-text.js';
 import { referenceCss } from './html-style.js';
 import { fieldNotes } from './schema-fields.js';
@@ -91,7 +91,7 @@ export function renderReferenceHtml(model: DocsModel): string {
   const closeCodes = [
     '<section id="ref-close-codes">',
     '<h2>Close codes</h2>',
-    table(['code', 'reason', 'reconnect', 'meaning'], model.closeCodes.map((c) => [`<code>${c.code}</code>`, escapeHtml(c.reason), c.reconnect ? 'yes' : 'no', inlineHtml(c.description)])),
+    table(['code', 'reason', 'reconnect', 'meaning'], model.closeCodes.map((c) => [`<code>${c.code}</code>`, escapeHtml(c.reason), reconnectText(c), inlineHtml(c.description)])),
     '</section>',
   ];
   return [

@@ -1,5 +1,5 @@
 // Renders the docs model as Markdown (docs/client/README.md).
-import type { DocsMessage, DocsModel } from './docs-model.js';
+import { reconnectText, type DocsMessage, type DocsModel } from './docs-model.js';
 import { fieldNotes, type FieldRow } from './schema-fields.js';
 
 /** Header line stamped on the generated Markdown. */
@@ -70,7 +70,7 @@ export function renderMarkdown(model: DocsModel): string {
   out.push(...table(['#', 'where', 'scheme', 'description'], model.credentials.map((c, i) => [String(i + 1), c.where, `\`${c.name}\``, c.description])), '');
 
   out.push('## Close codes', '');
-  out.push(...table(['code', 'reason', 'reconnect', 'meaning'], model.closeCodes.map((c) => [String(c.code), c.reason, c.reconnect ? 'yes' : 'no', c.description])), '');
+  out.push(...table(['code', 'reason', 'reconnect', 'meaning'], model.closeCodes.map((c) => [String(c.code), c.reason, reconnectText(c), c.description])), '');
 
   for (const group of model.groups) {
     out.push(`## ${group.title}`, '', group.intro, '');

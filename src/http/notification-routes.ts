@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Catalog } from '../catalog/catalog.js';
 import { checkNotificationData } from '../contract/check-notification.js';
+import { notificationIdPattern } from '../../generated/index.js';
 import { HttpError } from '../errors.js';
 import type { PushInput } from '../hub/fan-out.js';
 import type { ServerContext } from '../server-context.js';
@@ -109,7 +110,7 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     const unread = url.searchParams.get('unread');
     if (unread !== null && unread !== 'true' && unread !== 'false') throw new HttpError('bad_request', 'unread must be true or false');
     const before = url.searchParams.get('before') ?? undefined;
-    if (before !== undefined && !/^[0-9A-Za-z._-]{1,64}$/.test(before)) throw new HttpError('bad_request', 'before must be a notification id');
+    if (before !== undefined && !notificationIdPattern.test(before)) throw new HttpError('bad_request', 'before must be a notification id');
     const page = await store.page(userId, { before, limit: intParam(url, 'limit', 1, 100, config.pageSize), unreadOnly: unread === 'true' });
     sendJson(response, 200, page);
   });

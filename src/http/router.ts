@@ -1,6 +1,6 @@
 // A small method + path-pattern router; handlers throw HttpError and the router answers with its JSON body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../errors.js';
+import { HttpError, NotifyError, errorRegistry } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { loggableUrl } from '../logger.js';
 
@@ -78,19 +78,11 @@ export function sendError(response: ServerResponse, error: unknown, logger: Logg
     response.destroy();
     return;
   }
-  if (error instanceof HttpError) {
+  if (error instanceof URIError) return sendError(response, new NotifyError('bad_request', 'Malformed percent-encoding in the path'), logger, request);
+  if (error instanceof NotifyError) {
     sendJson(response, error.status, { error: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) });
     return;
   }
-  if (error instanceof URIError) {
-    sendJson(response, 400, { error: 'bad_request', message: 'Malformed percent-encoding in the path' });
-    return;
-  }
-  // Stores reject out-of-range paging arguments (limit, cursor) with RangeError.
-  if (error instanceof RangeError) {
-    sendJson(response, 400, { error: 'bad_request', message: error.message });
-    return;
-  }
   logger.error({ err: error, method: request.method, url: loggableUrl(request.url) }, 'request failed');
-  sendJson(response, 500, { error: 'internal_error', message: 'Internal server error' });
+  sendJson(response, errorRegistry.internal_error.status, { error: 'internal_error', message: 'Internal server error' });
 }

@@ -1,4 +1,5 @@
 // Status, health, readiness and metrics endpoints.
+import { errorRegistry } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import { sendJson, type Router } from './router.js';
 
@@ -9,7 +10,7 @@ export function addStatusRoutes(router: Router, context: ServerContext, info: { 
   router.on('GET', '/api/status/info', ({ response }) => sendJson(response, 200, info));
   router.on('GET', '/healthz', ({ response }) => sendJson(response, 200, { status: 'ok' }));
   router.on('GET', '/readyz', ({ response }) => {
-    if (context.shuttingDown()) sendJson(response, 503, { status: 'shutting_down' });
+    if (context.shuttingDown()) sendJson(response, errorRegistry.shutting_down.status, { status: 'shutting_down' });
     else sendJson(response, 200, { status: 'ready', connections: context.hub.size });
   });
   router.on('GET', '/metrics', async ({ response }) => {

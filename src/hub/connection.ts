@@ -45,6 +45,10 @@ export class Connection {
   private syncedThrough: NotificationId = '';
   /** The last few live notification ids sent, so a replayed push is not sent twice; allocated on first use. */
   private recentIds: NotificationId[] | undefined;
+  /** The newest notification id sent or covered (sync, snapshot, resume point): where a catch-up resumes. */
+  private newestId: NotificationId = '';
+  /** Set while the bus is down: where the catch-up starts, and the ids sent since (not to be sent twice). */
+  private outage: { from: NotificationId; sent: Set<NotificationId> } | undefined;
   private windowStartMs = 0;
   private framesInWindow = 0;
 
@@ -89,6 +93,40 @@ export class Connection {
   /** Records notifications the snapshot already covered, so held copies are not sent twice. */
   markDelivered(notificationId: NotificationId): void {
     if (notificationId > this.syncedThrough) this.syncedThrough = notificationId;
+    this.noteResumePoint(notificationId);
+  }
+
+  /** Every notification of the user up to `notificationId` counts as known to this device (for a catch-up). */
+  noteResumePoint(notificationId: NotificationId): void {
+    if (notificationId > this.newestId) this.newestId = notificationId;
+  }
+
+  /** The bus went down: remember where this device stood, and what it is sent from now on. */
+  busDown(): void {
+    this.outage ??= { from: this.newestId, sent: new Set() };
+  }
+
+  /**
+   * Starts a catch-up after the bus returned: live frames are held again (as during the first sync)
+   * until `endCatchUp`. Returns where to resume from ('' when the device was sent nothing) and the ids
+   * already sent since the outage began.
+   */
+  beginCatchUp(): { from: NotificationId; sent: ReadonlySet<NotificationId> } {
+    const { from, sent } = this.outage ?? { from: this.newestId, sent: new Set<NotificationId>() };
+    this.outage = undefined;
+    this.held ??= [];
+    return { from, sent };
+  }
+
+  /** Ends a catch-up that covered every id up to `through`: held frames go out, those copies dropped. */
+  endCatchUp(through: NotificationId): void {
+    this.markDelivered(through);
+    this.goLive();
+  }
+
+  /** Resolves once at most `bytes` are unsent (or the connection closed; the sweeper cuts one that never drains). */
+  async drained(bytes: number): Promise<void> {
+    while (!this.closed && this.transport.bufferedAmount > bytes) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Ends the sync: flushes held frames in order. */
@@ -118,6 +156,10 @@ export class Connection {
       return false;
     }
     this.transport.send(frame, notificationId);
+    if (notificationId !== undefined) {
+      this.noteResumePoint(notificationId);
+      this.outage?.sent.add(notificationId);
+    }
     return true;
   }
 

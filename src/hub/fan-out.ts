@@ -1,11 +1,13 @@
 // Stores a push, sends its one serialized frame to local devices and tells the other nodes; keeps read state in sync.
 import type { Notification, NotificationType } from '../../generated/index.js';
 import type { Bus, BusEnvelope } from '../bus/bus.js';
+import type { BusStatus } from '../bus/redis.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationId, UserId } from '../ids.js';
 import type { NotificationStore, ReadResult, SharedAudience } from '../store/store.js';
+import { catchUp } from './catch-up.js';
 import type { Hub } from './hub.js';
 
 export interface PushInput {
@@ -32,6 +34,7 @@ export interface SharedPushResult {
 
 export class FanOut {
   private unsubscribe: (() => Promise<void>) | undefined;
+  private busDown = false;
 
   constructor(
     private readonly store: NotificationStore,
@@ -40,10 +43,45 @@ export class FanOut {
     private readonly encoder: OutboundEncoder,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    /** The slow-consumer cap; a catch-up paces itself below half of it. */
+    private readonly maxBufferedBytes: number,
   ) {}
+
+  /** This node now holds a device of `userId`: route the user's envelopes here (resolves once they are). */
+  watch(userId: UserId): Promise<void> {
+    return this.bus.watch(userId);
+  }
+
+  /** Call when the user's last device here has gone. */
+  unwatch(userId: UserId): void {
+    if (this.hub.connectionsOf(userId).size === 0) this.bus.unwatch(userId);
+  }
+
+  /**
+   * Told by the bus when it goes down and comes back: while down, other nodes' pushes do not reach this
+   * node; once back, every live connection is caught up from the store, without reconnecting.
+   */
+  onBusStatus(status: BusStatus): void {
+    this.metrics.busUp.set(status === 'up' ? 1 : 0);
+    if (status === 'down') {
+      this.busDown = true;
+      for (const connection of this.hub.all()) connection.busDown();
+      return;
+    }
+    if (!this.busDown) return;
+    this.busDown = false;
+    const services = { store: this.store, encoder: this.encoder, logger: this.logger, maxBufferedBytes: this.maxBufferedBytes };
+    for (const connection of [...this.hub.all()]) {
+      catchUp(connection, services).then(
+        (sent) => this.metrics.busCatchUps.inc(sent),
+        (error: unknown) => this.logger.warn({ err: error, connectionId: connection.id }, 'bus catch-up failed; the device recovers on reconnect'),
+      );
+    }
+  }
 
   /** Starts taking other nodes' envelopes (own echoes are ignored: they were delivered locally already). */
   async start(): Promise<void> {
+    this.metrics.busUp.set(1);
     this.unsubscribe = await this.bus.subscribe((envelope) => this.onEnvelope(envelope));
   }
 
@@ -114,6 +152,7 @@ export class FanOut {
   }
 
   private onEnvelope(envelope: BusEnvelope): void {
+    this.metrics.busMessagesReceived.labels(envelope.kind === 'shared' ? envelope.audience.kind : envelope.kind).inc();
     if (envelope.origin === this.bus.nodeId) return;
     // Frames from other nodes were validated there; the type is only needed for the metric label.
     if (envelope.kind === 'deliver') {

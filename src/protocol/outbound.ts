@@ -1,5 +1,5 @@
 // Builds server → client frames: validated against the contract, serialized once; off-contract frames are never sent.
-import type { ControlMessageByType, ControlMessageType, Notification, ServerMessageType } from '../../generated/index.js';
+import { notificationIdPattern, type ControlMessageByType, type ControlMessageType, type Notification, type ServerMessageType } from '../../generated/index.js';
 import { builtInCatalog, type Catalog } from '../catalog/catalog.js';
 import { fieldErrors } from '../contract/validation-errors.js';
 import type { Logger } from '../logger.js';
@@ -41,8 +41,9 @@ export function createOutboundEncoder(logger: Logger, metrics: Metrics, catalog:
     },
     notifications(notifications) {
       let template: { notification: Notification; keys: number; head: string; tail: string } | undefined;
+      // The id is the one field a spliced copy does not share with its validated template, so it is checked here.
       return notifications.map((notification) => {
-        if (template && sameButId(template.notification, notification, template.keys) && idPattern.test(notification.id)) {
+        if (template && sameButId(template.notification, notification, template.keys) && notificationIdPattern.test(notification.id)) {
           return template.head + notification.id + template.tail;
         }
         const frame = encode(notification.type, notification);
@@ -61,9 +62,6 @@ export function createOutboundEncoder(logger: Logger, metrics: Metrics, catalog:
     },
   };
 }
-
-/** The contract's NotificationId: the one field a spliced copy does not share with its validated template. */
-const idPattern = /^[0-9A-Za-z._-]{1,64}$/;
 
 function sameButId(a: Notification, b: Notification, keys: number): boolean {
   return a.data === b.data && a.type === b.type && a.timestamp === b.timestamp && a.read === b.read && a.category === b.category && Object.keys(b).length === keys;

@@ -34,10 +34,13 @@ async function summaryOf(store: NotificationStore, userId: UserId, page: Page | 
 export async function startSession(session: Session, since: string | undefined, hooks: SessionHooks): Promise<void> {
   const { connection, store, encoder, config } = session;
   const { userId } = connection;
-  // Known (for broadcasts) before its snapshot is read; the store skips the write for users it already knows.
-  await store.touchUser(userId);
+  // Known (for broadcasts) and routed here before the store is read, so nothing pushed after the read can miss
+  // this device; the store skips the write for users it already knows.
+  await Promise.all([store.touchUser(userId), session.fanOut.watch(userId)]);
   const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
   const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
+  // The device's resume point for a catch-up after a bus outage: read before the snapshot, so it covers only what the snapshot saw.
+  const newest = backlog === 'gone' ? await store.latestId(userId) : since;
   const page = backlog === 'gone' ? await store.page(userId, { limit: config.pageSize, unreadOnly: true }) : undefined;
   const summary = await summaryOf(store, userId, page);
   if (connection.closed) return;
@@ -50,6 +53,7 @@ export async function startSession(session: Session, since: string | undefined, 
     heartbeat,
   });
   if (established !== undefined) connection.sendSync(established);
+  if (newest !== null && newest !== undefined) connection.noteResumePoint(newest);
 
   if (backlog !== 'gone') {
     // Paced by the socket: our own replay must not trip the slow-consumer cap (1013).

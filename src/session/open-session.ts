@@ -1,6 +1,6 @@
 // One connection's life on any transport: join the hub, first frames, client frames, close bookkeeping.
 import type { Principal } from '../auth/verifier.js';
-import { closeCodes, type CloseCode } from '../errors.js';
+import { NotifyError, closeCodes, type ConnectionErrorCode } from '../errors.js';
 import { Connection, type Transport } from '../hub/connection.js';
 import { decodeClientFrame } from '../protocol/inbound.js';
 import { startSession } from './first-frames.js';
@@ -12,8 +12,8 @@ const slowConsumerGraceMs = 1000;
 
 /** What a transport adapter gives a session besides framing: how to refuse and how to begin. */
 export interface SessionTransport extends Transport {
-  /** The hub refused the connection (the user is at the limit): answer the peer with this close code and reason. */
-  refuse(refusal: CloseCode): void;
+  /** The hub refused the connection (the user is at the limit): answer the peer with this error's close code (or status). */
+  refuse(error: ConnectionErrorCode): void;
   /** The hub took the connection; called before any frame is sent (SSE writes its response head here). */
   begin?(): void;
 }
@@ -21,6 +21,8 @@ export interface SessionTransport extends Transport {
 /** The transport's handle on an open session. */
 export interface OpenSession {
   readonly connection: Connection;
+  /** A sign of life from the peer (a pong, or a write of an SSE ping): the sweeper measures silence from here. */
+  alive(): void;
   /** Settles once the first frames were sent (or the start failed and the connection was closed). */
   readonly firstFrames: Promise<void>;
   /** Handles one client frame: rate limit, decode with the contract, run the action's handler. */
@@ -43,7 +45,7 @@ export function openSession(transport: SessionTransport, principal: Principal, s
     setTimeout(() => slow.terminate(), slowConsumerGraceMs).unref();
   });
   if (!hub.add(connection)) {
-    transport.refuse(closeCodes.tooManyConnections);
+    transport.refuse('too_many_connections');
     return undefined;
   }
   metrics.connections.inc();
@@ -61,11 +63,14 @@ export function openSession(transport: SessionTransport, principal: Principal, s
   let ended = false;
   const firstFrames = startSession(session, since, services).catch((error: unknown) => {
     logger.error({ err: error, connectionId: connection.id }, 'session start failed');
-    connection.close(1011, 'Internal error');
+    connection.close(closeCodes.internalError.code, closeCodes.internalError.reason);
   });
 
   return {
     connection,
+    alive() {
+      connection.lastSeenAtMs = Date.now();
+    },
     firstFrames,
     receive(text, isBinary = false) {
       if (!connection.admitClientFrame()) {
@@ -83,6 +88,7 @@ export function openSession(transport: SessionTransport, principal: Principal, s
       ended = true;
       connection.closed = true;
       hub.remove(connection);
+      services.fanOut.unwatch(connection.userId);
       metrics.connections.dec();
       services.onConnectionClosed?.(connection);
     },
@@ -95,8 +101,8 @@ function receiveFrame(session: Session, text: string, services: SessionServices)
   if (decoded.kind === 'text') return void handleAction(session, { action: 'ping' });
   const { action } = decoded.message;
   Promise.resolve(handleAction(session, decoded.message)).catch((error: unknown) => {
-    // Stores reject out-of-range paging arguments with RangeError: the client's mistake, not ours.
-    if (error instanceof RangeError) return replyError(session, 'invalid_message', error.message, action);
+    // A registry error below 500 (a store refusing a bad cursor or limit) is the client's mistake, not ours.
+    if (error instanceof NotifyError && error.status < 500) return replyError(session, 'invalid_message', error.message, action);
     services.logger.error({ err: error, action }, 'client action failed');
     replyError(session, 'internal_error', 'The server could not complete this action', action);
   });

@@ -1,5 +1,6 @@
 // Argument checks and id format shared by every store backend, so each rejects bad input the same way.
 import type { Notification } from '../../generated/index.js';
+import { NotifyError } from '../errors.js';
 import { topicPattern, type NotificationId } from './store.js';
 
 /** Ids are 16-digit zero-padded decimals: string order is numeric order. */
@@ -9,17 +10,17 @@ export function formatId(sequence: number | bigint | string): NotificationId {
   return String(sequence).padStart(16, '0');
 }
 
-/** A `before` cursor must be an id; RangeError otherwise (the API answers 400 / request_error). */
+/** A `before` cursor must be an id; a `bad_request` registry error otherwise (the API answers 400 / request_error). */
 export function checkCursor(before: NotificationId | undefined): void {
-  if (before !== undefined && !idPattern.test(before)) throw new RangeError(`invalid cursor ${JSON.stringify(before)}: expected a notification id`);
+  if (before !== undefined && !idPattern.test(before)) throw new NotifyError('bad_request', `invalid cursor ${JSON.stringify(before)}: expected a notification id`);
 }
 
 export function checkPageLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`page limit must be an integer 1–100, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new NotifyError('bad_request', `page limit must be an integer 1–100, got ${limit}`);
 }
 
 export function checkSinceLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`since limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1) throw new NotifyError('bad_request', `since limit must be a positive integer, got ${limit}`);
 }
 
 /** Builds the wire shape of a stored row; `category` only when set. */
@@ -29,11 +30,11 @@ export function notificationOf(row: { type: string; id: NotificationId; timestam
   return n;
 }
 
-/** RangeError unless `topic` is a topic name. */
+/** A `bad_request` registry error unless `topic` is a topic name. */
 export function checkTopic(topic: string): void {
-  if (!topicPattern.test(topic)) throw new RangeError(`invalid topic ${JSON.stringify(topic)}: expected [A-Za-z0-9._:-]{1,128}`);
+  if (!topicPattern.test(topic)) throw new NotifyError('bad_request', `invalid topic ${JSON.stringify(topic)}: expected [A-Za-z0-9._:-]{1,128}`);
 }
 
 export function checkSubscriberLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`subscriber page limit must be an integer 1–1000, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new NotifyError('bad_request', `subscriber page limit must be an integer 1–1000, got ${limit}`);
 }

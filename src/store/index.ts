@@ -1,5 +1,6 @@
 // The one place a NotificationStore backend is chosen, from a store URL (`--store`).
 import { resolve } from 'node:path';
+import { maskUrlPassword } from '../logger.js';
 import type { NotificationStore } from './store.js';
 
 export type * from './store.js';
@@ -34,11 +35,6 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     return openPostgresStore(url, options.schema === undefined ? {} : { schema: options.schema });
   }
   throw new Error(
-    `unsupported store ${JSON.stringify(redact(url))}: use "memory", "sqlite:PATH" or "postgres://user@host:port/database"`,
+    `unsupported store ${JSON.stringify(maskUrlPassword(url))}: use "memory", "sqlite:PATH" or "postgres://user@host:port/database"`,
   );
-}
-
-/** Hides a password in an unsupported URL before it reaches an error message or a log. */
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }

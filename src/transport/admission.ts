@@ -3,23 +3,24 @@ import type { IncomingMessage } from 'node:http';
 import { findCredential } from '../auth/credentials.js';
 import { cookieOriginAllowed } from '../auth/origin.js';
 import type { Principal } from '../auth/verifier.js';
-import { closeCodes, type CloseCode } from '../errors.js';
+import type { ConnectionErrorCode } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 
-export type Admission = { ok: true; principal: Principal } | ({ ok: false } & CloseCode);
+/** A principal, or the registry error the request is refused with (its close code, or its status for SSE). */
+export type Admission = { ok: true; principal: Principal } | { ok: false; error: ConnectionErrorCode };
 
 /** Decides, before any user state exists, whether a request becomes a session or a refusal with a contract code. */
 export async function admit(request: IncomingMessage, url: URL, context: Pick<ServerContext, 'config' | 'verifier'>): Promise<Admission> {
   const credential = findCredential(request, url);
-  if (!credential) return { ok: false, ...closeCodes.accessTokenRequired };
+  if (!credential) return { ok: false, error: 'access_token_required' };
   if (credential.source === 'cookie' && !cookieOriginAllowed(request, context.config.allowedOrigins)) {
-    return { ok: false, ...closeCodes.forbidden };
+    return { ok: false, error: 'forbidden' };
   }
   const result = await context.verifier.verify(credential.token);
-  if (!result.ok) return { ok: false, ...closeCodes.invalidToken };
+  if (!result.ok) return { ok: false, error: 'invalid_token' };
   const required = context.config.jwt.requiredScopes;
   if (required.length > 0 && !required.some((scope) => result.principal.scopes.has(scope))) {
-    return { ok: false, ...closeCodes.forbidden };
+    return { ok: false, error: 'forbidden' };
   }
   return { ok: true, principal: result.principal };
 }

@@ -1,7 +1,7 @@
 // The Server-Sent Events fallback: the WebSocket's credentials, admission, frames and resume over `text/event-stream`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../auth/verifier.js';
-import { closeCodes, type CloseCode } from '../errors.js';
+import { errorRegistry, type ConnectionErrorCode } from '../errors.js';
 import type { Router } from '../http/router.js';
 import { sendJson } from '../http/router.js';
 import type { ServerContext } from '../server-context.js';
@@ -13,17 +13,6 @@ export const streamPath = '/api/v1/notifications/stream';
 export const sseRetryMs = 3000;
 
 /**
- * The HTTP status a refused stream is answered with, per contract close code: an EventSource cannot
- * see close codes, so the code and reason travel in the JSON body `{code, reason}` instead.
- */
-export function refusalStatus(code: number): number {
-  if (code === closeCodes.forbidden.code) return 403;
-  if (code === closeCodes.tooManyConnections.code) return 429;
-  if (code === closeCodes.shuttingDown.code) return 503;
-  return 401; // 1008 "Access token required", 4001 "Invalid or expired token"
-}
-
-/**
  * CORS for a cross-origin EventSource: the Origin is echoed. Safe because admission already held a
  * cookie credential to the allowed origins, and a query credential is not cookie-bound.
  */
@@ -32,9 +21,13 @@ function corsHeaders(request: IncomingMessage): Record<string, string> {
   return origin === undefined ? {} : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
 }
 
-function refuse(request: IncomingMessage, response: ServerResponse, refusal: CloseCode): void {
-  const status = refusalStatus(refusal.code);
-  sendJson(response, status, { code: refusal.code, reason: refusal.reason }, { ...corsHeaders(request), ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+/**
+ * Answers a refused stream with the error's HTTP status from the registry: an EventSource cannot see
+ * close codes, so the contract's code and reason travel in the JSON body `{code, reason}` instead.
+ */
+function refuse(request: IncomingMessage, response: ServerResponse, error: ConnectionErrorCode): void {
+  const { status, close } = errorRegistry[error];
+  sendJson(response, status, { code: close.code, reason: close.reason }, { ...corsHeaders(request), ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
 }
 
 /** `event:` of a frame: its contract `type`, read from the front of the JSON the encoder produced. */
@@ -73,7 +66,7 @@ function sseTransport(request: IncomingMessage, response: ServerResponse, alive:
     terminate() {
       response.destroy();
     },
-    refuse: (refusal) => refuse(request, response, refusal),
+    refuse: (error) => refuse(request, response, error),
     begin() {
       request.socket.setNoDelay(true);
       request.socket.setKeepAlive(true, 30_000);
@@ -107,9 +100,9 @@ function resumePoint(request: IncomingMessage, url: URL): string | undefined {
  */
 export function addSseRoute(router: Router, context: ServerContext): void {
   router.on('GET', streamPath, async ({ request, response, url }) => {
-    if (context.shuttingDown()) return refuse(request, response, closeCodes.shuttingDown);
+    if (context.shuttingDown()) return refuse(request, response, 'shutting_down');
     const admission = await admit(request, url, context);
-    if (!admission.ok) return refuse(request, response, admission);
+    if (!admission.ok) return refuse(request, response, admission.error);
     if (request.method === 'HEAD') {
       response.writeHead(200, { ...corsHeaders(request), 'content-type': 'text/event-stream; charset=utf-8' }).end();
       return;
@@ -120,9 +113,7 @@ export function addSseRoute(router: Router, context: ServerContext): void {
 
 /** Adapts one admitted response to its session: receive-only, alive while writable. */
 function runStream(request: IncomingMessage, response: ServerResponse, principal: Principal, since: string | undefined, context: ServerContext): void {
-  const transport = sseTransport(request, response, () => {
-    if (session) session.connection.lastSeenAtMs = Date.now();
-  });
+  const transport = sseTransport(request, response, () => session?.alive());
   const session = openSession(transport, principal, since, context);
   if (!session) return;
   response.on('error', (error) => context.logger.debug({ err: error, connectionId: session.connection.id }, 'stream error'));

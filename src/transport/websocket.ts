@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { Principal } from '../auth/verifier.js';
+import { errorRegistry, statusLine, type ConnectionErrorCode } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import { openSession, type OpenSession, type SessionTransport } from '../session/open-session.js';
 import { admit } from './admission.js';
@@ -16,6 +17,11 @@ const maxFragments = 64;
  */
 export const closeTimeoutMs = 5000;
 
+function closeWith(ws: WebSocket, error: ConnectionErrorCode): void {
+  const { code, reason } = errorRegistry[error].close;
+  ws.close(code, reason);
+}
+
 function wsTransport(ws: WebSocket, flush: () => void): SessionTransport {
   return {
     flush,
@@ -26,7 +32,7 @@ function wsTransport(ws: WebSocket, flush: () => void): SessionTransport {
     ping: () => ws.ping(),
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
-    refuse: (refusal) => ws.close(refusal.code, refusal.reason),
+    refuse: (error) => closeWith(ws, error),
   };
 }
 
@@ -52,8 +58,8 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== notificationsPath) return refuse(socket, '404 Not Found');
-    if (context.shuttingDown()) return refuse(socket, '503 Service Unavailable');
+    if (url.pathname !== notificationsPath) return refuse(socket, statusLine('not_found'));
+    if (context.shuttingDown()) return refuse(socket, statusLine('shutting_down'));
     admit(request, url, context)
       .then((admission) => {
         if (socket.destroyed) return;
@@ -67,7 +73,7 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
         };
         wss.handleUpgrade(request, socket, head, (ws) => {
           const session = admission.ok ? runSession(ws, admission.principal, url.searchParams.get('since') ?? undefined, context, flush) : undefined;
-          if (!admission.ok) ws.close(admission.code, admission.reason);
+          if (!admission.ok) closeWith(ws, admission.error);
           if (session) void session.firstFrames.finally(flush);
           else flush();
         });
@@ -83,15 +89,13 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
 
 /** Adapts one admitted socket to its session: pongs are signs of life, text frames are client actions. */
 function runSession(ws: WebSocket, principal: Principal, since: string | undefined, context: ServerContext, flush: () => void): OpenSession | undefined {
-  let session: ReturnType<typeof openSession>;
-  ws.on('error', (error) => context.logger.debug({ err: error, connectionId: session?.connection.id }, 'socket error'));
-  session = openSession(wsTransport(ws, flush), principal, since, context);
+  let connectionId: string | undefined;
+  ws.on('error', (error) => context.logger.debug({ err: error, connectionId }, 'socket error'));
+  const session = openSession(wsTransport(ws, flush), principal, since, context);
   if (!session) return undefined;
-  const open = session;
-  ws.on('pong', () => {
-    open.connection.lastSeenAtMs = Date.now();
-  });
-  ws.on('message', (data, isBinary) => open.receive(isBinary ? '' : data.toString(), isBinary));
-  ws.on('close', () => open.ended());
-  return open;
+  connectionId = session.connection.id;
+  ws.on('pong', () => session.alive());
+  ws.on('message', (data, isBinary) => session.receive(isBinary ? '' : data.toString(), isBinary));
+  ws.on('close', () => session.ended());
+  return session;
 }

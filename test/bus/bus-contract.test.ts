@@ -1,10 +1,11 @@
 // The Bus contract, one suite run against every backend (local; Redis at REDIS_URL) through a factory.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Bus, BusEnvelope } from '../../src/bus/bus.js';
 import { openBus } from '../../src/bus/index.js';
 import { createLocalBus, createLocalHub } from '../../src/bus/local.js';
 import { createRedisBus } from '../../src/bus/redis.js';
+import { redisServerMissing, startRedisCluster, startRedisSentinel, type RedisGroup } from '../support/redis-server.js';
 import { redisUnavailable, redisUrl } from '../support/services.js';
 
 const runId = randomUUID().slice(0, 8);
@@ -19,6 +20,24 @@ interface BusBackend {
 }
 
 let networks = 0;
+/** A three-primary Redis Cluster and a Sentinel-managed primary, started from the redis-server binary for this file. */
+const groups: RedisGroup[] = [];
+afterAll(async () => {
+  await Promise.all(groups.splice(0).map((g) => g.dispose()));
+});
+async function group(start: () => Promise<RedisGroup>): Promise<{ url: string; unavailable: string | null }> {
+  const missing = await redisServerMissing();
+  if (missing) return { url: '', unavailable: missing };
+  try {
+    const started = await start();
+    groups.push(started);
+    return { url: started.url, unavailable: null };
+  } catch (error) {
+    return { url: '', unavailable: (error as Error).message };
+  }
+}
+const [cluster, sentinel] = [await group(startRedisCluster), await group(() => startRedisSentinel())];
+
 const backends: BusBackend[] = [
   {
     name: 'local',
@@ -35,6 +54,22 @@ const backends: BusBackend[] = [
       // A channel per network: services keep state between runs and tests must not hear each other.
       const channel = `notify:test:bus:${runId}:${++networks}`;
       return () => createRedisBus(redisUrl, { channel });
+    },
+  },
+  {
+    name: 'redis-cluster (sharded pub/sub)',
+    unavailable: cluster.unavailable,
+    network: () => {
+      const channel = `notify:test:bus:${runId}:${++networks}`;
+      return () => openBus(cluster.url, { channel });
+    },
+  },
+  {
+    name: 'redis-sentinel',
+    unavailable: sentinel.unavailable,
+    network: () => {
+      const channel = `notify:test:bus:${runId}:${++networks}`;
+      return () => openBus(sentinel.url, { channel });
     },
   },
 ];
@@ -66,10 +101,10 @@ async function waitFor(done: () => boolean, what: string, timeoutMs = 5000): Pro
   }
 }
 
-const deliver = (origin: string, n: number): BusEnvelope => ({
+const deliver = (origin: string, n: number, userId = `user-${n}`): BusEnvelope => ({
   kind: 'deliver',
   origin,
-  userId: `user-${n}`,
+  userId,
   notificationId: String(n).padStart(16, '0'),
   frame: JSON.stringify({ type: 'notification', n }),
 });
@@ -86,10 +121,15 @@ for (const backend of backends) {
   if (backend.unavailable) console.warn(`skipping Bus contract for ${backend.name}: ${backend.unavailable}`);
 
   describe.skipIf(backend.unavailable !== null)(`Bus contract: ${backend.name}`, () => {
-    const nodes = async (count: number): Promise<Bus[]> => {
+    /** Nodes that each hold a device of user-0 … user-49 (unless `watching` says otherwise). */
+    const nodes = async (count: number, watching = Array.from({ length: 50 }, (_, n) => `user-${n}`)): Promise<Bus[]> => {
       const join = backend.network();
       const buses: Bus[] = [];
-      for (let i = 0; i < count; i++) buses.push(await join());
+      for (let i = 0; i < count; i++) {
+        const bus = await join();
+        for (const user of watching) await bus.watch(user);
+        buses.push(bus);
+      }
       opened.push(...buses);
       return buses;
     };
@@ -100,7 +140,7 @@ for (const backend of backends) {
       expect(a!.nodeId).not.toBe(b!.nodeId);
     });
 
-    it('delivers what one node publishes to both nodes, in publish order', async () => {
+    it('delivers what one node publishes to both nodes, in publish order per user', async () => {
       const [a, b] = await nodes(2);
       const atA = recorder();
       const atB = recorder();
@@ -108,16 +148,59 @@ for (const backend of backends) {
       await b!.subscribe(atB.on);
       const sent: BusEnvelope[] = [];
       for (let n = 0; n < 50; n++) {
+        // Five users, each with deliveries and a read sync interleaved.
+        const user = `user-${n % 5}`;
         sent.push(
-          n % 5 === 4
-            ? { kind: 'read', origin: a!.nodeId, userId: `user-${n}`, ids: [`id-${n}`], unreadCount: n }
-            : deliver(a!.nodeId, n),
+          n % 7 === 6
+            ? { kind: 'read', origin: a!.nodeId, userId: user, ids: [`id-${n}`], unreadCount: n }
+            : deliver(a!.nodeId, n, user),
         );
       }
       // Published back to back without awaiting each, as a busy node would.
       await Promise.all(sent.map((e) => a!.publish(e)));
-      expect(await atA.waitFor(50)).toEqual(sent);
-      expect(await atB.waitFor(50)).toEqual(sent);
+      // Order is promised per user (sharded pub/sub spreads users over shards), so compare user by user.
+      const byUser = (es: BusEnvelope[]): Map<string, BusEnvelope[]> => {
+        const map = new Map<string, BusEnvelope[]>();
+        for (const e of es) {
+          const key = e.kind === 'shared' ? '' : e.userId;
+          map.set(key, [...(map.get(key) ?? []), e]);
+        }
+        return map;
+      };
+      expect(byUser(await atA.waitFor(50))).toEqual(byUser(sent));
+      expect(byUser(await atB.waitFor(50))).toEqual(byUser(sent));
+      expect(atA.seen).toHaveLength(50);
+    });
+
+    it("routes a user's envelopes only to the nodes watching that user, and shared ones to every node", async () => {
+      const [a, b, c] = await nodes(3, []);
+      const at = [recorder(), recorder(), recorder()];
+      await a!.subscribe(at[0]!.on);
+      await b!.subscribe(at[1]!.on);
+      await c!.subscribe(at[2]!.on);
+      await a!.watch('user-1');
+      await b!.watch('user-2');
+      await b!.watch('user-2'); // idempotent
+      const read: BusEnvelope = { kind: 'read', origin: c!.nodeId, userId: 'user-2', ids: ['0000000000000001'], unreadCount: 0 };
+      const topic: BusEnvelope = { kind: 'shared', origin: c!.nodeId, audience: { kind: 'topic', topic: 't' }, notificationId: '0000000000000009', frame: '{}' };
+      await c!.publish(deliver(c!.nodeId, 1));
+      await c!.publish(deliver(c!.nodeId, 2));
+      await c!.publish(deliver(c!.nodeId, 3)); // nobody holds user-3
+      await c!.publish(read);
+      await c!.publish(topic);
+      // Once the shared envelope (published last) arrived everywhere, anything routed earlier would have too.
+      expect(await at[0]!.waitFor(2)).toEqual([deliver(c!.nodeId, 1), topic]);
+      expect(await at[1]!.waitFor(3)).toEqual([deliver(c!.nodeId, 2), read, topic]);
+      expect(await at[2]!.waitFor(1)).toEqual([topic]);
+
+      b!.unwatch('user-2');
+      b!.unwatch('user-2'); // idempotent
+      await c!.publish(deliver(c!.nodeId, 2));
+      await c!.publish(topic);
+      expect(await at[1]!.waitFor(4)).toEqual([deliver(c!.nodeId, 2), read, topic, topic]);
+      await at[2]!.waitFor(2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(at[1]!.seen).toHaveLength(4);
     });
 
     it('delivers to a node its own echo, carrying its own origin', async () => {
@@ -234,6 +317,7 @@ describe('openBus', () => {
     opened.push(bus);
     const got = recorder();
     await bus.subscribe(got.on);
+    await bus.watch('user-1');
     await bus.publish(deliver(bus.nodeId, 1));
     expect(bus.nodeId).toBe('node-x');
     expect(await got.waitFor(1)).toEqual([deliver('node-x', 1)]);
@@ -241,7 +325,7 @@ describe('openBus', () => {
 
   it('rejects an unknown URL with the accepted forms, without echoing a password', async () => {
     await expect(openBus('nats://user:secret@host:4222')).rejects.toThrow(
-      /unsupported bus .*expected 'local', 'redis:\/\/…' or 'rediss:\/\/…'/,
+      /unsupported bus .*expected 'local', 'redis:\/\/…', 'rediss:\/\/…', 'redis\+sentinel:\/\/…\?name=…' or 'redis\+cluster:\/\/…'/,
     );
     await expect(openBus('nats://user:secret@host:4222')).rejects.not.toThrow(/secret/);
     await expect(openBus('')).rejects.toThrow(/unsupported bus/);

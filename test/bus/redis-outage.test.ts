@@ -125,6 +125,9 @@ describe.skipIf(unavailable !== null && process.env.CI !== 'true')('Redis bus ou
     });
     const b = await createRedisBus(redisUrl.href, { channel });
     cleanup.push(() => a.close(), () => b.close());
+    // Both hold a device of user-1: A's user channel must come back with A's connection.
+    await a.watch('user-1');
+    await b.watch('user-1');
     const atA: BusEnvelope[] = [];
     const atB: BusEnvelope[] = [];
     await a.subscribe((e) => atA.push(e));

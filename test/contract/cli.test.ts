@@ -61,7 +61,7 @@ describe('notify generate', () => {
     const runs = await Promise.all([runNotify(['generate', '--format', 'ts', '--out', a]), runNotify(['generate', '--format', 'ts', '--out', b])]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const names = (await readdir(a)).sort();
-    expect(names).toEqual(['index.ts', 'models.ts', 'openapi.json', 'validators.ts']);
+    expect(names).toEqual(['close-codes.ts', 'index.ts', 'models.ts', 'openapi.json', 'validators.ts']);
     expect((await readdir(b)).sort()).toEqual(names);
     for (const name of names) {
       const [first, second, committed] = await Promise.all([readFile(path.join(a, name)), readFile(path.join(b, name)), readFile(path.join(repoRoot, 'generated', name))]);

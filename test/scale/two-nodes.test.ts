@@ -125,7 +125,30 @@ describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
     expectOnContract(onB.frames);
   });
 
-  it('keeps taking pushes while Redis is away, and devices on the other node get them on resume', async () => {
+  it('routes a push to one user only to the node holding their device; a broadcast reaches each node once (metric)', async () => {
+    const received = async (node: ServeProcess, kind: string): Promise<number> => {
+      const text = await (await fetch(`${node.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`notify_bus_messages_received_total{kind="${kind}"}`));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const count = async (): Promise<number[]> =>
+      Promise.all([received(a, 'deliver'), received(b, 'deliver'), received(a, 'broadcast'), received(b, 'broadcast')]);
+    const onA = await device(a, 'u-routed');
+    const start = await count();
+    const viaB = await push(b, 'u-routed', 'via B');
+    const viaA = await push(a, 'u-routed', 'via A');
+    await onA.next((f) => f.id === viaA);
+    await onA.next((f) => f.id === viaB);
+    const { status } = await deployment.broadcast(b.url, 'info', info('to all'));
+    expect(status).toBe(201);
+    await onA.next((f) => f.type === 'info' && f.data.title === 'to all');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const end = await count();
+    // A holds the device: it gets B's envelope and its own echo. B holds none: it gets nothing for u-routed.
+    expect(end.map((n, i) => n - start[i]!)).toEqual([2, 0, 1, 1]);
+  });
+
+  it('keeps taking pushes while Redis is away, catches live devices up when it returns, and resume still works', async () => {
     const onA = await device(a, 'u-outage');
     const onB = await device(b, 'u-outage');
     const before = await push(a, 'u-outage', 'before');
@@ -152,6 +175,12 @@ describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
       a.waitForLog((l) => l.msg === 'bus up', 15_000, fromA),
       b.waitForLog((l) => l.msg === 'bus up', 15_000, fromB),
     ]);
+    // Once the bus is back, each node catches its live devices up from the store: same sockets, no duplicate.
+    await Promise.all([onA.next((f) => f.id === p2), onB.next((f) => f.id === p3)]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idsOf(onA)).toEqual([before, p1, p3, p2]);
+    expect(idsOf(onB)).toEqual([before, p2, p1, p3]);
+    for (const device of [onA, onB]) expect(device.frames.filter((f) => f.type === 'connection_established')).toHaveLength(1);
 
     // Resuming from the last id seen before the outage recovers everything, in order, once.
     await Promise.all([onA.close(), onB.close()]);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
+import { NotifyError } from '../../src/errors.js';
 import { openStore } from '../../src/store/index.js';
 import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
 
@@ -238,9 +239,11 @@ function contract(backend: Backend): void {
     });
 
     it('refuses a limit outside 1–100 and a malformed cursor', async () => {
-      await expect(store.page('alice', { limit: 0 })).rejects.toThrow(RangeError);
-      await expect(store.page('alice', { limit: 101 })).rejects.toThrow(RangeError);
-      await expect(store.page('alice', { limit: 10, before: 'nope' })).rejects.toThrow(RangeError);
+      // A registry error (bad_request → 400 / request_error), not a RangeError.
+      const badRequest = expect.objectContaining({ name: 'NotifyError', code: 'bad_request', status: 400 });
+      await expect(store.page('alice', { limit: 0 })).rejects.toThrow(NotifyError);
+      await expect(store.page('alice', { limit: 101 })).rejects.toEqual(badRequest);
+      await expect(store.page('alice', { limit: 10, before: 'nope' })).rejects.toEqual(badRequest);
     });
   });
 
@@ -416,9 +419,9 @@ function contract(backend: Backend): void {
       } while (after !== undefined);
       expect(seen).toEqual(users.filter((u) => u !== 'user-03'));
       expect(await store.subscribers('empty', { limit: 10 })).toEqual({ users: [], nextCursor: null });
-      await expect(store.subscribers('bad topic', { limit: 10 })).rejects.toThrow(RangeError);
-      await expect(store.subscribe('x'.repeat(129), ['a'])).rejects.toThrow(RangeError);
-      await expect(store.subscribers('t', { limit: 1001 })).rejects.toThrow(RangeError);
+      await expect(store.subscribers('bad topic', { limit: 10 })).rejects.toThrow(NotifyError);
+      await expect(store.subscribe('x'.repeat(129), ['a'])).rejects.toThrow(NotifyError);
+      await expect(store.subscribers('t', { limit: 1001 })).rejects.toThrow(NotifyError);
     });
   });
 

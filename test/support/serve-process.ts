@@ -39,6 +39,8 @@ export interface Deployment {
   token(userId: string, ttlSec?: number): Promise<string>;
   /** POST a push over a fresh TCP connection (so node:cluster hands each to the next worker). */
   push(baseUrl: string, userId: string, type: string, data: unknown): Promise<{ status: number; body: { id: string; delivered: number } }>;
+  /** POST a broadcast the same way. */
+  broadcast(baseUrl: string, type: string, data: unknown): Promise<{ status: number; body: { id: string; count: number; delivered: number } }>;
 }
 
 export function makeDeployment(): Deployment {
@@ -54,6 +56,10 @@ export function makeDeployment(): Deployment {
         authorization: `Bearer ${pushToken}`,
       });
       return { status, body: body as { id: string; delivered: number } };
+    },
+    async broadcast(baseUrl, type, data) {
+      const { status, body } = await request('POST', `${baseUrl}/api/v1/notifications`, { broadcast: true, type, data }, { authorization: `Bearer ${pushToken}` });
+      return { status, body: body as { id: string; count: number; delivered: number } };
     },
   };
 }
