@@ -119,6 +119,34 @@ export function protocolDrift(contractFile: string, contract: ContractModel, pro
       violations.push({ path: `(message ${expected.key})`, reason: `the protocol message "${expected.wireName}" differs from the protocol of the installed notify (${protocolFile}); the contract references another copy of it` });
     }
   }
+  violations.push(...envelopeDrift(contract, protocol, protocolRef));
+  return violations;
+}
+
+/**
+ * Each catalog notification carries the protocol's envelope (`AnyNotification`: id, timestamp, category, read), field
+ * for field and with its required ones required, since the server adds those fields to what the app pushes.
+ */
+function envelopeDrift(contract: ContractModel, protocol: ContractModel, protocolRef: string): ProtocolViolation[] {
+  const envelope = protocol.schemas.get('AnyNotification');
+  const fields = isObject(envelope?.['properties']) ? envelope['properties'] : {};
+  const required = Array.isArray(envelope?.['required']) ? (envelope['required'] as string[]) : [];
+  const violations: ProtocolViolation[] = [];
+  for (const message of contract.messages.filter((m) => m.kind === 'notification')) {
+    const schema = contract.schemas.get(message.payloadSchemaName);
+    const own = isObject(schema?.['properties']) ? schema['properties'] : {};
+    const ownRequired = Array.isArray(schema?.['required']) ? (schema['required'] as string[]) : [];
+    const where = `components.schemas.${message.payloadSchemaName}`;
+    for (const [field, expected] of Object.entries(fields)) {
+      if (field === 'type' || field === 'data') continue;
+      const hint = isObject(expected) && typeof expected['$ref'] === 'string' ? ` ($ref: '${protocolRef}#/components/schemas/${expected['$ref']}')` : ` (${JSON.stringify(expected)})`;
+      if (!(field in own)) violations.push({ path: `${where}.properties`, reason: `lacks the envelope field "${field}" of notify's protocol; add ${field}${hint}` });
+      else if (canonical(own[field]) !== canonical(expected)) violations.push({ path: `${where}.properties.${field}`, reason: `differs from the envelope field "${field}" of notify's protocol; use ${field}${hint}` });
+    }
+    for (const field of required) {
+      if (!ownRequired.includes(field)) violations.push({ path: `${where}.required`, reason: `must list "${field}", required by notify's protocol for every notification` });
+    }
+  }
   return violations;
 }
 

@@ -63,7 +63,7 @@ describe('a missing or stale catalog', () => {
     const result = await runNotify(['generate', '--contract', contract]);
     expect(result.code, result.stderr).toBe(0);
     const files = (await readdir(path.join(dir, 'generated'))).sort();
-    expect(files).toEqual(['index.d.ts', 'index.js', 'models.d.ts', 'validators.d.ts', 'validators.js']);
+    expect(files).toEqual(['index.d.ts', 'index.js', 'models.d.ts', 'openapi.json', 'validators.d.ts', 'validators.js']);
     const index = await readFile(path.join(dir, 'generated', 'index.js'), 'utf8');
     expect(index).toMatch(/export const contractHash = "sha256:[0-9a-f]{64}"/);
     expect(index).not.toMatch(/: Validator<|as unknown as/); // JavaScript, not TypeScript
@@ -132,6 +132,11 @@ describe('a contract that redefines the protocol', () => {
       text.replace(/ {2}receiveActions:\n {4}\$ref: '[^']*'\n/, "  receiveActions:\n    action: receive\n    channel:\n      $ref: '#/channels/notifications'\n"),
     );
     expect(message).toMatch(/operations\.receiveActions: redefines the protocol operation "receiveActions"/);
+  }, cliTimeoutMs);
+
+  it("is refused with the path of a notification that departs from the protocol's envelope", async () => {
+    const { message } = await refusal('envelope', (text) => text.replace("        id: { $ref: './node_modules/notify/protocol.yaml#/components/schemas/NotificationId' }\n", '        id: { type: string }\n'));
+    expect(message).toMatch(/components\.schemas\.OrderShippedNotification\.properties\.id: differs from the envelope field "id" of notify's protocol/);
   }, cliTimeoutMs);
 
   it('is refused when it carries an altered copy of the protocol', async () => {
