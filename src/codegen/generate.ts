@@ -53,6 +53,8 @@ export async function generateFiles(contractFile: string, format: IndexFormat): 
     ['validators.d.ts', validatorTypes],
     ['index.js', index.code],
     ['index.d.ts', index.declarations ?? ''],
+    // ESM whatever the app's own package.json says (no "type": "module" there is the npm default).
+    ['package.json', '{\n  "type": "module"\n}\n'],
     ['openapi.json', generateOpenApi(contract)],
   ]);
 }

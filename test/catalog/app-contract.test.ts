@@ -63,7 +63,7 @@ describe('a missing or stale catalog', () => {
     const result = await runNotify(['generate', '--contract', contract]);
     expect(result.code, result.stderr).toBe(0);
     const files = (await readdir(path.join(dir, 'generated'))).sort();
-    expect(files).toEqual(['index.d.ts', 'index.js', 'models.d.ts', 'openapi.json', 'validators.d.ts', 'validators.js']);
+    expect(files).toEqual(['index.d.ts', 'index.js', 'models.d.ts', 'openapi.json', 'package.json', 'validators.d.ts', 'validators.js']);
     const index = await readFile(path.join(dir, 'generated', 'index.js'), 'utf8');
     expect(index).toMatch(/export const contractHash = "sha256:[0-9a-f]{64}"/);
     expect(index).not.toMatch(/: Validator<|as unknown as/); // JavaScript, not TypeScript
