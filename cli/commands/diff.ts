@@ -1,9 +1,11 @@
 // `notify diff OLD NEW`: what a contract change breaks, for CI (exit 1 on a breaking change, 2 on unreadable input).
 import { Command, Option } from 'commander';
+import { exitWithUsageCode } from '../support/usage.js';
 
 /** Builds the `diff` command. */
 export function makeDiffCommand(): Command {
-  return new Command('diff')
+  // Bad flags exit 2 like unreadable input: exit 1 must only ever mean "a change meets --fail-on".
+  const command = new Command('diff')
     .description('List every change between two versions of a contract, with who it breaks (clients, backends, both or none)')
     .argument('<old>', 'the contract before (e.g. from the main branch)')
     .argument('<new>', 'the contract after')
@@ -14,7 +16,8 @@ export function makeDiffCommand(): Command {
       [
         '',
         'A breaking change is announced (and does not fail --fail-on breaking) when NEW raises info.version\'s major',
-        '(below 1.0.0: its minor). Exit codes: 0 nothing to fail on, 1 a change meets --fail-on, 2 unreadable input.',
+        '(below 1.0.0: its minor). Exit codes: 0 nothing to fail on, 1 a change meets --fail-on, 2 unreadable input',
+        'or a usage error.',
         '',
         'Examples:',
         '  $ git show origin/main:asyncapi.yaml > base.yaml && npx notify diff base.yaml asyncapi.yaml',
@@ -30,12 +33,14 @@ export function makeDiffCommand(): Command {
       try {
         report = await diffContractFiles(oldFile, newFile);
       } catch (error) {
-        if (!(error instanceof UnreadableContractError)) throw error;
-        process.stderr.write(`notify diff: ${error.message}\n`);
+        // Any failure to compare is exit 2, never 1 (which CI reads as "a breaking change").
+        const message = error instanceof UnreadableContractError ? error.message : `could not compare the contracts: ${(error as Error).stack ?? String(error)}`;
+        process.stderr.write(`notify diff: ${message}\n`);
         process.exitCode = 2;
         return;
       }
       process.stdout.write(options.json ? formatJsonLines(report) : formatReadable(report));
       process.exitCode = diffExitCode(report.changes, options.failOn, report.announced);
     });
+  return exitWithUsageCode(command.showHelpAfterError('(run with --help for usage and examples)'));
 }

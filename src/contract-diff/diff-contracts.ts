@@ -70,8 +70,20 @@ function diffMessages(before: ContractSnapshot, after: ContractSnapshot): Contra
   return changes;
 }
 
+/** Payload schemas of the notification types added or removed: a union gaining or losing one echoes that change. */
+function typesAddedOrRemoved(before: ContractSnapshot, after: ContractSnapshot): Map<string, string> {
+  const echoes = new Map<string, string>();
+  for (const [one, other] of [[before, after], [after, before]] as const) {
+    for (const [slot, message] of one.messages) {
+      if (message.kind === 'notification' && !other.messages.has(slot)) echoes.set(message.payloadSchemaName, message.wireName);
+    }
+  }
+  return echoes;
+}
+
 function diffNamedSchemas(before: ContractSnapshot, after: ContractSnapshot): ContractChange[] {
   const roles = new SchemaRoles().addUses(before).addUses(after);
+  const echoes = typesAddedOrRemoved(before, after);
   const changes: ContractChange[] = [];
   const names = [...new Set([...before.schemas.keys(), ...after.schemas.keys()])];
   for (const name of names) {
@@ -80,7 +92,14 @@ function diffNamedSchemas(before: ContractSnapshot, after: ContractSnapshot): Co
     const now = after.schemas.get(name);
     if (!old) changes.push(fixed('schema-added', where, `schema ${name} added`));
     else if (!now) changes.push(fixed('schema-removed', where, `schema ${name} removed`));
-    else for (const change of diffSchemas(old, now, { before: before.schemas, after: after.schemas })) changes.push(fromSchemaChange(change, where, roles.of(name, change.field)));
+    else {
+      for (const change of diffSchemas(old, now, { before: before.schemas, after: after.schemas })) {
+        const echoed = change.rule === 'union-branch-added' || change.rule === 'union-branch-removed' ? echoes.get(change.path[change.path.length - 1] ?? '') : undefined;
+        // A union of notifications (snapshots, pages) follows the catalog: judged once, as the type's own change.
+        if (echoed !== undefined) changes.push({ rule: change.rule, where: [where, ...change.path].join('.'), detail: change.detail, breaks: 'none', reason: `follows from the type "${echoed}" being ${change.rule === 'union-branch-added' ? 'added' : 'removed'} (judged at messages.${echoed})` });
+        else changes.push(fromSchemaChange(change, where, roles.of(name, change.field)));
+      }
+    }
   }
   return changes;
 }

@@ -46,6 +46,13 @@ describe('notify diff', () => {
     ]);
   }, spawnTimeoutMs);
 
+  it('exit 2, not 1, on a usage error', async () => {
+    const bogus = await runNotify(['diff', contractPath, contractPath, '--fail-on', 'bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain('Allowed choices are breaking, any, none');
+    expect((await runNotify(['diff', contractPath])).code).toBe(2);
+  }, spawnTimeoutMs);
+
   it('exit 2 on a missing file or an invalid document, naming it', async () => {
     const missing = await runNotify(['diff', path.join(tmp, 'nope.yaml'), contractPath]);
     expect(missing.code).toBe(2);

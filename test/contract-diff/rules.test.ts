@@ -55,6 +55,51 @@ const table: Row[] = [
     exit: 1,
   },
   {
+    name: 'add a type',
+    edit: (y) => {
+      let out = replaceOnce(y, "      productExpiry:\n        $ref: '#/components/messages/productExpiry'\n", "      productExpiry:\n        $ref: '#/components/messages/productExpiry'\n      reportReady:\n        $ref: '#/components/messages/reportReady'\n");
+      out = replaceOnce(out, "      - $ref: '#/channels/notifications/messages/productExpiry'\n", "      - $ref: '#/channels/notifications/messages/productExpiry'\n      - $ref: '#/channels/notifications/messages/reportReady'\n");
+      out = replaceOnce(out, "        - $ref: '#/components/schemas/ProductExpiryNotification'\n", "        - $ref: '#/components/schemas/ProductExpiryNotification'\n        - $ref: '#/components/schemas/ReportReadyNotification'\n");
+      out = replaceOnce(out, '\n  schemas:\n', [
+        '    reportReady:',
+        '      name: report_ready',
+        '      title: Report ready',
+        '      summary: A report can be downloaded.',
+        '      payload:',
+        "        $ref: '#/components/schemas/ReportReadyNotification'",
+        '      examples:',
+        '        - name: ready',
+        "          payload: { type: report_ready, id: '9', timestamp: 1, data: { url: 'https://r.example/1' } }",
+        '',
+        '  schemas:',
+        '    ReportReadyData:',
+        '      type: object',
+        '      additionalProperties: false',
+        '      required: [url]',
+        '      properties:',
+        '        url: { type: string, format: uri }',
+        '    ReportReadyNotification:',
+        '      type: object',
+        '      additionalProperties: false',
+        '      required: [type, id, timestamp, data]',
+        '      properties:',
+        '        type: { type: string, const: report_ready }',
+        "        id: { $ref: '#/components/schemas/NotificationId' }",
+        "        timestamp: { $ref: '#/components/schemas/Timestamp' }",
+        "        data: { $ref: '#/components/schemas/ReportReadyData' }",
+        '',
+      ].join('\n'));
+      return out;
+    },
+    changes: [
+      { rule: 'notification-type-added', where: 'messages.report_ready', breaks: 'none' },
+      { rule: 'union-branch-added', where: `${schemas}.AnyNotification.oneOf.ReportReadyNotification`, breaks: 'none' },
+      { rule: 'schema-added', where: `${schemas}.ReportReadyData`, breaks: 'none' },
+      { rule: 'schema-added', where: `${schemas}.ReportReadyNotification`, breaks: 'none' },
+    ],
+    exit: 0,
+  },
+  {
     name: 'remove an optional field',
     edit: (y) => replaceOnce(y, `${productName}        expiresAt: { type: string, format: date-time }\n`, productName),
     changes: [{ rule: 'field-removed-optional', where: `${schemas}.ProductExpiryData.properties.expiresAt`, breaks: 'backends' }],

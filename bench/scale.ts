@@ -1,0 +1,234 @@
+// Scale benchmark: K `notify serve` nodes on Redis + PostgreSQL; bus messages and CPU per push, broadcast store time by audience.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
+import { packageRoot } from '../src/paths.js';
+import { openStore } from '../src/store/index.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '1,2,4' },
+    users: { type: 'string', default: '400' },
+    pushes: { type: 'string', default: '2000' },
+    known: { type: 'string', default: '10000,100000' },
+    broadcasts: { type: 'string', default: '7' },
+  },
+});
+const nodeCounts = flags.nodes.split(',').map(Number);
+const userCount = Number(flags.users);
+const pushCount = Number(flags.pushes);
+const knownCounts = flags.known.split(',').map(Number);
+const broadcastRuns = Number(flags.broadcasts);
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const cli = path.join(packageRoot, 'dist/cli/notify.js');
+const jwtSecret = randomBytes(32).toString('hex');
+const pushToken = randomBytes(16).toString('hex');
+const runId = `${process.pid}_${Date.now().toString(36)}`;
+const clockTicksPerSec = 100;
+
+interface Node {
+  child: ChildProcess;
+  url: string;
+}
+
+async function startNode(schema: string, channel: string): Promise<Node> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', '--store', databaseUrl,
+    '--pg-schema', schema, '--bus', redisUrl, '--redis-channel', channel, '--jwt-secret', jwtSecret, '--push-token', pushToken], {
+    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NOTIFY_'))),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('serve did not start within 30 s')), 30_000);
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(buffered);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+      if (buffered.length > 65_536) buffered = buffered.slice(-4096);
+    });
+  });
+  return { child, url };
+}
+
+/** User + system CPU of a process so far, in microseconds (Linux /proc). */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / clockTicksPerSec) * 1e6;
+}
+
+async function busReceived(node: Node, kind: string): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`notify_bus_messages_received_total{kind="${kind}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+function token(userId: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt(now).setExpirationTime(now + 3600).sign(new TextEncoder().encode(jwtSecret));
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const idleSampleMs = 3000;
+function post(url: string, body: unknown): Promise<number> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${pushToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+interface UnicastFigures {
+  nodes: number;
+  busPerPushPerNode: number;
+  busPerPushMaxNode: number;
+  cpuUsPerPush: number;
+  /** CPU per push less what the nodes burn idle (timers, keep-alives, GC) over the same time. */
+  netCpuUsPerPush: number;
+  pushesPerSec: number;
+}
+
+async function unicastRun(k: number): Promise<UnicastFigures> {
+  const schema = `notify_bench_scale_${runId}_${k}`;
+  const channel = `notify:bench:scale:${runId}:${k}`;
+  const nodes: Node[] = [];
+  // One node first: it creates the schema, the others find it.
+  nodes.push(await startNode(schema, channel));
+  nodes.push(...(await Promise.all(Array.from({ length: k - 1 }, () => startNode(schema, channel)))));
+  const sockets: WebSocket[] = [];
+  const received = new Array<number>(userCount).fill(0);
+  try {
+    await Promise.all(Array.from({ length: userCount }, async (_, i) => {
+      const url = `${nodes[i % k]!.url.replace(/^http/, 'ws')}/api/v1/notifications?token=${await token(`user-${i}`)}`;
+      const socket = new WebSocket(url);
+      sockets.push(socket);
+      // A reset after the run (nodes stopping) is expected; the count of received pushes is the check.
+      socket.on('error', () => undefined);
+      await new Promise<void>((resolve, reject) => {
+        socket.on('message', (data: Buffer) => {
+          const type = (JSON.parse(data.toString()) as { type: string }).type;
+          if (type === 'unread_notifications') resolve();
+          if (type === 'info') received[i]!++;
+        });
+        socket.once('error', reject);
+      });
+    }));
+    // What the nodes burn with nothing to do, so it can be told apart from what the pushes cost.
+    const idleStart = nodes.map((n) => cpuUs(n.child.pid!));
+    const idleStarted = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, idleSampleMs));
+    const idleUsPerMs = nodes.reduce((sum, n, i) => sum + cpuUs(n.child.pid!) - idleStart[i]!, 0) / (performance.now() - idleStarted);
+    const before = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
+    const cpuBefore = nodes.map((n) => cpuUs(n.child.pid!));
+    const started = performance.now();
+    let next = 0;
+    // Users spread over nodes; each push goes to a node round robin, so most are taken by a node without the
+    // device. The same load per node at every K: 16 requests in flight per node.
+    await Promise.all(Array.from({ length: 16 * k }, async () => {
+      while (next < pushCount) {
+        const p = next++;
+        const status = await post(`${nodes[(p * 7 + 3) % k]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
+          type: 'info', data: { title: `p${p}`, message: 'scale', priority: 'low' },
+        });
+        if (status !== 201) throw new Error(`push answered ${status}`);
+      }
+    }));
+    const deadline = Date.now() + 30_000;
+    while (received.reduce((a, b) => a + b, 0) < pushCount && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const elapsedMs = performance.now() - started;
+    const cpu = nodes.reduce((sum, n, i) => sum + cpuUs(n.child.pid!) - cpuBefore[i]!, 0);
+    // Echoes of the last pushes may still be on their way to the metric.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
+    const perNode = after.map((a, i) => (a - before[i]!) / pushCount);
+    const got = received.reduce((a, b) => a + b, 0);
+    if (got !== pushCount) throw new Error(`devices received ${got} of ${pushCount} pushes`);
+    return {
+      nodes: k,
+      busPerPushPerNode: perNode.reduce((a, b) => a + b, 0) / k,
+      busPerPushMaxNode: Math.max(...perNode),
+      cpuUsPerPush: cpu / pushCount,
+      netCpuUsPerPush: (cpu - idleUsPerMs * elapsedMs) / pushCount,
+      pushesPerSec: pushCount / (elapsedMs / 1000),
+    };
+  } finally {
+    for (const socket of sockets) socket.terminate();
+    await Promise.all(nodes.map((n) => new Promise((resolve) => {
+      n.child.once('exit', resolve);
+      n.child.kill('SIGTERM');
+    })));
+    await dropSchema(schema);
+  }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Median time to store one broadcast (appendShared, durable) with `known` users in the deployment. */
+async function broadcastStoreMs(known: number): Promise<number> {
+  const schema = `notify_bench_bcast_${runId}_${known}`;
+  const store = await openStore(databaseUrl, { schema });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO "${schema}".users (user_id, known_from) SELECT 'user-' || g, 0 FROM generate_series(1, $1) g`, [known]);
+    await client.query(`ANALYZE "${schema}".users`);
+    const times: number[] = [];
+    for (let i = 0; i < broadcastRuns; i++) {
+      const started = performance.now();
+      await store.appendShared({ audience: { kind: 'broadcast' }, type: 'info', data: { title: 'all', message: 'hands', priority: 'high' }, timestamp: Date.now() });
+      times.push(performance.now() - started);
+    }
+    return median(times);
+  } finally {
+    await client.end();
+    await store.close();
+    await dropSchema(schema);
+  }
+}
+
+const unicast: UnicastFigures[] = [];
+for (const k of nodeCounts) {
+  unicast.push(await unicastRun(k));
+  process.stderr.write(`K=${k}: ${JSON.stringify(unicast.at(-1))}\n`);
+}
+const broadcast: { known: number; ms: number }[] = [];
+for (const known of knownCounts) {
+  broadcast.push({ known, ms: await broadcastStoreMs(known) });
+  process.stderr.write(`known=${known}: ${broadcast.at(-1)!.ms.toFixed(2)} ms\n`);
+}
+
+const one = unicast.find((u) => u.nodes === 1) ?? unicast[0]!;
+const lines = [
+  `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} (to nodes round robin), Redis ${redisUrl}, PostgreSQL`,
+  '',
+  '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | pushes/s |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...unicast.map((u) => `| ${u.nodes} | ${u.busPerPushPerNode.toFixed(3)} | ${u.busPerPushMaxNode.toFixed(3)} | ${(1 / u.nodes).toFixed(3)} | ${Math.round(u.cpuUsPerPush)} µs | ${(u.cpuUsPerPush / one.cpuUsPerPush).toFixed(2)}× | ${Math.round(u.netCpuUsPerPush)} µs | ${(u.netCpuUsPerPush / one.netCpuUsPerPush).toFixed(2)}× | ${Math.round(u.pushesPerSec)} |`),
+  '',
+  '| known users | broadcast store time (median of ' + broadcastRuns + ') | ratio to the smallest |',
+  '|---|---|---|',
+  ...broadcast.map((b) => `| ${b.known.toLocaleString('en-US')} | ${b.ms.toFixed(2)} ms | ${(b.ms / broadcast[0]!.ms).toFixed(2)}× |`),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+agent.destroy();
