@@ -59,7 +59,7 @@ const table: Row[] = [
     edit: (y) => {
       let out = replaceOnce(y, "      productExpiry:\n        $ref: '#/components/messages/productExpiry'\n", "      productExpiry:\n        $ref: '#/components/messages/productExpiry'\n      reportReady:\n        $ref: '#/components/messages/reportReady'\n");
       out = replaceOnce(out, "      - $ref: '#/channels/notifications/messages/productExpiry'\n", "      - $ref: '#/channels/notifications/messages/productExpiry'\n      - $ref: '#/channels/notifications/messages/reportReady'\n");
-      out = replaceOnce(out, "        - $ref: '#/components/schemas/ProductExpiryNotification'\n", "        - $ref: '#/components/schemas/ProductExpiryNotification'\n        - $ref: '#/components/schemas/ReportReadyNotification'\n");
+      // AnyNotification, the union snapshots and pages carry, is the generator's: it gains the new type by itself.
       out = replaceOnce(out, '\n  schemas:\n', [
         '    reportReady:',
         '      name: report_ready',
@@ -84,8 +84,8 @@ const table: Row[] = [
         '      required: [type, id, timestamp, data]',
         '      properties:',
         '        type: { type: string, const: report_ready }',
-        "        id: { $ref: '#/components/schemas/NotificationId' }",
-        "        timestamp: { $ref: '#/components/schemas/Timestamp' }",
+        "        id: { $ref: './protocol.yaml#/components/schemas/NotificationId' }",
+        "        timestamp: { $ref: './protocol.yaml#/components/schemas/Timestamp' }",
         "        data: { $ref: '#/components/schemas/ReportReadyData' }",
         '',
       ].join('\n'));
