@@ -72,7 +72,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:15c45bec026e58e6edfa737a030a1cef77486aa0057ca7099da84f581a661d9b" = "sha256:15c45bec026e58e6edfa737a030a1cef77486aa0057ca7099da84f581a661d9b";
+export const contractHash: "sha256:c86fb49a79272588340cd341fcb40e8a2408e1e01e8775df16e464a561bfe9af" = "sha256:c86fb49a79272588340cd341fcb40e8a2408e1e01e8775df16e464a561bfe9af";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];

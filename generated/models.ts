@@ -11,6 +11,7 @@ export interface ConnectionEstablishedData {
   connectionId: string;
   unreadCount: number;
   resumed: boolean;
+  resumeFrom: string;
   heartbeat: Heartbeat;
 }
 

@@ -29,6 +29,7 @@ export interface ServeFlags {
   maxBufferedBytes: number;
   retentionDays: number;
   shutdownDrainMs: number;
+  listenBacklog: number;
   demo?: number | true;
   contract: string;
   logLevel: string;
@@ -77,6 +78,7 @@ export function addServeOptions(command: Command): Command {
     new Option('--max-payload-bytes <n>', 'largest client frame (close 1009 past it)').env('NOTIFY_MAX_PAYLOAD_BYTES').argParser(integer(128)).default(d.maxPayloadBytes),
     new Option('--max-buffered-bytes <n>', 'unsent bytes per socket before close 1013').env('NOTIFY_MAX_BUFFERED_BYTES').argParser(integer(1024)).default(d.maxBufferedBytes),
     new Option('--shutdown-drain-ms <ms>', 'on SIGTERM, answer /readyz 503 this long before closing sockets').env('NOTIFY_SHUTDOWN_DRAIN_MS').argParser(integer(0)).default(d.shutdownDrainMs),
+    new Option('--listen-backlog <n>', 'connections queued for accept() (the kernel caps it at net.core.somaxconn)').env('NOTIFY_LISTEN_BACKLOG').argParser(integer(1, 2_147_483_647)).default(d.listenBacklog),
     new Option('--retention-days <days>', 'notifications older than this are pruned').env('NOTIFY_RETENTION_DAYS').argParser(integer(1)).default(d.retentionDays),
     new Option('--demo [seconds]', 'demo mode: sample notifications every SECONDS (default 3) and a self-signing page').env('NOTIFY_DEMO').argParser(demoSeconds),
     contractOption('built-in'),
@@ -114,6 +116,7 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     maxBufferedBytes: flags.maxBufferedBytes,
     retentionDays: flags.retentionDays,
     shutdownDrainMs: flags.shutdownDrainMs,
+    listenBacklog: flags.listenBacklog,
     demoIntervalSec: flags.demo === undefined ? undefined : flags.demo === true ? 3 : flags.demo,
     contract: flags.contract,
     logLevel: flags.logLevel,

@@ -4,7 +4,7 @@ export type { ConnectionState, DisconnectInfo, NotifyClientEvents, NotifyClientO
 export type { BuiltInCatalog, CatalogFrame, CatalogNotification, CatalogServerMessage, CatalogServerMessageByType, CatalogShape } from './catalog-types.js';
 export { NotifyClientError } from './errors.js';
 export type { NotifyClientErrorCode } from './errors.js';
-export { backoffCeilingMs, backoffDelayMs, defaultBackoff } from './backoff.js';
+export { backoffCeilingMs, backoffDelayMs, defaultBackoff, restartDelayMs } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { closeAdvice } from './close-codes.js';
 export type { CloseAdvice } from './close-codes.js';
