@@ -28,7 +28,16 @@ function speakSocketIo(ws: WebSocket, token: string, settle: (error?: string) =>
   });
 }
 
-export function createReceiver(): Handlers {
+/**
+ * Receiver `index` connects from its own loopback address (127.0.0.2, .3, …): one source address has only
+ * ~28k ephemeral ports towards one server port, and 100,000 connections need several.
+ */
+export function sourceAddress(index: number): string {
+  return `127.0.0.${2 + (index % 250)}`;
+}
+
+export function createReceiver(index = 0): Handlers {
+  const localAddress = sourceAddress(index);
   let urls: string[] = [];
   /** Socket.IO only: each socket's token, sent in its connect packet. */
   let tokens: string[] = [];
@@ -126,7 +135,7 @@ export function createReceiver(): Handlers {
             }
             if (!finished) launch();
           };
-          const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: timeoutMs });
+          const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: timeoutMs, localAddress });
           sockets.push(ws);
           let wasOpen = false;
           ws.on('open', () => {

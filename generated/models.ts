@@ -173,6 +173,7 @@ export interface ConnectionEstablishedData {
   connectionId: string;
   unreadCount: number;
   resumed: boolean;
+  resumeFrom: string;
   heartbeat: Heartbeat;
 }
 

@@ -12,6 +12,8 @@ import { usageError, exitWithUsageCode } from '../support/usage.js';
 
 /** One server process holds at most ~19,500 sockets: 20,000 open files, minus its own. */
 export const maxConnections = 19_000;
+/** With `--workers K` and notify alone, the sockets spread over K processes. */
+export const maxConnectionsWithWorkers = 120_000;
 type Extra = 'push' | 'latency' | 'broadcast';
 const extras: readonly Extra[] = ['push', 'latency', 'broadcast'];
 
@@ -72,7 +74,11 @@ function estimateSec(o: Pick<BenchFlags, 'n' | 'duration' | 'rates' | 'repeat' |
 export function makeBenchCommand(): Command {
   const command = new Command('bench')
     .description('Benchmark notify against raw ws and Socket.IO 4 in the same run: connections, push, latency and broadcast')
-    .addOption(new Option('--n <connections>', `idle authenticated connections held during every scenario (max ${maxConnections})`).argParser(integer(10, maxConnections)).default(10_000))
+    .addOption(
+      new Option('--n <connections>', `idle authenticated connections held during every scenario (max ${maxConnections}; up to ${maxConnectionsWithWorkers} with --workers K --targets notify)`)
+        .argParser(integer(10, maxConnectionsWithWorkers))
+        .default(10_000),
+    )
     .addOption(new Option('--duration <seconds>', 'length of each timed phase (the push loop, each latency rate)').argParser(seconds).default(5))
     .addOption(new Option('--rates <list>', 'open-loop push rates of the latency scenario, per second').argParser(rateList).default([1000, 5000, 10000], '1000,5000,10000'))
     .addOption(new Option('--repeat <k>', 'runs of each server; figures are medians').argParser(integer(1, 20)).default(3))
@@ -107,6 +113,11 @@ Examples:
           if (command.getOptionValueSource(key) === 'default') command.setOptionValue(key, value);
         }
         flags = command.opts<BenchFlags>();
+      }
+      // Each server process stays under the per-process open-file limit.
+      const perProcess = flags.targets.length === 1 && flags.targets[0] === 'notify' ? flags.n / flags.workers : flags.n;
+      if (perProcess > maxConnections) {
+        throw usageError(`--n ${flags.n} puts more than ${maxConnections} sockets on one server process: use --workers K --targets notify with n/K ≤ ${maxConnections}`);
       }
       const started = Date.now();
       const log = (line: string): void => void process.stderr.write(`${line}\n`);

@@ -43,6 +43,8 @@ Examples:
   addServeOptions(command);
   exitWithUsageCode(command);
   return command.action(async (flags: ServeFlags) => {
+    // Time since the process started until here: Node's boot and loading the modules.
+    const loadedAtMs = Math.round(performance.now());
     const { config, warnings } = await applyDevMode(configFromFlags(flags));
     const logger = createLogger(config.logLevel);
     // Workers re-run this command; the primary has said it already.
@@ -60,10 +62,10 @@ Examples:
     }
     if (cluster.isWorker) {
       // The primary logs the one URL once every worker is up (this line goes out first).
-      logger.info({ worker: cluster.worker?.id, pid: process.pid }, 'worker listening');
+      logger.info({ worker: cluster.worker?.id, pid: process.pid, startupMs: startupOf(server, loadedAtMs) }, 'worker listening');
       reportWorkerReady(server.url);
     } else {
-      await announce(server.url, config, logger);
+      await announce(server.url, config, logger, { startupMs: startupOf(server, loadedAtMs) });
     }
     const shutdown = (signal: string): void => {
       logger.info({ signal }, 'shutting down');
@@ -78,6 +80,11 @@ Examples:
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/** Where the time from process start to listening went, in ms (`total` is the process's age when it listened). */
+function startupOf(server: { startupMs: { store: number; bus: number; listen: number } }, loadedAtMs: number): Record<string, number> {
+  return { load: loadedAtMs, ...server.startupMs, total: Math.round(performance.now()) };
 }
 
 /** The startup lines: the one URL a user (or a test) waits for. */

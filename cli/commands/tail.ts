@@ -50,7 +50,7 @@ Examples:
   $ notify tail --user alice --ack --since 0000000000000042
   $ notify tail --token "$(notify token --user alice --ttl 15m)" --server https://notify.example.com
 
-Connection notices go to stderr. Ctrl-C exits 0; a refused credential (1008, 4003, or 4001 with --token) exits 1.`,
+Connection notices go to stderr; on exit the last one names the --since that resumes without a gap. Ctrl-C exits 0; a refused credential (1008, 4003, or 4001 with --token) exits 1.`,
     )
     .action(async (options: TailOptions, cmd: Command) => {
       if (options.user === undefined && options.token === undefined) failUsage(cmd, "say whose stream: --user ID or --token JWT");
@@ -90,7 +90,9 @@ async function follow(client: NotifyClient, options: TailOptions, endpoint: stri
   client.on('message', (message) => (options.json ? out(JSON.stringify(message)) : printReadable(message, style, out, note)));
   client.on('notification', ack);
   client.on('unread_notifications', (m) => m.data.notifications.forEach(ack));
-  client.on('connection_established', (m) => note(`connected to ${endpoint} as ${m.data.userId} (${m.data.unreadCount} unread${m.data.resumed ? ', resumed' : ''})`));
+  client.on('connection_established', (m) =>
+    note(`connected to ${endpoint} as ${m.data.userId} (${m.data.unreadCount} unread${m.data.resumed ? ', resumed' : `, resume point ${m.data.resumeFrom}`})`),
+  );
   client.on('disconnect', ({ code, reason, retryInMs }) => {
     if (code === 4001 && staticToken) {
       note(`the server refused the token (4001 ${reason}); mint a new one with \`notify token\``);
@@ -117,6 +119,8 @@ async function follow(client: NotifyClient, options: TailOptions, endpoint: stri
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   await client.close();
+  // Where a later `tail --since` picks up without a gap, even when nothing arrived (the server's resume point).
+  if (client.lastNotificationId !== undefined) note(`stopped; resume with --since ${client.lastNotificationId}`);
 }
 
 function printReadable(message: ServerMessage, style: Style, out: (line: string) => void, note: (line: string) => void): void {

@@ -10,7 +10,7 @@ import type {
   ServerMessage,
   ServerMessageByType,
 } from '../../generated/index.js';
-import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { backoffDelayMs, restartDelayMs, type BackoffOptions } from './backoff.js';
 import { closeAdvice } from './close-codes.js';
 import { TypedEmitter } from './emitter.js';
 import { webSocketEndpoint } from './endpoint.js';
@@ -56,7 +56,7 @@ export interface NotifyClientOptions {
   WebSocket?: WebSocketConstructor;
   /** Resume after this notification id on the first connection. */
   since?: string;
-  /** Reconnect delays: full jitter over base·2^attempt, capped. Defaults 500 ms / 30 s. */
+  /** Reconnect delays: full jitter over base·2^attempt, capped; after a 1001, spread over restartSpreadMs. Defaults 500 ms / 30 s / 3 s. */
   backoff?: BackoffOptions;
   /** A connection open this long resets the backoff, in ms. Default 10 000. */
   stableAfterMs?: number;
@@ -88,7 +88,6 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
   #state: ConnectionState = 'idle';
   #socket: WebSocketLike | undefined;
   #lastId: string | undefined;
-  #resumeFailed = false;
   #attempt = 0;
   #authFailures = 0;
   #established: ConnectionEstablishedMessage | undefined;
@@ -115,7 +114,10 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return this.#state;
   }
 
-  /** The id of the last notification delivered: the `since` of the next connection. */
+  /**
+   * The `since` of the next connection: the last notification delivered, or the server's `resumeFrom` when a
+   * connection started without resuming (so it is set after the first connection, even when nothing was unread).
+   */
   get lastNotificationId(): string | undefined {
     return this.#lastId;
   }
@@ -216,14 +218,13 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       return;
     }
     this.#socket = socket;
-    const requestedSince = this.#lastId !== undefined;
     this.#connectTimer = this.#after(this.#options.connectTimeoutMs ?? 10_000, () => socket.close());
     socket.onerror = () => {}; // a close event always follows
-    socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token, requestedSince);
+    socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token);
     socket.onclose = (event: CloseEventLike) => this.#onClose(socket, event.code, event.reason);
   }
 
-  #onFrame(socket: WebSocketLike, data: unknown, token: string | null, requestedSince: boolean): void {
+  #onFrame(socket: WebSocketLike, data: unknown, token: string | null): void {
     if (socket !== this.#socket) return;
     let message: ServerMessage;
     try {
@@ -237,12 +238,10 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       if (!this.#recent.add(message.id)) return; // delivered before: resume overlap or a duplicate
       this.#lastId = message.id;
     } else if (message.type === 'connection_established') {
-      this.#onEstablished(message, token, requestedSince);
+      this.#onEstablished(message, token);
     } else if (message.type === 'unread_notifications') {
+      // Resuming from `resumeFrom` may replay entries of the snapshot that are newer than it: they are not new.
       for (const n of message.data.notifications) this.#recent.add(n.id);
-      // The snapshot (newest first) stands in for the history: resume after its newest entry.
-      const newest = message.data.notifications[0]?.id;
-      if (newest !== undefined && (this.#lastId === undefined || this.#resumeFailed)) this.#lastId = newest;
     }
     this.#pending.settle(message);
     this.emit('message', message);
@@ -250,10 +249,12 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     if ('id' in message) this.emit('notification', message);
   }
 
-  #onEstablished(message: ConnectionEstablishedMessage, token: string | null, requestedSince: boolean): void {
+  #onEstablished(message: ConnectionEstablishedMessage, token: string | null): void {
     this.#clearTimer(this.#connectTimer);
     this.#established = message;
-    this.#resumeFailed = requestedSince && !message.data.resumed;
+    // Not resumed (first connection, or a gap too old to fill): a snapshot follows, and the server's resume point
+    // takes over, empty or not, so what is pushed while this device is away comes back as notifications.
+    if (!message.data.resumed) this.#lastId = message.data.resumeFrom;
     this.#authFailures = 0;
     this.#after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
     if (token !== null) this.#scheduleRefresh(token);
@@ -279,9 +280,17 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     }
     // A first 4001 (typically "Token expired") reconnects at once with a new token; repeated ones back off.
     const immediate = advice === 'reauthenticate' && this.#authFailures++ === 0;
-    const delay = immediate ? 0 : this.#nextDelay();
+    // A server going away (1001) is restarting or being replaced: spread the return of its clients over a few
+    // seconds; attempts that still find it down continue the usual backoff from there.
+    const restarting = code === 1001 && this.#attempt === 0;
+    const delay = immediate ? 0 : restarting ? this.#restartDelay() : this.#nextDelay();
     this.emit('disconnect', { code, reason, retryInMs: delay });
     this.#scheduleReconnect(delay);
+  }
+
+  #restartDelay(): number {
+    this.#attempt = 1;
+    return restartDelayMs(this.#options.backoff, this.#options.random);
   }
 
   /** The delay before the next attempt; each call counts one more attempt until a connection is stable. */

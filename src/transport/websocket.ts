@@ -22,13 +22,46 @@ function closeWith(ws: WebSocket, error: ConnectionErrorCode): void {
   ws.close(code, reason);
 }
 
+/**
+ * The UTF-8 bytes of the last frame sent. A broadcast or topic frame is one string sent to every recipient
+ * in turn: it is encoded once and each socket is handed the same bytes (ws frames a Buffer without copying).
+ */
+let lastFrame = '';
+let lastFrameBytes = Buffer.alloc(0);
+
+function frameBytes(frame: string): Buffer {
+  if (frame !== lastFrame) {
+    lastFrameBytes = Buffer.from(frame, 'utf8');
+    lastFrame = frame;
+  }
+  return lastFrameBytes;
+}
+
+// These helpers live outside the upgrade handler on purpose: a closure that outlives the upgrade (the
+// socket's error listener, the session's flush) would otherwise keep the handler's whole scope, the
+// request, its URL and head buffer, alive for the connection's lifetime.
+
+function destroyOnError(socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+}
+
+/** Holds the socket's writes until the returned flush runs (once). */
+function holdWrites(socket: Duplex): () => void {
+  socket.cork();
+  let corked = true;
+  return () => {
+    if (corked) socket.uncork();
+    corked = false;
+  };
+}
+
 function wsTransport(ws: WebSocket, flush: () => void): SessionTransport {
   return {
     flush,
     get bufferedAmount() {
       return ws.bufferedAmount;
     },
-    send: (frame) => ws.send(frame),
+    send: (frame) => ws.send(frameBytes(frame), { binary: false }),
     ping: () => ws.ping(),
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
@@ -56,7 +89,7 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    destroyOnError(socket);
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== notificationsPath) return refuse(socket, statusLine('not_found'));
     if (context.shuttingDown()) return refuse(socket, statusLine('shutting_down'));
@@ -65,12 +98,7 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
         if (socket.destroyed) return;
         // The 101 answer and the first frames (or the refusal) leave in one write, not three: a write was
         // ~30% of a connect's CPU (notify bench --cpu-prof, connections scenario).
-        socket.cork();
-        let corked = true;
-        const flush = (): void => {
-          if (corked) socket.uncork();
-          corked = false;
-        };
+        const flush = holdWrites(socket);
         wss.handleUpgrade(request, socket, head, (ws) => {
           const session = admission.ok ? runSession(ws, admission.principal, url.searchParams.get('since') ?? undefined, context, flush) : undefined;
           if (!admission.ok) closeWith(ws, admission.error);
