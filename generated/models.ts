@@ -1,5 +1,189 @@
 // Generated from asyncapi.yaml by `notify generate`. Do not edit: edit asyncapi.yaml and regenerate.
 
+export interface ConnectionEstablishedMessage {
+  type: 'connection_established';
+  timestamp: number;
+  data: ConnectionEstablishedData;
+}
+
+export interface ConnectionEstablishedData {
+  userId: string;
+  connectionId: string;
+  unreadCount: number;
+  unseenCount: number;
+  resumed: boolean;
+  resumeFrom: string;
+  heartbeat: Heartbeat;
+}
+
+export interface Heartbeat {
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+}
+
+export interface UnreadNotificationsMessage {
+  type: 'unread_notifications';
+  timestamp: number;
+  data: UnreadNotificationsData;
+}
+
+export interface UnreadNotificationsData {
+  notifications: AnyNotification[];
+  unreadCount: number;
+  unseenCount: number;
+  unseenIds: string[];
+  unreadByCategory: Record<string, number>;
+  hasMore: boolean;
+}
+
+export interface AnyNotification {
+  type: string;
+  id: string;
+  timestamp: number;
+  category?: string;
+  read?: boolean;
+  data: Record<string, any>;
+}
+
+export interface NotificationsPageMessage {
+  type: 'notifications_page';
+  timestamp: number;
+  data: NotificationsPageData;
+}
+
+export interface NotificationsPageData {
+  notifications: AnyNotification[];
+  unseenIds: string[];
+  nextCursor: string | null;
+}
+
+export interface NotificationReadMessage {
+  type: 'notification_read';
+  timestamp: number;
+  data: NotificationReadData;
+}
+
+export interface NotificationReadData {
+  ids: string[];
+  unreadCount: number;
+  unseenCount?: number;
+}
+
+export interface NotificationStateMessage {
+  type: 'notification_state';
+  timestamp: number;
+  data: NotificationStateData;
+}
+
+export interface NotificationStateData {
+  ids: string[];
+  state: NotificationStateName;
+  unreadCount: number;
+  unseenCount: number;
+}
+
+export type NotificationStateName = "seen" | "archived" | "unarchived" | "deleted";
+
+export interface PongMessage {
+  type: 'pong';
+  timestamp: number;
+  data: PongData;
+}
+
+export interface PongData {
+  
+}
+
+export interface TokenRefreshedMessage {
+  type: 'token_refreshed';
+  timestamp: number;
+  data: TokenRefreshedData;
+}
+
+export interface TokenRefreshedData {
+  expiresAt: string;
+}
+
+export interface RequestErrorMessage {
+  type: 'request_error';
+  timestamp: number;
+  data: RequestErrorData;
+}
+
+export interface RequestErrorData {
+  code: RequestErrorCode;
+  message: string;
+  action?: string;
+}
+
+export type RequestErrorCode = "invalid_json" | "invalid_message" | "unknown_action" | "not_found" | "not_in_demo_mode" | "internal_error";
+
+export interface PingAction {
+  action: 'ping';
+}
+
+export interface MarkReadAction {
+  action: 'mark_read';
+  id?: string;
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface AcknowledgeAction {
+  action: 'acknowledge';
+  id: string;
+}
+
+export interface MarkAllReadAction {
+  action: 'mark_all_read';
+}
+
+export interface MarkSeenAction {
+  action: 'mark_seen';
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface ArchiveAction {
+  action: 'archive';
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface UnarchiveAction {
+  action: 'unarchive';
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface DeleteAction {
+  action: 'delete';
+  ids?: string[];
+  all?: boolean;
+}
+
+export interface LoadMoreAction {
+  action: 'load_more';
+  before?: string;
+  limit?: number;
+  unread?: boolean;
+  archived?: boolean;
+  category?: string;
+  type?: string;
+}
+
+export interface RefreshTokenAction {
+  action: 'refresh_token';
+  token: string;
+}
+
+export interface ConfigureAction {
+  action: 'configure';
+  frequency: number;
+}
+
+export type PingText = string;
+
 export interface InvitationReceivedNotification {
   type: 'invitation_received';
   id: string;
@@ -127,178 +311,3 @@ export interface ProductExpiryData {
 }
 
 export type Severity = "info" | "warning" | "error";
-
-export interface PingAction {
-  action: 'ping';
-}
-
-export interface MarkReadAction {
-  action: 'mark_read';
-  id?: string;
-  ids?: string[];
-  all?: boolean;
-}
-
-export interface AcknowledgeAction {
-  action: 'acknowledge';
-  id: string;
-}
-
-export interface MarkAllReadAction {
-  action: 'mark_all_read';
-}
-
-export interface MarkSeenAction {
-  action: 'mark_seen';
-  ids?: string[];
-  all?: boolean;
-}
-
-export interface ArchiveAction {
-  action: 'archive';
-  ids?: string[];
-  all?: boolean;
-}
-
-export interface UnarchiveAction {
-  action: 'unarchive';
-  ids?: string[];
-  all?: boolean;
-}
-
-export interface DeleteAction {
-  action: 'delete';
-  ids?: string[];
-  all?: boolean;
-}
-
-export interface LoadMoreAction {
-  action: 'load_more';
-  before?: string;
-  limit?: number;
-  unread?: boolean;
-  archived?: boolean;
-  category?: string;
-  type?: string;
-}
-
-export interface RefreshTokenAction {
-  action: 'refresh_token';
-  token: string;
-}
-
-export interface ConfigureAction {
-  action: 'configure';
-  frequency: number;
-}
-
-export interface ConnectionEstablishedMessage {
-  type: 'connection_established';
-  timestamp: number;
-  data: ConnectionEstablishedData;
-}
-
-export interface ConnectionEstablishedData {
-  userId: string;
-  connectionId: string;
-  unreadCount: number;
-  unseenCount: number;
-  resumed: boolean;
-  resumeFrom: string;
-  heartbeat: Heartbeat;
-}
-
-export interface Heartbeat {
-  pingIntervalMs: number;
-  pongTimeoutMs: number;
-}
-
-export interface UnreadNotificationsMessage {
-  type: 'unread_notifications';
-  timestamp: number;
-  data: UnreadNotificationsData;
-}
-
-export interface UnreadNotificationsData {
-  notifications: (InvitationReceivedNotification | InvitationAcceptedNotification | InvitationDeniedNotification | InfoNotification | WarningNotification | ErrorNotification | SuccessNotification | ProductExpiryNotification)[];
-  unreadCount: number;
-  unseenCount: number;
-  unseenIds: string[];
-  unreadByCategory: Record<string, number>;
-  hasMore: boolean;
-}
-
-export interface NotificationsPageMessage {
-  type: 'notifications_page';
-  timestamp: number;
-  data: NotificationsPageData;
-}
-
-export interface NotificationsPageData {
-  notifications: (InvitationReceivedNotification | InvitationAcceptedNotification | InvitationDeniedNotification | InfoNotification | WarningNotification | ErrorNotification | SuccessNotification | ProductExpiryNotification)[];
-  unseenIds: string[];
-  nextCursor: string | null;
-}
-
-export interface NotificationReadMessage {
-  type: 'notification_read';
-  timestamp: number;
-  data: NotificationReadData;
-}
-
-export interface NotificationReadData {
-  ids: string[];
-  unreadCount: number;
-  unseenCount?: number;
-}
-
-export interface NotificationStateMessage {
-  type: 'notification_state';
-  timestamp: number;
-  data: NotificationStateData;
-}
-
-export interface NotificationStateData {
-  ids: string[];
-  state: NotificationStateName;
-  unreadCount: number;
-  unseenCount: number;
-}
-
-export type NotificationStateName = "seen" | "archived" | "unarchived" | "deleted";
-
-export interface PongMessage {
-  type: 'pong';
-  timestamp: number;
-  data: PongData;
-}
-
-export interface PongData {
-  
-}
-
-export interface TokenRefreshedMessage {
-  type: 'token_refreshed';
-  timestamp: number;
-  data: TokenRefreshedData;
-}
-
-export interface TokenRefreshedData {
-  expiresAt: string;
-}
-
-export interface RequestErrorMessage {
-  type: 'request_error';
-  timestamp: number;
-  data: RequestErrorData;
-}
-
-export interface RequestErrorData {
-  code: RequestErrorCode;
-  message: string;
-  action?: string;
-}
-
-export type RequestErrorCode = "invalid_json" | "invalid_message" | "unknown_action" | "not_found" | "not_in_demo_mode" | "internal_error";
-
-export type PingText = string;
