@@ -79,11 +79,27 @@ function token(userId: string): Promise<string> {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+// A connection reset on a socket nobody is reading from (a stopped node's keep-alive or WebSocket) must not end the run.
+process.on('uncaughtException', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'ECONNRESET') throw error;
+  process.stderr.write(`ignored: ${error.message}\n`);
+});
 const idleSampleMs = 3000;
-function post(url: string, body: unknown): Promise<number> {
+/** POSTs with an idempotency key, once more after a reset (a keep-alive socket the server closed as we reused it). */
+async function post(url: string, body: unknown, key: string): Promise<number> {
+  try {
+    return await postOnce(url, body, key);
+  } catch {
+    return postOnce(url, body, key);
+  }
+}
+
+function postOnce(url: string, body: unknown, key: string): Promise<number> {
   const text = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${pushToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
+    const headers = { authorization: `Bearer ${pushToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'idempotency-key': key };
+    const req = request(url, { method: 'POST', agent, headers }, (res) => {
+      res.on('error', reject);
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -143,7 +159,7 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
         const p = next++;
         const status = await post(`${nodes[(p * 7 + 3) % k]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
           type: 'info', data: { title: `p${p}`, message: 'scale', priority: 'low' },
-        });
+        }, `k${k}-p${p}`);
         if (status !== 201) throw new Error(`push answered ${status}`);
       }
     }));

@@ -1,5 +1,5 @@
 // Generated from asyncapi.yaml by `notify generate`. Do not edit: edit asyncapi.yaml and regenerate.
-// @ts-nocheck -- ajv standalone output; typed by generated/index.ts.
+// @ts-nocheck -- ajv standalone output; typed by the index.
 /* eslint-disable */
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -3900,8 +3900,8 @@ export const validateProductExpiryData = validate26;
 
 export const validateConnectionEstablished = validate28;
 const schema59 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"connection_established"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"ConnectionEstablishedData"}},"$id":"ConnectionEstablishedMessage"};
-const schema61 = {"type":"object","additionalProperties":false,"required":["userId","connectionId","unreadCount","resumed","heartbeat"],"properties":{"userId":{"type":"string","minLength":1,"maxLength":256},"connectionId":{"type":"string","minLength":1,"maxLength":64},"unreadCount":{"type":"integer","minimum":0},"resumed":{"type":"boolean","description":"True when every notification after `since` follows; false when the gap could not be filled (or no `since`) and a snapshot follows instead."},"heartbeat":{"$ref":"Heartbeat"}},"$id":"ConnectionEstablishedData"};
-const schema62 = {"type":"object","additionalProperties":false,"required":["pingIntervalMs","pongTimeoutMs"],"properties":{"pingIntervalMs":{"type":"integer","minimum":1},"pongTimeoutMs":{"type":"integer","minimum":1}},"$id":"Heartbeat"};
+const schema61 = {"type":"object","additionalProperties":false,"required":["userId","connectionId","unreadCount","resumed","resumeFrom","heartbeat"],"properties":{"userId":{"type":"string","minLength":1,"maxLength":256},"connectionId":{"type":"string","minLength":1,"maxLength":64},"unreadCount":{"type":"integer","minimum":0},"resumed":{"type":"boolean","description":"True when every notification after `since` follows; false when the gap could not be filled (or no `since`) and a snapshot follows instead."},"resumeFrom":{"allOf":[{"$ref":"NotificationId"}],"description":"A resume point for this device even when it has seen nothing: the user's newest notification id when the connection was set up or, when the user has none, an id that sorts before the user's first one. Reconnecting with `?since=` (SSE: `Last-Event-ID`) set to it, or to a later notification id received since, delivers every notification made after it as a notification frame, in order, once. When `resumed` is true the replayed backlog runs up to it: resume from the last notification received until that backlog is through."},"heartbeat":{"$ref":"Heartbeat"}},"$id":"ConnectionEstablishedData"};
+const schema63 = {"type":"object","additionalProperties":false,"required":["pingIntervalMs","pongTimeoutMs"],"properties":{"pingIntervalMs":{"type":"integer","minimum":1},"pongTimeoutMs":{"type":"integer","minimum":1}},"$id":"Heartbeat"};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConnectionEstablishedData" */;
@@ -3948,8 +3948,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.heartbeat === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "heartbeat"},message:"must have required property '"+"heartbeat"+"'"};
+if(data.resumeFrom === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resumeFrom"},message:"must have required property '"+"resumeFrom"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3958,9 +3958,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "userId") || (key0 === "connectionId")) || (key0 === "unreadCount")) || (key0 === "resumed")) || (key0 === "heartbeat"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.heartbeat === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "heartbeat"},message:"must have required property '"+"heartbeat"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3969,12 +3968,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.userId !== undefined){
-let data0 = data.userId;
-if(typeof data0 === "string"){
-if(func2(data0) > 256){
-const err6 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+for(const key0 in data){
+if(!((((((key0 === "userId") || (key0 === "connectionId")) || (key0 === "unreadCount")) || (key0 === "resumed")) || (key0 === "resumeFrom")) || (key0 === "heartbeat"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3983,8 +3979,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func2(data0) < 1){
-const err7 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.userId !== undefined){
+let data0 = data.userId;
+if(typeof data0 === "string"){
+if(func2(data0) > 256){
+const err7 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3993,9 +3993,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data0) < 1){
+const err8 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4005,11 +4004,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.connectionId !== undefined){
-let data1 = data.connectionId;
-if(typeof data1 === "string"){
-if(func2(data1) > 64){
-const err9 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+else {
+const err9 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4018,8 +4014,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err10 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.connectionId !== undefined){
+let data1 = data.connectionId;
+if(typeof data1 === "string"){
+if(func2(data1) > 64){
+const err10 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4028,9 +4028,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data1) < 1){
+const err11 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4040,10 +4039,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.unreadCount !== undefined){
-let data2 = data.unreadCount;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err12 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err12 = {instancePath:instancePath+"/connectionId",schemaPath:"#/properties/connectionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4052,9 +4049,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err13 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.unreadCount !== undefined){
+let data2 = data.unreadCount;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err13 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4063,11 +4062,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-if(data.resumed !== undefined){
-if(typeof data.resumed !== "boolean"){
-const err14 = {instancePath:instancePath+"/resumed",schemaPath:"#/properties/resumed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err14 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4077,11 +4074,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.heartbeat !== undefined){
-let data4 = data.heartbeat;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.pingIntervalMs === undefined){
-const err15 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pingIntervalMs"},message:"must have required property '"+"pingIntervalMs"+"'"};
+}
+if(data.resumed !== undefined){
+if(typeof data.resumed !== "boolean"){
+const err15 = {instancePath:instancePath+"/resumed",schemaPath:"#/properties/resumed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4090,8 +4086,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data4.pongTimeoutMs === undefined){
-const err16 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pongTimeoutMs"},message:"must have required property '"+"pongTimeoutMs"+"'"};
+}
+if(data.resumeFrom !== undefined){
+let data4 = data.resumeFrom;
+if(typeof data4 === "string"){
+if(!pattern0.test(data4)){
+const err16 = {instancePath:instancePath+"/resumeFrom",schemaPath:"NotificationId/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z._-]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z._-]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4100,9 +4100,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-for(const key1 in data4){
-if(!((key1 === "pingIntervalMs") || (key1 === "pongTimeoutMs"))){
-const err17 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err17 = {instancePath:instancePath+"/resumeFrom",schemaPath:"NotificationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4112,10 +4112,11 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data4.pingIntervalMs !== undefined){
-let data5 = data4.pingIntervalMs;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err18 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.heartbeat !== undefined){
+let data5 = data.heartbeat;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.pingIntervalMs === undefined){
+const err18 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pingIntervalMs"},message:"must have required property '"+"pingIntervalMs"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4124,9 +4125,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 1 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data5.pongTimeoutMs === undefined){
+const err19 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/required",keyword:"required",params:{missingProperty: "pongTimeoutMs"},message:"must have required property '"+"pongTimeoutMs"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4135,12 +4135,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-}
-if(data4.pongTimeoutMs !== undefined){
-let data6 = data4.pongTimeoutMs;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err20 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key1 in data5){
+if(!((key1 === "pingIntervalMs") || (key1 === "pongTimeoutMs"))){
+const err20 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4149,9 +4146,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data5.pingIntervalMs !== undefined){
+let data6 = data5.pingIntervalMs;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err21 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4160,11 +4159,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+const err22 = {instancePath:instancePath+"/heartbeat/pingIntervalMs",schemaPath:"Heartbeat/properties/pingIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4175,13 +4172,51 @@ errors++;
 }
 }
 }
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.pongTimeoutMs !== undefined){
+let data7 = data5.pongTimeoutMs;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err23 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 1 || isNaN(data7)){
+const err24 = {instancePath:instancePath+"/heartbeat/pongTimeoutMs",schemaPath:"Heartbeat/properties/pongTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/heartbeat",schemaPath:"Heartbeat/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -4307,10 +4342,10 @@ return errors === 0;
 }
 
 export const validateUnreadNotifications = validate31;
-const schema63 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"unread_notifications"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"UnreadNotificationsData"}},"$id":"UnreadNotificationsMessage"};
-const schema65 = {"type":"object","additionalProperties":false,"required":["notifications","unreadCount","unreadByCategory","hasMore"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unreadCount":{"type":"integer","minimum":0},"unreadByCategory":{"$ref":"UnreadByCategory"},"hasMore":{"type":"boolean"}},"$id":"UnreadNotificationsData"};
-const schema67 = {"type":"object","description":"Unread count per category; notifications without a category count under \"general\".","additionalProperties":{"type":"integer","minimum":0},"$id":"UnreadByCategory"};
-const schema66 = {"description":"Any notification type.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
+const schema64 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"unread_notifications"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"UnreadNotificationsData"}},"$id":"UnreadNotificationsMessage"};
+const schema66 = {"type":"object","additionalProperties":false,"required":["notifications","unreadCount","unreadByCategory","hasMore"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unreadCount":{"type":"integer","minimum":0},"unreadByCategory":{"$ref":"UnreadByCategory"},"hasMore":{"type":"boolean"}},"$id":"UnreadNotificationsData"};
+const schema68 = {"type":"object","description":"Unread count per category; notifications without a category count under \"general\".","additionalProperties":{"type":"integer","minimum":0},"$id":"UnreadByCategory"};
+const schema67 = {"description":"Any notification type of this catalog.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AnyNotification" */;
@@ -4766,8 +4801,8 @@ return errors === 0;
 }
 
 export const validateNotificationsPage = validate44;
-const schema68 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_page"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsPageData"}},"$id":"NotificationsPageMessage"};
-const schema70 = {"type":"object","additionalProperties":false,"required":["notifications","nextCursor"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"nextCursor":{"oneOf":[{"$ref":"NotificationId"},{"type":"null"}]}},"$id":"NotificationsPageData"};
+const schema69 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_page"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsPageData"}},"$id":"NotificationsPageMessage"};
+const schema71 = {"type":"object","additionalProperties":false,"required":["notifications","nextCursor"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"nextCursor":{"oneOf":[{"$ref":"NotificationId"},{"type":"null"}]}},"$id":"NotificationsPageData"};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationsPageData" */;
@@ -5048,8 +5083,8 @@ return errors === 0;
 }
 
 export const validateNotificationRead = validate48;
-const schema72 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_read"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationReadData"}},"$id":"NotificationReadMessage"};
-const schema74 = {"type":"object","additionalProperties":false,"required":["ids","unreadCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"unreadCount":{"type":"integer","minimum":0}},"$id":"NotificationReadData"};
+const schema73 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_read"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationReadData"}},"$id":"NotificationReadMessage"};
+const schema75 = {"type":"object","additionalProperties":false,"required":["ids","unreadCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"unreadCount":{"type":"integer","minimum":0}},"$id":"NotificationReadData"};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationReadData" */;
@@ -5287,8 +5322,8 @@ return errors === 0;
 }
 
 export const validatePong = validate51;
-const schema76 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
-const schema78 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
+const schema77 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
+const schema79 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PongMessage" */;
@@ -5426,8 +5461,8 @@ return errors === 0;
 }
 
 export const validateTokenRefreshed = validate52;
-const schema79 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
-const schema81 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
+const schema80 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
+const schema82 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="TokenRefreshedMessage" */;
@@ -5602,9 +5637,9 @@ return errors === 0;
 }
 
 export const validateRequestError = validate53;
-const schema82 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
-const schema84 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
-const schema85 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
+const schema83 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
+const schema85 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
+const schema86 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
 
 function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RequestErrorData" */;
@@ -5656,7 +5691,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((((data0 === "invalid_json") || (data0 === "invalid_message")) || (data0 === "unknown_action")) || (data0 === "not_found")) || (data0 === "not_in_demo_mode")) || (data0 === "internal_error"))){
-const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema85.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema86.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5849,7 +5884,7 @@ return errors === 0;
 }
 
 export const validatePingText = validate56;
-const schema86 = {"type":"string","const":"PING","$id":"PingText"};
+const schema87 = {"type":"string","const":"PING","$id":"PingText"};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingText" */;
@@ -5880,7 +5915,7 @@ return errors === 0;
 }
 
 export const validatePing = validate57;
-const schema87 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
+const schema88 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingAction" */;
@@ -5948,7 +5983,7 @@ return errors === 0;
 }
 
 export const validateMarkRead = validate58;
-const schema88 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"}},"$id":"MarkReadAction"};
+const schema89 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"}},"$id":"MarkReadAction"};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkReadAction" */;
@@ -6051,7 +6086,7 @@ return errors === 0;
 }
 
 export const validateAcknowledge = validate59;
-const schema90 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
+const schema91 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
 
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AcknowledgeAction" */;
@@ -6154,7 +6189,7 @@ return errors === 0;
 }
 
 export const validateMarkAllRead = validate60;
-const schema92 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
+const schema93 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkAllReadAction" */;
@@ -6222,7 +6257,7 @@ return errors === 0;
 }
 
 export const validateLoadMore = validate61;
-const schema93 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100}},"$id":"LoadMoreAction"};
+const schema94 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100}},"$id":"LoadMoreAction"};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="LoadMoreAction" */;
@@ -6350,7 +6385,7 @@ return errors === 0;
 }
 
 export const validateRefreshToken = validate62;
-const schema95 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
+const schema96 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RefreshTokenAction" */;
@@ -6463,7 +6498,7 @@ return errors === 0;
 }
 
 export const validateConfigure = validate63;
-const schema96 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
+const schema97 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConfigureAction" */;

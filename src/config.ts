@@ -46,12 +46,24 @@ export interface NotifyConfig {
   clientMessagesPerSecond: number;
   /** Largest REST body accepted, in bytes (413 past it). */
   maxBodyBytes: number;
+  /**
+   * Connections the kernel queues for accept() on the listening socket (listen(2) backlog); Linux caps it at
+   * net.core.somaxconn. A restart makes every client reconnect at once: past the queue, SYNs are dropped and wait
+   * for TCP's 1–3 s retransmit.
+   */
+  listenBacklog: number;
   /** On shutdown, how long readiness answers 503 (so a load balancer stops routing) before sockets get 1001. */
   shutdownDrainMs: number;
   /** Page size of the unread snapshot and the default load_more page. */
   pageSize: number;
   /** Notifications older than this are pruned; resume past them answers resumed=false. */
   retentionDays: number;
+  /**
+   * The contract whose catalog the server runs on (default: the built-in catalog). Its precompiled output must be
+   * in `generatedDir` (default: `generated/` beside it) and match it; the server refuses to start otherwise.
+   */
+  contract?: string;
+  generatedDir?: string;
   /** Demo mode: seconds between sample notifications, or undefined when off. */
   demoIntervalSec?: number;
   logLevel: string;
@@ -76,6 +88,7 @@ export const defaultConfig: Readonly<NotifyConfig> = {
   maxBufferedBytes: 1024 * 1024,
   clientMessagesPerSecond: 50,
   maxBodyBytes: 64 * 1024,
+  listenBacklog: 4096,
   shutdownDrainMs: 0,
   pageSize: 20,
   retentionDays: 30,

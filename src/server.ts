@@ -22,7 +22,10 @@ import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { packageRoot } from './paths.js';
+import { builtInContractPath, packageRoot } from './paths.js';
+import type { Catalog } from './catalog/catalog.js';
+import { loadCatalog } from './catalog/load-catalog.js';
+import { SampleGenerator, catalogSampleSource } from './demo/sample-generator.js';
 import { createOutboundEncoder } from './protocol/outbound.js';
 import { buildServerContext, type ServerContext } from './server-context.js';
 import { openStore } from './store/index.js';
@@ -35,6 +38,8 @@ export interface NotifyServer {
   readonly url: string;
   readonly port: number;
   readonly context: ServerContext;
+  /** Where start-up time went, in ms: opening the store, the bus, and listen() until the port took connections. */
+  readonly startupMs: { store: number; bus: number; listen: number };
   /** Every HTTP route served, as `METHOD /path/:param` (a test keeps openapi.json in step with it). */
   readonly routes: readonly string[];
   /** Graceful shutdown: readiness 503, 1001 to every socket, in-flight requests finish, bus and store closed. */
@@ -46,6 +51,8 @@ export interface StartOptions {
   /** Use this store instead of opening `config.store` (it is still closed by close()). */
   store?: NotificationStore;
   bus?: Bus;
+  /** Use this catalog instead of loading `config.contract`'s. */
+  catalog?: Catalog;
 }
 
 const packageInfo = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -55,9 +62,15 @@ const pruneIntervalMs = 60 * 60 * 1000;
 
 export async function startNotifyServer(config: NotifyConfig, options: StartOptions = {}): Promise<NotifyServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // First: a missing or stale catalog refuses to start before any port or file is opened.
+  const catalog = options.catalog ?? (await loadCatalog(config.contract ?? builtInContractPath, config.generatedDir));
   const verifier = createTokenVerifier(config.jwt);
   const metrics = createMetrics();
+  const since = (startMs: number): number => Math.round(performance.now() - startMs);
+  let phaseStartMs = performance.now();
   const store = options.store ?? (await openStore(config.store, config.pgSchema === undefined ? {} : { schema: config.pgSchema }));
+  const storeMs = since(phaseStartMs);
+  phaseStartMs = performance.now();
   // Bound once the fan-out exists (the bus reports its first 'up' before that, which needs no catch-up).
   let onBusStatus: ((status: BusStatus) => void) | undefined;
   const bus =
@@ -71,15 +84,16 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
         onBusStatus?.(status);
       },
     }));
+  const busMs = since(phaseStartMs);
   const hub = new Hub(config.maxConnectionsPerUser);
-  const encoder = createOutboundEncoder(logger, metrics);
+  const encoder = createOutboundEncoder(logger, metrics, catalog);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
   onBusStatus = (status) => fanOut.onBusStatus(status);
   await fanOut.start();
   let shuttingDown = false;
-  const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec });
+  const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec, generator: new SampleGenerator(catalogSampleSource(catalog)) });
   const context = buildServerContext(
-    { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
+    { config, store, bus, catalog, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
     demo && demoWiring(demo),
   );
 
@@ -122,13 +136,15 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   }, pruneIntervalMs);
   pruneTimer.unref();
 
+  phaseStartMs = performance.now();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
       server.off('error', reject);
       resolve();
     });
   });
+  const listenMs = since(phaseStartMs);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -136,31 +152,45 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     shuttingDown = true;
+    const closeStartMs = performance.now();
     demo?.close();
     if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    const drainedAtMs = since(closeStartMs);
     stopSweeper();
     clearInterval(pruneTimer);
+    // Stop listening first: the port is free at once for a replacement process, and clients that come back
+    // before it listens are refused by the kernel instead of queueing on a process that is closing 10,000 sockets.
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     const open = [...hub.all()];
     for (const connection of open) connection.close(closeCodes.shuttingDown.code, closeCodes.shuttingDown.reason);
-    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const socketsToldAtMs = since(closeStartMs);
     server.closeIdleConnections();
     const deadline = Date.now() + shutdownCloseGraceMs;
     while (hub.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const socketsLeft = hub.size;
     for (const connection of hub.all()) connection.terminate();
+    const socketsClosedAtMs = since(closeStartMs);
     websocket.close();
     // Keep-alive connections become idle as their in-flight requests finish; close each as it does.
     const idleCloser = setInterval(() => server.closeIdleConnections(), 20);
     await httpClosed;
     clearInterval(idleCloser);
+    const httpClosedAtMs = since(closeStartMs);
     await fanOut.stop();
     await bus.close();
     await store.close();
+    // Milestones since shutdown began, so a rolling restart can be tuned from the log.
+    logger.info(
+      { shutdownMs: { drained: drainedAtMs, socketsTold: socketsToldAtMs, socketsClosed: socketsClosedAtMs, httpClosed: httpClosedAtMs, total: since(closeStartMs) }, socketsTerminated: socketsLeft, connections: open.length },
+      'shutdown complete',
+    );
   }
 
   return {
     url,
     port: address.port,
     context,
+    startupMs: { store: storeMs, bus: busMs, listen: listenMs },
     routes: router.registered,
     close: () => (closing ??= close()),
   };

@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { loadOrCreateDevSecrets, writeDevServerUrl } from '../support/dev-state.js';
 import { createLogger, maskUrlPassword, type Logger } from '../../src/logger.js';
 import { startNotifyServer } from '../../src/server.js';
+import { CatalogError, loadCatalog } from '../../src/catalog/load-catalog.js';
+import { builtInContractPath } from '../../src/paths.js';
 import type { NotifyConfig } from '../../src/config.js';
 import { addServeOptions, configFromFlags, type ServeFlags } from '../serve/serve-options.js';
 import { exitWithUsageCode } from '../support/usage.js';
@@ -43,16 +45,26 @@ Examples:
   addServeOptions(command);
   exitWithUsageCode(command);
   return command.action(async (flags: ServeFlags) => {
+    // Time since the process started until here: Node's boot and loading the modules.
+    const loadedAtMs = Math.round(performance.now());
     const { config, warnings } = await applyDevMode(configFromFlags(flags));
     const logger = createLogger(config.logLevel);
     // Workers re-run this command; the primary has said it already.
     if (!cluster.isWorker) for (const warning of warnings) logger.warn(warning);
-    if (flags.workers > 1 && cluster.isPrimary) return serveWithWorkers(flags.workers, config, logger);
     let server;
     try {
+      // The primary of --workers checks the catalog too, so a stale one fails once, with its command, not per worker.
+      if (flags.workers > 1 && cluster.isPrimary) await loadCatalog(config.contract ?? builtInContractPath);
+      if (flags.workers > 1 && cluster.isPrimary) return await serveWithWorkers(flags.workers, config, logger);
       server = await startNotifyServer(config, { logger });
     } catch (error) {
-      logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+      if (error instanceof CatalogError) {
+        // Not a crash: the app's generated output needs refreshing. Say what to run, plainly.
+        if (!cluster.isWorker) process.stderr.write(`notify serve: ${error.message}\n`);
+        logger.fatal({ command: error.command }, 'could not start: the catalog is missing or stale');
+      } else {
+        logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+      }
       process.exitCode = 1;
       // A worker's IPC channel would keep it alive; exiting tells the primary the start failed.
       if (cluster.isWorker) process.exit(1);
@@ -60,10 +72,10 @@ Examples:
     }
     if (cluster.isWorker) {
       // The primary logs the one URL once every worker is up (this line goes out first).
-      logger.info({ worker: cluster.worker?.id, pid: process.pid }, 'worker listening');
+      logger.info({ worker: cluster.worker?.id, pid: process.pid, startupMs: startupOf(server, loadedAtMs) }, 'worker listening');
       reportWorkerReady(server.url);
     } else {
-      await announce(server.url, config, logger);
+      await announce(server.url, config, logger, { startupMs: startupOf(server, loadedAtMs) });
     }
     const shutdown = (signal: string): void => {
       logger.info({ signal }, 'shutting down');
@@ -78,6 +90,11 @@ Examples:
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/** Where the time from process start to listening went, in ms (`total` is the process's age when it listened). */
+function startupOf(server: { startupMs: { store: number; bus: number; listen: number } }, loadedAtMs: number): Record<string, number> {
+  return { load: loadedAtMs, ...server.startupMs, total: Math.round(performance.now()) };
 }
 
 /** The startup lines: the one URL a user (or a test) waits for. */

@@ -1,4 +1,5 @@
 // `notify serve` options: flags backed by NOTIFY_* env vars (flags win over env, env over defaults) → NotifyConfig.
+import { contractOption } from '../support/contract-option.js';
 import { Command, Option } from 'commander';
 import { defaultConfig, makeConfig, type NotifyConfig } from '../../src/config.js';
 import { integer } from '../support/parsers.js';
@@ -28,7 +29,9 @@ export interface ServeFlags {
   maxBufferedBytes: number;
   retentionDays: number;
   shutdownDrainMs: number;
+  listenBacklog: number;
   demo?: number | true;
+  contract: string;
   logLevel: string;
   stateDir: string;
 }
@@ -75,8 +78,10 @@ export function addServeOptions(command: Command): Command {
     new Option('--max-payload-bytes <n>', 'largest client frame (close 1009 past it)').env('NOTIFY_MAX_PAYLOAD_BYTES').argParser(integer(128)).default(d.maxPayloadBytes),
     new Option('--max-buffered-bytes <n>', 'unsent bytes per socket before close 1013').env('NOTIFY_MAX_BUFFERED_BYTES').argParser(integer(1024)).default(d.maxBufferedBytes),
     new Option('--shutdown-drain-ms <ms>', 'on SIGTERM, answer /readyz 503 this long before closing sockets').env('NOTIFY_SHUTDOWN_DRAIN_MS').argParser(integer(0)).default(d.shutdownDrainMs),
+    new Option('--listen-backlog <n>', 'connections queued for accept() (the kernel caps it at net.core.somaxconn)').env('NOTIFY_LISTEN_BACKLOG').argParser(integer(1, 2_147_483_647)).default(d.listenBacklog),
     new Option('--retention-days <days>', 'notifications older than this are pruned').env('NOTIFY_RETENTION_DAYS').argParser(integer(1)).default(d.retentionDays),
     new Option('--demo [seconds]', 'demo mode: sample notifications every SECONDS (default 3) and a self-signing page').env('NOTIFY_DEMO').argParser(demoSeconds),
+    contractOption('built-in'),
     new Option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent').env('NOTIFY_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(d.logLevel),
     new Option('--state-dir <dir>', 'where dev mode keeps its SQLite file and generated secrets').env('NOTIFY_STATE_DIR').default(d.stateDir),
   ];
@@ -111,7 +116,9 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     maxBufferedBytes: flags.maxBufferedBytes,
     retentionDays: flags.retentionDays,
     shutdownDrainMs: flags.shutdownDrainMs,
+    listenBacklog: flags.listenBacklog,
     demoIntervalSec: flags.demo === undefined ? undefined : flags.demo === true ? 3 : flags.demo,
+    contract: flags.contract,
     logLevel: flags.logLevel,
     stateDir: flags.stateDir,
   });

@@ -3,14 +3,13 @@ import type {
   ClientMessage,
   ConnectionEstablishedMessage,
   LoadMoreAction,
-  Notification,
   NotificationReadMessage,
   NotificationsPageMessage,
   PongMessage,
   ServerMessage,
-  ServerMessageByType,
 } from '../../generated/index.js';
-import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import type { BuiltInCatalog, CatalogFrame, CatalogNotification, CatalogServerMessage, CatalogServerMessageByType, CatalogShape } from './catalog-types.js';
+import { backoffDelayMs, restartDelayMs, type BackoffOptions } from './backoff.js';
 import { closeAdvice } from './close-codes.js';
 import { TypedEmitter } from './emitter.js';
 import { webSocketEndpoint } from './endpoint.js';
@@ -31,14 +30,14 @@ export interface DisconnectInfo {
 }
 
 /**
- * Every server message type is an event of its own (`invitation_received`, `connection_established`,
- * ... — note `error` is the error *notification*), plus:
+ * Every server message type of catalog `C` (default: the built-in catalog) is an event of its own
+ * (`invitation_received`, `connection_established`, ... — note `error` is the built-in error *notification*), plus:
  * `notification` (each notification, once, live or resumed), `message` (every frame but duplicates),
  * `state`, `disconnect`, and `client_error` (problems of the client itself; see {@link NotifyClientError}).
  */
-export type NotifyClientEvents = ServerMessageByType & {
-  notification: Notification;
-  message: ServerMessage;
+export type NotifyClientEvents<C extends CatalogShape = BuiltInCatalog> = CatalogServerMessageByType<C> & {
+  notification: CatalogNotification<C>;
+  message: CatalogServerMessage<C>;
   state: ConnectionState;
   disconnect: DisconnectInfo;
   client_error: NotifyClientError;
@@ -56,7 +55,7 @@ export interface NotifyClientOptions {
   WebSocket?: WebSocketConstructor;
   /** Resume after this notification id on the first connection. */
   since?: string;
-  /** Reconnect delays: full jitter over base·2^attempt, capped. Defaults 500 ms / 30 s. */
+  /** Reconnect delays: full jitter over base·2^attempt, capped; after a 1001, spread over restartSpreadMs. Defaults 500 ms / 30 s / 3 s. */
   backoff?: BackoffOptions;
   /** A connection open this long resets the backoff, in ms. Default 10 000. */
   stableAfterMs?: number;
@@ -79,7 +78,7 @@ const maxTimerMs = 2_147_483_647;
  * after that it reconnects by itself (backoff with full jitter), resumes with `since` = the last
  * notification it delivered, and drops notifications it already delivered. {@link NotifyClient.close} stops for good.
  */
-export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
+export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends TypedEmitter<NotifyClientEvents<C>> {
   readonly #options: NotifyClientOptions;
   readonly #endpoint: string;
   readonly #WebSocket: WebSocketConstructor;
@@ -88,7 +87,6 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
   #state: ConnectionState = 'idle';
   #socket: WebSocketLike | undefined;
   #lastId: string | undefined;
-  #resumeFailed = false;
   #attempt = 0;
   #authFailures = 0;
   #established: ConnectionEstablishedMessage | undefined;
@@ -115,7 +113,10 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return this.#state;
   }
 
-  /** The id of the last notification delivered: the `since` of the next connection. */
+  /**
+   * The `since` of the next connection: the last notification delivered, or the server's `resumeFrom` when a
+   * connection started without resuming (so it is set after the first connection, even when nothing was unread).
+   */
   get lastNotificationId(): string | undefined {
     return this.#lastId;
   }
@@ -145,11 +146,11 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
   }
 
   /** Asks for an older page (`before` = the previous page's `nextCursor`; `limit` 1–100); resolves with the page. */
-  loadMore(query: { before?: string; limit?: number } = {}): Promise<NotificationsPageMessage> {
+  loadMore(query: { before?: string; limit?: number } = {}): Promise<CatalogFrame<NotificationsPageMessage, C>> {
     const message: LoadMoreAction = { action: 'load_more' };
     if (query.before !== undefined) message.before = query.before;
     if (query.limit !== undefined) message.limit = query.limit;
-    return this.#request('load_more', message);
+    return this.#request('load_more', message) as Promise<CatalogFrame<NotificationsPageMessage, C>>;
   }
 
   /**
@@ -199,7 +200,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       token = await this.#token();
     } catch (error) {
       if (this.#state === 'closed') return;
-      this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
+      this.#fire('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
       this.#scheduleReconnect(this.#nextDelay());
       return;
     }
@@ -211,49 +212,48 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     try {
       socket = new this.#WebSocket(url.toString());
     } catch (error) {
-      this.emit('client_error', new NotifyClientError('ERR_CONNECTION_CLOSED', `could not open a WebSocket: ${(error as Error).message}`, { cause: error }));
+      this.#fire('client_error', new NotifyClientError('ERR_CONNECTION_CLOSED', `could not open a WebSocket: ${(error as Error).message}`, { cause: error }));
       this.#scheduleReconnect(this.#nextDelay());
       return;
     }
     this.#socket = socket;
-    const requestedSince = this.#lastId !== undefined;
     this.#connectTimer = this.#after(this.#options.connectTimeoutMs ?? 10_000, () => socket.close());
     socket.onerror = () => {}; // a close event always follows
-    socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token, requestedSince);
+    socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token);
     socket.onclose = (event: CloseEventLike) => this.#onClose(socket, event.code, event.reason);
   }
 
-  #onFrame(socket: WebSocketLike, data: unknown, token: string | null, requestedSince: boolean): void {
+  #onFrame(socket: WebSocketLike, data: unknown, token: string | null): void {
     if (socket !== this.#socket) return;
     let message: ServerMessage;
     try {
       message = JSON.parse(String(data)) as ServerMessage;
       if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new TypeError('no type');
     } catch {
-      this.emit('client_error', new NotifyClientError('ERR_INVALID_FRAME', `not a notify message: ${String(data).slice(0, 100)}`));
+      this.#fire('client_error', new NotifyClientError('ERR_INVALID_FRAME', `not a notify message: ${String(data).slice(0, 100)}`));
       return;
     }
     if ('id' in message) {
       if (!this.#recent.add(message.id)) return; // delivered before: resume overlap or a duplicate
       this.#lastId = message.id;
     } else if (message.type === 'connection_established') {
-      this.#onEstablished(message, token, requestedSince);
+      this.#onEstablished(message, token);
     } else if (message.type === 'unread_notifications') {
+      // Resuming from `resumeFrom` may replay entries of the snapshot that are newer than it: they are not new.
       for (const n of message.data.notifications) this.#recent.add(n.id);
-      // The snapshot (newest first) stands in for the history: resume after its newest entry.
-      const newest = message.data.notifications[0]?.id;
-      if (newest !== undefined && (this.#lastId === undefined || this.#resumeFailed)) this.#lastId = newest;
     }
     this.#pending.settle(message);
-    this.emit('message', message);
-    this.emit(message.type, message as never);
-    if ('id' in message) this.emit('notification', message);
+    this.#fire('message', message);
+    this.#fire(message.type, message);
+    if ('id' in message) this.#fire('notification', message);
   }
 
-  #onEstablished(message: ConnectionEstablishedMessage, token: string | null, requestedSince: boolean): void {
+  #onEstablished(message: ConnectionEstablishedMessage, token: string | null): void {
     this.#clearTimer(this.#connectTimer);
     this.#established = message;
-    this.#resumeFailed = requestedSince && !message.data.resumed;
+    // Not resumed (first connection, or a gap too old to fill): a snapshot follows, and the server's resume point
+    // takes over, empty or not, so what is pushed while this device is away comes back as notifications.
+    if (!message.data.resumed) this.#lastId = message.data.resumeFrom;
     this.#authFailures = 0;
     this.#after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
     if (token !== null) this.#scheduleRefresh(token);
@@ -269,19 +269,27 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     this.#pending.rejectAll(new NotifyClientError('ERR_CONNECTION_CLOSED', `the connection closed (${code}) before the answer came`, { closeCode: code }));
     const advice = closeAdvice(code);
     if (advice === 'stop') {
-      this.emit('disconnect', { code, reason });
+      this.#fire('disconnect', { code, reason });
       const error = code === 4003
         ? new NotifyClientError('ERR_FORBIDDEN', `the server refused the connection (4003 ${reason || 'Forbidden'}); not retrying`, { closeCode: code })
         : new NotifyClientError('ERR_ACCESS_DENIED', `the server refused the connection (${code} ${reason || 'Access token required'}); not retrying`, { closeCode: code });
       this.#stop(error);
-      this.emit('client_error', error);
+      this.#fire('client_error', error);
       return;
     }
     // A first 4001 (typically "Token expired") reconnects at once with a new token; repeated ones back off.
     const immediate = advice === 'reauthenticate' && this.#authFailures++ === 0;
-    const delay = immediate ? 0 : this.#nextDelay();
-    this.emit('disconnect', { code, reason, retryInMs: delay });
+    // A server going away (1001) is restarting or being replaced: spread the return of its clients over a few
+    // seconds; attempts that still find it down continue the usual backoff from there.
+    const restarting = code === 1001 && this.#attempt === 0;
+    const delay = immediate ? 0 : restarting ? this.#restartDelay() : this.#nextDelay();
+    this.#fire('disconnect', { code, reason, retryInMs: delay });
     this.#scheduleReconnect(delay);
+  }
+
+  #restartDelay(): number {
+    this.#attempt = 1;
+    return restartDelayMs(this.#options.backoff, this.#options.random);
   }
 
   /** The delay before the next attempt; each call counts one more attempt until a connection is stable. */
@@ -319,7 +327,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       token = await this.#token();
     } catch (error) {
       // The server closes with 4001 at exp; the next connection asks the provider again.
-      this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
+      this.#fire('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
       return;
     }
     if (token === null || socket !== this.#socket || this.#state !== 'open') return;
@@ -327,7 +335,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       await this.#request('refresh_token', { action: 'refresh_token', token });
       this.#scheduleRefresh(token);
     } catch (error) {
-      if (error instanceof NotifyClientError && error.code !== 'ERR_CONNECTION_CLOSED' && error.code !== 'ERR_CLIENT_CLOSED') this.emit('client_error', error);
+      if (error instanceof NotifyClientError && error.code !== 'ERR_CONNECTION_CLOSED' && error.code !== 'ERR_CLIENT_CLOSED') this.#fire('client_error', error);
     }
   }
 
@@ -354,10 +362,15 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return socket;
   }
 
+  /** The wire is catalog-agnostic: the catalog parameter types the listeners, not what arrives. */
+  #fire(event: string, payload: unknown): void {
+    (this.emit as (event: string, payload: unknown) => void).call(this, event, payload);
+  }
+
   #setState(state: ConnectionState): void {
     if (state === this.#state) return;
     this.#state = state;
-    this.emit('state', state);
+    this.#fire('state', state);
   }
 
   #after(ms: number, run: () => void): ReturnType<typeof setTimeout> {
@@ -383,7 +396,10 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
   }
 }
 
-/** Creates a {@link NotifyClient}; call `connect()` on it after adding listeners. */
-export function createNotifyClient(options: NotifyClientOptions): NotifyClient {
-  return new NotifyClient(options);
+/**
+ * Creates a {@link NotifyClient}; call `connect()` on it after adding listeners. `C` is the catalog its events are
+ * typed with: an app's `Catalog` from its generated `index.d.ts`, or (no parameter) notify's built-in catalog.
+ */
+export function createNotifyClient<C extends CatalogShape = BuiltInCatalog>(options: NotifyClientOptions): NotifyClient<C> {
+  return new NotifyClient<C>(options);
 }

@@ -6,7 +6,7 @@ import type { NotificationId, UserId } from '../ids.js';
 export interface Transport {
   /** Bytes accepted but not yet written to the network. */
   readonly bufferedAmount: number;
-  /** Queues a text frame; `notificationId` lets transports like SSE tag the event. */
+  /** Queues a text frame; `notificationId` (or a resume point) lets transports like SSE tag the event. */
   send(frame: string, notificationId?: NotificationId): void;
   /** Protocol-level liveness probe; transports without one do nothing. */
   ping(): void;
@@ -88,6 +88,12 @@ export class Connection {
       this.syncedThrough = notificationId;
     }
     return this.transmit(frame, notificationId);
+  }
+
+  /** Sends a control frame during sync, tagged with a resume point (SSE writes it as the event's `id:`). */
+  sendSyncTagged(frame: string, resumePoint: NotificationId): boolean {
+    if (this.closed) return false;
+    return this.transmit(frame, resumePoint);
   }
 
   /** Records notifications the snapshot already covered, so held copies are not sent twice. */

@@ -1,6 +1,7 @@
 // The first frames of a connection: connection_established, then the resumed backlog or the unread snapshot.
 import type { Notification } from '../../generated/index.js';
 import type { UserId } from '../ids.js';
+import { originId } from '../store/arguments.js';
 import { uncategorized, type NotificationStore, type Page, type UnreadSummary } from '../store/store.js';
 import type { Session, SessionHooks } from './session.js';
 
@@ -38,6 +39,8 @@ export async function startSession(session: Session, since: string | undefined, 
   // this device; the store skips the write for users it already knows.
   await Promise.all([store.touchUser(userId), session.fanOut.watch(userId)]);
   const heartbeat = { pingIntervalMs: config.pingIntervalMs, pongTimeoutMs: config.pongTimeoutMs };
+  // Read before the backlog and the snapshot: whatever lands after it is replayed on the next resume from it.
+  const resumeFrom = (await store.latestId(userId)) ?? originId;
   const backlog = since === undefined ? 'gone' : await resumeBacklog(store, userId, since);
   // The device's resume point for a catch-up after a bus outage: read before the snapshot, so it covers only what the snapshot saw.
   const newest = backlog === 'gone' ? await store.latestId(userId) : since;
@@ -50,9 +53,12 @@ export async function startSession(session: Session, since: string | undefined, 
     connectionId: connection.id,
     unreadCount: summary.unreadCount,
     resumed: backlog !== 'gone',
+    resumeFrom,
     heartbeat,
   });
-  if (established !== undefined) connection.sendSync(established);
+  // Tagged with where an EventSource should come back from: the point it resumed from while its backlog is
+  // being replayed, the new resume point otherwise (a WebSocket ignores the tag).
+  if (established !== undefined) connection.sendSyncTagged(established, backlog === 'gone' ? resumeFrom : (since ?? resumeFrom));
   if (newest !== null && newest !== undefined) connection.noteResumePoint(newest);
 
   if (backlog !== 'gone') {

@@ -6,6 +6,12 @@ import { topicPattern, type NotificationId } from './store.js';
 /** Ids are 16-digit zero-padded decimals: string order is numeric order. */
 export const idPattern = /^\d{16}$/;
 
+/**
+ * An id before every notification (no store assigns sequence 0): the resume point of a user who has none yet.
+ * `since(user, originId)` answers every notification of the user the store still keeps.
+ */
+export const originId: NotificationId = '0000000000000000';
+
 export function formatId(sequence: number | bigint | string): NotificationId {
   return String(sequence).padStart(16, '0');
 }

@@ -15,7 +15,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
 
 interface Row {
   id: NotificationId;
@@ -202,6 +202,7 @@ export function openMemoryStore(): NotificationStore {
       live();
       checkSinceLimit(limit);
       const all = feed(userId);
+      if (after === originId) return all.slice(0, limit).map((r) => view(userId, r));
       if (!all.some((r) => r.id === after)) return 'gone';
       return all.filter((r) => r.id > after).slice(0, limit).map((r) => view(userId, r));
     },

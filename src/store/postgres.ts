@@ -17,7 +17,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './postgres-schema.js';
 
 /** Most user ids a store remembers as already in the users table. */
@@ -269,6 +269,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
+      // The origin id is before every notification: everything in the feed follows it.
+      if (after === originId) return (await run<Row>(sql.after, [userId, '0', noCursor, limit])).map(toNotification);
       // One statement (one snapshot): the first row is `after` itself when it is still in the feed.
       const rows = await run<Row>(sql.after, [userId, String(BigInt(after) - 1n), noCursor, limit + 1]);
       if (rows[0]?.id !== after) return 'gone';

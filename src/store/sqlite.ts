@@ -19,7 +19,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf } from './arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './sqlite-schema.js';
 
 export interface SqliteStoreOptions {
@@ -176,8 +176,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
     }),
   );
-  /** `after` must itself be in the feed; one read transaction, so another process's prune cannot slip in between. */
+  /**
+   * `after` must itself be in the feed (the origin id, before every notification, always is); one read transaction,
+   * so another process's prune cannot slip in between.
+   */
   const sinceIn = db.transaction((userId: UserId, seq: number, limit: number) => {
+    if (seq === Number(originId)) return sql.after.all({ u: userId, lo: seq, hi: noCursor, limit }).map(toNotification);
     const at = sql.after.all({ u: userId, lo: seq - 1, hi: noCursor, limit: limit + 1 });
     if (at[0]?.id !== formatSeq(seq)) return 'gone' as const;
     return at.slice(1).map(toNotification);

@@ -102,7 +102,8 @@ export interface NotificationStore {
   page(userId: UserId, query: PageQuery): Promise<Page>;
   /**
    * Every notification after `after`, oldest first, at most `limit`.
-   * 'gone' when `after` is not (or no longer) a notification of this user, so the gap cannot be proven filled.
+   * 'gone' when `after` is not (or no longer) a notification of this user, so the gap cannot be proven filled;
+   * `originId` (before every id: the resume point of a user who has none) is never gone and answers the whole feed.
    */
   since(userId: UserId, after: NotificationId, limit: number): Promise<Notification[] | 'gone'>;
   unreadSummary(userId: UserId): Promise<UnreadSummary>;

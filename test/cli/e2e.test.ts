@@ -78,6 +78,34 @@ describe('push → tail through a real server', () => {
   }, 120_000);
 });
 
+describe('tail resumes from the point it printed, also for a user who had received nothing', () => {
+  it('prints what was pushed while it was away as notifications, once, and no snapshot', async () => {
+    const first = spawnCli(['tail', '--user', 'carol'], { cwd: dir });
+    children.push(first);
+    await vi.waitFor(() => expect(first.stderr()).toMatch(/as carol \(0 unread, resume point \S+\)/), { timeout: 60_000, interval: 100 });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    const point = /resume with --since (\S+)/.exec(first.stderr())?.[1];
+    expect(point, first.stderr()).toBeDefined();
+
+    const away: string[] = [];
+    for (const title of ['one', 'two']) {
+      const pushed = await runCli(['push', '--user', 'carol', '--type', 'info', '--data', JSON.stringify({ title, message: title, priority: 'low' })], { cwd: dir });
+      expect(pushed.code, pushed.stderr).toBe(0);
+      away.push(pushed.stdout.trim().split(' ')[0]!);
+    }
+    const second = spawnCli(['tail', '--user', 'carol', '--json', '--since', point!], { cwd: dir });
+    children.push(second);
+    await second.waitForLine((l) => l.includes(`"id":"${away[1]}"`), 60_000);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    const frames = second.stdoutLines.map((l) => JSON.parse(l) as { type: string; id?: string; data: { resumed?: boolean } });
+    expect(frames[0]).toMatchObject({ type: 'connection_established', data: { resumed: true } });
+    expect(frames.filter((f) => f.id !== undefined).map((f) => f.id)).toEqual(away);
+    expect(frames.some((f) => f.type === 'unread_notifications')).toBe(false);
+  }, 120_000);
+});
+
 describe('push with off-contract data', () => {
   let counting: Server;
   let requests = 0;

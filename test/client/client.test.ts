@@ -152,7 +152,32 @@ describe('close codes', () => {
     expect(getToken).toHaveBeenCalledTimes(3);
   });
 
-  it.each([1001, 1006, 1013, 4029, 1000, 1011])('%i backs off and retries', async (code) => {
+  it('1001 (server going away) spreads the first reconnect over restartSpreadMs, then backs off as usual', async () => {
+    const { client, disconnects } = makeClient({ backoff: { baseMs: 100, capMs: 10_000, restartSpreadMs: 4000 } });
+    void client.connect();
+    await flush();
+    lastSocket().establish();
+    lastSocket().serverClose(1001);
+    expect(disconnects.at(-1)?.retryInMs).toBe(2000); // random 0.5 of 4000
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(sockets).toHaveLength(2);
+    lastSocket().serverClose(1006); // still restarting: attempt 1 of the usual backoff
+    expect(disconnects.at(-1)?.retryInMs).toBe(100); // random 0.5 of 100·2
+    await vi.advanceTimersByTimeAsync(100);
+    lastSocket().serverClose(1001); // a 1001 while already retrying does not restart the spread
+    expect(disconnects.at(-1)?.retryInMs).toBe(200); // random 0.5 of 100·4
+  });
+
+  it('spreads a 1001 over 3 s by default', async () => {
+    const { client, disconnects } = makeClient();
+    void client.connect();
+    await flush();
+    lastSocket().establish();
+    lastSocket().serverClose(1001);
+    expect(disconnects.at(-1)?.retryInMs).toBe(1500);
+  });
+
+  it.each([1006, 1013, 4029, 1000, 1011])('%i backs off and retries', async (code) => {
     const { client, disconnects } = makeClient();
     void client.connect();
     await flush();
@@ -220,19 +245,64 @@ describe('resume and de-duplication', () => {
     expect(messages).toEqual(['connection_established', 'info', 'info', 'connection_established', 'info']);
   });
 
-  it('resumes after the newest entry of the unread snapshot when nothing was delivered live', async () => {
+  it('resumes from the server\'s resume point after an empty snapshot, and gets what was pushed meanwhile as notifications', async () => {
+    const { client } = makeClient();
+    const seen: string[] = [];
+    client.on('notification', (n) => seen.push(n.id));
+    void client.connect();
+    await flush();
+    expect(lastSocket().url.searchParams.has('since')).toBe(false);
+    lastSocket().establish(false, 'alice', '0000000000000000');
+    lastSocket().deliver({ type: 'unread_notifications', timestamp: 1, data: { notifications: [], unreadCount: 0, unreadByCategory: {}, hasMore: false } });
+    expect(client.lastNotificationId).toBe('0000000000000000');
+    lastSocket().serverClose(1001);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(lastSocket().url.searchParams.get('since')).toBe('0000000000000000');
+    lastSocket().establish(true, 'alice', '0000000000000002');
+    lastSocket().deliver(info('0000000000000001'));
+    lastSocket().deliver(info('0000000000000002'));
+    expect(seen).toEqual(['0000000000000001', '0000000000000002']);
+    expect(client.lastNotificationId).toBe('0000000000000002');
+  });
+
+  it('takes the resume point when the user has notifications but none is unread', async () => {
     const { client } = makeClient();
     void client.connect();
     await flush();
-    lastSocket().establish();
+    lastSocket().establish(false, 'alice', '0000000000000042');
+    lastSocket().deliver({ type: 'unread_notifications', timestamp: 1, data: { notifications: [], unreadCount: 0, unreadByCategory: {}, hasMore: false } });
+    lastSocket().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(lastSocket().url.searchParams.get('since')).toBe('0000000000000042');
+  });
+
+  it('keeps its own point while a resumed backlog is replayed, and drops snapshot entries replayed after the resume point', async () => {
+    const { client } = makeClient({ since: '05' });
+    const seen: string[] = [];
+    client.on('notification', (n) => seen.push(n.id));
+    void client.connect();
+    await flush();
+    expect(lastSocket().url.searchParams.get('since')).toBe('05');
+    lastSocket().establish(true, 'alice', '09'); // backlog 06..09 follows
+    lastSocket().deliver(info('06'));
+    lastSocket().serverClose(1006); // dropped mid-backlog: 07..09 must come on the next connection
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(lastSocket().url.searchParams.get('since')).toBe('06');
+    // The gap is now past retention: a snapshot, and the new resume point takes over.
+    lastSocket().establish(false, 'alice', '10');
     lastSocket().deliver({
       type: 'unread_notifications',
       timestamp: 1,
-      data: { notifications: [info('09') as never, info('05') as never], unreadCount: 2, unreadByCategory: {}, hasMore: false },
+      data: { notifications: [info('11') as never, info('09') as never], unreadCount: 2, unreadByCategory: {}, hasMore: false },
     });
-    lastSocket().serverClose(1001);
-    await vi.advanceTimersByTimeAsync(30_000);
-    expect(lastSocket().url.searchParams.get('since')).toBe('09');
+    expect(client.lastNotificationId).toBe('10');
+    lastSocket().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(lastSocket().url.searchParams.get('since')).toBe('10');
+    lastSocket().establish(true, 'alice', '12');
+    lastSocket().deliver(info('11')); // in the snapshot already
+    lastSocket().deliver(info('12'));
+    expect(seen).toEqual(['06', '12']);
   });
 
   it('forgets the oldest ids past the dedupe capacity', async () => {

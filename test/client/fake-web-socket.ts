@@ -48,13 +48,13 @@ export class FakeWebSocket implements WebSocketLike {
     (this.onclose as ((e: { code: number; reason: string }) => void) | null)?.({ code, reason });
   }
 
-  /** Accepts and sends connection_established, like the server does first. */
-  establish(resumed = false, userId = 'alice'): void {
+  /** Accepts and sends connection_established, like the server does first (`resumeFrom`: the user's newest id, or the origin). */
+  establish(resumed = false, userId = 'alice', resumeFrom = '0000000000000000'): void {
     this.accept();
     this.deliver({
       type: 'connection_established',
       timestamp: Date.now(),
-      data: { userId, connectionId: `c${sockets.indexOf(this)}`, unreadCount: 0, resumed, heartbeat: { pingIntervalMs: 54_000, pongTimeoutMs: 60_000 } },
+      data: { userId, connectionId: `c${sockets.indexOf(this)}`, unreadCount: 0, resumed, resumeFrom, heartbeat: { pingIntervalMs: 54_000, pongTimeoutMs: 60_000 } },
     });
   }
 }

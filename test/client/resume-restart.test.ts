@@ -1,4 +1,4 @@
-// The client survives a server SIGKILL and restart on the same SQLite file: every notification once, in order.
+// The client survives a server SIGKILL or SIGTERM and restart on the same SQLite file: every notification once, in order.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,8 +27,8 @@ async function startServe(): Promise<CliProcess> {
   return serve;
 }
 
-async function push(title: string): Promise<string> {
-  const response = await fetch(`${base}/api/v1/users/alice/notifications`, {
+async function push(title: string, userId = 'alice'): Promise<string> {
+  const response = await fetch(`${base}/api/v1/users/${userId}/notifications`, {
     method: 'POST',
     headers: { authorization: `Bearer ${pushToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'info', data: { title, message: title, priority: 'low' } }),
@@ -105,6 +105,49 @@ describe('resume across a server crash', () => {
       await vi.waitFor(() => expect(delivered.map((n) => n.id)).toEqual([...before, ...whileAway, live]));
       expect(delivered.map((n) => (n.data as { title: string }).title)).toEqual(['one', 'two', 'three', 'four', 'five', 'six', 'seven']);
       expect(new Set(delivered.map((n) => n.id)).size).toBe(7);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+});
+
+describe('resume after a SIGTERM restart, from a device that has received nothing', () => {
+  it('gets every push made while it was away as a notification event, once, in order, and no snapshot entry', async () => {
+    // The port is this file's: the previous test's server goes first.
+    for (const serve of servers) serve.child.kill('SIGKILL');
+    await Promise.all(servers.map((s) => s.exited));
+    const first = await startServe();
+    let gate: Promise<void> = Promise.resolve();
+    const getToken = async () => {
+      await gate;
+      return mintUserToken(jwtSecret, 'bob');
+    };
+    const client = new NotifyClient({ url: base, getToken, WebSocket, backoff, random: Math.random });
+    const delivered: Notification[] = [];
+    const established: ConnectionEstablishedMessage[] = [];
+    const snapshotIds: string[] = [];
+    client.on('notification', (n) => delivered.push(n));
+    client.on('connection_established', (m) => established.push(m));
+    client.on('unread_notifications', (m) => snapshotIds.push(...m.data.notifications.map((n) => n.id)));
+    try {
+      await client.connect();
+      await vi.waitFor(() => expect(client.lastNotificationId).toBe(established[0]?.data.resumeFrom));
+      expect(established[0]?.data.resumed).toBe(false);
+
+      let open!: () => void;
+      gate = new Promise<void>((resolve) => (open = resolve));
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+      await startServe();
+      const whileAway = [await push('a', 'bob'), await push('b', 'bob'), await push('c', 'bob')];
+      expect(established).toHaveLength(1);
+      open();
+
+      await vi.waitFor(() => expect(delivered.map((n) => n.id)).toEqual(whileAway), { timeout: 10_000 });
+      expect(established[1]?.data.resumed).toBe(true);
+      expect(snapshotIds).toEqual([]);
+      const live = await push('d', 'bob');
+      await vi.waitFor(() => expect(delivered.map((n) => n.id)).toEqual([...whileAway, live]));
     } finally {
       await client.close();
     }

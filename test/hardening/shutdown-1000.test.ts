@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { NotifyClient } from '../../src/client/client.js';
+import { defaultBackoff } from '../../src/client/backoff.js';
 import type { WebSocketConstructor } from '../../src/client/websocket-like.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { requireBuiltCli } from '../cli/spawn-cli.js';
@@ -123,9 +124,10 @@ describe('graceful shutdown with 1,000 clients', () => {
     }
     await store.close();
 
-    // The library's full-jitter backoff spreads the first reconnects over [0, 500 ms): no 100 ms window holds most.
+    // After a 1001 the library spreads the first reconnects over [0, restartSpreadMs): no 100 ms window holds most.
     const retried = (): number => attempts.filter((a) => a.length > 1).length;
-    while (retried() < clientCount && Date.now() - signalledAt < 3000) await new Promise((resolve) => setTimeout(resolve, 50));
+    const waitForRetriesMs = defaultBackoff.restartSpreadMs + 3000;
+    while (retried() < clientCount && Date.now() - signalledAt < waitForRetriesMs) await new Promise((resolve) => setTimeout(resolve, 50));
     const firstRetries = attempts.map((a) => a[1]).filter((t): t is number => t !== undefined);
     expect(firstRetries.length).toBeGreaterThan(clientCount * 0.9);
     const offsets = firstRetries.map((t) => t - signalledAt).sort((a, b) => a - b);

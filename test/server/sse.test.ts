@@ -25,7 +25,10 @@ async function open(s: TestServer, userId: string, options: SseOptions = {}): Pr
   return opened.stream;
 }
 
-/** Every event is a contract frame, named by its type; notifications (and only they) carry their id. */
+/**
+ * Every event is a contract frame, named by its type; notifications carry their id, connection_established the
+ * point to come back from (resumeFrom, or while a backlog is replayed the point it resumed from), nothing else an id.
+ */
 function expectOnContract(stream: SseStream): void {
   expect(stream.events.length).toBe(stream.frames.length);
   stream.frames.forEach((frame, i) => {
@@ -34,9 +37,13 @@ function expectOnContract(stream: SseStream): void {
     expect(validate, `known type ${frame.type}`).toBeDefined();
     expect(validate(frame), JSON.stringify(validate.errors)).toBe(true);
     expect(event.event).toBe(frame.type);
-    expect(event.id).toBe(typeof frame.id === 'string' ? frame.id : undefined);
+    if (frame.type === 'connection_established') expect(event.id).toBe(frame.data.resumed ? resumedFrom.get(stream) : frame.data.resumeFrom);
+    else expect(event.id).toBe(typeof frame.id === 'string' ? frame.id : undefined);
   });
 }
+
+/** The Last-Event-ID / since each stream was opened with. */
+const resumedFrom = new WeakMap<SseStream, string>();
 
 async function waitUntil(done: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -100,6 +107,7 @@ describe('GET /api/v1/notifications/stream', () => {
     await stream.next((f) => f.id === seen[1]!.id);
     const lastEventId = stream.events.filter((e) => e.id !== undefined).at(-1)!.id!;
     expect(lastEventId).toBe(seen[1]!.id);
+    expect(stream.events[0]!.id).toBe(stream.frames[0]!.data.resumeFrom);
     stream.close();
 
     const missed = [await s.push('carol', 'info', info('n3')), await s.push('carol', 'info', info('n4'))];
@@ -111,7 +119,8 @@ describe('GET /api/v1/notifications/stream', () => {
     await resumed.next((f) => f.id === after.id);
 
     const ids = resumed.events.flatMap((e) => (e.id === undefined ? [] : [e.id]));
-    expect(ids).toEqual([missed[0]!.id, missed[1]!.id, after.id]);
+    expect(ids).toEqual([lastEventId, missed[0]!.id, missed[1]!.id, after.id]);
+    resumedFrom.set(resumed, lastEventId);
     expect(resumed.frames.some((f) => f.type === 'unread_notifications')).toBe(false);
     expectOnContract(resumed);
   });
@@ -122,11 +131,11 @@ describe('GET /api/v1/notifications/stream', () => {
     for (const title of ['a', 'b', 'c']) n.push(await s.push('dave', 'info', info(title)));
     const bySince = await open(s, 'dave', { since: n[0]!.id });
     await bySince.next((f) => f.id === n[2]!.id);
-    expect(bySince.events.flatMap((e) => (e.id ? [e.id] : []))).toEqual([n[1]!.id, n[2]!.id]);
+    expect(bySince.events.flatMap((e) => (e.id ? [e.id] : []))).toEqual([n[0]!.id, n[1]!.id, n[2]!.id]);
 
     const both = await open(s, 'dave', { since: n[0]!.id, lastEventId: n[1]!.id });
     await both.next((f) => f.id === n[2]!.id);
-    expect(both.events.flatMap((e) => (e.id ? [e.id] : []))).toEqual([n[2]!.id]);
+    expect(both.events.flatMap((e) => (e.id ? [e.id] : []))).toEqual([n[1]!.id, n[2]!.id]);
   });
 
   it('answers a resume it cannot fill with resumed=false and the unread snapshot', async () => {

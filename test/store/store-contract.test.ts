@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { NotifyError } from '../../src/errors.js';
 import { openStore } from '../../src/store/index.js';
+import { originId } from '../../src/store/arguments.js';
 import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
 
 interface Backend {
@@ -263,6 +264,36 @@ function contract(backend: Backend): void {
       expect(await store.since('alice', '9999999999999999', 10)).toBe('gone');
       expect(await store.since('alice', 'garbage', 10)).toBe('gone');
       expect(await store.since('alice', own!.id, 10)).toEqual([]);
+    });
+
+    it('answers everything kept for the user after the origin id, the resume point of a user who had none', async () => {
+      expect(await store.since('alice', originId, 10)).toEqual([]);
+      const alice = await appendMany('alice', 4);
+      await appendMany('bob', 2);
+      expect(ids((await store.since('alice', originId, 10)) as Notification[])).toEqual(ids(alice));
+      expect(ids((await store.since('alice', originId, 3)) as Notification[])).toEqual(ids(alice.slice(0, 3)));
+      expect(originId < alice[0]!.id).toBe(true);
+    });
+  });
+
+  describe('latestId as a resume point', () => {
+    it("is the user's newest id, read or not, and null for a user with none", async () => {
+      expect(await store.latestId('alice')).toBeNull();
+      await store.touchUser('alice');
+      expect(await store.latestId('alice')).toBeNull();
+      const alice = await appendMany('alice', 3);
+      await appendMany('bob', 2);
+      expect(await store.latestId('alice')).toBe(alice[2]!.id);
+      await store.markRead('alice', 'all');
+      expect(await store.latestId('alice')).toBe(alice[2]!.id);
+      const later = await append(info('alice'));
+      expect(ids((await store.since('alice', alice[2]!.id, 10)) as Notification[])).toEqual([later.id]);
+    });
+
+    it('is null again once pruning removed every notification of the user', async () => {
+      await appendMany('alice', 2, { timestamp: 1_000 });
+      await store.prune(2_000);
+      expect(await store.latestId('alice')).toBeNull();
     });
   });
 
