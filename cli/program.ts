@@ -7,6 +7,7 @@ import { makeBenchCommand } from './commands/bench.js';
 import { makeDiffCommand } from './commands/diff.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
+import { makeInitCommand } from './commands/init.js';
 import { makePushCommand } from './commands/push.js';
 import { makeServeCommand } from './commands/serve.js';
 import { makeTailCommand } from './commands/tail.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .addCommand(makeServeCommand())
+    .addCommand(makeInitCommand())
     .addCommand(makeGenerateCommand())
     .addCommand(makeValidateCommand())
     .addCommand(makePushCommand())

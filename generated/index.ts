@@ -11,8 +11,6 @@ export interface Validator<T> {
   errors?: ErrorObject[] | null;
 }
 
-/** Every notification `type`, in contract order. */
-export const notificationTypes = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 export type Notification = M.InvitationReceivedNotification | M.InvitationAcceptedNotification | M.InvitationDeniedNotification | M.InfoNotification | M.WarningNotification | M.ErrorNotification | M.SuccessNotification | M.ProductExpiryNotification;
 export interface NotificationByType {
@@ -27,26 +25,34 @@ export interface NotificationByType {
 }
 export type NotificationData<T extends NotificationType = NotificationType> = NotificationByType[T]['data'];
 
-/** Every server → client message `type` that is not a notification. */
-export const controlMessageTypes = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "pong", "token_refreshed", "request_error"] as const;
+/** The protocol's frames carry notifications of any catalog; here they carry this catalog's. */
+type WithCatalogNotifications<F> = F extends { data: { notifications: unknown[] } }
+  ? Omit<F, 'data'> & { data: Omit<F['data'], 'notifications'> & { notifications: Notification[] } }
+  : F;
+export type ConnectionEstablishedMessage = WithCatalogNotifications<M.ConnectionEstablishedMessage>;
+export type UnreadNotificationsMessage = WithCatalogNotifications<M.UnreadNotificationsMessage>;
+export type NotificationsPageMessage = WithCatalogNotifications<M.NotificationsPageMessage>;
+export type NotificationReadMessage = WithCatalogNotifications<M.NotificationReadMessage>;
+export type PongMessage = WithCatalogNotifications<M.PongMessage>;
+export type TokenRefreshedMessage = WithCatalogNotifications<M.TokenRefreshedMessage>;
+export type RequestErrorMessage = WithCatalogNotifications<M.RequestErrorMessage>;
+
 export type ControlMessageType = (typeof controlMessageTypes)[number];
-export type ControlMessage = M.ConnectionEstablishedMessage | M.UnreadNotificationsMessage | M.NotificationsPageMessage | M.NotificationReadMessage | M.PongMessage | M.TokenRefreshedMessage | M.RequestErrorMessage;
+export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage;
 export interface ControlMessageByType {
-  "connection_established": M.ConnectionEstablishedMessage;
-  "unread_notifications": M.UnreadNotificationsMessage;
-  "notifications_page": M.NotificationsPageMessage;
-  "notification_read": M.NotificationReadMessage;
-  "pong": M.PongMessage;
-  "token_refreshed": M.TokenRefreshedMessage;
-  "request_error": M.RequestErrorMessage;
+  "connection_established": ConnectionEstablishedMessage;
+  "unread_notifications": UnreadNotificationsMessage;
+  "notifications_page": NotificationsPageMessage;
+  "notification_read": NotificationReadMessage;
+  "pong": PongMessage;
+  "token_refreshed": TokenRefreshedMessage;
+  "request_error": RequestErrorMessage;
 }
 
 export type ServerMessage = Notification | ControlMessage;
 export type ServerMessageType = ServerMessage['type'];
 export type ServerMessageByType = NotificationByType & ControlMessageByType;
 
-/** Every client → server `action`. */
-export const clientActions = ["ping", "mark_read", "acknowledge", "mark_all_read", "load_more", "refresh_token", "configure"] as const;
 export type ClientAction = (typeof clientActions)[number];
 export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction;
 export interface ClientMessageByAction {
@@ -58,9 +64,27 @@ export interface ClientMessageByAction {
   "refresh_token": M.RefreshTokenAction;
   "configure": M.ConfigureAction;
 }
-/** Bare text frames a client may send instead of JSON. */
-export const clientTextFrames = ["PING"] as const;
 export type ClientTextFrame = (typeof clientTextFrames)[number];
+
+/** This contract's catalog, for `createNotifyClient<Catalog>()` from `notify/client`. */
+export interface Catalog {
+  notifications: NotificationByType;
+}
+
+/** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
+export const contractHash: "sha256:c86fb49a79272588340cd341fcb40e8a2408e1e01e8775df16e464a561bfe9af" = "sha256:c86fb49a79272588340cd341fcb40e8a2408e1e01e8775df16e464a561bfe9af";
+
+/** Every notification `type`, in contract order. */
+export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
+
+/** Every server → client message `type` that is not a notification. */
+export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "pong", "token_refreshed", "request_error"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "pong", "token_refreshed", "request_error"];
+
+/** Every client → server `action`. */
+export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_all_read", "load_more", "refresh_token", "configure"] = ["ping", "mark_read", "acknowledge", "mark_all_read", "load_more", "refresh_token", "configure"];
+
+/** Bare text frames a client may send instead of JSON. */
+export const clientTextFrames: readonly ["PING"] = ["PING"];
 
 export const notificationValidators: { readonly [K in NotificationType]: Validator<NotificationByType[K]> } = {
   "invitation_received": v.validateInvitationReceived as unknown as Validator<M.InvitationReceivedNotification>,
@@ -87,13 +111,13 @@ export const notificationDataValidators: { readonly [K in NotificationType]: Val
 
 export const serverMessageValidators: { readonly [K in ServerMessageType]: Validator<ServerMessageByType[K]> } = {
   ...notificationValidators,
-  "connection_established": v.validateConnectionEstablished as unknown as Validator<M.ConnectionEstablishedMessage>,
-  "unread_notifications": v.validateUnreadNotifications as unknown as Validator<M.UnreadNotificationsMessage>,
-  "notifications_page": v.validateNotificationsPage as unknown as Validator<M.NotificationsPageMessage>,
-  "notification_read": v.validateNotificationRead as unknown as Validator<M.NotificationReadMessage>,
-  "pong": v.validatePong as unknown as Validator<M.PongMessage>,
-  "token_refreshed": v.validateTokenRefreshed as unknown as Validator<M.TokenRefreshedMessage>,
-  "request_error": v.validateRequestError as unknown as Validator<M.RequestErrorMessage>,
+  "connection_established": v.validateConnectionEstablished as unknown as Validator<ConnectionEstablishedMessage>,
+  "unread_notifications": v.validateUnreadNotifications as unknown as Validator<UnreadNotificationsMessage>,
+  "notifications_page": v.validateNotificationsPage as unknown as Validator<NotificationsPageMessage>,
+  "notification_read": v.validateNotificationRead as unknown as Validator<NotificationReadMessage>,
+  "pong": v.validatePong as unknown as Validator<PongMessage>,
+  "token_refreshed": v.validateTokenRefreshed as unknown as Validator<TokenRefreshedMessage>,
+  "request_error": v.validateRequestError as unknown as Validator<RequestErrorMessage>,
 };
 
 export const clientMessageValidators: { readonly [K in ClientAction]: Validator<ClientMessageByAction[K]> } = {
@@ -107,7 +131,7 @@ export const clientMessageValidators: { readonly [K in ClientAction]: Validator<
 };
 
 /** The contract's NotificationId pattern (components.schemas.NotificationId). */
-export const notificationIdPattern = /^[0-9A-Za-z._-]{1,64}$/;
+export const notificationIdPattern: RegExp = /^[0-9A-Za-z._-]{1,64}$/;
 
 /** The contract's examples of each notification type (valid by test). */
 export const notificationExamples: { readonly [K in NotificationType]: readonly NotificationByType[K][] } = {

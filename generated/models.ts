@@ -1,5 +1,139 @@
 // Generated from asyncapi.yaml by `notify generate`. Do not edit: edit asyncapi.yaml and regenerate.
 
+export interface ConnectionEstablishedMessage {
+  type: 'connection_established';
+  timestamp: number;
+  data: ConnectionEstablishedData;
+}
+
+export interface ConnectionEstablishedData {
+  userId: string;
+  connectionId: string;
+  unreadCount: number;
+  resumed: boolean;
+  resumeFrom: string;
+  heartbeat: Heartbeat;
+}
+
+export interface Heartbeat {
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+}
+
+export interface UnreadNotificationsMessage {
+  type: 'unread_notifications';
+  timestamp: number;
+  data: UnreadNotificationsData;
+}
+
+export interface UnreadNotificationsData {
+  notifications: AnyNotification[];
+  unreadCount: number;
+  unreadByCategory: Record<string, number>;
+  hasMore: boolean;
+}
+
+export interface AnyNotification {
+  type: string;
+  id: string;
+  timestamp: number;
+  category?: string;
+  read?: boolean;
+  data: Record<string, any>;
+}
+
+export interface NotificationsPageMessage {
+  type: 'notifications_page';
+  timestamp: number;
+  data: NotificationsPageData;
+}
+
+export interface NotificationsPageData {
+  notifications: AnyNotification[];
+  nextCursor: string | null;
+}
+
+export interface NotificationReadMessage {
+  type: 'notification_read';
+  timestamp: number;
+  data: NotificationReadData;
+}
+
+export interface NotificationReadData {
+  ids: string[];
+  unreadCount: number;
+}
+
+export interface PongMessage {
+  type: 'pong';
+  timestamp: number;
+  data: PongData;
+}
+
+export interface PongData {
+  
+}
+
+export interface TokenRefreshedMessage {
+  type: 'token_refreshed';
+  timestamp: number;
+  data: TokenRefreshedData;
+}
+
+export interface TokenRefreshedData {
+  expiresAt: string;
+}
+
+export interface RequestErrorMessage {
+  type: 'request_error';
+  timestamp: number;
+  data: RequestErrorData;
+}
+
+export interface RequestErrorData {
+  code: RequestErrorCode;
+  message: string;
+  action?: string;
+}
+
+export type RequestErrorCode = "invalid_json" | "invalid_message" | "unknown_action" | "not_found" | "not_in_demo_mode" | "internal_error";
+
+export interface PingAction {
+  action: 'ping';
+}
+
+export interface MarkReadAction {
+  action: 'mark_read';
+  id: string;
+}
+
+export interface AcknowledgeAction {
+  action: 'acknowledge';
+  id: string;
+}
+
+export interface MarkAllReadAction {
+  action: 'mark_all_read';
+}
+
+export interface LoadMoreAction {
+  action: 'load_more';
+  before?: string;
+  limit?: number;
+}
+
+export interface RefreshTokenAction {
+  action: 'refresh_token';
+  token: string;
+}
+
+export interface ConfigureAction {
+  action: 'configure';
+  frequency: number;
+}
+
+export type PingText = string;
+
 export interface InvitationReceivedNotification {
   type: 'invitation_received';
   id: string;
@@ -127,128 +261,3 @@ export interface ProductExpiryData {
 }
 
 export type Severity = "info" | "warning" | "error";
-
-export interface PingAction {
-  action: 'ping';
-}
-
-export interface MarkReadAction {
-  action: 'mark_read';
-  id: string;
-}
-
-export interface AcknowledgeAction {
-  action: 'acknowledge';
-  id: string;
-}
-
-export interface MarkAllReadAction {
-  action: 'mark_all_read';
-}
-
-export interface LoadMoreAction {
-  action: 'load_more';
-  before?: string;
-  limit?: number;
-}
-
-export interface RefreshTokenAction {
-  action: 'refresh_token';
-  token: string;
-}
-
-export interface ConfigureAction {
-  action: 'configure';
-  frequency: number;
-}
-
-export interface ConnectionEstablishedMessage {
-  type: 'connection_established';
-  timestamp: number;
-  data: ConnectionEstablishedData;
-}
-
-export interface ConnectionEstablishedData {
-  userId: string;
-  connectionId: string;
-  unreadCount: number;
-  resumed: boolean;
-  resumeFrom: string;
-  heartbeat: Heartbeat;
-}
-
-export interface Heartbeat {
-  pingIntervalMs: number;
-  pongTimeoutMs: number;
-}
-
-export interface UnreadNotificationsMessage {
-  type: 'unread_notifications';
-  timestamp: number;
-  data: UnreadNotificationsData;
-}
-
-export interface UnreadNotificationsData {
-  notifications: (InvitationReceivedNotification | InvitationAcceptedNotification | InvitationDeniedNotification | InfoNotification | WarningNotification | ErrorNotification | SuccessNotification | ProductExpiryNotification)[];
-  unreadCount: number;
-  unreadByCategory: Record<string, number>;
-  hasMore: boolean;
-}
-
-export interface NotificationsPageMessage {
-  type: 'notifications_page';
-  timestamp: number;
-  data: NotificationsPageData;
-}
-
-export interface NotificationsPageData {
-  notifications: (InvitationReceivedNotification | InvitationAcceptedNotification | InvitationDeniedNotification | InfoNotification | WarningNotification | ErrorNotification | SuccessNotification | ProductExpiryNotification)[];
-  nextCursor: string | null;
-}
-
-export interface NotificationReadMessage {
-  type: 'notification_read';
-  timestamp: number;
-  data: NotificationReadData;
-}
-
-export interface NotificationReadData {
-  ids: string[];
-  unreadCount: number;
-}
-
-export interface PongMessage {
-  type: 'pong';
-  timestamp: number;
-  data: PongData;
-}
-
-export interface PongData {
-  
-}
-
-export interface TokenRefreshedMessage {
-  type: 'token_refreshed';
-  timestamp: number;
-  data: TokenRefreshedData;
-}
-
-export interface TokenRefreshedData {
-  expiresAt: string;
-}
-
-export interface RequestErrorMessage {
-  type: 'request_error';
-  timestamp: number;
-  data: RequestErrorData;
-}
-
-export interface RequestErrorData {
-  code: RequestErrorCode;
-  message: string;
-  action?: string;
-}
-
-export type RequestErrorCode = "invalid_json" | "invalid_message" | "unknown_action" | "not_found" | "not_in_demo_mode" | "internal_error";
-
-export type PingText = string;

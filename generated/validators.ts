@@ -1,5 +1,5 @@
 // Generated from asyncapi.yaml by `notify generate`. Do not edit: edit asyncapi.yaml and regenerate.
-// @ts-nocheck -- ajv standalone output; typed by generated/index.ts.
+// @ts-nocheck -- ajv standalone output; typed by the index.
 /* eslint-disable */
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -4345,7 +4345,7 @@ export const validateUnreadNotifications = validate31;
 const schema64 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"unread_notifications"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"UnreadNotificationsData"}},"$id":"UnreadNotificationsMessage"};
 const schema66 = {"type":"object","additionalProperties":false,"required":["notifications","unreadCount","unreadByCategory","hasMore"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unreadCount":{"type":"integer","minimum":0},"unreadByCategory":{"$ref":"UnreadByCategory"},"hasMore":{"type":"boolean"}},"$id":"UnreadNotificationsData"};
 const schema68 = {"type":"object","description":"Unread count per category; notifications without a category count under \"general\".","additionalProperties":{"type":"integer","minimum":0},"$id":"UnreadByCategory"};
-const schema67 = {"description":"Any notification type.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
+const schema67 = {"description":"Any notification type of this catalog.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AnyNotification" */;

@@ -58,6 +58,12 @@ export interface NotifyConfig {
   pageSize: number;
   /** Notifications older than this are pruned; resume past them answers resumed=false. */
   retentionDays: number;
+  /**
+   * The contract whose catalog the server runs on (default: the built-in catalog). Its precompiled output must be
+   * in `generatedDir` (default: `generated/` beside it) and match it; the server refuses to start otherwise.
+   */
+  contract?: string;
+  generatedDir?: string;
   /** Demo mode: seconds between sample notifications, or undefined when off. */
   demoIntervalSec?: number;
   logLevel: string;

@@ -1,9 +1,12 @@
-// The package's entry (`import … from 'notify'`): start a server from a typed config; the public types and error registry.
+// The package's entry (`import … from 'notify'`): start a server from a typed config (on the built-in catalog or an app's); the public types and error registry.
 export { startNotifyServer } from './server.js';
 export type { NotifyServer, StartOptions } from './server.js';
 export { defaultConfig, makeConfig } from './config.js';
 export type { BusUrl, JwtConfig, NotifyConfig, StoreUrl } from './config.js';
 export type { ServerContext } from './server-context.js';
+export { builtInCatalog } from './catalog/catalog.js';
+export type { Catalog } from './catalog/catalog.js';
+export { CatalogError, loadCatalog } from './catalog/load-catalog.js';
 export { openStore } from './store/index.js';
 export type { OpenStoreOptions } from './store/index.js';
 export type { AppendResult, NewNotification, NotificationStore, Page, PageQuery, ReadResult, UnreadSummary } from './store/store.js';

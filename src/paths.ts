@@ -15,3 +15,11 @@ export function defaultContractPath(): string {
   const local = path.resolve('asyncapi.yaml');
   return existsSync(local) ? local : path.join(packageRoot, 'asyncapi.yaml');
 }
+
+/** notify's built-in catalog (the seeds' notification types), shipped in the package. */
+export const builtInContractPath = path.join(packageRoot, 'asyncapi.yaml');
+
+/** Where `notify generate` writes a contract's output by default: `generated/` beside the contract. */
+export function generatedDirFor(contractFile: string): string {
+  return path.join(path.dirname(path.resolve(contractFile)), 'generated');
+}

@@ -22,7 +22,10 @@ import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { packageRoot } from './paths.js';
+import { builtInContractPath, packageRoot } from './paths.js';
+import type { Catalog } from './catalog/catalog.js';
+import { loadCatalog } from './catalog/load-catalog.js';
+import { SampleGenerator, catalogSampleSource } from './demo/sample-generator.js';
 import { createOutboundEncoder } from './protocol/outbound.js';
 import { buildServerContext, type ServerContext } from './server-context.js';
 import { openStore } from './store/index.js';
@@ -48,6 +51,8 @@ export interface StartOptions {
   /** Use this store instead of opening `config.store` (it is still closed by close()). */
   store?: NotificationStore;
   bus?: Bus;
+  /** Use this catalog instead of loading `config.contract`'s. */
+  catalog?: Catalog;
 }
 
 const packageInfo = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -57,6 +62,8 @@ const pruneIntervalMs = 60 * 60 * 1000;
 
 export async function startNotifyServer(config: NotifyConfig, options: StartOptions = {}): Promise<NotifyServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // First: a missing or stale catalog refuses to start before any port or file is opened.
+  const catalog = options.catalog ?? (await loadCatalog(config.contract ?? builtInContractPath, config.generatedDir));
   const verifier = createTokenVerifier(config.jwt);
   const metrics = createMetrics();
   const since = (startMs: number): number => Math.round(performance.now() - startMs);
@@ -79,14 +86,14 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     }));
   const busMs = since(phaseStartMs);
   const hub = new Hub(config.maxConnectionsPerUser);
-  const encoder = createOutboundEncoder(logger, metrics);
+  const encoder = createOutboundEncoder(logger, metrics, catalog);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
   onBusStatus = (status) => fanOut.onBusStatus(status);
   await fanOut.start();
   let shuttingDown = false;
-  const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec });
+  const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec, generator: new SampleGenerator(catalogSampleSource(catalog)) });
   const context = buildServerContext(
-    { config, store, bus, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
+    { config, store, bus, catalog, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
     demo && demoWiring(demo),
   );
 

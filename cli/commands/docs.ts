@@ -1,13 +1,13 @@
 // `notify docs [--out DIR]`: client documentation (Markdown + one offline HTML page) from the contract.
 import { Command } from 'commander';
 import path from 'node:path';
-import { defaultContractPath } from '../../src/paths.js';
+import { contractOption } from '../support/contract-option.js';
 
 /** Builds the `docs` command; writes README.md and index.html under `--out` (default ./docs/client). */
 export function makeDocsCommand(): Command {
   return new Command('docs')
     .description('Write client documentation from the contract: README.md and a single offline index.html')
-    .option('--contract <file>', 'the AsyncAPI document', defaultContractPath())
+    .addOption(contractOption())
     .option('--out <dir>', 'output directory', path.join('docs', 'client'))
     .addHelpText('after', '\nExamples:\n  $ notify docs\n  $ notify docs --out public/docs   # then open public/docs/index.html')
     .action(async (options: { contract: string; out: string }) => {

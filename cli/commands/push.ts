@@ -1,7 +1,10 @@
 // `notify push`: validates a notification against the contract locally, then posts it to the push API.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import { loadCatalog } from '../../src/catalog/load-catalog.js';
 import { checkNotificationData, checkNotificationJson, type NotificationCheck } from '../../src/contract/check-notification.js';
+import { contractOption } from '../support/contract-option.js';
 import { formatFieldErrors } from '../../src/contract/validation-errors.js';
 import { resolvePushToken } from '../support/credentials.js';
 import { serverOption, stateDirOption } from '../support/options.js';
@@ -12,6 +15,7 @@ import { topicPattern } from '../../src/store/store.js';
 import { exitWithUsageCode, failUsage, usageError } from '../support/usage.js';
 
 interface PushOptions {
+  contract: string;
   user?: string[];
   broadcast?: boolean;
   topic?: string;
@@ -59,6 +63,7 @@ export function makePushCommand(): Command {
     .addOption(serverOption())
     .addOption(new Option('--push-token <token>', 'service token of the push API (default: the dev token in ./.notify/)').env('NOTIFY_PUSH_TOKEN').argParser(parseNonEmpty))
     .addOption(new Option('--json', 'print the raw JSON answer (one object a line)').env('NOTIFY_JSON'))
+    .addOption(contractOption('built-in'))
     .addOption(stateDirOption())
     .addHelpText(
       'after',
@@ -83,7 +88,7 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
       if (options.data === undefined && options.file === undefined) failUsage(cmd, 'give the notification data: --data JSON or --file F');
       if (options.file === undefined && options.type === undefined) failUsage(cmd, '--type is required with --data');
 
-      const payload = await readPayload(options);
+      const payload = await readPayload(options, await loadCatalog(options.contract));
       if (!payload.check.ok) {
         const { check } = payload;
         const lines = [`notify push: nothing sent: ${check.message}`];
@@ -133,9 +138,9 @@ function plural(count: unknown, noun: string): string {
 }
 
 /** Merges --file with the flags (flags win) and checks the result against the contract. */
-async function readPayload(options: PushOptions): Promise<Payload> {
+async function readPayload(options: PushOptions, catalog: Catalog): Promise<Payload> {
   if (options.data !== undefined) {
-    return { check: checkNotificationJson(options.type, options.data), category: options.category };
+    return { check: checkNotificationJson(options.type, options.data, catalog), category: options.category };
   }
   const file = options.file as string;
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -157,5 +162,5 @@ async function readPayload(options: PushOptions): Promise<Payload> {
   if (category !== undefined && (typeof category !== 'string' || category.length < 1 || category.length > 64)) {
     throw new Error(`${file}: /category must be a string of 1 to 64 characters`);
   }
-  return { check: checkNotificationData(type, fromFile.data), category };
+  return { check: checkNotificationData(type, fromFile.data, catalog), category };
 }

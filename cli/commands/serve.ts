@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { loadOrCreateDevSecrets, writeDevServerUrl } from '../support/dev-state.js';
 import { createLogger, maskUrlPassword, type Logger } from '../../src/logger.js';
 import { startNotifyServer } from '../../src/server.js';
+import { CatalogError, loadCatalog } from '../../src/catalog/load-catalog.js';
+import { builtInContractPath } from '../../src/paths.js';
 import type { NotifyConfig } from '../../src/config.js';
 import { addServeOptions, configFromFlags, type ServeFlags } from '../serve/serve-options.js';
 import { exitWithUsageCode } from '../support/usage.js';
@@ -49,12 +51,20 @@ Examples:
     const logger = createLogger(config.logLevel);
     // Workers re-run this command; the primary has said it already.
     if (!cluster.isWorker) for (const warning of warnings) logger.warn(warning);
-    if (flags.workers > 1 && cluster.isPrimary) return serveWithWorkers(flags.workers, config, logger);
     let server;
     try {
+      // The primary of --workers checks the catalog too, so a stale one fails once, with its command, not per worker.
+      if (flags.workers > 1 && cluster.isPrimary) await loadCatalog(config.contract ?? builtInContractPath);
+      if (flags.workers > 1 && cluster.isPrimary) return await serveWithWorkers(flags.workers, config, logger);
       server = await startNotifyServer(config, { logger });
     } catch (error) {
-      logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+      if (error instanceof CatalogError) {
+        // Not a crash: the app's generated output needs refreshing. Say what to run, plainly.
+        if (!cluster.isWorker) process.stderr.write(`notify serve: ${error.message}\n`);
+        logger.fatal({ command: error.command }, 'could not start: the catalog is missing or stale');
+      } else {
+        logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+      }
       process.exitCode = 1;
       // A worker's IPC channel would keep it alive; exiting tells the primary the start failed.
       if (cluster.isWorker) process.exit(1);

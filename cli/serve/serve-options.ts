@@ -1,4 +1,5 @@
 // `notify serve` options: flags backed by NOTIFY_* env vars (flags win over env, env over defaults) → NotifyConfig.
+import { contractOption } from '../support/contract-option.js';
 import { Command, Option } from 'commander';
 import { defaultConfig, makeConfig, type NotifyConfig } from '../../src/config.js';
 import { integer } from '../support/parsers.js';
@@ -30,6 +31,7 @@ export interface ServeFlags {
   shutdownDrainMs: number;
   listenBacklog: number;
   demo?: number | true;
+  contract: string;
   logLevel: string;
   stateDir: string;
 }
@@ -79,6 +81,7 @@ export function addServeOptions(command: Command): Command {
     new Option('--listen-backlog <n>', 'connections queued for accept() (the kernel caps it at net.core.somaxconn)').env('NOTIFY_LISTEN_BACKLOG').argParser(integer(1, 2_147_483_647)).default(d.listenBacklog),
     new Option('--retention-days <days>', 'notifications older than this are pruned').env('NOTIFY_RETENTION_DAYS').argParser(integer(1)).default(d.retentionDays),
     new Option('--demo [seconds]', 'demo mode: sample notifications every SECONDS (default 3) and a self-signing page').env('NOTIFY_DEMO').argParser(demoSeconds),
+    contractOption('built-in'),
     new Option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent').env('NOTIFY_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(d.logLevel),
     new Option('--state-dir <dir>', 'where dev mode keeps its SQLite file and generated secrets').env('NOTIFY_STATE_DIR').default(d.stateDir),
   ];
@@ -115,6 +118,7 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     shutdownDrainMs: flags.shutdownDrainMs,
     listenBacklog: flags.listenBacklog,
     demoIntervalSec: flags.demo === undefined ? undefined : flags.demo === true ? 3 : flags.demo,
+    contract: flags.contract,
     logLevel: flags.logLevel,
     stateDir: flags.stateDir,
   });

@@ -3,13 +3,12 @@ import type {
   ClientMessage,
   ConnectionEstablishedMessage,
   LoadMoreAction,
-  Notification,
   NotificationReadMessage,
   NotificationsPageMessage,
   PongMessage,
   ServerMessage,
-  ServerMessageByType,
 } from '../../generated/index.js';
+import type { BuiltInCatalog, CatalogFrame, CatalogNotification, CatalogServerMessage, CatalogServerMessageByType, CatalogShape } from './catalog-types.js';
 import { backoffDelayMs, restartDelayMs, type BackoffOptions } from './backoff.js';
 import { closeAdvice } from './close-codes.js';
 import { TypedEmitter } from './emitter.js';
@@ -31,14 +30,14 @@ export interface DisconnectInfo {
 }
 
 /**
- * Every server message type is an event of its own (`invitation_received`, `connection_established`,
- * ... — note `error` is the error *notification*), plus:
+ * Every server message type of catalog `C` (default: the built-in catalog) is an event of its own
+ * (`invitation_received`, `connection_established`, ... — note `error` is the built-in error *notification*), plus:
  * `notification` (each notification, once, live or resumed), `message` (every frame but duplicates),
  * `state`, `disconnect`, and `client_error` (problems of the client itself; see {@link NotifyClientError}).
  */
-export type NotifyClientEvents = ServerMessageByType & {
-  notification: Notification;
-  message: ServerMessage;
+export type NotifyClientEvents<C extends CatalogShape = BuiltInCatalog> = CatalogServerMessageByType<C> & {
+  notification: CatalogNotification<C>;
+  message: CatalogServerMessage<C>;
   state: ConnectionState;
   disconnect: DisconnectInfo;
   client_error: NotifyClientError;
@@ -79,7 +78,7 @@ const maxTimerMs = 2_147_483_647;
  * after that it reconnects by itself (backoff with full jitter), resumes with `since` = the last
  * notification it delivered, and drops notifications it already delivered. {@link NotifyClient.close} stops for good.
  */
-export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
+export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends TypedEmitter<NotifyClientEvents<C>> {
   readonly #options: NotifyClientOptions;
   readonly #endpoint: string;
   readonly #WebSocket: WebSocketConstructor;
@@ -147,11 +146,11 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
   }
 
   /** Asks for an older page (`before` = the previous page's `nextCursor`; `limit` 1–100); resolves with the page. */
-  loadMore(query: { before?: string; limit?: number } = {}): Promise<NotificationsPageMessage> {
+  loadMore(query: { before?: string; limit?: number } = {}): Promise<CatalogFrame<NotificationsPageMessage, C>> {
     const message: LoadMoreAction = { action: 'load_more' };
     if (query.before !== undefined) message.before = query.before;
     if (query.limit !== undefined) message.limit = query.limit;
-    return this.#request('load_more', message);
+    return this.#request('load_more', message) as Promise<CatalogFrame<NotificationsPageMessage, C>>;
   }
 
   /**
@@ -201,7 +200,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       token = await this.#token();
     } catch (error) {
       if (this.#state === 'closed') return;
-      this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
+      this.#fire('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
       this.#scheduleReconnect(this.#nextDelay());
       return;
     }
@@ -213,7 +212,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     try {
       socket = new this.#WebSocket(url.toString());
     } catch (error) {
-      this.emit('client_error', new NotifyClientError('ERR_CONNECTION_CLOSED', `could not open a WebSocket: ${(error as Error).message}`, { cause: error }));
+      this.#fire('client_error', new NotifyClientError('ERR_CONNECTION_CLOSED', `could not open a WebSocket: ${(error as Error).message}`, { cause: error }));
       this.#scheduleReconnect(this.#nextDelay());
       return;
     }
@@ -231,7 +230,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       message = JSON.parse(String(data)) as ServerMessage;
       if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new TypeError('no type');
     } catch {
-      this.emit('client_error', new NotifyClientError('ERR_INVALID_FRAME', `not a notify message: ${String(data).slice(0, 100)}`));
+      this.#fire('client_error', new NotifyClientError('ERR_INVALID_FRAME', `not a notify message: ${String(data).slice(0, 100)}`));
       return;
     }
     if ('id' in message) {
@@ -244,9 +243,9 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       for (const n of message.data.notifications) this.#recent.add(n.id);
     }
     this.#pending.settle(message);
-    this.emit('message', message);
-    this.emit(message.type, message as never);
-    if ('id' in message) this.emit('notification', message);
+    this.#fire('message', message);
+    this.#fire(message.type, message);
+    if ('id' in message) this.#fire('notification', message);
   }
 
   #onEstablished(message: ConnectionEstablishedMessage, token: string | null): void {
@@ -270,12 +269,12 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     this.#pending.rejectAll(new NotifyClientError('ERR_CONNECTION_CLOSED', `the connection closed (${code}) before the answer came`, { closeCode: code }));
     const advice = closeAdvice(code);
     if (advice === 'stop') {
-      this.emit('disconnect', { code, reason });
+      this.#fire('disconnect', { code, reason });
       const error = code === 4003
         ? new NotifyClientError('ERR_FORBIDDEN', `the server refused the connection (4003 ${reason || 'Forbidden'}); not retrying`, { closeCode: code })
         : new NotifyClientError('ERR_ACCESS_DENIED', `the server refused the connection (${code} ${reason || 'Access token required'}); not retrying`, { closeCode: code });
       this.#stop(error);
-      this.emit('client_error', error);
+      this.#fire('client_error', error);
       return;
     }
     // A first 4001 (typically "Token expired") reconnects at once with a new token; repeated ones back off.
@@ -284,7 +283,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     // seconds; attempts that still find it down continue the usual backoff from there.
     const restarting = code === 1001 && this.#attempt === 0;
     const delay = immediate ? 0 : restarting ? this.#restartDelay() : this.#nextDelay();
-    this.emit('disconnect', { code, reason, retryInMs: delay });
+    this.#fire('disconnect', { code, reason, retryInMs: delay });
     this.#scheduleReconnect(delay);
   }
 
@@ -328,7 +327,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       token = await this.#token();
     } catch (error) {
       // The server closes with 4001 at exp; the next connection asks the provider again.
-      this.emit('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
+      this.#fire('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
       return;
     }
     if (token === null || socket !== this.#socket || this.#state !== 'open') return;
@@ -336,7 +335,7 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
       await this.#request('refresh_token', { action: 'refresh_token', token });
       this.#scheduleRefresh(token);
     } catch (error) {
-      if (error instanceof NotifyClientError && error.code !== 'ERR_CONNECTION_CLOSED' && error.code !== 'ERR_CLIENT_CLOSED') this.emit('client_error', error);
+      if (error instanceof NotifyClientError && error.code !== 'ERR_CONNECTION_CLOSED' && error.code !== 'ERR_CLIENT_CLOSED') this.#fire('client_error', error);
     }
   }
 
@@ -363,10 +362,15 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
     return socket;
   }
 
+  /** The wire is catalog-agnostic: the catalog parameter types the listeners, not what arrives. */
+  #fire(event: string, payload: unknown): void {
+    (this.emit as (event: string, payload: unknown) => void).call(this, event, payload);
+  }
+
   #setState(state: ConnectionState): void {
     if (state === this.#state) return;
     this.#state = state;
-    this.emit('state', state);
+    this.#fire('state', state);
   }
 
   #after(ms: number, run: () => void): ReturnType<typeof setTimeout> {
@@ -392,7 +396,10 @@ export class NotifyClient extends TypedEmitter<NotifyClientEvents> {
   }
 }
 
-/** Creates a {@link NotifyClient}; call `connect()` on it after adding listeners. */
-export function createNotifyClient(options: NotifyClientOptions): NotifyClient {
-  return new NotifyClient(options);
+/**
+ * Creates a {@link NotifyClient}; call `connect()` on it after adding listeners. `C` is the catalog its events are
+ * typed with: an app's `Catalog` from its generated `index.d.ts`, or (no parameter) notify's built-in catalog.
+ */
+export function createNotifyClient<C extends CatalogShape = BuiltInCatalog>(options: NotifyClientOptions): NotifyClient<C> {
+  return new NotifyClient<C>(options);
 }

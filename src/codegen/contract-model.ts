@@ -1,5 +1,9 @@
 // Reads the parsed contract into the plain facts the generators and docs need: messages, direction, schemas.
-import type { AsyncAPIDocumentInterface, MessageInterface } from '@asyncapi/parser';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AsyncAPIDocumentInterface, MessageInterface, SecuritySchemeInterface } from '@asyncapi/parser';
+import { parse } from 'yaml';
+import { packageRoot } from '../paths.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -71,22 +75,36 @@ function isNamedId(id: unknown): id is string {
   return typeof id === 'string' && !/^<anonymous/.test(id) && !/^AnonymousSchema/.test(id);
 }
 
+/**
+ * A schema's name: its `$id` (the protocol's schemas carry one, so their names survive a `$ref` from another
+ * file, where the parser would call them anonymous), else the parser's component key.
+ */
+export function schemaIdOf(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object') return undefined;
+  return (schema as JsonSchema)['$id'] ?? (schema as JsonSchema)[schemaIdKey];
+}
+
+/** Parser keys and `$id` (a name, re-set by the validator generator) are not part of a schema's meaning here. */
+function isDropped(key: string): boolean {
+  return key.startsWith(parserKeyPrefix) || key === '$id';
+}
+
 /** Like {@link cleanSchema}, but nested named schemas (all but the root) become `{ $ref: name }`. */
 export function referencingSchema(schema: unknown, root = true): unknown {
   if (Array.isArray(schema)) return schema.map((item) => referencingSchema(item, false));
   if (schema === null || typeof schema !== 'object') return schema;
-  const id = (schema as JsonSchema)[schemaIdKey];
+  const id = schemaIdOf(schema);
   if (!root && isNamedId(id)) return { $ref: id };
   const out: JsonSchema = {};
   for (const [key, child] of Object.entries(schema)) {
-    if (key.startsWith(parserKeyPrefix)) continue;
+    if (isDropped(key)) continue;
     // `examples`, `enum` and `const` hold data, not schemas.
     out[key] = key === 'examples' || key === 'enum' || key === 'const' ? strip(child) : referencingSchema(child, false);
   }
   return out;
 }
 
-/** Deep-clones a schema without the parser's `x-parser-*` keys (ajv strict mode rejects them). */
+/** Deep-clones a schema without the parser's `x-parser-*` keys (ajv strict mode rejects them) and names (`$id`). */
 export function cleanSchema(schema: unknown): JsonSchema {
   return strip(schema) as JsonSchema;
 }
@@ -96,13 +114,13 @@ function strip(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: JsonSchema = {};
   for (const [key, child] of Object.entries(value)) {
-    if (!key.startsWith(parserKeyPrefix)) out[key] = strip(child);
+    if (!isDropped(key)) out[key] = strip(child);
   }
   return out;
 }
 
 function schemaName(schema: unknown, where: string): string {
-  const id = (schema as JsonSchema | undefined)?.[schemaIdKey];
+  const id = schemaIdOf(schema);
   if (!isNamedId(id)) {
     throw new Error(`${where}: the payload must be a named schema under components.schemas (got ${String(id)}); inline schemas make anonymous type names`);
   }
@@ -178,24 +196,103 @@ export function readContractModel(document: AsyncAPIDocumentInterface): Contract
   for (const schema of document.components().schemas().all()) {
     schemas.set(schema.id(), referencingSchema(schema.json()) as JsonSchema);
   }
+  // Named schemas reached through a `$ref` into another file (the protocol's) are not components of this document.
+  for (const message of messages) collectNamedSchemas(document.allMessages().get(message.key)?.payload()?.json(), schemas);
+  specializeAnyNotification(schemas, messages);
   return {
     schemas,
     title: info.title(),
     version: info.version(),
     description: info.description() ?? '',
     messages,
-    closeCodes: readCloseCodes(info.extensions().get('x-close-codes')?.value()),
+    closeCodes: readCloseCodes(closeCodesExtension(document)),
     channelAddress: channel?.address() ?? '',
     servers: document.servers().all().map((s) => ({ name: s.id(), url: s.url(), description: s.description() ?? '' })),
-    securitySchemes: document.components().securitySchemes().all().map((s) => ({
-      name: s.id(),
+    securitySchemes: readSecuritySchemes(document),
+  };
+}
+
+/** Adds every named schema under `schema` (itself included) to `into`, each with its named sub-schemas as `$ref`s. */
+function collectNamedSchemas(schema: unknown, into: Map<string, JsonSchema>, seen = new Set<unknown>()): void {
+  if (schema === null || typeof schema !== 'object' || seen.has(schema)) return;
+  seen.add(schema);
+  if (Array.isArray(schema)) {
+    for (const item of schema) collectNamedSchemas(item, into, seen);
+    return;
+  }
+  const id = schemaIdOf(schema);
+  if (isNamedId(id) && !into.has(id)) into.set(id, referencingSchema(schema) as JsonSchema);
+  for (const [key, child] of Object.entries(schema)) {
+    if (key !== 'examples' && key !== 'enum' && key !== 'const' && !isDropped(key)) collectNamedSchemas(child, into, seen);
+  }
+}
+
+/**
+ * The protocol's `AnyNotification` (what snapshots and pages carry) is an envelope open to any catalog. For a
+ * contract with a catalog it becomes the union of that catalog's notifications, so the validators generated from
+ * it check every notification inside a snapshot or page against its own type.
+ */
+function specializeAnyNotification(schemas: Map<string, JsonSchema>, messages: readonly ContractMessage[]): void {
+  const envelope = schemas.get('AnyNotification');
+  const notifications = messages.filter((m) => m.kind === 'notification');
+  if (!envelope || notifications.length === 0) return;
+  schemas.set('AnyNotification', {
+    description: 'Any notification type of this catalog.',
+    oneOf: notifications.map((m) => ({ $ref: m.payloadSchemaName })),
+  });
+}
+
+/** The close codes live on the protocol's channel (`x-close-codes`), so an app's contract gets them by its `$ref`. */
+function closeCodesExtension(document: AsyncAPIDocumentInterface): unknown {
+  for (const channel of document.channels().all()) {
+    const value = channel.extensions().get('x-close-codes')?.value();
+    if (value !== undefined) return value;
+  }
+  return document.info().extensions().get('x-close-codes')?.value();
+}
+
+let protocolSchemes: Record<string, unknown> | undefined;
+
+/** The installed protocol's named security schemes, read once. */
+function protocolSecuritySchemes(): Record<string, unknown> {
+  if (!protocolSchemes) {
+    const file = path.join(packageRoot, 'protocol.yaml');
+    const root = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { components?: { securitySchemes?: Record<string, unknown> } }) : {};
+    protocolSchemes = root.components?.securitySchemes ?? {};
+  }
+  return protocolSchemes;
+}
+
+/**
+ * Security schemes in the order the servers list them, then any other component. A scheme reached through a
+ * `$ref` into the protocol has no component key here; it is named after where it is read.
+ */
+function readSecuritySchemes(document: AsyncAPIDocumentInterface): ContractModel['securitySchemes'] {
+  const out: ContractModel['securitySchemes'] = [];
+  const seen = new Set<string>();
+  const add = (s: SecuritySchemeInterface, name: string | undefined): void => {
+    const where = `${s.type()}:${s.in() ?? ''}:${s.name() ?? s.scheme() ?? ''}`;
+    if (seen.has(where)) return;
+    seen.add(where);
+    out.push({
+      name: name || (s.in() ? `${s.in()} ${s.name() ?? ''}`.trim() : s.scheme() ?? s.type()),
       type: s.type(),
       in: s.in(),
       paramName: s.name(),
       scheme: s.scheme(),
       description: s.description() ?? '',
-    })),
+    });
   };
+  const components = document.components().securitySchemes().all();
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(cleanSchema(a)) === JSON.stringify(cleanSchema(b));
+  // A scheme reached through a `$ref` into the protocol keeps the name the protocol gives it.
+  const componentName = (s: SecuritySchemeInterface): string | undefined =>
+    components.find((c) => same(c.json(), s.json()))?.id() ?? Object.entries(protocolSecuritySchemes()).find(([, raw]) => same(raw, s.json()))?.[0];
+  for (const server of document.servers().all()) {
+    for (const requirements of server.security()) for (const requirement of requirements.all()) add(requirement.scheme(), componentName(requirement.scheme()));
+  }
+  for (const s of components) add(s, s.id());
+  return out;
 }
 
 function readCloseCodes(value: unknown): CloseCode[] {

@@ -5,7 +5,7 @@ import type { ContractModel } from './contract-model.js';
 import { generatedHeader, pascalCase } from './naming.js';
 
 /** Returns the text of generated/models.ts and the names of the models in it. */
-export async function generateModels(document: AsyncAPIDocumentInterface, contract: ContractModel): Promise<{ text: string; names: Set<string> }> {
+export async function generateModels(document: AsyncAPIDocumentInterface, contract: ContractModel, header = generatedHeader): Promise<{ text: string; names: Set<string> }> {
   const generator = new TypeScriptGenerator({
     modelType: 'interface',
     enumType: 'union',
@@ -30,5 +30,5 @@ export async function generateModels(document: AsyncAPIDocumentInterface, contra
   for (const name of payloadNames) {
     if (!names.has(name)) throw new Error(`no model was generated for payload schema ${name}`);
   }
-  return { text: `${generatedHeader}\n${parts.join('\n')}`, names };
+  return { text: `${header}\n${parts.join('\n')}`, names };
 }

@@ -19,8 +19,14 @@ export function dataValidatorName(messageKey: string): string {
   return `validate${pascalCase(messageKey)}Data`;
 }
 
-/** Returns the text of generated/validators.ts: ESM, no schema compilation at load. */
-export function generateValidators(contract: ContractModel): string {
+/**
+ * Where the validators' runtime helpers (ajv, ajv-formats) are found: next to the module in notify's own
+ * build; through the installed notify in an app, which need not depend on ajv itself.
+ */
+export type RequireAnchor = 'self' | 'notify';
+
+/** Returns the text of validators.ts / validators.js: ESM, no schema compilation at load. */
+export function generateValidators(contract: ContractModel, options: { header: string; anchor: RequireAnchor } = { header: generatedHeader, anchor: 'self' }): string {
   const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true, lines: true } });
   addFormats(ajv);
   // Each named schema is compiled once and referenced, so a notification shared by several messages costs one function.
@@ -32,6 +38,7 @@ export function generateValidators(contract: ContractModel): string {
   }
   const code = standaloneCode(ajv, exports);
   // ajv's ESM output still calls require() for formats and runtime helpers; give it one.
-  const shim = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n";
-  return `${generatedHeader}// @ts-nocheck -- ajv standalone output; typed by generated/index.ts.\n/* eslint-disable */\n${shim}${code}\n`;
+  const from = options.anchor === 'self' ? 'import.meta.url' : "import.meta.resolve('notify/package.json')";
+  const shim = `import { createRequire } from 'node:module';\nconst require = createRequire(${from});\n`;
+  return `${options.header}// @ts-nocheck -- ajv standalone output; typed by the index.\n/* eslint-disable */\n${shim}${code}\n`;
 }

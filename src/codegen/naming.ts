@@ -10,3 +10,8 @@ export function pascalCase(name: string): string {
 }
 
 export const generatedHeader = '// Generated from asyncapi.yaml by `notify generate`. Do not edit: edit asyncapi.yaml and regenerate.\n';
+
+/** The "do not edit" stamp for output generated from the contract file `contractName`. */
+export function generatedHeaderFor(contractName: string): string {
+  return generatedHeader.replaceAll('asyncapi.yaml', contractName);
+}

@@ -1,29 +1,35 @@
 // Checks a backend's notification (type + data) against the contract before it is stored or sent.
-import { notificationDataValidators, notificationTypes, type NotificationType } from '../../generated/index.js';
+import type { NotificationType } from '../../generated/index.js';
+import { builtInCatalog, isCatalogType, type Catalog } from '../catalog/catalog.js';
 import { fieldErrors, type FieldError } from './validation-errors.js';
 
 export type NotificationCheck =
   | { ok: true; type: NotificationType; data: unknown }
   | { ok: false; code: 'invalid_json' | 'unknown_type' | 'invalid_data'; message: string; errors: FieldError[] };
 
+/** A type of the built-in catalog; {@link checkNotificationData} checks against any catalog. */
 export function isNotificationType(value: unknown): value is NotificationType {
-  return typeof value === 'string' && (notificationTypes as readonly string[]).includes(value);
+  return isCatalogType(builtInCatalog, value);
 }
 
 /** Parses `--data` style JSON text, then checks it like {@link checkNotificationData}. */
-export function checkNotificationJson(type: unknown, json: string): NotificationCheck {
+export function checkNotificationJson(type: unknown, json: string, catalog: Catalog = builtInCatalog): NotificationCheck {
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch (error) {
     return { ok: false, code: 'invalid_json', message: `data is not valid JSON: ${(error as Error).message}`, errors: [] };
   }
-  return checkNotificationData(type, data);
+  return checkNotificationData(type, data, catalog);
 }
 
-/** Errors point into the push body (`/data/...`). */
-export function checkNotificationData(type: unknown, data: unknown): NotificationCheck {
-  if (!isNotificationType(type)) {
+/**
+ * Errors point into the push body (`/data/...`). The catalog (default: the built-in one) decides the valid types;
+ * `type` in the result is one of them (typed as the built-in union: the server handles every catalog alike).
+ */
+export function checkNotificationData(type: unknown, data: unknown, catalog: Catalog = builtInCatalog): NotificationCheck {
+  const { notificationTypes, notificationDataValidators } = catalog;
+  if (!isCatalogType(catalog, type)) {
     return {
       ok: false,
       code: 'unknown_type',
@@ -33,8 +39,8 @@ export function checkNotificationData(type: unknown, data: unknown): Notificatio
   }
   const value = data;
   const validate = notificationDataValidators[type];
-  if (!validate(value)) {
-    return { ok: false, code: 'invalid_data', message: `data does not match the contract for ${type}`, errors: fieldErrors(validate.errors, '/data') };
+  if (!validate || !validate(value)) {
+    return { ok: false, code: 'invalid_data', message: `data does not match the contract for ${type}`, errors: fieldErrors(validate?.errors, '/data') };
   }
-  return { ok: true, type, data: value };
+  return { ok: true, type: type as NotificationType, data: value };
 }

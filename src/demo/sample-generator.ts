@@ -1,6 +1,7 @@
 // Random, contract-valid sample notifications for demo mode: the contract's examples, varied within what the validators allow.
 import { randomUUID } from 'node:crypto';
-import { notificationDataValidators, notificationExamples, notificationTypes, type NotificationType, type Validator } from '../../generated/index.js';
+import type { NotificationType, Validator } from '../../generated/index.js';
+import { builtInCatalog, type Catalog } from '../catalog/catalog.js';
 import { probeFieldConstraints, withField, type FieldConstraints } from './field-constraints.js';
 import { flavorFor } from './flavor.js';
 
@@ -25,11 +26,19 @@ export interface Sample<T extends string = string> {
   category?: string;
 }
 
-export const contractSampleSource: SampleSource<NotificationType> = {
-  types: notificationTypes,
-  examples: notificationExamples,
-  dataValidators: notificationDataValidators as { readonly [K in NotificationType]: Validator<unknown> },
-};
+/**
+ * Samples of a catalog's types, from its examples and validators. Typed with the built-in union, as the rest of the
+ * server is: it handles every catalog's notifications alike, and the catalog's own validators check each sample.
+ */
+export function catalogSampleSource(catalog: Catalog): SampleSource<NotificationType> {
+  return {
+    types: catalog.notificationTypes,
+    examples: catalog.notificationExamples,
+    dataValidators: catalog.notificationDataValidators,
+  } as unknown as SampleSource<NotificationType>;
+}
+
+export const contractSampleSource = catalogSampleSource(builtInCatalog);
 
 export interface SampleGeneratorOptions {
   /** In [0, 1); default Math.random. */

@@ -1,8 +1,9 @@
 // Runs the docs generation: contract → README.md (Markdown), index.html (single offline page) and openapi.json.
 import { readFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
 import { createRequire } from 'node:module';
-import { loadContract, formatDiagnostic } from '../codegen/load-contract.js';
-import { readContractModel } from '../codegen/contract-model.js';
+import { loadCheckedContract } from '../codegen/load-app-contract.js';
+import { bundleContract } from '../catalog/contract-files.js';
 import { generateOpenApi } from '../codegen/generate-openapi.js';
 import { buildDocsModel } from './docs-model.js';
 import { renderMarkdown } from './markdown.js';
@@ -21,19 +22,19 @@ async function readStandaloneAssets(): Promise<Pick<HtmlAssets, 'standaloneBundl
   return { standaloneBundle, standaloneCss };
 }
 
-/** Parses the contract (throwing with file:line diagnostics when it is invalid) and renders both documents. */
+/**
+ * Parses the contract (throwing with file:line diagnostics when it is invalid, or with the path when it redefines
+ * the protocol) and renders both documents. The page's AsyncAPI view gets the contract with the protocol's parts
+ * inlined: a browser cannot follow a `$ref` into node_modules.
+ */
 export async function generateDocs(contractFile: string): Promise<DocsFiles> {
-  const { document, diagnostics, source } = await loadContract(contractFile);
-  if (!document) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(contractFile, d));
-    throw new Error(`${contractFile} is not a valid AsyncAPI document:\n${errors.join('\n')}`);
-  }
-  const contract = readContractModel(document);
+  const { document, contract } = await loadCheckedContract(contractFile);
   const model = buildDocsModel(document, contract);
   const assets = await readStandaloneAssets();
+  const contractSource = stringify(bundleContract(contractFile), { aliasDuplicateObjects: false, lineWidth: 0 });
   return new Map([
     ['README.md', renderMarkdown(model)],
-    ['index.html', renderHtml(model, { ...assets, contractSource: source })],
+    ['index.html', renderHtml(model, { ...assets, contractSource })],
     ['openapi.json', generateOpenApi(contract)],
   ]);
 }

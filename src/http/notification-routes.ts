@@ -1,5 +1,6 @@
 // The push API of DESIGN §4: push to a user, to many or to all, list a user's notifications, mark one read.
 import type { IncomingMessage } from 'node:http';
+import type { Catalog } from '../catalog/catalog.js';
 import { checkNotificationData } from '../contract/check-notification.js';
 import { notificationIdPattern } from '../../generated/index.js';
 import { HttpError } from '../errors.js';
@@ -23,11 +24,11 @@ export function object(body: unknown): Record<string, unknown> {
 }
 
 /** Checks {type, data, category?} against the contract: 422 with pointers when off-contract. */
-export function pushInput(body: Record<string, unknown>, allowed: readonly string[], idempotencyKey: string | undefined): PushInput {
+export function pushInput(catalog: Catalog, body: Record<string, unknown>, allowed: readonly string[], idempotencyKey: string | undefined): PushInput {
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key)) throw new HttpError('off_contract', `Unknown field "${key}"`, [{ pointer: `/${key}`, message: 'is not allowed' }]);
   }
-  const check = checkNotificationData(body['type'], body['data']);
+  const check = checkNotificationData(body['type'], body['data'], catalog);
   if (!check.ok) throw new HttpError('off_contract', check.message, check.errors);
   const category = body['category'];
   if (category !== undefined && (typeof category !== 'string' || category.length < 1 || category.length > 64)) {
@@ -61,7 +62,7 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     await authenticate(request);
     const userId = userIdParam(params['userId']);
     const idempotencyKey = idempotencyKeyOf(request);
-    const input = pushInput(object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], idempotencyKey);
+    const input = pushInput(context.catalog, object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], idempotencyKey);
     const result = await fanOut.push(userId, input);
     metrics.pushes.labels(result.created ? 'created' : 'replayed').inc();
     metrics.pushLatencySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -80,7 +81,7 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     const { users, broadcast, ...rest } = body;
     if (broadcast === true) {
       if (users !== undefined) throw new HttpError('bad_request', 'Send either "users" or "broadcast": true, not both');
-      const input = pushInput(rest, ['type', 'data', 'category'], undefined);
+      const input = pushInput(context.catalog, rest, ['type', 'data', 'category'], undefined);
       const audience = { kind: 'broadcast' } as const;
       const { notification, delivered } = await fanOut.pushShared(audience, input);
       metrics.pushes.labels('broadcast').inc();
@@ -91,7 +92,7 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerPush || !users.every((u) => typeof u === 'string' && u.length > 0 && u.length <= maxUserIdLength)) {
       throw new HttpError('bad_request', `"users" must be 1–${maxUsersPerPush} user ids, or send "broadcast": true`);
     }
-    const input = pushInput(rest, ['type', 'data', 'category'], idempotencyKey);
+    const input = pushInput(context.catalog, rest, ['type', 'data', 'category'], idempotencyKey);
     // Concurrent appends share one group commit.
     const results = await Promise.all(
       [...new Set(users as string[])].map(async (userId) => {

@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { notificationTypes } from '../../generated/index.js';
 import { readCookie } from '../auth/credentials.js';
 import { mintToken } from '../auth/mint-token.js';
 import { cookieOriginAllowed } from '../auth/origin.js';
@@ -89,7 +88,7 @@ function pageConfig(context: ServerContext): PageConfig {
   return {
     demo: interval === undefined ? null : { intervalSec: interval, minSec: demoIntervalBoundsSec.min, maxSec: demoIntervalBoundsSec.max },
     signIn: demoSignInEnabled(context),
-    types: notificationTypes,
+    types: context.catalog.notificationTypes,
   };
 }
 

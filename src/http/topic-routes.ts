@@ -56,7 +56,7 @@ export function addTopicRoutes(router: Router, context: ServerContext, authentic
   router.on('POST', '/api/v1/topics/:topic/notifications', async ({ request, response, params }) => {
     await authenticate(request);
     const audience = { kind: 'topic', topic: topicParam(params['topic']) } as const;
-    const input = pushInput(object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], undefined);
+    const input = pushInput(context.catalog, object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], undefined);
     const { notification, delivered } = await fanOut.pushShared(audience, input);
     metrics.pushes.labels('topic').inc();
     const count = await store.audienceSize(notification.id, audience);

@@ -1,12 +1,6 @@
 // Builds server → client frames: validated against the contract, serialized once; off-contract frames are never sent.
-import {
-  notificationIdPattern,
-  serverMessageValidators,
-  type ControlMessageByType,
-  type ControlMessageType,
-  type Notification,
-  type ServerMessageType,
-} from '../../generated/index.js';
+import { notificationIdPattern, type ControlMessageByType, type ControlMessageType, type Notification, type ServerMessageType } from '../../generated/index.js';
+import { builtInCatalog, type Catalog } from '../catalog/catalog.js';
 import { fieldErrors } from '../contract/validation-errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -25,12 +19,14 @@ export interface OutboundEncoder {
   onContract(notifications: readonly Notification[]): Notification[];
 }
 
-export function createOutboundEncoder(logger: Logger, metrics: Metrics): OutboundEncoder {
+/** Frames are validated with the catalog's validators (default: the built-in catalog's), which hold the protocol's too. */
+export function createOutboundEncoder(logger: Logger, metrics: Metrics, catalog: Catalog = builtInCatalog): OutboundEncoder {
+  const validators = catalog.serverMessageValidators;
   function check(type: ServerMessageType, message: unknown): boolean {
-    const validate = serverMessageValidators[type] as ((data: unknown) => boolean) | undefined;
+    const validate = validators[type];
     if (validate && validate(message)) return true;
     metrics.validationFailures.labels(String(type)).inc();
-    logger.error({ type, errors: validate ? fieldErrors(serverMessageValidators[type].errors) : 'unknown message type' }, 'refused to send an off-contract frame');
+    logger.error({ type, errors: validate ? fieldErrors(validate.errors) : 'unknown message type' }, 'refused to send an off-contract frame');
     return false;
   }
   function encode(type: ServerMessageType, message: unknown): string | undefined {

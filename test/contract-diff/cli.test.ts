@@ -11,6 +11,8 @@ beforeAll(async () => {
   tmp = await makeTempDir('notify-diff-cli-');
   breaking = path.join(tmp, 'breaking.yaml');
   await writeFile(breaking, replaceOnce(await readFile(contractPath, 'utf8'), 'enum: [low, medium, high]', 'enum: [low, medium]'));
+  // The catalog references the protocol beside it.
+  await writeFile(path.join(tmp, 'protocol.yaml'), await readFile(path.join(path.dirname(contractPath), 'protocol.yaml')));
 });
 afterAll(async () => {
   await removeTempDir(tmp);

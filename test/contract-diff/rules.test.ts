@@ -1,5 +1,6 @@
-// The diff rule table: for each rule, a mutated copy of asyncapi.yaml, every change it must report and the exit code.
-import { readFile, writeFile } from 'node:fs/promises';
+// The diff rule table: for each rule, a mutated copy of asyncapi.yaml (the catalog) or of the protocol.yaml it references,
+// every change it must report and the exit code.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractSnapshot } from '../../src/contract-diff/contract-snapshot.js';
@@ -12,6 +13,8 @@ type Expected = Pick<ContractChange, 'rule' | 'where' | 'breaks'>;
 
 interface Row {
   name: string;
+  /** Which file of the contract the row edits: the built-in catalog (default) or notify's protocol. */
+  file?: 'protocol';
   edit: (yaml: string) => string;
   /** Every change the diff must report, in its order, and nothing else. */
   changes: Expected[];
@@ -37,7 +40,6 @@ const table: Row[] = [
     edit: (y) => {
       let out = replaceOnce(y, "      info:\n        $ref: '#/components/messages/info'\n", '');
       out = replaceOnce(out, "      - $ref: '#/channels/notifications/messages/info'\n", '');
-      out = replaceOnce(out, "        - $ref: '#/components/schemas/InfoNotification'\n", '');
       out = dropBlock(out, '    info:\n      name: info\n', '    warning:\n      name: warning\n');
       out = dropBlock(out, '    InfoData:\n', '    Priority:\n');
       out = dropBlock(out, '    Priority:\n', '    WarningData:\n');
@@ -57,7 +59,7 @@ const table: Row[] = [
     edit: (y) => {
       let out = replaceOnce(y, "      productExpiry:\n        $ref: '#/components/messages/productExpiry'\n", "      productExpiry:\n        $ref: '#/components/messages/productExpiry'\n      reportReady:\n        $ref: '#/components/messages/reportReady'\n");
       out = replaceOnce(out, "      - $ref: '#/channels/notifications/messages/productExpiry'\n", "      - $ref: '#/channels/notifications/messages/productExpiry'\n      - $ref: '#/channels/notifications/messages/reportReady'\n");
-      out = replaceOnce(out, "        - $ref: '#/components/schemas/ProductExpiryNotification'\n", "        - $ref: '#/components/schemas/ProductExpiryNotification'\n        - $ref: '#/components/schemas/ReportReadyNotification'\n");
+      // AnyNotification, the union snapshots and pages carry, is the generator's: it gains the new type by itself.
       out = replaceOnce(out, '\n  schemas:\n', [
         '    reportReady:',
         '      name: report_ready',
@@ -82,8 +84,8 @@ const table: Row[] = [
         '      required: [type, id, timestamp, data]',
         '      properties:',
         '        type: { type: string, const: report_ready }',
-        "        id: { $ref: '#/components/schemas/NotificationId' }",
-        "        timestamp: { $ref: '#/components/schemas/Timestamp' }",
+        "        id: { $ref: './protocol.yaml#/components/schemas/NotificationId' }",
+        "        timestamp: { $ref: './protocol.yaml#/components/schemas/Timestamp' }",
         "        data: { $ref: '#/components/schemas/ReportReadyData' }",
         '',
       ].join('\n'));
@@ -156,6 +158,7 @@ const table: Row[] = [
   },
   {
     name: 'loosen a bound of a control frame',
+    file: 'protocol',
     edit: (y) => replaceOnce(y, '        message: { type: string, maxLength: 1000 }\n', '        message: { type: string, maxLength: 2000 }\n'),
     changes: [{ rule: 'bound-loosened', where: `${schemas}.RequestErrorData.properties.message.maxLength`, breaks: 'clients' }],
     exit: 1,
@@ -168,9 +171,10 @@ const table: Row[] = [
   },
   {
     name: 'add an action',
+    file: 'protocol',
     edit: (y) => {
       let out = replaceOnce(y, "      configure:\n        $ref: '#/components/messages/configure'\n", "      configure:\n        $ref: '#/components/messages/configure'\n      markAllUnread:\n        $ref: '#/components/messages/markAllUnread'\n");
-      out = replaceOnce(out, "      - $ref: '#/channels/notifications/messages/configure'\n", "      - $ref: '#/channels/notifications/messages/configure'\n      - $ref: '#/channels/notifications/messages/markAllUnread'\n");
+      out = replaceOnce(out, "      - $ref: '#/channels/notify/messages/configure'\n", "      - $ref: '#/channels/notify/messages/configure'\n      - $ref: '#/channels/notify/messages/markAllUnread'\n");
       out = replaceOnce(out, '\n  schemas:\n', [
         '    markAllUnread:',
         '      name: mark_all_unread',
@@ -185,6 +189,7 @@ const table: Row[] = [
         '',
         '  schemas:',
         '    MarkAllUnreadAction:',
+        '      $id: MarkAllUnreadAction', // the protocol names its schemas, so the name survives a $ref from the catalog
         '      type: object',
         '      additionalProperties: false',
         '      required: [action]',
@@ -202,13 +207,15 @@ const table: Row[] = [
   },
   {
     name: 'make an action field required',
+    file: 'protocol',
     edit: (y) => replaceOnce(y, '      required: [action]\n      properties:\n        action: { type: string, const: load_more }', '      required: [action, limit]\n      properties:\n        action: { type: string, const: load_more }'),
     changes: [{ rule: 'field-now-required', where: `${schemas}.LoadMoreAction.properties.limit`, breaks: 'backends' }],
     exit: 1,
   },
   {
     name: 'change a close code',
-    edit: (y) => replaceOnce(y, '    - code: 4029\n', '    - code: 4030\n'),
+    file: 'protocol',
+    edit: (y) => replaceOnce(y, '      - code: 4029\n', '      - code: 4030\n'),
     changes: [
       { rule: 'close-code-removed', where: 'info.x-close-codes.4029', breaks: 'clients' },
       { rule: 'close-code-added', where: 'info.x-close-codes.4030', breaks: 'clients' },
@@ -217,12 +224,14 @@ const table: Row[] = [
   },
   {
     name: 'change the channel address',
+    file: 'protocol',
     edit: (y) => replaceOnce(y, '    address: /api/v1/notifications\n', '    address: /api/v2/notifications\n'),
     changes: [{ rule: 'channel-address-changed', where: 'channels.address', breaks: 'clients' }],
     exit: 1,
   },
   {
     name: 'change only a description',
+    file: 'protocol',
     edit: (y) => replaceOnce(y, '      description: Free grouping label chosen by the pushing backend.\n', '      description: A grouping label.\n'),
     changes: [{ rule: 'docs-changed', where: `${schemas}.Category`, breaks: 'none' }],
     exit: 0,
@@ -252,34 +261,40 @@ const table: Row[] = [
 
 let tmp: string;
 let original: string;
+let originalProtocol: string;
 /** The repository's contract, parsed once for every row. */
 let base: ContractSnapshot;
 beforeAll(async () => {
   tmp = await makeTempDir('notify-diff-');
   original = await readFile(contractPath, 'utf8');
+  originalProtocol = await readFile(path.join(repoRoot, 'protocol.yaml'), 'utf8');
   base = await readContractSnapshot(contractPath);
 });
 afterAll(async () => {
   await removeTempDir(tmp);
 });
 
-async function write(name: string, text: string): Promise<string> {
-  const file = path.join(tmp, name);
+/** Writes the catalog `text` and the protocol it references (`protocol`, default the repository's) into a directory of their own. */
+async function write(name: string, text: string, protocol = originalProtocol): Promise<string> {
+  const dir = path.join(tmp, name.replace(/\.yaml$/, ''));
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'protocol.yaml'), protocol);
+  const file = path.join(dir, 'asyncapi.yaml');
   await writeFile(file, text);
   return file;
 }
 
 /** Writes the edited contract to a file, parses it back and diffs it against the repository's. */
-async function diffAgainstBase(name: string, text: string): Promise<{ changes: ContractChange[]; announced: boolean }> {
-  const after = await readContractSnapshot(await write(`${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`, text));
+async function diffAgainstBase(name: string, text: string, protocol?: string): Promise<{ changes: ContractChange[]; announced: boolean }> {
+  const after = await readContractSnapshot(await write(`${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`, text, protocol));
   return { changes: diffContracts(base, after), announced: announcesBreakingChanges(base.version, after.version) };
 }
 
 describe('notify diff rules (asyncapi.yaml → a mutated copy)', () => {
   it.each(table)('$name', async (row) => {
-    const edited = row.edit(original);
-    if (row.name !== 'no change') expect(edited).not.toBe(original);
-    const report = await diffAgainstBase(row.name, edited);
+    const edited = row.file === 'protocol' ? row.edit(originalProtocol) : row.edit(original);
+    if (row.name !== 'no change') expect(edited).not.toBe(row.file === 'protocol' ? originalProtocol : original);
+    const report = row.file === 'protocol' ? await diffAgainstBase(row.name, original, edited) : await diffAgainstBase(row.name, edited);
     expect(report.changes.map(({ rule, where, breaks }) => ({ rule, where, breaks }))).toEqual(row.changes);
     for (const change of report.changes) {
       expect(change.reason, change.rule).not.toBe('');

@@ -23,7 +23,7 @@ async function subdir(name: string): Promise<string> {
 describe('notify generate --check', () => {
   it('passes for an unchanged copy of the contract (so the failures below come from the edits)', async () => {
     const copy = await copyContract(await subdir('same'), undefined, false);
-    const result = await runNotify(['generate', '--check', '--contract', copy]);
+    const result = await runNotify(['generate', '--check', '--contract', copy, '--out', 'generated']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/up to date/);
   }, spawnTimeoutMs);
@@ -36,7 +36,7 @@ describe('notify generate --check', () => {
         'required: [invitationId, groupId, groupName, inviterName]',
       ).replace('              inviterUsername: alice\n', '              inviterName: alice\n'),
     );
-    const result = await runNotify(['generate', '--check', '--contract', copy]);
+    const result = await runNotify(['generate', '--check', '--contract', copy, '--out', 'generated']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/stale/);
     expect(result.stderr).toContain(path.join('generated', 'models.ts'));
@@ -48,7 +48,7 @@ describe('notify generate --check', () => {
     const copy = await copyContract(await subdir('constraint'), (text) =>
       replaceOnce(text, 'errorCode: { type: integer, minimum: 400, maximum: 599 }', 'errorCode: { type: integer, minimum: 400, maximum: 598 }'),
     );
-    const result = await runNotify(['generate', '--check', '--contract', copy]);
+    const result = await runNotify(['generate', '--check', '--contract', copy, '--out', 'generated']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(path.join('generated', 'validators.ts'));
     expect(result.stderr).not.toContain(path.join('generated', 'models.ts'));
@@ -58,7 +58,7 @@ describe('notify generate --check', () => {
 describe('notify generate', () => {
   it('gives identical bytes when run twice, equal to the committed generated/', async () => {
     const [a, b] = [await subdir('gen-a'), await subdir('gen-b')];
-    const runs = await Promise.all([runNotify(['generate', '--out', a]), runNotify(['generate', '--out', b])]);
+    const runs = await Promise.all([runNotify(['generate', '--format', 'ts', '--out', a]), runNotify(['generate', '--format', 'ts', '--out', b])]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const names = (await readdir(a)).sort();
     expect(names).toEqual(['close-codes.ts', 'index.ts', 'models.ts', 'openapi.json', 'validators.ts']);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 /** Top-level entries of the repository a README path can start with. */
-const repoTops = ['src', 'cli', 'test', 'bench', 'scripts', 'generated', 'web', 'docs', '.ci', 'asyncapi.yaml', 'package.json'];
+const repoTops = ['src', 'cli', 'test', 'bench', 'scripts', 'generated', 'web', 'docs', '.ci', 'asyncapi.yaml', 'protocol.yaml', 'package.json'];
 /** Paths the README names as what a tool writes, not as files of the repository. */
 const outputs = ['docs/client'];
 

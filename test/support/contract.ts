@@ -71,6 +71,8 @@ export async function copyContract(dir: string, edit: (text: string) => string =
   if (expectChange && edited === original) throw new Error('copyContract: the edit did not change the contract');
   const target = path.join(dir, 'asyncapi.yaml');
   await writeFile(target, edited);
+  // The catalog references the protocol beside it, as an app's references the one in node_modules/notify.
+  await writeFile(path.join(dir, 'protocol.yaml'), await readFile(path.join(repoRoot, 'protocol.yaml')));
   return target;
 }
 

@@ -97,11 +97,14 @@ const running = new Set<ServeProcess>();
 
 /**
  * Spawns `notify serve --port 0 --log-level info …args` and resolves once it logs its URL; rejects
- * with the output so far if it exits first or takes longer than `startTimeoutMs`.
+ * with the output so far if it exits first or takes longer than `startTimeoutMs`. `where` runs another
+ * copy of the CLI (an installed package) in another directory.
  */
-export async function spawnServe(args: string[], env: Record<string, string> = {}, startTimeoutMs = 60_000): Promise<ServeProcess> {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` before the scale tests`);
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', ...args], {
+export async function spawnServe(args: string[], env: Record<string, string> = {}, startTimeoutMs = 60_000, where: { cli?: string; cwd?: string } = {}): Promise<ServeProcess> {
+  const cli = where.cli ?? cliPath;
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the scale tests`);
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', ...args], {
+    ...(where.cwd !== undefined && { cwd: where.cwd }),
     // Only the configuration a test gives: NOTIFY_* variables of the runner's shell are left out.
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NOTIFY_'))), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,199 @@
+// A new app, end to end, on the packed package: init, add a type, generate, serve, push, receive (WebSocket and tail), docs, tsc, library.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliTimeoutMs, replaceOnce, repoRoot, runNode, type RunResult } from '../support/contract.js';
+import { packedInstall, packedInstallTimeoutMs, type PackedInstall } from '../support/packed-install.js';
+import { makeDeployment, spawnServe, waitUntil, type ServeProcess } from '../support/serve-process.js';
+import { connect, type TestClient } from '../support/ws-client.js';
+
+let project: PackedInstall;
+/** The CLI of the installed package (what `npx notify` runs). */
+let cli: string;
+const deployment = makeDeployment();
+
+function notify(args: readonly string[]): Promise<RunResult> {
+  return runNode(cli, args, { cwd: project.dir });
+}
+
+/** The type this test adds to the starter catalog: one message, its two schemas and one line in the channel. */
+function addBuildFinished(contract: string): string {
+  let out = replaceOnce(
+    contract,
+    "      invoiceReady:\n        $ref: '#/components/messages/invoiceReady'\n",
+    "      invoiceReady:\n        $ref: '#/components/messages/invoiceReady'\n      buildFinished:\n        $ref: '#/components/messages/buildFinished'\n",
+  );
+  out = replaceOnce(out, '\n  schemas:\n', [
+    '    buildFinished:',
+    '      name: build_finished',
+    '      title: Build finished',
+    '      summary: A CI build ended.',
+    '      description: Sent to the author of the commit when its build ends.',
+    '      payload:',
+    "        $ref: '#/components/schemas/BuildFinishedNotification'",
+    '      examples:',
+    '        - name: green',
+    '          summary: Build 812 passed',
+    '          payload:',
+    '            type: build_finished',
+    "            id: '0000000000000003'",
+    '            timestamp: 1733646000000',
+    '            category: ci',
+    '            data:',
+    '              buildNumber: 812',
+    '              passed: true',
+    '              durationSec: 95',
+    '',
+    '  schemas:',
+    '    BuildFinishedData:',
+    '      type: object',
+    '      additionalProperties: false',
+    '      required: [buildNumber, passed, durationSec]',
+    '      properties:',
+    '        buildNumber: { type: integer, minimum: 1 }',
+    '        passed: { type: boolean }',
+    '        durationSec: { type: integer, minimum: 0 }',
+    '    BuildFinishedNotification:',
+    '      type: object',
+    '      additionalProperties: false',
+    '      required: [type, id, timestamp, data]',
+    '      properties:',
+    '        type: { type: string, const: build_finished }',
+    "        id: { $ref: './node_modules/notify/protocol.yaml#/components/schemas/NotificationId' }",
+    "        timestamp: { $ref: './node_modules/notify/protocol.yaml#/components/schemas/Timestamp' }",
+    "        category: { $ref: './node_modules/notify/protocol.yaml#/components/schemas/Category' }",
+    '        read: { type: boolean }',
+    "        data: { $ref: '#/components/schemas/BuildFinishedData' }",
+    '',
+  ].join('\n'));
+  return out;
+}
+
+const build = { buildNumber: 812, passed: true, durationSec: 95 };
+
+beforeAll(async () => {
+  project = await packedInstall();
+  cli = path.join(project.dir, 'node_modules', 'notify', 'dist', 'cli', 'notify.js');
+}, packedInstallTimeoutMs);
+
+afterAll(async () => {
+  await project?.remove();
+});
+
+describe('an app on its own contract, from the packed package', () => {
+  it('notify init writes a starter contract on the installed protocol, and never overwrites it', async () => {
+    expect(project.dir.startsWith(repoRoot)).toBe(false);
+    const first = await notify(['init']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('npx notify serve --contract asyncapi.yaml');
+    expect(existsSync(path.join(project.dir, 'generated', 'index.js'))).toBe(true);
+    const starter = await readFile(path.join(project.dir, 'asyncapi.yaml'), 'utf8');
+    expect(starter).toContain("$ref: './node_modules/notify/protocol.yaml#/channels/notify'");
+    const second = await notify(['init']);
+    expect(second.code).toBe(1);
+    expect(await readFile(path.join(project.dir, 'asyncapi.yaml'), 'utf8')).toBe(starter);
+  }, cliTimeoutMs);
+
+  it('generates ESM JavaScript and declarations for the app, with a type of its own', async () => {
+    const file = path.join(project.dir, 'asyncapi.yaml');
+    await writeFile(file, addBuildFinished(await readFile(file, 'utf8')));
+    const generated = await notify(['generate']);
+    expect(generated.code, generated.stderr).toBe(0);
+    for (const name of ['index.js', 'index.d.ts', 'models.d.ts', 'validators.js']) expect(existsSync(path.join(project.dir, 'generated', name)), name).toBe(true);
+    const check = await notify(['generate', '--check']);
+    expect(check.code, check.stderr).toBe(0);
+  }, cliTimeoutMs);
+
+  describe('notify serve --contract', () => {
+    let server: ServeProcess;
+    let socket: TestClient;
+    let tail: ChildProcess;
+    const tailLines: string[] = [];
+
+    beforeAll(async () => {
+      server = await spawnServe(['--store', 'memory', '--contract', 'asyncapi.yaml', ...deployment.secretFlags], {}, cliTimeoutMs, { cli, cwd: project.dir });
+      socket = await connect(server.wsUrl, { token: await deployment.token('alice') });
+      await socket.nextOfType('connection_established');
+      tail = spawn(process.execPath, [cli, 'tail', '--contract', 'asyncapi.yaml', '--json', '--user', 'alice', '--server', server.url, '--jwt-secret', deployment.jwtSecret], {
+        cwd: project.dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      tail.stderr!.resume();
+      let partial = '';
+      tail.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop()!;
+        tailLines.push(...lines);
+      });
+      await waitUntil(() => tailLines.some((line) => line.includes('"connection_established"')), 'tail to connect');
+    }, cliTimeoutMs);
+
+    afterAll(async () => {
+      tail?.kill('SIGINT');
+      await socket?.close();
+      await server?.stop();
+    });
+
+    it('takes the new type (201), refuses it off-contract (422 with a pointer) and a built-in type the app lacks (422)', async () => {
+      const pushed = await deployment.push(server.url, 'alice', 'build_finished', build);
+      expect(pushed.status).toBe(201);
+      const offContract = await deployment.push(server.url, 'alice', 'build_finished', { ...build, durationSec: 'long' });
+      expect(offContract.status).toBe(422);
+      expect(offContract.body).toMatchObject({ details: [{ pointer: '/data/durationSec', message: 'must be integer' }] });
+      const builtIn = await deployment.push(server.url, 'alice', 'info', { title: 'Hi', message: 'Hello', priority: 'low' });
+      expect(builtIn.status).toBe(422);
+      expect(JSON.stringify(builtIn.body)).toContain('valid types: order_shipped, invoice_ready, build_finished');
+    });
+
+    it('delivers it on a WebSocket and to notify tail --contract', async () => {
+      const frame = await socket.nextOfType('build_finished');
+      expect(frame.data).toEqual(build);
+      await waitUntil(() => tailLines.some((line) => line.includes('"build_finished"')), 'tail to print build_finished');
+      const printed = JSON.parse(tailLines.find((line) => line.includes('"build_finished"'))!) as { data: unknown };
+      expect(printed.data).toEqual(build);
+    });
+  });
+
+  it('documents the new type with notify docs', async () => {
+    const result = await notify(['docs', '--out', 'docs']);
+    expect(result.code, result.stderr).toBe(0);
+    const [markdown, html] = await Promise.all([readFile(path.join(project.dir, 'docs', 'README.md'), 'utf8'), readFile(path.join(project.dir, 'docs', 'index.html'), 'utf8')]);
+    for (const text of [markdown, html]) {
+      expect(text).toContain('build_finished');
+      expect(text).toContain('durationSec');
+    }
+  }, cliTimeoutMs);
+
+  it("type-checks a consumer of the typed client on the app's catalog, and fails it on a misspelt field", async () => {
+    const consumer = (field: string): string => `import { createNotifyClient } from 'notify/client';
+import type { Catalog } from './generated/index.js';
+
+const client = createNotifyClient<Catalog>({ url: 'http://127.0.0.1:8080', getToken: () => 'token' });
+client.on('build_finished', (n) => console.log(n.data.${field} + 1));
+client.on('order_shipped', (n) => console.log(n.data.trackingUrl.toUpperCase()));
+`;
+    await writeFile(path.join(project.dir, 'tsconfig.json'), `${JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] })}\n`);
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    await writeFile(path.join(project.dir, 'consumer.ts'), consumer('durationSec'));
+    const typed = await runNode(tsc, ['-p', project.dir], { cwd: project.dir });
+    expect(typed.code, typed.stdout).toBe(0);
+    await writeFile(path.join(project.dir, 'consumer.ts'), consumer('durationSecs'));
+    const misspelt = await runNode(tsc, ['-p', project.dir], { cwd: project.dir });
+    expect(misspelt.code).not.toBe(0);
+    expect(misspelt.stdout).toMatch(/consumer\.ts\(5,\d+\): error TS\d+: Property 'durationSecs' does not exist on type 'BuildFinishedData'/);
+  }, cliTimeoutMs);
+
+  it("starts a server from code: import { startNotifyServer } from 'notify', on the app's contract", async () => {
+    const output = await project.node(
+      `import { makeConfig, startNotifyServer } from 'notify';
+const server = await startNotifyServer(makeConfig({ port: 0, store: 'memory', contract: 'asyncapi.yaml', jwt: { secret: ${JSON.stringify(deployment.jwtSecret)} }, pushToken: 'library-token', logLevel: 'silent' }));
+const push = (type, data) => fetch(server.url + '/api/v1/users/bob/notifications', { method: 'POST', headers: { authorization: 'Bearer library-token', 'content-type': 'application/json' }, body: JSON.stringify({ type, data }) }).then((r) => r.status);
+console.log(await push('build_finished', ${JSON.stringify(build)}), await push('info', { title: 'Hi', message: 'Hello', priority: 'low' }));
+await server.close();`,
+      60_000,
+    );
+    expect(output.trim()).toBe('201 422');
+  }, cliTimeoutMs);
+});
