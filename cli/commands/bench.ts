@@ -2,10 +2,7 @@
 import { Command, Option } from 'commander';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { runBench, stopEverything, type BenchOptions } from '../../bench/harness.js';
-import { machineInfo } from '../../bench/machine.js';
-import { renderProfileTop } from '../../bench/profile-top.js';
-import { buildReport, renderTable } from '../../bench/report.js';
+import type { BenchOptions } from '../../bench/harness.js';
 import { integer } from '../support/parsers.js';
 import { targetKinds, type TargetKind } from '../../bench/protocol.js';
 import { usageError, exitWithUsageCode } from '../support/usage.js';
@@ -119,6 +116,13 @@ Examples:
       if (perProcess > maxConnections) {
         throw usageError(`--n ${flags.n} puts more than ${maxConnections} sockets on one server process: use --workers K --targets notify with n/K ≤ ${maxConnections}`);
       }
+      // Loaded on use: `serve` builds this command too and must not carry the harness.
+      const [{ runBench, stopEverything }, { machineInfo }, { renderProfileTop }, { buildReport, renderTable }] = await Promise.all([
+        import('../../bench/harness.js'),
+        import('../../bench/machine.js'),
+        import('../../bench/profile-top.js'),
+        import('../../bench/report.js'),
+      ]);
       const started = Date.now();
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const cpuProfDir = flags.cpuProf === undefined ? undefined : path.resolve(flags.cpuProf);
