@@ -82,7 +82,7 @@ describe('tail resumes from the point it printed, also for a user who had receiv
   it('prints what was pushed while it was away as notifications, once, and no snapshot', async () => {
     const first = spawnCli(['tail', '--user', 'carol'], { cwd: dir });
     children.push(first);
-    await vi.waitFor(() => expect(first.stderr()).toMatch(/as carol \(0 unread, resume point \S+\)/), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(() => expect(first.stderr()).toMatch(/as carol \(0 unread, 0 unseen, resume point \S+\)/), { timeout: 60_000, interval: 100 });
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
     const point = /resume with --since (\S+)/.exec(first.stderr())?.[1];

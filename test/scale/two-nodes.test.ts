@@ -94,15 +94,15 @@ describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
       onA.next((f) => f.type === 'notification_read'),
       onB.next((f) => f.type === 'notification_read'),
     ]);
-    expect(readA.data).toEqual({ ids: [first], unreadCount: 1 });
-    expect(readB.data).toEqual({ ids: [first], unreadCount: 1 });
+    expect(readA.data).toEqual({ ids: [first], unreadCount: 1, unseenCount: 1 });
+    expect(readB.data).toEqual({ ids: [first], unreadCount: 1, unseenCount: 1 });
 
     onB.send({ action: 'mark_all_read' });
     const [allA, allB] = await Promise.all([
       onA.next((f) => f.type === 'notification_read' && f.data.ids.includes(second)),
       onB.next((f) => f.type === 'notification_read' && f.data.ids.includes(second)),
     ]);
-    expect(allA.data).toEqual({ ids: [second], unreadCount: 0 });
+    expect(allA.data).toEqual({ ids: [second], unreadCount: 0, unseenCount: 0 });
     expect(allB.data).toEqual(allA.data);
     expectOnContract([...onA.frames, ...onB.frames]);
   });
