@@ -78,7 +78,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:a34e7a182b25979379a87166dd3000dacc0d679194c4e7d9df96f7b08a85ed22" = "sha256:a34e7a182b25979379a87166dd3000dacc0d679194c4e7d9df96f7b08a85ed22";
+export const contractHash: "sha256:1f46334795258c8a9ea43dc4a4f5e8f8f3c841a524ad4ae124723e68ae7897ee" = "sha256:1f46334795258c8a9ea43dc4a4f5e8f8f3c841a524ad4ae124723e68ae7897ee";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
