@@ -78,7 +78,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:a34e7a182b25979379a87166dd3000dacc0d679194c4e7d9df96f7b08a85ed22" = "sha256:a34e7a182b25979379a87166dd3000dacc0d679194c4e7d9df96f7b08a85ed22";
+export const contractHash: "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887" = "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
