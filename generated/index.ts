@@ -78,7 +78,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:1f46334795258c8a9ea43dc4a4f5e8f8f3c841a524ad4ae124723e68ae7897ee" = "sha256:1f46334795258c8a9ea43dc4a4f5e8f8f3c841a524ad4ae124723e68ae7897ee";
+export const contractHash: "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887" = "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
