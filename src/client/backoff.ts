@@ -13,7 +13,7 @@ export interface BackoffOptions {
   restartSpreadMs?: number;
 }
 
-export const defaultBackoff: Required<BackoffOptions> = { baseMs: 500, capMs: 30_000, restartSpreadMs: 3000 };
+export const defaultBackoff: Required<BackoffOptions> = { baseMs: 500, capMs: 30_000, restartSpreadMs: 6000 };
 
 /** The ceiling of the delay before retry number `attempt` (0 for the first retry), in ms. */
 export function backoffCeilingMs(attempt: number, options: BackoffOptions = {}): number {

@@ -56,7 +56,7 @@ export interface NotifyClientOptions {
   WebSocket?: WebSocketConstructor;
   /** Resume after this notification id on the first connection. */
   since?: string;
-  /** Reconnect delays: full jitter over base·2^attempt, capped; after a 1001, spread over restartSpreadMs. Defaults 500 ms / 30 s / 3 s. */
+  /** Reconnect delays: full jitter over base·2^attempt, capped; after a 1001, spread over restartSpreadMs. Defaults 500 ms / 30 s / 6 s. */
   backoff?: BackoffOptions;
   /** A connection open this long resets the backoff, in ms. Default 10 000. */
   stableAfterMs?: number;
