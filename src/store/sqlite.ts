@@ -1,5 +1,5 @@
 // SQLite NotificationStore (better-sqlite3, WAL, each durable commit's WAL fdatasynced) with group commit; the default backend.
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Notification } from '../../generated/index.js';
@@ -23,6 +23,8 @@ import {
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './sqlite-schema.js';
+import { changeSql, columns, counted, currentSeq, feed, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
+import { createWalSync } from './sqlite-wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -57,50 +59,6 @@ interface Job {
 
 /** Most user ids a store remembers as already in the users table. */
 const maxKnownUsers = 1_000_000;
-/** Larger than any seq SQLite will hand out in practice: "no cursor" in keyset queries. */
-const noCursor = Number.MAX_SAFE_INTEGER;
-/** The last seq handed out (0 before the first): where a new user or a new subscription starts. */
-const currentSeq = `coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0)`;
-
-/**
- * The seqs of user @u's feed with @lo < seq < @hi: their own notifications, broadcasts since they became
- * known, and topic notifications inside a subscription period. Each branch walks one index.
- */
-const feed = `
-  SELECT seq FROM notifications WHERE user_id = @u AND seq > @lo AND seq < @hi
-  UNION ALL
-  SELECT seq FROM notifications WHERE user_id IS NULL AND topic IS NULL
-    AND seq > max(@lo, (SELECT known_from FROM users WHERE user_id = @u)) AND seq < @hi
-  UNION ALL
-  SELECT n.seq FROM topic_members m JOIN notifications n ON n.topic = m.topic
-    WHERE m.user_id = @u AND n.seq > max(@lo, m.from_seq) AND n.seq < @hi AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
-const columns = `printf('%016d', n.seq) AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, 0) AS read, coalesce(s.seen, 0) AS seen`;
-const withState = `JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq`;
-const notDeleted = `coalesce(s.deleted, 0) = 0`;
-/** What the unread and unseen counts cover. */
-const counted = `${notDeleted} AND coalesce(s.archived, 0) = 0 AND coalesce(s.read, 0) = 0`;
-
-/** Per change: the upsert that applies it to (@u, @seq), returning the seq only when the state changed. */
-const changeSql: Record<StateChange, string> = {
-  seen: `INSERT INTO user_states (user_id, seq, seen) VALUES (@u, @seq, 1)
-    ON CONFLICT (user_id, seq) DO UPDATE SET seen = 1 WHERE seen = 0 RETURNING seq`,
-  read: `INSERT INTO user_states (user_id, seq, read, seen) VALUES (@u, @seq, 1, 1)
-    ON CONFLICT (user_id, seq) DO UPDATE SET read = 1, seen = 1 WHERE read = 0 RETURNING seq`,
-  archive: `INSERT INTO user_states (user_id, seq, archived) VALUES (@u, @seq, 1)
-    ON CONFLICT (user_id, seq) DO UPDATE SET archived = 1 WHERE archived = 0 RETURNING seq`,
-  unarchive: `UPDATE user_states SET archived = 0 WHERE user_id = @u AND seq = @seq AND archived = 1 RETURNING seq`,
-  delete: `INSERT INTO user_states (user_id, seq, deleted) VALUES (@u, @seq, 1)
-    ON CONFLICT (user_id, seq) DO UPDATE SET deleted = 1 WHERE deleted = 0 RETURNING seq`,
-};
-
-/** The WHERE of a page query for `filter` (parameters @category, @type). */
-function pageWhere(filter: PageFilter): string {
-  const parts = [notDeleted, `coalesce(s.archived, 0) = ${filter.archived ? 1 : 0}`];
-  if (filter.unreadOnly) parts.push(`coalesce(s.read, 0) = 0`);
-  if (filter.category !== undefined) parts.push(`coalesce(n.category, '${uncategorized}') = @category`);
-  if (filter.type !== undefined) parts.push(`n.type = @type`);
-  return parts.join(' AND ');
-}
 
 interface FeedParams {
   u: string;
@@ -436,34 +394,6 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
   };
   return store;
-}
-
-/**
- * Coalesced fdatasync of the WAL: `after(done)` runs `done` once a sync that started after the call has
- * finished. At most one sync runs at a time; the callers that arrive meanwhile share the next one.
- */
-function createWalSync(fd: number | undefined): { after(done: (error?: Error) => void): void; idle(): Promise<void> } {
-  let running = false;
-  let waiting: ((error?: Error) => void)[] = [];
-  const idleWaiters: (() => void)[] = [];
-  const start = (): void => {
-    running = true;
-    const covered = waiting;
-    waiting = [];
-    fdatasync(fd!, (error) => {
-      running = false;
-      for (const done of covered) done(error ?? undefined);
-      if (waiting.length > 0) return start();
-      for (const resolve of idleWaiters.splice(0)) resolve();
-    });
-  };
-  return {
-    after(done) {
-      waiting.push(done);
-      if (!running) start();
-    },
-    idle: () => (running ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
-  };
 }
 
 function toNotification(r: Row): Notification {
