@@ -21,6 +21,7 @@ import {
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './postgres-schema.js';
+import { createLanes } from './postgres-lanes.js';
 
 /** Most user ids a store remembers as already in the users table. */
 const maxKnownUsers = 1_000_000;
@@ -366,34 +367,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
   };
   return store;
-}
-
-/**
- * Orders this node's writes so that, per user, appends resolve in id order: the database orders
- * commits (the locks above), but replies on different connections can arrive in any order.
- * `one(user)` runs after the previous write of that user; `all` runs after every write in flight
- * and holds back later ones (shared notifications reach every user).
- */
-function createLanes() {
-  const tails = new Map<string, Promise<unknown>>();
-  let barrier: Promise<unknown> = Promise.resolve();
-  const settled = (p: Promise<unknown>) => p.then(() => {}, () => {});
-  return {
-    one<T>(key: string, body: () => Promise<T>): Promise<T> {
-      const result = Promise.all([tails.get(key), barrier]).then(body);
-      const tail = settled(result);
-      tails.set(key, tail);
-      void tail.then(() => {
-        if (tails.get(key) === tail) tails.delete(key);
-      });
-      return result;
-    },
-    all<T>(body: () => Promise<T>): Promise<T> {
-      const result = Promise.all([...tails.values(), barrier]).then(body);
-      barrier = settled(result);
-      return result;
-    },
-  };
 }
 
 function toNotification(r: Row): Notification {
