@@ -37,9 +37,10 @@ export type NotificationStateMessage = WithCatalogNotifications<M.NotificationSt
 export type PongMessage = WithCatalogNotifications<M.PongMessage>;
 export type TokenRefreshedMessage = WithCatalogNotifications<M.TokenRefreshedMessage>;
 export type RequestErrorMessage = WithCatalogNotifications<M.RequestErrorMessage>;
+export type PreferencesMessage = WithCatalogNotifications<M.PreferencesMessage>;
 
 export type ControlMessageType = (typeof controlMessageTypes)[number];
-export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage;
+export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage | PreferencesMessage;
 export interface ControlMessageByType {
   "connection_established": ConnectionEstablishedMessage;
   "unread_notifications": UnreadNotificationsMessage;
@@ -49,6 +50,7 @@ export interface ControlMessageByType {
   "pong": PongMessage;
   "token_refreshed": TokenRefreshedMessage;
   "request_error": RequestErrorMessage;
+  "preferences": PreferencesMessage;
 }
 
 export type ServerMessage = Notification | ControlMessage;
@@ -56,7 +58,7 @@ export type ServerMessageType = ServerMessage['type'];
 export type ServerMessageByType = NotificationByType & ControlMessageByType;
 
 export type ClientAction = (typeof clientActions)[number];
-export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.MarkSeenAction | M.ArchiveAction | M.UnarchiveAction | M.DeleteAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction;
+export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.MarkSeenAction | M.ArchiveAction | M.UnarchiveAction | M.DeleteAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction | M.GetPreferencesAction | M.SetPreferencesAction;
 export interface ClientMessageByAction {
   "ping": M.PingAction;
   "mark_read": M.MarkReadAction;
@@ -69,6 +71,8 @@ export interface ClientMessageByAction {
   "load_more": M.LoadMoreAction;
   "refresh_token": M.RefreshTokenAction;
   "configure": M.ConfigureAction;
+  "get_preferences": M.GetPreferencesAction;
+  "set_preferences": M.SetPreferencesAction;
 }
 export type ClientTextFrame = (typeof clientTextFrames)[number];
 
@@ -78,16 +82,19 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887" = "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887";
+export const contractHash: "sha256:03c74b25dfd91c9008a9337f95ff66e75945b9251ed8efb0a4cbe4554d829a07" = "sha256:03c74b25dfd91c9008a9337f95ff66e75945b9251ed8efb0a4cbe4554d829a07";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
 
+/** The categories users may turn off in their preferences (`info.x-notify-categories`, "general" always), sorted. */
+export const notificationCategories: readonly string[] = ["general","invitations","products","system"];
+
 /** Every server → client message `type` that is not a notification. */
-export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error"];
+export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error", "preferences"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error", "preferences"];
 
 /** Every client → server `action`. */
-export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure"] = ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure"];
+export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences"] = ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences"];
 
 /** Bare text frames a client may send instead of JSON. */
 export const clientTextFrames: readonly ["PING"] = ["PING"];
@@ -125,6 +132,7 @@ export const serverMessageValidators: { readonly [K in ServerMessageType]: Valid
   "pong": v.validatePong as unknown as Validator<PongMessage>,
   "token_refreshed": v.validateTokenRefreshed as unknown as Validator<TokenRefreshedMessage>,
   "request_error": v.validateRequestError as unknown as Validator<RequestErrorMessage>,
+  "preferences": v.validatePreferences as unknown as Validator<PreferencesMessage>,
 };
 
 export const clientMessageValidators: { readonly [K in ClientAction]: Validator<ClientMessageByAction[K]> } = {
@@ -139,6 +147,8 @@ export const clientMessageValidators: { readonly [K in ClientAction]: Validator<
   "load_more": v.validateLoadMore as unknown as Validator<M.LoadMoreAction>,
   "refresh_token": v.validateRefreshToken as unknown as Validator<M.RefreshTokenAction>,
   "configure": v.validateConfigure as unknown as Validator<M.ConfigureAction>,
+  "get_preferences": v.validateGetPreferences as unknown as Validator<M.GetPreferencesAction>,
+  "set_preferences": v.validateSetPreferences as unknown as Validator<M.SetPreferencesAction>,
 };
 
 /** The contract's NotificationId pattern (components.schemas.NotificationId). */

@@ -118,6 +118,17 @@ export interface RequestErrorData {
 
 export type RequestErrorCode = "invalid_json" | "invalid_message" | "unknown_action" | "not_found" | "not_in_demo_mode" | "internal_error";
 
+export interface PreferencesMessage {
+  type: 'preferences';
+  timestamp: number;
+  data: PreferencesData;
+}
+
+export interface PreferencesData {
+  categories: Record<string, boolean>;
+  types: Record<string, boolean>;
+}
+
 export interface PingAction {
   action: 'ping';
 }
@@ -180,6 +191,16 @@ export interface RefreshTokenAction {
 export interface ConfigureAction {
   action: 'configure';
   frequency: number;
+}
+
+export interface GetPreferencesAction {
+  action: 'get_preferences';
+}
+
+export interface SetPreferencesAction {
+  action: 'set_preferences';
+  categories?: Record<string, boolean>;
+  types?: Record<string, boolean>;
 }
 
 export type PingText = string;

@@ -6376,10 +6376,330 @@ validate59.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePingText = validate62;
-const schema94 = {"type":"string","const":"PING","$id":"PingText"};
+export const validatePreferences = validate62;
+const schema94 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"preferences"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PreferencesData"}},"$id":"PreferencesMessage"};
+const schema96 = {"type":"object","additionalProperties":false,"required":["categories","types"],"properties":{"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"}},"$id":"PreferencesData"};
+const schema97 = {"type":"object","description":"Category or notification type names, each `true` (on) or `false` (off); a name absent is on.","maxProperties":500,"propertyNames":{"minLength":1,"maxLength":64},"additionalProperties":{"type":"boolean"},"$id":"PreferenceSwitches"};
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="PreferencesData" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.categories === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "categories"},message:"must have required property '"+"categories"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.types === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "types"},message:"must have required property '"+"types"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "categories") || (key0 === "types"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.categories !== undefined){
+let data0 = data.categories;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(Object.keys(data0).length > 500){
+const err3 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key1 in data0){
+const _errs5 = errors;
+if(typeof key1 === "string"){
+if(func2(key1) > 64){
+const err4 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(func2(key1) < 1){
+const err5 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs5 === errors;
+if(!valid2){
+const err6 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+for(const key2 in data0){
+if(typeof data0[key2] !== "boolean"){
+const err7 = {instancePath:instancePath+"/categories/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.types !== undefined){
+let data2 = data.types;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length > 500){
+const err9 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key3 in data2){
+const _errs12 = errors;
+if(typeof key3 === "string"){
+if(func2(key3) > 64){
+const err10 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func2(key3) < 1){
+const err11 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid5 = _errs12 === errors;
+if(!valid5){
+const err12 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+for(const key4 in data2){
+if(typeof data2[key4] !== "boolean"){
+const err13 = {instancePath:instancePath+"/types/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate63.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="PreferencesMessage" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.timestamp === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.data === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "data"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if("preferences" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "preferences"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/timestamp",schemaPath:"Timestamp/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/timestamp",schemaPath:"Timestamp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.data !== undefined){
+if(!(validate63(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate62.errors = vErrors;
+return errors === 0;
+}
+
+export const validatePingText = validate65;
+const schema99 = {"type":"string","const":"PING","$id":"PingText"};
+
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingText" */;
 let vErrors = null;
 let errors = 0;
@@ -6403,14 +6723,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePing = validate63;
-const schema95 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
+export const validatePing = validate66;
+const schema100 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6471,15 +6791,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkRead = validate64;
-const schema96 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
-const schema98 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
+export const validateMarkRead = validate67;
+const schema101 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
+const schema103 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationIds" */;
 let vErrors = null;
 let errors = 0;
@@ -6541,12 +6861,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkReadAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6642,8 +6962,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -6681,14 +7001,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-export const validateAcknowledge = validate67;
-const schema100 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
+export const validateAcknowledge = validate70;
+const schema105 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AcknowledgeAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6784,14 +7104,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkAllRead = validate68;
-const schema102 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
+export const validateMarkAllRead = validate71;
+const schema107 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkAllReadAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6852,14 +7172,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkSeen = validate69;
-const schema103 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
+export const validateMarkSeen = validate72;
+const schema108 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkSeenAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6930,8 +7250,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -6969,14 +7289,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
-export const validateArchive = validate71;
-const schema104 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
+export const validateArchive = validate74;
+const schema109 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ArchiveAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7047,8 +7367,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -7086,14 +7406,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
-export const validateUnarchive = validate73;
-const schema105 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
+export const validateUnarchive = validate76;
+const schema110 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="UnarchiveAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7164,8 +7484,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -7203,14 +7523,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
-export const validateDelete = validate75;
-const schema106 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
+export const validateDelete = validate78;
+const schema111 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="DeleteAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7281,8 +7601,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -7320,14 +7640,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLoadMore = validate77;
-const schema107 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
+export const validateLoadMore = validate80;
+const schema112 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="LoadMoreAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7542,14 +7862,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRefreshToken = validate78;
-const schema110 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
+export const validateRefreshToken = validate81;
+const schema115 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RefreshTokenAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7655,14 +7975,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
-export const validateConfigure = validate79;
-const schema111 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
+export const validateConfigure = validate82;
+const schema116 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConfigureAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7768,7 +8088,299 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate82.errors = vErrors;
+return errors === 0;
+}
+
+export const validateGetPreferences = validate83;
+const schema117 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"get_preferences"}},"$id":"GetPreferencesAction"};
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="GetPreferencesAction" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "action")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data0 = data.action;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("get_preferences" !== data0){
+const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/const",keyword:"const",params:{allowedValue: "get_preferences"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate83.errors = vErrors;
+return errors === 0;
+}
+
+export const validateSetPreferences = validate84;
+const schema118 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"properties":{"action":{"type":"string","const":"set_preferences"},"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"}},"$id":"SetPreferencesAction"};
+
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="SetPreferencesAction" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 2){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 2},message:"must NOT have fewer than 2 properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.action === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "action") || (key0 === "categories")) || (key0 === "types"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data0 = data.action;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if("set_preferences" !== data0){
+const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/const",keyword:"const",params:{allowedValue: "set_preferences"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.categories !== undefined){
+let data1 = data.categories;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(Object.keys(data1).length > 500){
+const err5 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key1 in data1){
+const _errs7 = errors;
+if(typeof key1 === "string"){
+if(func2(key1) > 64){
+const err6 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func2(key1) < 1){
+const err7 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid2 = _errs7 === errors;
+if(!valid2){
+const err8 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+for(const key2 in data1){
+if(typeof data1[key2] !== "boolean"){
+const err9 = {instancePath:instancePath+"/categories/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.types !== undefined){
+let data3 = data.types;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(Object.keys(data3).length > 500){
+const err11 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+for(const key3 in data3){
+const _errs14 = errors;
+if(typeof key3 === "string"){
+if(func2(key3) > 64){
+const err12 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(func2(key3) < 1){
+const err13 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var valid5 = _errs14 === errors;
+if(!valid5){
+const err14 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+for(const key4 in data3){
+if(typeof data3[key4] !== "boolean"){
+const err15 = {instancePath:instancePath+"/types/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate84.errors = vErrors;
 return errors === 0;
 }
 

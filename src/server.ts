@@ -13,11 +13,13 @@ import { DemoMode, demoWiring } from './demo/demo-mode.js';
 import { NotifyError, closeCodes, statusLine } from './errors.js';
 import { FanOut } from './hub/fan-out.js';
 import { Hub } from './hub/hub.js';
+import { Preferences } from './hub/preferences.js';
 import { startSweeper } from './hub/sweeper.js';
 import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
 import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
+import { addPreferenceRoutes } from './http/preference-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
@@ -90,10 +92,11 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
   onBusStatus = (status) => fanOut.onBusStatus(status);
   await fanOut.start();
+  const preferences = new Preferences(store, fanOut, catalog);
   let shuttingDown = false;
   const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec, generator: new SampleGenerator(catalogSampleSource(catalog)) });
   const context = buildServerContext(
-    { config, store, bus, catalog, hub, fanOut, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
+    { config, store, bus, catalog, hub, fanOut, preferences, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
     demo && demoWiring(demo),
   );
 
@@ -102,6 +105,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const authenticateService = createServiceAuthenticator(config.pushToken, verifier);
   addNotificationRoutes(router, context, authenticateService);
   addTopicRoutes(router, context, authenticateService);
+  addPreferenceRoutes(router, context, authenticateService);
   addPageRoutes(router, context);
   addSseRoute(router, context);
   addOpenApiRoute(router);

@@ -10,6 +10,8 @@ export interface Catalog {
   /** sha256 of the contract and the files it references, as stamped by `notify generate`. */
   readonly contractHash: string;
   readonly notificationTypes: readonly string[];
+  /** Categories a user may turn off (the contract's `x-notify-categories`, "general" always). */
+  readonly notificationCategories: readonly string[];
   /** Whole notifications (what clients receive), by type. */
   readonly notificationValidators: Readonly<Record<string, Validator<unknown>>>;
   /** The `data` of each type (what a backend pushes). */

@@ -41,6 +41,8 @@ export interface ContractModel {
   description: string;
   messages: ContractMessage[];
   closeCodes: CloseCode[];
+  /** The categories users may turn off (`info.x-notify-categories`), "general" always among them; sorted. */
+  categories: string[];
   channelAddress: string;
   servers: { name: string; url: string; description: string }[];
   securitySchemes: { name: string; type: string; in?: string; paramName?: string; scheme?: string; description: string }[];
@@ -206,6 +208,7 @@ export function readContractModel(document: AsyncAPIDocumentInterface): Contract
     description: info.description() ?? '',
     messages,
     closeCodes: readCloseCodes(closeCodesExtension(document)),
+    categories: readCategories(info.extensions().get('x-notify-categories')?.value()),
     channelAddress: channel?.address() ?? '',
     servers: document.servers().all().map((s) => ({ name: s.id(), url: s.url(), description: s.description() ?? '' })),
     securitySchemes: readSecuritySchemes(document),
@@ -293,6 +296,17 @@ function readSecuritySchemes(document: AsyncAPIDocumentInterface): ContractModel
   }
   for (const s of components) add(s, s.id());
   return out;
+}
+
+/** The uncategorised pushes' category: known to every catalog, so users can turn uncategorised pushes off too. */
+const generalCategory = 'general';
+
+/** `x-notify-categories`: a list of category names (1–64 characters); absent means only "general". */
+function readCategories(value: unknown): string[] {
+  if (value === undefined) return [generalCategory];
+  const valid = Array.isArray(value) && value.every((c) => typeof c === 'string' && c.length >= 1 && c.length <= 64);
+  if (!valid) throw new Error('info.x-notify-categories must be a list of category names (strings of 1–64 characters)');
+  return [...new Set([...(value as string[]), generalCategory])].sort();
 }
 
 function readCloseCodes(value: unknown): CloseCode[] {

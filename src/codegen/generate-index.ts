@@ -104,6 +104,7 @@ export interface Catalog {
   const values: ValueDeclaration[] = [
     { doc: 'sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output.', name: 'contractHash', type: quote(options.hash), literal: quote(options.hash) },
     { doc: 'Every notification `type`, in contract order.', name: 'notificationTypes', type: `readonly ${names(notifications)}`, literal: names(notifications) },
+    { doc: 'The categories users may turn off in their preferences (`info.x-notify-categories`, "general" always), sorted.', name: 'notificationCategories', type: `readonly string[]`, literal: JSON.stringify(contract.categories) },
     { doc: 'Every server → client message `type` that is not a notification.', name: 'controlMessageTypes', type: `readonly ${names(controls)}`, literal: names(controls) },
     { doc: 'Every client → server `action`.', name: 'clientActions', type: `readonly ${names(actions)}`, literal: names(actions) },
     { doc: 'Bare text frames a client may send instead of JSON.', name: 'clientTextFrames', type: `readonly ${names(texts)}`, literal: names(texts) },

@@ -40,6 +40,7 @@ function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonS
   const field = (name: string): unknown => envelope?.[name];
   const properties: JsonSchema = { type: field('type'), data: field('data') };
   if (field('category') !== undefined) properties['category'] = field('category');
+  properties['critical'] = { type: 'boolean', description: "Delivered whatever the recipients' preferences (default false)." };
   const schema: JsonSchema = {
     type: 'object',
     title: `${message.title} push`,

@@ -1,42 +1,10 @@
 // The HTTP API's routes for openapi.json, in one table: a new route is one entry here (and its handler in src/http/).
 import type { JsonSchema } from './contract-model.js';
 import { httpErrors } from '../errors.js';
+import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './openapi-preferences.js';
 
-/** A shared error answer under components.responses. */
-export type ErrorResponseName = 'BadRequest' | 'Unauthorized' | 'NotFound' | 'PayloadTooLarge' | 'OffContract' | 'NotReady';
-
-export interface ApiResponse {
-  description: string;
-  /** JSON body schema (`$ref`s point at components.schemas by name: `{ $ref: 'PushResult' }`). */
-  body?: JsonSchema;
-  /** Non-JSON body: its media type and schema. */
-  text?: { contentType: string; schema: JsonSchema };
-  headers?: Record<string, { description: string; schema: JsonSchema }>;
-}
-
-export interface ApiParameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  description: string;
-  required?: boolean;
-  schema: JsonSchema;
-}
-
-export interface ApiRoute {
-  method: 'get' | 'post' | 'put' | 'delete';
-  /** OpenAPI path template: `/api/v1/users/{userId}/notifications`. */
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  tag: 'Push' | 'Notifications' | 'Topics' | 'Status' | 'Documentation';
-  /** Needs the service credential (push token or a JWT with scope notify:push). */
-  service: boolean;
-  parameters?: ApiParameter[];
-  /** JSON request body, by component name; `examples` takes the contract's message examples in that shape. */
-  body?: { schema: string; description: string; examples?: 'single' | 'multi' };
-  responses: Record<string, ApiResponse | ErrorResponseName>;
-}
+export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
+import type { ApiParameter, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
 
 const userId: ApiParameter = { name: 'userId', in: 'path', required: true, description: 'The user (the `sub` of their JWT).', schema: { type: 'string', minLength: 1, maxLength: 256 } };
 const topic: ApiParameter = { name: 'topic', in: 'path', required: true, description: 'Topic name.', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
@@ -96,21 +64,27 @@ export const apiSchemas: Record<string, JsonSchema> = {
   MultiPushResult: {
     type: 'object',
     additionalProperties: false,
-    required: ['count', 'notifications'],
+    required: ['count', 'suppressed', 'notifications'],
     properties: {
-      count: { type: 'integer', minimum: 0 },
+      count: { type: 'integer', minimum: 0, description: 'Users pushed to (each listed in `notifications`).' },
+      suppressed: suppressedCount,
       notifications: {
         type: 'array',
         items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['userId', 'id', 'timestamp', 'delivered'],
-          properties: {
-            userId: { type: 'string' },
-            id: notificationId,
-            timestamp: { type: 'integer', minimum: 0 },
-            delivered: { type: 'integer', minimum: 0 },
-          },
+          oneOf: [
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['userId', 'id', 'timestamp', 'delivered'],
+              properties: {
+                userId: { type: 'string' },
+                id: notificationId,
+                timestamp: { type: 'integer', minimum: 0 },
+                delivered: { type: 'integer', minimum: 0 },
+              },
+            },
+            suppressedForUser,
+          ],
         },
       },
     },
@@ -118,13 +92,14 @@ export const apiSchemas: Record<string, JsonSchema> = {
   SharedPushResult: {
     type: 'object',
     additionalProperties: false,
-    required: ['id', 'timestamp', 'count', 'delivered'],
+    required: ['id', 'timestamp', 'count', 'delivered', 'suppressed'],
     description: 'A broadcast or topic push: one stored notification for the whole audience.',
     properties: {
       id: notificationId,
       timestamp: { type: 'integer', minimum: 0, description: 'Epoch milliseconds.' },
-      count: { type: 'integer', minimum: 0, description: 'Users in the audience.' },
+      count: { type: 'integer', minimum: 0, description: 'Users in the audience (those who turned it off included).' },
       delivered: { type: 'integer', minimum: 0, description: 'Devices of this node that were sent it.' },
+      suppressed: suppressedCount,
     },
   },
   TopicUsers: {
@@ -152,6 +127,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
       nextCursor: { oneOf: [notificationId, { type: 'null' }], description: 'The `before` of the next page; null at the end.' },
     },
   },
+  ...preferenceSchemas,
   StatusInfo: {
     type: 'object',
     additionalProperties: false,
@@ -192,7 +168,11 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [userId, idempotencyKey],
     body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
     responses: {
-      '201': { description: 'Stored (and sent to the devices online).', body: { $ref: 'PushResult' }, headers: replayed },
+      '201': {
+        description: "Stored (and sent to the devices online); or `suppressed` when the user turned the push's category or type off.",
+        body: { oneOf: [{ $ref: 'PushResult' }, { $ref: 'SuppressedPushResult' }] },
+        headers: replayed,
+      },
       '400': 'BadRequest',
       '401': 'Unauthorized',
       '413': 'PayloadTooLarge',
@@ -291,6 +271,7 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [userId, notificationParam],
     responses: { '204': { description: 'Deleted.' }, '401': 'Unauthorized', '404': 'NotFound' },
   },
+  ...preferenceRoutes(userId),
   {
     method: 'put',
     path: '/api/v1/topics/{topic}/subscribers',

@@ -128,14 +128,16 @@ export class DemoMode implements DemoControl {
     const { store, encoder, metrics, logger } = this.#deps;
     const sample = this.#generator.next(entry.nextType());
     try {
-      const { notification } = await store.append({
+      // Samples honour the user's preferences like any push, so a muted category stays quiet on the demo page.
+      const result = await store.appendUnlessMuted({
         userId: connection.userId,
         type: sample.type,
         data: sample.data as unknown as Notification['data'],
         ...(sample.category === undefined ? {} : { category: sample.category }),
         timestamp: Date.now(),
       });
-      if (this.#closed || connection.closed) return;
+      if (result === 'muted' || this.#closed || connection.closed) return;
+      const { notification } = result;
       const frame = encoder.notification(notification);
       if (frame !== undefined && connection.send(frame, notification.id)) metrics.messagesSent.labels(sample.type).inc();
     } catch (error) {

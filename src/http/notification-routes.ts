@@ -24,7 +24,10 @@ export function object(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Checks {type, data, category?} against the contract: 422 with pointers when off-contract. */
+/** The push body fields besides the audience (`critical`: delivered whatever the recipients' preferences). */
+export const pushFields = ['type', 'data', 'category', 'critical'] as const;
+
+/** Checks {type, data, category?, critical?} against the contract: 422 with pointers when off-contract. */
 export function pushInput(catalog: Catalog, body: Record<string, unknown>, allowed: readonly string[], idempotencyKey: string | undefined): PushInput {
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key)) throw new HttpError('off_contract', `Unknown field "${key}"`, [{ pointer: `/${key}`, message: 'is not allowed' }]);
@@ -35,7 +38,11 @@ export function pushInput(catalog: Catalog, body: Record<string, unknown>, allow
   if (category !== undefined && (typeof category !== 'string' || category.length < 1 || category.length > 64)) {
     throw new HttpError('off_contract', 'category must be a string of 1–64 characters', [{ pointer: '/category', message: 'must be a string of 1–64 characters' }]);
   }
-  return { type: check.type, data: check.data as PushInput['data'], category, idempotencyKey };
+  const critical = body['critical'];
+  if (critical !== undefined && typeof critical !== 'boolean') {
+    throw new HttpError('off_contract', 'critical must be true or false', [{ pointer: '/critical', message: 'must be boolean' }]);
+  }
+  return { type: check.type, data: check.data as PushInput['data'], category, idempotencyKey, ...(critical === true ? { critical } : {}) };
 }
 
 function idempotencyKeyOf(request: IncomingMessage): string | undefined {
@@ -79,8 +86,13 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     await authenticate(request);
     const userId = userIdParam(params['userId']);
     const idempotencyKey = idempotencyKeyOf(request);
-    const input = pushInput(context.catalog, object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], idempotencyKey);
-    const result = await fanOut.push(userId, input);
+    const input = pushInput(context.catalog, object(await readJsonBody(request, config.maxBodyBytes)), pushFields, idempotencyKey);
+    const result = await fanOut.pushUnlessMuted(userId, input);
+    if (result === 'muted') {
+      metrics.pushes.labels('suppressed').inc();
+      sendJson(response, 201, { suppressed: true });
+      return;
+    }
     metrics.pushes.labels(result.created ? 'created' : 'replayed').inc();
     metrics.pushLatencySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     sendJson(
@@ -98,27 +110,30 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     const { users, broadcast, ...rest } = body;
     if (broadcast === true) {
       if (users !== undefined) throw new HttpError('bad_request', 'Send either "users" or "broadcast": true, not both');
-      const input = pushInput(context.catalog, rest, ['type', 'data', 'category'], undefined);
+      const input = pushInput(context.catalog, rest, pushFields, undefined);
       const audience = { kind: 'broadcast' } as const;
-      const { notification, delivered } = await fanOut.pushShared(audience, input);
+      const { notification, delivered, muted } = await fanOut.pushSharedUnlessMuted(audience, input);
       metrics.pushes.labels('broadcast').inc();
       const count = await store.audienceSize(notification.id, audience);
-      sendJson(response, 201, { id: notification.id, timestamp: notification.timestamp, count, delivered });
+      sendJson(response, 201, { id: notification.id, timestamp: notification.timestamp, count, delivered, suppressed: muted });
       return;
     }
     if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerPush || !users.every((u) => typeof u === 'string' && u.length > 0 && u.length <= maxUserIdLength)) {
       throw new HttpError('bad_request', `"users" must be 1–${maxUsersPerPush} user ids, or send "broadcast": true`);
     }
-    const input = pushInput(context.catalog, rest, ['type', 'data', 'category'], idempotencyKey);
+    const input = pushInput(context.catalog, rest, pushFields, idempotencyKey);
     // Concurrent appends share one group commit.
     const results = await Promise.all(
       [...new Set(users as string[])].map(async (userId) => {
-        const result = await fanOut.push(userId, input);
+        const result = await fanOut.pushUnlessMuted(userId, input);
+        if (result === 'muted') return { userId, suppressed: true as const };
         return { userId, id: result.notification.id, timestamp: result.notification.timestamp, delivered: result.delivered };
       }),
     );
-    metrics.pushes.labels('created').inc(results.length);
-    sendJson(response, 201, { count: results.length, notifications: results });
+    const suppressed = results.filter((r) => 'suppressed' in r).length;
+    metrics.pushes.labels('created').inc(results.length - suppressed);
+    metrics.pushes.labels('suppressed').inc(suppressed);
+    sendJson(response, 201, { count: results.length, suppressed, notifications: results });
   });
 
   router.on('GET', '/api/v1/users/:userId/notifications', async ({ request, response, params, url }) => {

@@ -16,6 +16,8 @@ export interface PushInput {
   data: Notification['data'];
   category?: string;
   idempotencyKey?: string;
+  /** Delivered whatever the recipients' preferences (DESIGN §9). */
+  critical?: boolean;
 }
 
 export interface PushResult {
@@ -96,12 +98,7 @@ export class FanOut {
    * before delivery (a store connection lost after COMMIT); devices that already have the id drop it.
    */
   async push(userId: UserId, input: PushInput): Promise<PushResult> {
-    const { notification, created } = await this.store.append({ userId, ...input, timestamp: Date.now() });
-    const frame = this.encoder.notification(notification);
-    if (frame === undefined) return { notification, delivered: 0, created };
-    const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
-    this.publish({ kind: 'deliver', origin: this.bus.nodeId, userId, notificationId: notification.id, frame });
-    return { notification, delivered, created };
+    return this.sent(userId, await this.store.append(this.stored(userId, input)));
   }
 
   /**
@@ -109,7 +106,48 @@ export class FanOut {
    * node's connected users whose feed holds it (each node picks its own recipients the same way).
    */
   async pushShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>): Promise<SharedPushResult> {
-    const notification = await this.store.appendShared({ ...input, audience, timestamp: Date.now() });
+    return this.sentShared(audience, await this.store.appendShared(this.storedShared(audience, input)));
+  }
+
+  /**
+   * `push`, unless the user turned off the push's category or type and it is not `critical`: then nothing is
+   * stored or sent ('muted'). The check is part of the store's write (no read of its own per push).
+   */
+  async pushUnlessMuted(userId: UserId, input: PushInput): Promise<PushResult | 'muted'> {
+    const stored = this.stored(userId, input);
+    const result = input.critical ? await this.store.append(stored) : await this.store.appendUnlessMuted(stored);
+    return result === 'muted' ? result : this.sent(userId, result);
+  }
+
+  /**
+   * `pushShared`, except that (unless `critical`) the audience members who turned its category or type off
+   * never see it: it is deleted for them in the same write. `muted` counts them.
+   */
+  async pushSharedUnlessMuted(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>): Promise<SharedPushResult & { muted: number }> {
+    if (input.critical) return { ...(await this.pushShared(audience, input)), muted: 0 };
+    const { notification, muted } = await this.store.appendSharedUnlessMuted(this.storedShared(audience, input));
+    return { ...(await this.sentShared(audience, notification)), muted };
+  }
+
+  private stored(userId: UserId, input: PushInput) {
+    const { critical: _critical, ...rest } = input;
+    return { userId, ...rest, timestamp: Date.now() };
+  }
+
+  private storedShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>) {
+    const { critical: _critical, ...rest } = input;
+    return { ...rest, audience, timestamp: Date.now() };
+  }
+
+  private sent(userId: UserId, { notification, created }: { notification: Notification; created: boolean }): PushResult {
+    const frame = this.encoder.notification(notification);
+    if (frame === undefined) return { notification, delivered: 0, created };
+    const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
+    this.publish({ kind: 'deliver', origin: this.bus.nodeId, userId, notificationId: notification.id, frame });
+    return { notification, delivered, created };
+  }
+
+  private async sentShared(audience: SharedAudience, notification: Notification): Promise<SharedPushResult> {
     const frame = this.encoder.notification(notification);
     if (frame === undefined) return { notification, delivered: 0 };
     this.publish({ kind: 'shared', origin: this.bus.nodeId, audience, notificationId: notification.id, frame });

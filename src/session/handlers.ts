@@ -54,6 +54,13 @@ export const actionHandlers = {
     const notifications = session.encoder.onContract(page.notifications);
     reply(session, 'notifications_page', { notifications, unseenIds: page.unseenIds, nextCursor: page.nextCursor });
   },
+  get_preferences: async (session) => {
+    reply(session, 'preferences', await session.preferences.get(session.connection.userId));
+  },
+  // Merges; every device of the user (this one included) gets the whole preferences in one frame.
+  set_preferences: async (session, message) => {
+    await session.preferences.set(session.connection.userId, { categories: message.categories, types: message.types }, 'merge');
+  },
   refresh_token: async (session, message) => {
     const result = await session.verifier.verify(message.token);
     const { connection } = session;

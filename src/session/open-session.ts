@@ -55,6 +55,7 @@ export function openSession(transport: SessionTransport, principal: Principal, s
     config,
     store: services.store,
     fanOut: services.fanOut,
+    preferences: services.preferences,
     verifier: services.verifier,
     encoder: services.encoder,
     demo: services.demo,

@@ -5,6 +5,7 @@ import type { NotifyConfig } from '../config.js';
 import type { Connection } from '../hub/connection.js';
 import type { FanOut } from '../hub/fan-out.js';
 import type { Hub } from '../hub/hub.js';
+import type { Preferences } from '../hub/preferences.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
@@ -30,6 +31,7 @@ export interface SessionServices extends SessionHooks {
   readonly store: NotificationStore;
   readonly hub: Hub;
   readonly fanOut: FanOut;
+  readonly preferences: Preferences;
   readonly verifier: TokenVerifier;
   readonly encoder: OutboundEncoder;
   readonly metrics: Metrics;
@@ -43,6 +45,7 @@ export interface Session {
   config: NotifyConfig;
   store: NotificationStore;
   fanOut: FanOut;
+  preferences: Preferences;
   verifier: TokenVerifier;
   encoder: OutboundEncoder;
   demo?: DemoControl;

@@ -3,12 +3,16 @@ import type { Notification } from '../../generated/index.js';
 import {
   uncategorized,
   type AppendResult,
+  type MaybeAppended,
+  type MutedNames,
   type NewNotification,
   type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
   type Page,
   type PageQuery,
+  type PreferenceChange,
+  type SharedAppendResult,
   type StateChange,
   type StateResult,
   type SharedAudience,
@@ -17,6 +21,7 @@ import {
   type UserId,
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
+import { muteCategory, mutedNamesOf, preferenceRows, type MuteKind } from './preference-rows.js';
 
 interface Row {
   id: NotificationId;
@@ -83,6 +88,20 @@ export function openMemoryStore(): NotificationStore {
   const topics = new Map<TopicName, { rows: Row[]; members: Set<UserId> }>();
   let lastSeq = 0;
   let closed = false;
+  /** `kind:name` → users who turned it off (the indexed lookup a shared push needs). */
+  const mutedBy = new Map<string, Set<UserId>>();
+  const muteKey = (kind: MuteKind, name: string): string => `${kind}:${name}`;
+  const mutedFor = (category: string | undefined): ((type: string) => Set<UserId>) => (type) =>
+    new Set([...(mutedBy.get(muteKey('category', muteCategory(category))) ?? []), ...(mutedBy.get(muteKey('type', type)) ?? [])]);
+  const mutedNamesOfUser = (userId: UserId): MutedNames => {
+    const rows: { kind: string; name: string }[] = [];
+    for (const [key, set] of mutedBy) {
+      if (!set.has(userId)) continue;
+      const at = key.indexOf(':');
+      rows.push({ kind: key.slice(0, at), name: key.slice(at + 1) });
+    }
+    return mutedNamesOf(rows);
+  };
 
   const live = (): void => {
     if (closed) throw new Error('NotificationStore is closed');
@@ -158,6 +177,27 @@ export function openMemoryStore(): NotificationStore {
       return { notification: view(input.userId, row), created: true };
     },
 
+    async appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
+      live();
+      if (input.idempotencyKey === undefined || !users.get(input.userId)?.byKey.has(input.idempotencyKey)) {
+        if (mutedFor(input.category)(input.type).has(input.userId)) return 'muted';
+      }
+      return store.append(input);
+    },
+
+    async appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
+      const notification = await store.appendShared(input);
+      const row = rows.get(Number(notification.id))!;
+      let muted = 0;
+      for (const userId of mutedFor(input.category)(input.type)) {
+        const u = users.get(userId);
+        if (!u || !inFeed(userId, u, row)) continue;
+        u.states.set(row.id, { ...untouched, deleted: true });
+        muted++;
+      }
+      return { notification, muted };
+    },
+
     async appendShared(input: NewSharedNotification): Promise<Notification> {
       live();
       const { audience, ...rest } = input;
@@ -173,7 +213,7 @@ export function openMemoryStore(): NotificationStore {
       if (!row) return [];
       return candidates.filter((userId) => {
         const u = users.get(userId);
-        return u !== undefined && inFeed(userId, u, row);
+        return u !== undefined && inFeed(userId, u, row) && !stateOf(userId, id).deleted;
       });
     },
 
@@ -281,6 +321,23 @@ export function openMemoryStore(): NotificationStore {
 
     markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
       return store.changeState(userId, ids, 'read');
+    },
+
+    async mutedNames(userId: UserId): Promise<MutedNames> {
+      live();
+      return mutedNamesOfUser(userId);
+    },
+
+    async setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+      live();
+      if (mode === 'replace') for (const set of mutedBy.values()) set.delete(userId);
+      const { off, on } = preferenceRows(change);
+      for (const { kind, name } of on) mutedBy.get(muteKey(kind, name))?.delete(userId);
+      for (const { kind, name } of off) {
+        const key = muteKey(kind, name);
+        mutedBy.set(key, (mutedBy.get(key) ?? new Set()).add(userId));
+      }
+      return mutedNamesOfUser(userId);
     },
 
     async prune(olderThanMs: number): Promise<number> {

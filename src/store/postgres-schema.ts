@@ -54,6 +54,15 @@ const migrations = (S: string): readonly string[] => [
   `ALTER TABLE ${S}.user_states ADD COLUMN seen boolean NOT NULL DEFAULT false,
      ADD COLUMN archived boolean NOT NULL DEFAULT false, ADD COLUMN deleted boolean NOT NULL DEFAULT false;
    UPDATE ${S}.user_states SET seen = true WHERE read;`,
+  // 4 (issue 15): a row per category or type a user turned off (absent means on); the second index answers
+  // "who muted this category / type" for a broadcast or topic push.
+  `CREATE TABLE ${S}.preferences_off (
+     user_id text NOT NULL,
+     kind text NOT NULL CHECK (kind IN ('category', 'type')),
+     name text NOT NULL,
+     PRIMARY KEY (user_id, kind, name)
+   );
+   CREATE INDEX preferences_off_name ON ${S}.preferences_off (kind, name, user_id);`,
 ];
 
 /** Creates the schema when missing and applies every migration it lacks; serialized across nodes. */

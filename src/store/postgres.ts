@@ -4,6 +4,8 @@ import type { Notification } from '../../generated/index.js';
 import {
   uncategorized,
   type AppendResult,
+  type MaybeAppended,
+  type MutedNames,
   type NewNotification,
   type NewSharedNotification,
   type NotificationId,
@@ -11,6 +13,8 @@ import {
   type Page,
   type PageFilter,
   type PageQuery,
+  type PreferenceChange,
+  type SharedAppendResult,
   type StateChange,
   type StateResult,
   type SharedAudience,
@@ -22,6 +26,7 @@ import {
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './postgres-schema.js';
 import { createLanes } from './postgres-lanes.js';
+import { postgresPreferences } from './postgres-preferences.js';
 
 /** Most user ids a store remembers as already in the users table. */
 const maxKnownUsers = 1_000_000;
@@ -103,7 +108,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   };
   const withState = `JOIN ${S}.notifications n ON n.seq = f.seq AND (n.user_id IS NULL OR n.user_id = $1)
     LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq`;
+  /** The shared notification at placeholder `seq` is not deleted for the user `r.user_id`. */
+  const keptBy = (seq: string): string =>
+    `NOT EXISTS (SELECT 1 FROM ${S}.user_states s WHERE s.user_id = r.user_id AND s.seq = ${seq}::bigint AND s.deleted)`;
   const q = (name: string, text: string) => ({ name: `notify_${name}`, text });
+  const preferences = postgresPreferences(S);
   const sql = {
     lockShared: q('lock_shared', `SELECT pg_advisory_xact_lock_shared(hashtext($1))`),
     lockExclusive: q('lock_exclusive', `SELECT pg_advisory_xact_lock(hashtext($1))`),
@@ -114,6 +123,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     insert: q('insert', `INSERT INTO ${S}.notifications (user_id, topic, seq, type, data, category, ts, idempotency_key)
       VALUES ($1, $2, nextval('${S}.notification_seq'), $3, $4::jsonb, $5, $6, $7)
       ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING lpad(seq::text, 16, '0') AS id`),
+    insertUnlessMuted: q('insert_unless_muted', `INSERT INTO ${S}.notifications (user_id, topic, seq, type, data, category, ts, idempotency_key)
+      SELECT $1::text, $2::text, nextval('${S}.notification_seq'), $3::text, $4::jsonb, $5::text, $6::bigint, $7::text
+      WHERE ${preferences.unlessMuted('$5::text', '$3::text')}
+      ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING lpad(seq::text, 16, '0') AS id`),
     touch: q('touch', `INSERT INTO ${S}.users (user_id, known_from) VALUES ($1, ${currentSeq}) ON CONFLICT (user_id) DO NOTHING`),
     touchMany: q('touch_many', `INSERT INTO ${S}.users (user_id, known_from) SELECT unnest($1::text[]), ${currentSeq}
       ON CONFLICT (user_id) DO NOTHING`),
@@ -123,9 +136,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       WHERE topic = $1 AND user_id = ANY($2::text[]) AND until_seq IS NULL`),
     subscribers: q('subscribers', `SELECT user_id FROM ${S}.topic_members WHERE topic = $1 AND until_seq IS NULL AND user_id > $2
       ORDER BY user_id LIMIT $3`),
-    broadcastReaches: q('broadcast_reaches', `SELECT user_id FROM ${S}.users WHERE user_id = ANY($1::text[]) AND known_from < $2`),
-    topicReaches: q('topic_reaches', `SELECT DISTINCT user_id FROM ${S}.topic_members WHERE topic = $1 AND user_id = ANY($2::text[])
-      AND from_seq < $3 AND (until_seq IS NULL OR until_seq >= $3)`),
+    // Those who have it deleted (muted at push time) are not sent it.
+    broadcastReaches: q('broadcast_reaches', `SELECT user_id FROM ${S}.users r WHERE user_id = ANY($1::text[]) AND known_from < $2::bigint
+      AND ${keptBy('$2')}`),
+    topicReaches: q('topic_reaches', `SELECT DISTINCT user_id FROM ${S}.topic_members r WHERE topic = $1 AND user_id = ANY($2::text[])
+      AND from_seq < $3::bigint AND (until_seq IS NULL OR until_seq >= $3::bigint) AND ${keptBy('$3')}`),
     knownBefore: q('known_before', `SELECT count(*)::int AS n FROM ${S}.users WHERE known_from < $1`),
     membersAt: q('members_at', `SELECT count(DISTINCT user_id)::int AS n FROM ${S}.topic_members
       WHERE topic = $1 AND from_seq < $2 AND (until_seq IS NULL OR until_seq >= $2)`),
@@ -210,37 +225,55 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     return query;
   };
 
+  /** Appends to one user with `insert` (the plain insert, or the one that stores nothing for a muted push). */
+  const appendOne = (input: NewNotification, insert: Query): Promise<MaybeAppended> => {
+    const key = input.idempotencyKey ?? null;
+    return lanes.one(input.userId, () => tx(async (t) => {
+      if (key !== null) {
+        const [seen] = await t<Row>(sql.byKey, [input.userId, key]);
+        if (seen) return { notification: toNotification(seen), created: false };
+      }
+      await t(sql.lockShared, [lockKey]);
+      await t(sql.lockUser, [input.userId]);
+      const text = JSON.stringify(input.data);
+      const values = [input.userId, null, input.type, text, input.category ?? null, input.timestamp, key];
+      const [row] = await t<{ id: NotificationId }>(insert, values);
+      if (row) return { notification: notificationOf({ ...input, id: row.id, data: JSON.parse(text), read: false }), created: true };
+      // Another node committed the same key while we waited for the user's lock; else the push was muted.
+      const [first] = key === null ? [] : await t<Row>(sql.byKey, [input.userId, key]);
+      return first ? { notification: toNotification(first), created: false } : 'muted';
+    }));
+  };
+  const appendShared = (input: NewSharedNotification, honourPreferences: boolean): Promise<SharedAppendResult> => {
+    const { audience } = input;
+    if (audience.kind === 'topic') checkTopic(audience.topic);
+    return lanes.all(() => tx(async (t) => {
+      await t(sql.lockExclusive, [lockKey]);
+      const text = JSON.stringify(input.data);
+      const topic = audience.kind === 'topic' ? audience.topic : null;
+      const [row] = await t<{ id: NotificationId }>(sql.insert, [null, topic, input.type, text, input.category ?? null, input.timestamp, null]);
+      const notification = notificationOf({ type: input.type, id: row!.id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
+      const muted = honourPreferences ? await preferences.muteShared(t, row!.id, audience, input.category, input.type) : 0;
+      return { notification, muted };
+    }));
+  };
+
   const knownUsers = new Set<UserId>();
   const store: NotificationStore = {
     append(input: NewNotification): Promise<AppendResult> {
-      const key = input.idempotencyKey ?? null;
-      return lanes.one(input.userId, () => tx(async (t) => {
-        if (key !== null) {
-          const [seen] = await t<Row>(sql.byKey, [input.userId, key]);
-          if (seen) return { notification: toNotification(seen), created: false };
-        }
-        await t(sql.lockShared, [lockKey]);
-        await t(sql.lockUser, [input.userId]);
-        const text = JSON.stringify(input.data);
-        const values = [input.userId, null, input.type, text, input.category ?? null, input.timestamp, key];
-        const [row] = await t<{ id: NotificationId }>(sql.insert, values);
-        if (row) return { notification: notificationOf({ ...input, id: row.id, data: JSON.parse(text), read: false }), created: true };
-        // Another node committed the same key while we waited for the user's lock.
-        const [first] = await t<Row>(sql.byKey, [input.userId, key]);
-        return { notification: toNotification(first!), created: false };
-      }));
+      return appendOne(input, sql.insert).then((result) => result as AppendResult);
+    },
+
+    appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
+      return appendOne(input, sql.insertUnlessMuted);
     },
 
     async appendShared(input: NewSharedNotification): Promise<Notification> {
-      const { audience } = input;
-      if (audience.kind === 'topic') checkTopic(audience.topic);
-      return lanes.all(() => tx(async (t) => {
-        await t(sql.lockExclusive, [lockKey]);
-        const text = JSON.stringify(input.data);
-        const topic = audience.kind === 'topic' ? audience.topic : null;
-        const [row] = await t<{ id: NotificationId }>(sql.insert, [null, topic, input.type, text, input.category ?? null, input.timestamp, null]);
-        return notificationOf({ type: input.type, id: row!.id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
-      }));
+      return (await appendShared(input, false)).notification;
+    },
+
+    appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
+      return appendShared(input, true);
     },
 
     async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
@@ -350,6 +383,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
       return store.changeState(userId, ids, 'read');
+    },
+
+    async mutedNames(userId: UserId): Promise<MutedNames> {
+      live();
+      return preferences.list(run, userId);
+    },
+
+    setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+      return tx((t) => preferences.set(t, userId, change, mode));
     },
 
     async prune(olderThanMs: number): Promise<number> {

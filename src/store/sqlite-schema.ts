@@ -2,9 +2,10 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Schema 3: a notification is one row whatever its audience (`user_id` set: one user; `topic` set: a
- * topic's subscribers; both NULL: every known user). Per-user state lives in `user_states`, a row only
- * where a user changed something; each state (seen, read, archived, deleted) is a column.
+ * Schema 3's tables (schema 4 adds `preferences_off`, see `fromVersion3`): a notification is one row whatever
+ * its audience (`user_id` set: one user; `topic` set: a topic's subscribers; both NULL: every known user).
+ * Per-user state lives in `user_states`, a row only where a user changed something; each state (seen, read,
+ * archived, deleted) is a column.
  */
 const tables = `
   CREATE TABLE users (user_id TEXT PRIMARY KEY, known_from INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -71,15 +72,31 @@ const fromVersion2 = `
   ALTER TABLE user_states ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
   UPDATE user_states SET seen = 1 WHERE read = 1;`;
 
-export const schemaVersion = 3;
+/**
+ * Schema 3 (up to 6e0116a) had no preferences. Schema 4 keeps a row per category or type a user turned off
+ * (absent means on); the second index answers "who muted this category / type" for a broadcast or topic push.
+ */
+const fromVersion3 = `
+  CREATE TABLE preferences_off (
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('category', 'type')),
+    name TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, name)
+  ) WITHOUT ROWID;
+  CREATE INDEX preferences_off_name ON preferences_off (kind, name, user_id);`;
+
+export const schemaVersion = 4;
 
 /** Brings the file to `schemaVersion` in one write transaction (several processes may open it at once). */
 export function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version >= schemaVersion) return;
-    // Schema 1's script creates schema-3 tables at once (its user_states is new).
-    db.exec(version === 1 ? fromVersion1 : version === 2 ? fromVersion2 : `${tables}${indexes}`);
+    // A new file and schema 1 get schema 3 at once (schema 1's user_states is new); the steps after it then run.
+    if (version === 0) db.exec(`${tables}${indexes}`);
+    if (version === 1) db.exec(fromVersion1);
+    if (version === 2) db.exec(fromVersion2);
+    db.exec(fromVersion3);
     db.pragma(`user_version = ${schemaVersion}`);
   }).immediate();
 }

@@ -6,6 +6,8 @@ import type { Notification } from '../../generated/index.js';
 import {
   uncategorized,
   type AppendResult,
+  type MaybeAppended,
+  type MutedNames,
   type NewNotification,
   type NewSharedNotification,
   type NotificationId,
@@ -13,6 +15,8 @@ import {
   type Page,
   type PageFilter,
   type PageQuery,
+  type PreferenceChange,
+  type SharedAppendResult,
   type StateChange,
   type StateResult,
   type SharedAudience,
@@ -25,6 +29,7 @@ import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, che
 import { migrate } from './sqlite-schema.js';
 import { changeSql, columns, counted, currentSeq, feed, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
+import { sqlitePreferences } from './sqlite-preferences.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -105,12 +110,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
        ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING printf('%016d', seq) AS id`,
     ),
     touch: db.prepare<[string]>(`INSERT INTO users (user_id, known_from) VALUES (?, ${currentSeq}) ON CONFLICT (user_id) DO NOTHING`),
-    broadcastReaches: db.prepare<[string, number], { user_id: string }>(
-      `SELECT user_id FROM users WHERE user_id IN (SELECT value FROM json_each(?)) AND known_from < ?`,
+    // Those who have it deleted (muted at push time) are not sent it.
+    broadcastReaches: db.prepare<{ list: string; seq: number }, { user_id: string }>(
+      `SELECT user_id FROM users r WHERE user_id IN (SELECT value FROM json_each(@list)) AND known_from < @seq AND ${keptBy('r.user_id')}`,
     ),
-    topicReaches: db.prepare<[string, string, number, number], { user_id: string }>(
-      `SELECT DISTINCT user_id FROM topic_members WHERE topic = ? AND user_id IN (SELECT value FROM json_each(?))
-       AND from_seq < ? AND (until_seq IS NULL OR until_seq >= ?)`,
+    topicReaches: db.prepare<{ topic: string; list: string; seq: number }, { user_id: string }>(
+      `SELECT DISTINCT user_id FROM topic_members r WHERE topic = @topic AND user_id IN (SELECT value FROM json_each(@list))
+       AND from_seq < @seq AND (until_seq IS NULL OR until_seq >= @seq) AND ${keptBy('r.user_id')}`,
     ),
     knownBefore: db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM users WHERE known_from < ?`),
     membersAt: db.prepare<[string, number, number], { n: number }>(
@@ -143,6 +149,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     pruneStates: db.prepare<[number]>(`DELETE FROM user_states WHERE seq IN (SELECT seq FROM notifications WHERE ts < ?)`),
     prune: db.prepare<[number]>(`DELETE FROM notifications WHERE ts < ?`),
   };
+  const preferences = sqlitePreferences(db);
   const changes = Object.fromEntries(
     Object.entries(changeSql).map(([change, text]) => [change, db.prepare<{ u: string; seq: number }, { seq: number }>(text)]),
   ) as Record<StateChange, Database.Statement<{ u: string; seq: number }, { seq: number }>>;
@@ -251,35 +258,56 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (closed) throw new Error('NotificationStore is closed');
   };
 
+  /** Stores a notification to one user (inside a write); a known idempotency key answers the first one. */
+  const appendRow = (input: NewNotification): AppendResult => {
+    const key = input.idempotencyKey;
+    const seen = key === undefined ? undefined : sql.byKey.get({ u: input.userId, key });
+    if (seen) return { notification: toNotification(seen), created: false };
+    if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
+    const text = JSON.stringify(input.data);
+    const row = sql.insert.get(input.userId, null, input.type, text, input.category ?? null, input.timestamp, key ?? null);
+    if (!row) return { notification: toNotification(sql.byKey.get({ u: input.userId, key: key! })!), created: false };
+    // The row's data is the text of input.data: no need to parse it back.
+    return { notification: notificationOf({ ...input, id: row.id, data: input.data, read: false }), created: true };
+  };
+  /** Stores a broadcast or topic notification (inside a write). */
+  const sharedRow = (input: NewSharedNotification): Notification => {
+    const text = JSON.stringify(input.data);
+    const topic = input.audience.kind === 'topic' ? input.audience.topic : null;
+    const { id } = sql.insert.get(null, topic, input.type, text, input.category ?? null, input.timestamp, null)!;
+    return notificationOf({ type: input.type, id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
+  };
+
   const store: NotificationStore = {
     append(input: NewNotification): Promise<AppendResult> {
-      const appended = write(() => {
-        const key = input.idempotencyKey;
-        const seen = key === undefined ? undefined : sql.byKey.get({ u: input.userId, key });
-        if (seen) return { notification: toNotification(seen), created: false };
-        if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
-        const text = JSON.stringify(input.data);
-        const row = sql.insert.get(input.userId, null, input.type, text, input.category ?? null, input.timestamp, key ?? null);
-        if (!row) return { notification: toNotification(sql.byKey.get({ u: input.userId, key: key! })!), created: false };
-        // The row's data is the text of input.data: no need to parse it back.
-        const notification = notificationOf({ ...input, id: row.id, data: input.data, read: false });
-        return { notification, created: true };
-      });
-      return appended.then((result) => {
+      return write(() => appendRow(input)).then((result) => {
         known(input.userId);
         return result;
       });
     },
 
-    async appendShared(input: NewSharedNotification): Promise<Notification> {
+    appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
+      return write(() => {
+        const replay = input.idempotencyKey !== undefined && sql.byKey.get({ u: input.userId, key: input.idempotencyKey }) !== undefined;
+        return !replay && preferences.mutes(input.userId, input.category, input.type) ? 'muted' : appendRow(input);
+      }).then((result) => {
+        if (result !== 'muted') known(input.userId);
+        return result;
+      });
+    },
+
+    async appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
       const { audience } = input;
       if (audience.kind === 'topic') checkTopic(audience.topic);
       return write(() => {
-        const text = JSON.stringify(input.data);
-        const topic = audience.kind === 'topic' ? audience.topic : null;
-        const { id } = sql.insert.get(null, topic, input.type, text, input.category ?? null, input.timestamp, null)!;
-        return notificationOf({ type: input.type, id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
+        const notification = sharedRow(input);
+        return { notification, muted: preferences.muteShared(Number(notification.id), audience, input.category, input.type) };
       });
+    },
+
+    async appendShared(input: NewSharedNotification): Promise<Notification> {
+      if (input.audience.kind === 'topic') checkTopic(input.audience.topic);
+      return write(() => sharedRow(input));
     },
 
     async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
@@ -287,7 +315,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       if (!idPattern.test(id) || users.length === 0) return [];
       const seq = Number(id);
       const list = JSON.stringify(users);
-      const rows = audience.kind === 'broadcast' ? sql.broadcastReaches.all(list, seq) : sql.topicReaches.all(audience.topic, list, seq, seq);
+      const rows = audience.kind === 'broadcast' ? sql.broadcastReaches.all({ list, seq }) : sql.topicReaches.all({ topic: audience.topic, list, seq });
       return rows.map((r) => r.user_id);
     },
 
@@ -377,6 +405,15 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return store.changeState(userId, ids, 'read');
     },
 
+    async mutedNames(userId: UserId): Promise<MutedNames> {
+      live();
+      return preferences.list(userId);
+    },
+
+    setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+      return write(() => preferences.set(userId, change, mode));
+    },
+
     prune(olderThanMs: number): Promise<number> {
       return write(() => {
         sql.pruneStates.run(olderThanMs);
@@ -398,6 +435,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
 function toNotification(r: Row): Notification {
   return notificationOf({ type: r.type, id: r.id, timestamp: r.ts, data: JSON.parse(r.data), read: r.read === 1, category: r.category });
+}
+
+/** The shared notification @seq is not deleted for the user in column `user`. */
+function keptBy(user: string): string {
+  return `NOT EXISTS (SELECT 1 FROM user_states s WHERE s.user_id = ${user} AND s.seq = @seq AND s.deleted = 1)`;
 }
 
 function formatSeq(seq: number): NotificationId {

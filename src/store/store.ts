@@ -97,6 +97,27 @@ export interface StateResult extends StateCounts {
 
 export const uncategorized = 'general';
 
+/** What a user turned off: category and type names, each sorted (DESIGN §9 preferences; absent means on). */
+export interface MutedNames {
+  categories: string[];
+  types: string[];
+}
+
+/** A change of preferences: names with `true` (on) or `false` (off). */
+export interface PreferenceChange {
+  categories?: Readonly<Record<string, boolean>>;
+  types?: Readonly<Record<string, boolean>>;
+}
+
+/** The result of an append that honours preferences: 'muted' when the user turned its category or type off. */
+export type MaybeAppended = AppendResult | 'muted';
+
+/** A shared append that honours preferences: how many of the audience had it turned off (it is deleted for them). */
+export interface SharedAppendResult {
+  notification: Notification;
+  muted: number;
+}
+
 /**
  * Keeps notifications and each user's state of them. A user's feed is the union of the notifications
  * addressed to them, the broadcasts since they became known (`touchUser`, or a first notification),
@@ -109,10 +130,21 @@ export const uncategorized = 'general';
  * - pages are keyset-paged on id: no duplicates or skips while new rows arrive; counts are exact.
  */
 export interface NotificationStore {
+  /** Stores it whatever the user's preferences (a critical push). */
   append(input: NewNotification): Promise<AppendResult>;
-  /** Stores one copy for its whole audience; `read` is false. */
+  /**
+   * Like `append`, unless the user turned off its category ("general" when it has none) or its type: then
+   * nothing is stored and the answer is 'muted'. Checked in the same write (no separate read per push).
+   */
+  appendUnlessMuted(input: NewNotification): Promise<MaybeAppended>;
+  /** Stores one copy for its whole audience, whatever their preferences; `read` is false. */
   appendShared(input: NewSharedNotification): Promise<Notification>;
-  /** Of `users`, those whose feed holds the shared notification `id` (who gets it live). */
+  /**
+   * Like `appendShared`, but for each audience member who turned its category or type off it is deleted at
+   * once (a state row, in the same write): no page, count, resume or live delivery (`recipientsAmong`) has it.
+   */
+  appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult>;
+  /** Of `users`, those whose feed holds the shared notification `id`, not deleted for them (who gets it live). */
   recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]>;
   /** How many users a shared notification reached (known users, or the topic's subscribers, at its id). */
   audienceSize(id: NotificationId, audience: SharedAudience): Promise<number>;
@@ -142,6 +174,13 @@ export interface NotificationStore {
   changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult>;
   /** `changeState(userId, ids, 'read')`. */
   markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult>;
+  /** What the user turned off (nothing for a user who never set preferences). */
+  mutedNames(userId: UserId): Promise<MutedNames>;
+  /**
+   * Changes what the user turned off: 'merge' changes only the names given; 'replace' turns every name not
+   * given back on. Returns what is off afterwards. Names are not checked here (the server checks them against the catalog).
+   */
+  setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames>;
   /** Deletes notifications older than `olderThanMs` (epoch ms), with their per-user state; returns how many. */
   prune(olderThanMs: number): Promise<number>;
   close(): Promise<void>;

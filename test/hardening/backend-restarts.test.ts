@@ -247,8 +247,9 @@ describe('a push whose store answer was lost after it was stored', () => {
     let loseNext = true;
     const store: NotificationStore = {
       ...memory,
-      async append(input) {
-        const result = await memory.append(input);
+      // The write a push makes (it honours preferences).
+      async appendUnlessMuted(input) {
+        const result = await memory.appendUnlessMuted(input);
         // Stored, then the connection "drops" before the answer: the push fails with 500.
         if (input.idempotencyKey === 'lost-answer' && loseNext) {
           loseNext = false;

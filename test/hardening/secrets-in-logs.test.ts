@@ -52,7 +52,7 @@ describe('secrets in logs, bodies, close reasons and metrics (in-process server,
     const memory = openMemoryStore();
     const store: NotificationStore = {
       ...memory,
-      append: (input) => (input.userId === 'boom' ? Promise.reject(new Error('store exploded')) : memory.append(input)),
+      appendUnlessMuted: (input) => (input.userId === 'boom' ? Promise.reject(new Error('store exploded')) : memory.appendUnlessMuted(input)),
       touchUser: (userId) => (userId === 'boom' ? Promise.reject(new Error('store exploded')) : memory.touchUser(userId)),
     };
     server = await startServer({ maxBufferedBytes: 16 * 1024, logLevel: 'trace', pingIntervalMs: 200, pongTimeoutMs: 400 }, { logger: createLogger('trace', sink), store });

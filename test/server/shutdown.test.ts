@@ -45,10 +45,11 @@ describe('shutdown', () => {
     const started = new Promise<void>((resolve) => (appendStarted = resolve));
     const slowStore: NotificationStore = {
       ...store,
-      async append(input) {
+      // The write a push makes (it honours preferences).
+      async appendUnlessMuted(input) {
         appendStarted();
         await new Promise((resolve) => setTimeout(resolve, 300));
-        return store.append(input);
+        return store.appendUnlessMuted(input);
       },
     };
     const server = await startServer({}, { store: slowStore });

@@ -41,6 +41,14 @@ async function expectFixtureKept(store: NotificationStore, ids: Record<string, n
   expect(await store.audienceSize(everyone.id, { kind: 'broadcast' })).toBe(3);
   for (const u of ['alice', 'bob', 'carol']) expect(await store.latestId(u)).toBe(everyone.id);
   expect((await store.markRead('alice', 'all')).changed).toHaveLength(5);
+  await expectPreferencesWork(store);
+}
+
+/** Schema 4's preferences on a migrated store: nobody has any, and muting works on old users. */
+async function expectPreferencesWork(store: NotificationStore): Promise<void> {
+  expect(await store.mutedNames('alice')).toEqual({ categories: [], types: [] });
+  await store.setPreferences('bob', { categories: { general: false } }, 'merge');
+  expect(await store.appendUnlessMuted({ userId: 'bob', ...info('muted') })).toBe('muted');
 }
 
 describe('migration from schema 1: SQLite', () => {
@@ -83,7 +91,7 @@ describe.skipIf(skip !== null)('migration from schema 1: PostgreSQL', () => {
         await store.close();
       }
       const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
-      expect(rows[0].v).toBe(3);
+      expect(rows[0].v).toBe(4);
     } finally {
       await client.end();
       await dropSchema(schema);
@@ -113,6 +121,7 @@ async function expectV2FixtureKept(store: NotificationStore): Promise<void> {
   expect((await store.page('alice', { limit: 10, archived: true })).notifications.map((n) => n.read)).toEqual([false, true]);
   expect(await store.changeState('bob', [bob[1]!.id], 'delete')).toMatchObject({ changed: [bob[1]!.id], unreadCount: 2 });
   expect(titles((await store.page('carol', { limit: 10 })).notifications)).toEqual(['news1', 'everyone']);
+  await expectPreferencesWork(store);
 }
 
 describe('migration from schema 2: SQLite', () => {
@@ -147,7 +156,7 @@ describe.skipIf(skip !== null)('migration from schema 2: PostgreSQL', () => {
         await store.close();
       }
       const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
-      expect(rows[0].v).toBe(3);
+      expect(rows[0].v).toBe(4);
     } finally {
       await client.end();
       await dropSchema(schema);
