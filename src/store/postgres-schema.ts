@@ -54,6 +54,23 @@ const migrations = (S: string): readonly string[] => [
   `ALTER TABLE ${S}.user_states ADD COLUMN seen boolean NOT NULL DEFAULT false,
      ADD COLUMN archived boolean NOT NULL DEFAULT false, ADD COLUMN deleted boolean NOT NULL DEFAULT false;
    UPDATE ${S}.user_states SET seen = true WHERE read;`,
+  // 4 (issue 15): expiry and retraction of a notification; scheduled pushes, kept after delivery so that their
+  // handle still names the notifications they became (notifications.schedule_id).
+  `ALTER TABLE ${S}.notifications ADD COLUMN expires_at bigint, ADD COLUMN retracted boolean NOT NULL DEFAULT false,
+     ADD COLUMN schedule_id text;
+   CREATE INDEX notifications_expiry ON ${S}.notifications (expires_at) WHERE expires_at IS NOT NULL;
+   CREATE INDEX notifications_schedule ON ${S}.notifications (schedule_id) WHERE schedule_id IS NOT NULL;
+   CREATE TABLE ${S}.schedules (
+     id text PRIMARY KEY,
+     audience jsonb NOT NULL,
+     type text NOT NULL,
+     data jsonb NOT NULL,
+     category text,
+     deliver_at bigint NOT NULL,
+     expires_at bigint,
+     state text NOT NULL DEFAULT 'pending'
+   );
+   CREATE INDEX schedules_due ON ${S}.schedules (deliver_at) WHERE state = 'pending';`,
 ];
 
 /** Creates the schema when missing and applies every migration it lacks; serialized across nodes. */
