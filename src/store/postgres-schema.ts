@@ -1,5 +1,6 @@
 // The PostgreSQL store's schema and its migrations, applied in order under an advisory lock.
 import type pg from 'pg';
+import { storedFunctions } from './postgres-functions.js';
 
 /** Migration n (1-based) brings the schema (`S`, quoted) to version n. */
 const migrations = (S: string): readonly string[] => [
@@ -73,7 +74,7 @@ const migrations = (S: string): readonly string[] => [
    CREATE INDEX schedules_due ON ${S}.schedules (deliver_at) WHERE state = 'pending';`,
 ];
 
-/** Creates the schema when missing and applies every migration it lacks; serialized across nodes. */
+/** Creates the schema when missing, applies every migration it lacks and (re)creates the stored functions; serialized across nodes. */
 export async function migrate(pool: pg.Pool, schema: string, S: string): Promise<void> {
   const client = await pool.connect();
   try {
@@ -88,6 +89,7 @@ export async function migrate(pool: pg.Pool, schema: string, S: string): Promise
       await client.query(steps[v - 1]!);
       await client.query(`INSERT INTO ${S}.schema_version (version) VALUES ($1)`, [v]);
     }
+    await client.query(storedFunctions(S));
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

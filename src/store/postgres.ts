@@ -109,6 +109,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq`;
   const q = (name: string, text: string) => ({ name: `notify_${name}`, text });
   const sql = {
+    appendOne: q('append_one', `SELECT id, created FROM ${S}.append_one($1, $2, $3::jsonb, $4, $5, $6, $7, $8)`),
     lockShared: q('lock_shared', `SELECT pg_advisory_xact_lock_shared(hashtext($1))`),
     lockExclusive: q('lock_exclusive', `SELECT pg_advisory_xact_lock(hashtext($1))`),
     byKey: q('by_key', `SELECT ${cols} FROM ${S}.notifications n LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = n.seq
@@ -168,6 +169,18 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (closed) throw new Error('NotificationStore is closed');
   };
   const run: Runner = async (query, values) => (await pool.query({ ...query, values })).rows;
+  /** Runs one statement (its own transaction), retrying on deadlock or serialization failure. */
+  const single: Runner = async (query, values) => {
+    live();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run(query, values);
+      } catch (error) {
+        if (attempt < 5 && retryable.has((error as { code?: string }).code ?? '')) continue;
+        throw error;
+      }
+    }
+  };
   /** Runs `body` in one transaction, retrying on deadlock or serialization failure. */
   const tx = async <T>(body: (run: Runner) => Promise<T>): Promise<T> => {
     live();
@@ -217,21 +230,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const store: NotificationStore = {
     append(input: NewNotification): Promise<AppendResult> {
       const key = input.idempotencyKey ?? null;
-      return lanes.one(input.userId, () => tx(async (t) => {
-        if (key !== null) {
-          const [seen] = await t<Row>(sql.byKey, [input.userId, key]);
-          if (seen) return { notification: toNotification(seen), created: false };
-        }
-        await t(sql.lockShared, [lockKey]);
-        await t(sql.lockUser, [input.userId]);
+      return lanes.one(input.userId, async () => {
         const text = JSON.stringify(input.data);
-        const values = [input.userId, null, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null];
-        const [row] = await t<{ id: NotificationId }>(sql.insert, values);
-        if (row) return { notification: notificationOf({ ...input, id: row.id, data: JSON.parse(text), read: false }), created: true };
-        // Another node committed the same key while we waited for the user's lock.
-        const [first] = await t<Row>(sql.byKey, [input.userId, key]);
+        const values = [input.userId, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null, lockKey];
+        const [row] = await single<{ id: NotificationId; created: boolean }>(sql.appendOne, values);
+        if (row!.created) return { notification: notificationOf({ ...input, id: row!.id, data: JSON.parse(text), read: false }), created: true };
+        const [first] = await run<Row>(sql.byKey, [input.userId, key]);
         return { notification: toNotification(first!), created: false };
-      }));
+      });
     },
 
     async appendShared(input: NewSharedNotification): Promise<Notification> {
