@@ -34,19 +34,21 @@ export type UnreadNotificationsMessage = WithCatalogNotifications<M.UnreadNotifi
 export type NotificationsPageMessage = WithCatalogNotifications<M.NotificationsPageMessage>;
 export type NotificationReadMessage = WithCatalogNotifications<M.NotificationReadMessage>;
 export type NotificationStateMessage = WithCatalogNotifications<M.NotificationStateMessage>;
+export type NotificationsRemovedMessage = WithCatalogNotifications<M.NotificationsRemovedMessage>;
 export type PongMessage = WithCatalogNotifications<M.PongMessage>;
 export type TokenRefreshedMessage = WithCatalogNotifications<M.TokenRefreshedMessage>;
 export type RequestErrorMessage = WithCatalogNotifications<M.RequestErrorMessage>;
 export type PreferencesMessage = WithCatalogNotifications<M.PreferencesMessage>;
 
 export type ControlMessageType = (typeof controlMessageTypes)[number];
-export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage | PreferencesMessage;
+export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | NotificationsRemovedMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage | PreferencesMessage;
 export interface ControlMessageByType {
   "connection_established": ConnectionEstablishedMessage;
   "unread_notifications": UnreadNotificationsMessage;
   "notifications_page": NotificationsPageMessage;
   "notification_read": NotificationReadMessage;
   "notification_state": NotificationStateMessage;
+  "notifications_removed": NotificationsRemovedMessage;
   "pong": PongMessage;
   "token_refreshed": TokenRefreshedMessage;
   "request_error": RequestErrorMessage;
@@ -82,7 +84,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:03c74b25dfd91c9008a9337f95ff66e75945b9251ed8efb0a4cbe4554d829a07" = "sha256:03c74b25dfd91c9008a9337f95ff66e75945b9251ed8efb0a4cbe4554d829a07";
+export const contractHash: "sha256:f82ea73edb0b2b0fde25528de3b6cfcba3b6c0b0974cea3b5d4f7067ddc59bb6" = "sha256:f82ea73edb0b2b0fde25528de3b6cfcba3b6c0b0974cea3b5d4f7067ddc59bb6";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
@@ -91,7 +93,7 @@ export const notificationTypes: readonly ["invitation_received", "invitation_acc
 export const notificationCategories: readonly string[] = ["general","invitations","products","system"];
 
 /** Every server → client message `type` that is not a notification. */
-export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error", "preferences"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error", "preferences"];
+export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error", "preferences"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error", "preferences"];
 
 /** Every client → server `action`. */
 export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences"] = ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences"];
@@ -129,6 +131,7 @@ export const serverMessageValidators: { readonly [K in ServerMessageType]: Valid
   "notifications_page": v.validateNotificationsPage as unknown as Validator<NotificationsPageMessage>,
   "notification_read": v.validateNotificationRead as unknown as Validator<NotificationReadMessage>,
   "notification_state": v.validateNotificationState as unknown as Validator<NotificationStateMessage>,
+  "notifications_removed": v.validateNotificationsRemoved as unknown as Validator<NotificationsRemovedMessage>,
   "pong": v.validatePong as unknown as Validator<PongMessage>,
   "token_refreshed": v.validateTokenRefreshed as unknown as Validator<TokenRefreshedMessage>,
   "request_error": v.validateRequestError as unknown as Validator<RequestErrorMessage>,

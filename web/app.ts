@@ -1,8 +1,10 @@
-// The notification-center page: one NotifyClient over the cookie credential, the stream, counters, mark-read, paging, demo pace.
-import { createNotifyClient, type Notification, type NotifyClient } from '../src/client/index.js';
+// The notification-center page: one NotifyClient over the cookie credential, the stream, badges, read / seen / archive / delete, the archived view, paging, demo pace.
+import { createNotifyClient, type NotifyClient } from '../src/client/index.js';
 import type { PageConfig } from '../src/http/page-routes.js';
-import { CenterState } from './center-state.js';
-import { humanize, renderNotification, setReadState } from './render.js';
+import { CenterState, type View } from './center-state.js';
+import { ListView } from './list-view.js';
+import type { ItemAction } from './render.js';
+import { SeenTracker } from './seen-tracker.js';
 
 const pageSize = 20;
 
@@ -15,7 +17,6 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 const config = JSON.parse(byId('notify-page-config').textContent ?? '{}') as PageConfig;
 const base = new URL('.', location.href);
 const state = new CenterState(config.types);
-const items = new Map<string, HTMLLIElement>();
 
 const ui = {
   status: byId('status'),
@@ -28,12 +29,18 @@ const ui = {
   loadMore: byId<HTMLButtonElement>('load-more'),
   markAllRead: byId<HTMLButtonElement>('mark-all-read'),
   typeCounts: byId('type-counts'),
+  tabs: [byId('view-inbox'), byId('view-archived')],
+  bell: byId<HTMLButtonElement>('bell'),
   demoControls: byId('demo-controls'),
   frequency: byId<HTMLInputElement>('frequency'),
   frequencyValue: byId<HTMLOutputElement>('frequency-value'),
 };
 
 let client: NotifyClient | undefined;
+/** Connections established so far: from the second on, the page reloads what it shows. */
+let connections = 0;
+/** Notifications up to this id are in the counts of the last connection_established (a resume replays them). */
+let countedUpTo: string | undefined;
 let needsSignIn = false;
 /** The pace this page asked for; sent again on every new connection (the server's pace is per connection). */
 let frequencySec = config.demo?.intervalSec;
@@ -52,79 +59,30 @@ function setStatus(stateName: string, text: string): void {
   ui.statusText.textContent = text;
 }
 
-function setCount(name: string, value: number | string): void {
-  for (const node of document.querySelectorAll<HTMLElement>(`[data-count="${name}"]`)) node.textContent = String(value);
+const seen = new SeenTracker((ids) => {
+  if (!client) return Promise.reject(new Error('not connected'));
+  return client.markSeen(ids);
+});
+const listView = new ListView(state, ui, seen, (view) => {
+  if (view === 'archived') return 'Nothing archived.';
+  return config.demo ? `No notifications yet; demo samples arrive every ${(frequencySec ?? config.demo.intervalSec).toFixed(1)} s.` : 'No notifications yet.';
+});
+
+function setServerCounts(counts: { unreadCount: number; unseenCount?: number }): void {
+  state.serverUnread = counts.unreadCount;
+  if (counts.unseenCount !== undefined) state.serverUnseen = counts.unseenCount;
 }
 
-function renderCounters(): void {
-  const counters = state.counters();
-  setCount('unread', counters.unread);
-  setCount('read', counters.read);
-  setCount('total', counters.total);
-  setCount('server-unread', state.serverUnread ?? '–');
-  const rows = Object.entries(counters.byType).map(([type, count]) => {
-    const row = document.createElement('div');
-    row.className = `type-count type-${type}`;
-    const dt = document.createElement('dt');
-    dt.textContent = humanize(type);
-    const dd = document.createElement('dd');
-    dd.dataset['typeCount'] = type;
-    dd.textContent = String(count);
-    row.append(dt, dd);
-    return row;
-  });
-  ui.typeCounts.replaceChildren(...rows);
-}
-
-/** Brings the list in line with the state; existing items are kept (and moved), new ones rendered. */
-function renderList(fresh: readonly Notification[] = []): void {
-  const freshIds = new Set(fresh.map((n) => n.id));
-  const now = Date.now();
-  const nodes = state.list().map((n) => {
-    let item = items.get(n.id);
-    if (!item) {
-      item = renderNotification(n, now);
-      if (freshIds.has(n.id)) {
-        item.classList.add('fresh');
-        item.addEventListener('animationend', () => item?.classList.remove('fresh'), { once: true });
-      }
-      items.set(n.id, item);
-    }
-    setReadState(item, n.read === true);
-    return item;
-  });
-  // Reorder in place: nodes already in position are not moved (a moved node would replay its arrival animation).
-  let at = ui.list.firstElementChild;
-  for (const node of nodes) {
-    if (node === at) at = at.nextElementSibling;
-    else ui.list.insertBefore(node, at);
-  }
-  while (at) {
-    const next = at.nextElementSibling;
-    at.remove();
-    at = next;
-  }
-  ui.empty.hidden = nodes.length > 0;
-  if (nodes.length === 0) {
-    ui.empty.textContent = config.demo ? `No notifications yet; demo samples arrive every ${(frequencySec ?? config.demo.intervalSec).toFixed(1)} s.` : 'No notifications yet.';
-  }
-  ui.loadMore.hidden = state.cursor === null;
-  renderCounters();
-}
-
-function add(notifications: readonly Notification[]): void {
-  const added = state.add(notifications);
-  renderList(added);
-}
-
-async function loadMore(): Promise<void> {
-  if (!client || state.cursor === null) return;
+/** Loads the next older page of a view: the inbox leaves archived notifications out, the archived view lists only them. */
+async function loadMore(view: View): Promise<void> {
+  const cursor = state.cursors[view];
+  if (!client || cursor === null) return;
   ui.loadMore.disabled = true;
   try {
-    const query = state.cursor === undefined ? { limit: pageSize } : { before: state.cursor, limit: pageSize };
-    const page = await client.loadMore(query);
-    state.cursor = page.data.nextCursor;
-    add(page.data.notifications);
+    const page = await client.loadMore({ limit: pageSize, ...(cursor === undefined ? {} : { before: cursor }), ...(view === 'archived' ? { archived: true } : {}) });
+    state.cursors[view] = page.data.nextCursor;
+    const added = state.add(page.data.notifications, { unseenIds: page.data.unseenIds, archived: view === 'archived' });
+    listView.render(added);
   } catch (error) {
     showNotice(`Could not load more: ${(error as Error).message}`);
   } finally {
@@ -132,10 +90,24 @@ async function loadMore(): Promise<void> {
   }
 }
 
-function markRead(id: string): void {
+function showView(view: View): void {
+  listView.show(view);
+  if (state.cursors[view] === undefined) void loadMore(view);
+}
+
+/** The request behind each notification button; the frames every device gets (this one too) update the page. */
+const itemRequests: Record<ItemAction, (c: NotifyClient, id: string) => Promise<unknown>> = {
+  read: (c, id) => c.markRead(id),
+  archive: (c, id) => c.archive([id]),
+  unarchive: (c, id) => c.unarchive([id]),
+  delete: (c, id) => c.delete([id]),
+};
+
+/** Sends what a notification's button (or a click on it: `read`) asks. */
+function act(action: ItemAction, id: string): void {
   const n = state.get(id);
-  if (!client || !n || n.read === true) return;
-  client.markRead(id).catch((error: unknown) => showNotice(`Could not mark ${id} read: ${(error as Error).message}`));
+  if (!client || !n || (action === 'read' && n.read === true)) return;
+  itemRequests[action](client, id).catch((error: unknown) => showNotice(`Could not ${action} ${id}: ${(error as Error).message}`));
 }
 
 function sendConfigure(): void {
@@ -184,24 +156,42 @@ function startClient(): void {
   });
   instance.on('connection_established', ({ data }) => {
     ui.user.textContent = `as ${data.userId}`;
-    state.serverUnread = data.unreadCount;
+    setServerCounts(data);
+    countedUpTo = data.resumeFrom;
+    // Seen / read / archive / delete made elsewhere while this page was away are not replayed: start over from the server.
+    if (connections++ > 0) {
+      state.reset();
+      listView.render();
+    }
     if (frequencySec !== config.demo?.intervalSec) sendConfigure();
-    if (state.cursor === undefined) void loadMore();
-    renderCounters();
+    if (state.cursors[listView.view] === undefined) void loadMore(listView.view);
+    // What failed to go out as seen while disconnected goes now.
+    seen.recheck();
+    listView.renderCounters();
   });
   instance.on('unread_notifications', ({ data }) => {
-    state.serverUnread = data.unreadCount;
-    add(data.notifications);
+    setServerCounts(data);
+    listView.render(state.add(data.notifications, { unseenIds: data.unseenIds }));
   });
   instance.on('notification', (n) => {
     const added = state.add([n]);
-    if (added.length > 0 && n.read !== true && state.serverUnread !== undefined) state.serverUnread++;
-    renderList(added);
+    // A new notification is unread and unseen until a state frame says otherwise (it carries the server's counts);
+    // one a resume replays is already in the counts connection_established gave.
+    if (added.length > 0 && n.read !== true && (countedUpTo === undefined || n.id > countedUpTo)) {
+      if (state.serverUnread !== undefined) state.serverUnread++;
+      if (state.serverUnseen !== undefined) state.serverUnseen++;
+    }
+    listView.render(added);
   });
   instance.on('notification_read', ({ data }) => {
     state.markRead(data.ids);
-    state.serverUnread = data.unreadCount;
-    renderList();
+    setServerCounts(data);
+    listView.render();
+  });
+  instance.on('notification_state', ({ data }) => {
+    state.applyState(data.ids, data.state);
+    setServerCounts(data);
+    listView.render();
   });
   instance.on('request_error', ({ data }) => showNotice(`The server could not take ${data.action ?? 'a request'}: ${data.message} (${data.code})`));
   instance.connect().catch(() => {});
@@ -244,17 +234,29 @@ function setupDemoControls(): void {
 
 function setupList(): void {
   ui.list.addEventListener('click', (event) => {
-    const item = (event.target as HTMLElement).closest<HTMLElement>('li.notification');
-    if (item?.dataset['id']) markRead(item.dataset['id']);
+    const target = event.target as HTMLElement;
+    const item = target.closest<HTMLElement>('li.notification');
+    const id = item?.dataset['id'];
+    if (!id) return;
+    const button = target.closest<HTMLElement>('button[data-act]');
+    act(button ? (button.dataset['act'] as ItemAction) : 'read', id);
   });
   ui.list.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' && event.key !== ' ') return;
-    const item = (event.target as HTMLElement).closest<HTMLElement>('li.notification');
+    const target = event.target as HTMLElement;
+    // Buttons inside an item handle their own keys (as clicks).
+    if (target.closest('button')) return;
+    const item = target.closest<HTMLElement>('li.notification');
     if (!item?.dataset['id']) return;
     event.preventDefault();
-    markRead(item.dataset['id']);
+    act('read', item.dataset['id']);
   });
-  ui.loadMore.addEventListener('click', () => void loadMore());
+  for (const tab of ui.tabs) tab.addEventListener('click', () => showView(tab.dataset['view'] as View));
+  ui.bell.addEventListener('click', () => {
+    showView('inbox');
+    ui.list.scrollIntoView({ block: 'start' });
+  });
+  ui.loadMore.addEventListener('click', () => void loadMore(listView.view));
   ui.markAllRead.addEventListener('click', () => {
     client?.markAllRead().catch((error: unknown) => showNotice(`Could not mark all read: ${(error as Error).message}`));
   });
@@ -263,5 +265,5 @@ function setupList(): void {
 ui.endpoint.textContent = new URL('api/v1/notifications', base).pathname;
 setupDemoControls();
 setupList();
-renderList();
+listView.render();
 startClient();

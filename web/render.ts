@@ -93,14 +93,18 @@ function titleOf(type: string, data: Record<string, unknown>): string {
   return named ? String(named[1]) : humanize(type);
 }
 
+/** The per-notification buttons, by the `data-act` the page dispatches on. */
+export type ItemAction = 'read' | 'archive' | 'unarchive' | 'delete';
+const actionLabels: Record<ItemAction, string> = { read: 'Mark read', archive: 'Archive', unarchive: 'Unarchive', delete: 'Delete' };
+
 /** A list item for `n` (text only through textContent: notification data is never parsed as HTML). */
 export function renderNotification(n: Notification, now = Date.now()): HTMLLIElement {
   const data = n.data as unknown as Record<string, unknown>;
   const item = element('li', `notification type-${n.type}`);
   item.dataset['id'] = n.id;
   item.dataset['type'] = n.type;
+  // Focusable so Enter marks it read; not role=button, since it holds buttons of its own.
   item.tabIndex = 0;
-  item.setAttribute('role', 'button');
 
   const head = element('div', 'n-head');
   head.append(element('span', 'n-badge', humanize(n.type)));
@@ -126,17 +130,34 @@ export function renderNotification(n: Notification, now = Date.now()): HTMLLIEle
   const foot = element('div', 'n-foot');
   foot.append(element('span', 'n-id', `#${n.id}`));
   foot.append(element('span', 'n-state'));
+  const actions = element('span', 'n-actions');
+  for (const [action, label] of Object.entries(actionLabels)) {
+    const button = element('button', `n-act act-${action}`, label);
+    button.type = 'button';
+    button.dataset['act'] = action;
+    actions.append(button);
+  }
+  foot.append(actions);
   item.append(foot);
-  setReadState(item, n.read === true);
+  setItemState(item, { read: n.read === true, seen: false, archived: false });
   return item;
 }
 
-/** Reflects the read state on an item made by {@link renderNotification}. */
-export function setReadState(item: HTMLElement, read: boolean): void {
+export interface ItemState {
+  read: boolean;
+  seen: boolean;
+  archived: boolean;
+}
+
+/** Reflects a notification's state on an item made by {@link renderNotification}: classes, the state line, and which buttons apply. */
+export function setItemState(item: HTMLElement, { read, seen, archived }: ItemState): void {
   item.classList.toggle('read', read);
   item.classList.toggle('unread', !read);
-  item.setAttribute('aria-pressed', String(read));
+  item.classList.toggle('unseen', !seen);
+  item.classList.toggle('archived', archived);
   item.title = read ? 'Read' : 'Click to mark as read';
   const state = item.querySelector('.n-state');
-  if (state) state.textContent = read ? 'Read' : 'Unread · click to mark read';
+  if (state) state.textContent = [read ? 'Read' : 'Unread', seen ? undefined : 'New', archived ? 'Archived' : undefined].filter(Boolean).join(' · ');
+  const show = { read: !read, archive: !archived, unarchive: archived, delete: true } satisfies Record<ItemAction, boolean>;
+  for (const button of item.querySelectorAll<HTMLButtonElement>('button[data-act]')) button.hidden = !show[button.dataset['act'] as ItemAction];
 }

@@ -2,6 +2,7 @@
 import type { JsonSchema } from './contract-model.js';
 import { httpErrors } from '../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './openapi-preferences.js';
+import { scheduleHandle, timingSchemas } from './openapi-timing.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
 import type { ApiParameter, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
@@ -135,6 +136,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
     properties: { name: { type: 'string' }, version: { type: 'string' } },
   },
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
+  ...timingSchemas,
   Readiness: {
     oneOf: [
       { type: 'object', additionalProperties: false, required: ['status', 'connections'], properties: { status: { const: 'ready' }, connections: { type: 'integer', minimum: 0 } } },
@@ -169,8 +171,8 @@ export const apiRoutes: ApiRoute[] = [
     body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
     responses: {
       '201': {
-        description: "Stored (and sent to the devices online); or `suppressed` when the user turned the push's category or type off.",
-        body: { oneOf: [{ $ref: 'PushResult' }, { $ref: 'SuppressedPushResult' }] },
+        description: "Stored (and sent to the devices online); or `suppressed` when the user turned the push's category or type off; or scheduled (`deliverAt`).",
+        body: { oneOf: [{ $ref: 'PushResult' }, { $ref: 'SuppressedPushResult' }, { $ref: 'ScheduledPushResult' }] },
         headers: replayed,
       },
       '400': 'BadRequest',
@@ -190,7 +192,7 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [idempotencyKey],
     body: { schema: 'MultiPushRequest', description: 'A notification with its audience.', examples: 'multi' },
     responses: {
-      '201': { description: 'Stored for every recipient.', body: { oneOf: [{ $ref: 'MultiPushResult' }, { $ref: 'SharedPushResult' }] } },
+      '201': { description: 'Stored for every recipient; or scheduled (`deliverAt`).', body: { oneOf: [{ $ref: 'MultiPushResult' }, { $ref: 'SharedPushResult' }, { $ref: 'ScheduledPushResult' }] } },
       '400': 'BadRequest',
       '401': 'Unauthorized',
       '413': 'PayloadTooLarge',
@@ -273,6 +275,17 @@ export const apiRoutes: ApiRoute[] = [
   },
   ...preferenceRoutes(userId),
   {
+    method: 'delete',
+    path: '/api/v1/notifications/{id}',
+    operationId: 'cancelOrRetract',
+    summary: 'Cancel a scheduled push, or retract a notification',
+    description: 'By schedule handle: cancelled before delivery (never delivered); after delivery, what it became is retracted. By feed id: that notification is retracted. Retracted: gone for every recipient (pages, counts, resume), every connected device told with `notifications_removed` (reason `retracted`). 204 also when already done.',
+    tag: 'Push',
+    service: true,
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'A schedule handle or a feed id.', schema: { oneOf: [scheduleHandle, notificationId] } }],
+    responses: { '204': { description: 'Cancelled or retracted.' }, '401': 'Unauthorized', '404': 'NotFound' },
+  },
+  {
     method: 'put',
     path: '/api/v1/topics/{topic}/subscribers',
     operationId: 'subscribeToTopic',
@@ -320,7 +333,7 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [topic],
     body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
     responses: {
-      '201': { description: 'Stored for the topic.', body: { $ref: 'SharedPushResult' } },
+      '201': { description: 'Stored for the topic; or scheduled (`deliverAt`).', body: { oneOf: [{ $ref: 'SharedPushResult' }, { $ref: 'ScheduledPushResult' }] } },
       '400': 'BadRequest',
       '401': 'Unauthorized',
       '413': 'PayloadTooLarge',

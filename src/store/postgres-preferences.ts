@@ -2,8 +2,7 @@
 import type { MutedNames, PreferenceChange, SharedAudience, UserId } from './store.js';
 import { muteCategory, mutedNamesOf, preferenceRows } from './preference-rows.js';
 
-/** Runs one named statement on a connection (in a transaction or not); answers its rows. */
-type Runner = <R extends Record<string, unknown>>(query: { name: string; text: string }, values: unknown[]) => Promise<R[]>;
+import type { Runner } from './postgres-runner.js';
 
 /** The statements of schema `S` (quoted); every method runs on the runner it is given (the caller's transaction). */
 export function postgresPreferences(S: string) {
@@ -25,13 +24,6 @@ export function postgresPreferences(S: string) {
       WHERE ${matches('$2', '$3')} ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM muted`),
   };
   return {
-    /**
-     * The WHERE that keeps an `INSERT … SELECT` of a push from storing it when user $1 turned off its category
-     * (`category`, "general" when NULL) or type (`type`): the check costs no round trip of its own.
-     */
-    unlessMuted(category: string, type: string): string {
-      return `NOT EXISTS (SELECT 1 FROM ${S}.preferences_off p WHERE p.user_id = $1 AND ${matches(`coalesce(${category}, '${muteCategory(undefined)}')`, type)})`;
-    },
     /** Deletes the shared notification `id` for the audience members who muted it; returns how many. */
     async muteShared(run: Runner, id: string, audience: SharedAudience, category: string | undefined, type: string): Promise<number> {
       const values = [id, muteCategory(category), type];

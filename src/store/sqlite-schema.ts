@@ -2,11 +2,39 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Schema 3's tables (schema 4 adds `preferences_off`, see `fromVersion3`): a notification is one row whatever
- * its audience (`user_id` set: one user; `topic` set: a topic's subscribers; both NULL: every known user).
- * Per-user state lives in `user_states`, a row only where a user changed something; each state (seen, read,
- * archived, deleted) is a column.
+ * Schema 3: a notification is one row whatever its audience (`user_id` set: one user; `topic` set: a
+ * topic's subscribers; both NULL: every known user). Per-user state lives in `user_states`, a row only
+ * where a user changed something; each state (seen, read, archived, deleted) is a column.
  */
+/** Schema 4: scheduled pushes, kept after delivery so that their handle still names what they became. */
+const schedulesTable = `
+  CREATE TABLE schedules (
+    id TEXT PRIMARY KEY,
+    audience TEXT NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    category TEXT,
+    deliver_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    state TEXT NOT NULL DEFAULT 'pending'
+  ) WITHOUT ROWID;`;
+/**
+ * Schema 4: a row per category or type a user turned off (preferences; absent means on); its index answers
+ * "who muted this category / type" for a broadcast or topic push.
+ */
+const preferencesTable = `
+  CREATE TABLE preferences_off (
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('category', 'type')),
+    name TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, name)
+  ) WITHOUT ROWID;
+  CREATE INDEX preferences_off_name ON preferences_off (kind, name, user_id);`;
+const timingIndexes = `
+  CREATE INDEX notifications_expiry ON notifications (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE INDEX notifications_schedule ON notifications (schedule_id) WHERE schedule_id IS NOT NULL;
+  CREATE INDEX schedules_due ON schedules (deliver_at) WHERE state = 'pending';`;
+
 const tables = `
   CREATE TABLE users (user_id TEXT PRIMARY KEY, known_from INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
   CREATE TABLE notifications (
@@ -18,6 +46,9 @@ const tables = `
     category TEXT,
     ts INTEGER NOT NULL,
     idempotency_key TEXT,
+    expires_at INTEGER,
+    retracted INTEGER NOT NULL DEFAULT 0,
+    schedule_id TEXT,
     UNIQUE (user_id, idempotency_key)
   );
   CREATE TABLE user_states (
@@ -35,7 +66,9 @@ const tables = `
     from_seq INTEGER NOT NULL,
     until_seq INTEGER,
     PRIMARY KEY (topic, user_id, from_seq)
-  ) WITHOUT ROWID;`;
+  ) WITHOUT ROWID;
+  ${schedulesTable}
+  ${preferencesTable}`;
 
 const indexes = `
   CREATE INDEX notifications_user_seq ON notifications (user_id, seq) WHERE user_id IS NOT NULL;
@@ -43,7 +76,8 @@ const indexes = `
   CREATE INDEX notifications_broadcast ON notifications (seq) WHERE user_id IS NULL AND topic IS NULL;
   CREATE INDEX notifications_ts ON notifications (ts);
   CREATE INDEX topic_members_user ON topic_members (user_id, topic);
-  CREATE UNIQUE INDEX topic_members_current ON topic_members (topic, user_id) WHERE until_seq IS NULL;`;
+  CREATE UNIQUE INDEX topic_members_current ON topic_members (topic, user_id) WHERE until_seq IS NULL;
+  ${timingIndexes}`;
 
 /** Schema 1 (up to 0db1023): one row per user per notification (a broadcast copied per user), `read` on the row. */
 const fromVersion1 = `
@@ -72,18 +106,14 @@ const fromVersion2 = `
   ALTER TABLE user_states ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
   UPDATE user_states SET seen = 1 WHERE read = 1;`;
 
-/**
- * Schema 3 (up to 6e0116a) had no preferences. Schema 4 keeps a row per category or type a user turned off
- * (absent means on); the second index answers "who muted this category / type" for a broadcast or topic push.
- */
+/** Schema 3 (issue 15 states): no expiry, retraction, scheduling or preferences. */
 const fromVersion3 = `
-  CREATE TABLE preferences_off (
-    user_id TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('category', 'type')),
-    name TEXT NOT NULL,
-    PRIMARY KEY (user_id, kind, name)
-  ) WITHOUT ROWID;
-  CREATE INDEX preferences_off_name ON preferences_off (kind, name, user_id);`;
+  ${preferencesTable}
+  ALTER TABLE notifications ADD COLUMN expires_at INTEGER;
+  ALTER TABLE notifications ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE notifications ADD COLUMN schedule_id TEXT;
+  ${schedulesTable}
+  ${timingIndexes}`;
 
 export const schemaVersion = 4;
 
@@ -92,11 +122,9 @@ export function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version >= schemaVersion) return;
-    // A new file and schema 1 get schema 3 at once (schema 1's user_states is new); the steps after it then run.
-    if (version === 0) db.exec(`${tables}${indexes}`);
-    if (version === 1) db.exec(fromVersion1);
-    if (version === 2) db.exec(fromVersion2);
-    db.exec(fromVersion3);
+    // Schema 1's script creates the current tables at once (its user_states is new).
+    const steps: Record<number, string> = { 1: fromVersion1, 2: `${fromVersion2}${fromVersion3}`, 3: fromVersion3 };
+    db.exec(steps[version] ?? `${tables}${indexes}`);
     db.pragma(`user_version = ${schemaVersion}`);
   }).immediate();
 }

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const artifactsDir = path.resolve('test-artifacts');
@@ -48,4 +48,21 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   const file = path.join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+/** Opens the page at `url` in `context`, collecting its errors into `errors`; resolves once it is connected. */
+export async function openCenterPage(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(url);
+  await page.locator('#status[data-state="open"]').waitFor({ timeout: 10_000 });
+  return page;
+}
+
+/** Waits until the page's `[data-count=NAME]` reads `value` (counts are rendered from the frames the page receives). */
+export async function waitForCount(page: Page, name: string, value: number): Promise<void> {
+  await page.waitForFunction(([n, v]) => document.querySelector(`[data-count="${n}"]`)?.textContent === v, [name, String(value)] as const, { timeout: 10_000 });
 }

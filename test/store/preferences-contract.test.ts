@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
-import { forEachStoreBackend, type Backend } from './support/store-backends.js';
+import { forEachStoreBackend, type Backend } from '../support/store-backends.js';
 
 let stamp = 1_750_000_000_000;
 const info = (userId: string, extra: Partial<NewNotification> = {}): NewNotification => {

@@ -1,11 +1,11 @@
-// The store backends every NotificationStore contract suite runs on (memory, SQLite, PostgreSQL), through one factory.
+// The store backends every NotificationStore contract suite runs against (memory, SQLite, PostgreSQL), through a factory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, it } from 'vitest';
-import { openStore } from '../../../src/store/index.js';
-import type { NotificationStore } from '../../../src/store/store.js';
+import { openStore } from '../../src/store/index.js';
+import type { NotificationStore } from '../../src/store/store.js';
 
 export interface Backend {
   name: string;
@@ -19,11 +19,11 @@ export interface Backend {
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-export function memoryBackend(): Backend {
+function memoryBackend(): Backend {
   return { name: 'memory', open: () => openStore('memory'), dispose: async () => {} };
 }
 
-export function sqliteBackend(): Backend {
+function sqliteBackend(): Backend {
   const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
   let n = 0;
   const file = (): string => join(dir, `t${n}`, 'notify.db');
@@ -37,7 +37,7 @@ export function sqliteBackend(): Backend {
 }
 
 /** PostgreSQL in a schema of its own for this run, emptied before each test and dropped after. */
-export async function postgresBackend(): Promise<Backend | { name: string; unavailable: string }> {
+async function postgresBackend(): Promise<Backend | { name: string; unavailable: string }> {
   const admin = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
   try {
     await admin.connect();
@@ -50,7 +50,7 @@ export async function postgresBackend(): Promise<Backend | { name: string; unava
     name: 'postgres',
     async open() {
       const store = await openStore(databaseUrl, { schema });
-      await admin.query(`TRUNCATE "${schema}".users, "${schema}".notifications, "${schema}".user_states, "${schema}".topic_members, "${schema}".preferences_off`);
+      await admin.query(`TRUNCATE ${["users", "notifications", "user_states", "topic_members", "schedules", "preferences_off"].map((t) => `"${schema}".${t}`).join(", ")}`);
       return store;
     },
     openPeer: () => openStore(databaseUrl, { schema }),
@@ -61,10 +61,14 @@ export async function postgresBackend(): Promise<Backend | { name: string; unava
   };
 }
 
+/** Memory, SQLite, and PostgreSQL (or why it is unavailable). */
+export async function storeBackends(): Promise<(Backend | { name: string; unavailable: string })[]> {
+  return [memoryBackend(), sqliteBackend(), await postgresBackend()];
+}
+
 /** Runs `suite` once per backend, as `${title}: ${backend}`; a backend whose service is down is skipped (never under CI=true). */
 export async function forEachStoreBackend(title: string, suite: (backend: Backend) => void): Promise<void> {
-  const backends = [memoryBackend(), sqliteBackend(), await postgresBackend()];
-  for (const backend of backends) {
+  for (const backend of await storeBackends()) {
     if ('unavailable' in backend) {
       if (process.env.CI === 'true') {
         describe(`${title}: ${backend.name}`, () => {
