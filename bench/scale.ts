@@ -18,6 +18,7 @@ const { values: flags } = parseArgs({
     pushes: { type: 'string', default: '2000' },
     known: { type: 'string', default: '10000,100000' },
     broadcasts: { type: 'string', default: '7' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const nodeCounts = flags.nodes.split(',').map(Number);
@@ -38,8 +39,11 @@ interface Node {
   url: string;
 }
 
-async function startNode(schema: string, channel: string): Promise<Node> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', '--store', databaseUrl,
+/** With --cpu-prof DIR, each node writes its V8 CPU profile into DIR/K<k> when it stops. */
+const profileArgs = (k: number): string[] => (flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.join(flags['cpu-prof'], `K${k}`)] : []);
+
+async function startNode(schema: string, channel: string, k: number): Promise<Node> {
+  const child = spawn(process.execPath, [...profileArgs(k), cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', '--store', databaseUrl,
     '--pg-schema', schema, '--bus', redisUrl, '--redis-channel', channel, '--jwt-secret', jwtSecret, '--push-token', pushToken], {
     env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NOTIFY_'))),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -123,8 +127,8 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
   const channel = `notify:bench:scale:${runId}:${k}`;
   const nodes: Node[] = [];
   // One node first: it creates the schema, the others find it.
-  nodes.push(await startNode(schema, channel));
-  nodes.push(...(await Promise.all(Array.from({ length: k - 1 }, () => startNode(schema, channel)))));
+  nodes.push(await startNode(schema, channel, k));
+  nodes.push(...(await Promise.all(Array.from({ length: k - 1 }, () => startNode(schema, channel, k)))));
   const sockets: WebSocket[] = [];
   const received = new Array<number>(userCount).fill(0);
   try {

@@ -34,18 +34,20 @@ export type UnreadNotificationsMessage = WithCatalogNotifications<M.UnreadNotifi
 export type NotificationsPageMessage = WithCatalogNotifications<M.NotificationsPageMessage>;
 export type NotificationReadMessage = WithCatalogNotifications<M.NotificationReadMessage>;
 export type NotificationStateMessage = WithCatalogNotifications<M.NotificationStateMessage>;
+export type NotificationsRemovedMessage = WithCatalogNotifications<M.NotificationsRemovedMessage>;
 export type PongMessage = WithCatalogNotifications<M.PongMessage>;
 export type TokenRefreshedMessage = WithCatalogNotifications<M.TokenRefreshedMessage>;
 export type RequestErrorMessage = WithCatalogNotifications<M.RequestErrorMessage>;
 
 export type ControlMessageType = (typeof controlMessageTypes)[number];
-export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage;
+export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | NotificationsRemovedMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage;
 export interface ControlMessageByType {
   "connection_established": ConnectionEstablishedMessage;
   "unread_notifications": UnreadNotificationsMessage;
   "notifications_page": NotificationsPageMessage;
   "notification_read": NotificationReadMessage;
   "notification_state": NotificationStateMessage;
+  "notifications_removed": NotificationsRemovedMessage;
   "pong": PongMessage;
   "token_refreshed": TokenRefreshedMessage;
   "request_error": RequestErrorMessage;
@@ -78,13 +80,13 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887" = "sha256:1ef174be734cc1d007d382970d90a88435e91e7c3781828f0b8c41a5eeea7887";
+export const contractHash: "sha256:81ec43ab69cb95fb871858130884475d9f61976a775f70d2436cfd8eac6f682c" = "sha256:81ec43ab69cb95fb871858130884475d9f61976a775f70d2436cfd8eac6f682c";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
 
 /** Every server → client message `type` that is not a notification. */
-export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "pong", "token_refreshed", "request_error"];
+export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error"];
 
 /** Every client → server `action`. */
 export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure"] = ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure"];
@@ -122,6 +124,7 @@ export const serverMessageValidators: { readonly [K in ServerMessageType]: Valid
   "notifications_page": v.validateNotificationsPage as unknown as Validator<NotificationsPageMessage>,
   "notification_read": v.validateNotificationRead as unknown as Validator<NotificationReadMessage>,
   "notification_state": v.validateNotificationState as unknown as Validator<NotificationStateMessage>,
+  "notifications_removed": v.validateNotificationsRemoved as unknown as Validator<NotificationsRemovedMessage>,
   "pong": v.validatePong as unknown as Validator<PongMessage>,
   "token_refreshed": v.validateTokenRefreshed as unknown as Validator<TokenRefreshedMessage>,
   "request_error": v.validateRequestError as unknown as Validator<RequestErrorMessage>,

@@ -84,6 +84,21 @@ export interface NotificationStateData {
 
 export type NotificationStateName = "seen" | "archived" | "unarchived" | "deleted";
 
+export interface NotificationsRemovedMessage {
+  type: 'notifications_removed';
+  timestamp: number;
+  data: NotificationsRemovedData;
+}
+
+export interface NotificationsRemovedData {
+  ids: string[];
+  reason: NotificationsRemovedReason;
+  unreadCount: number;
+  unseenCount: number;
+}
+
+export type NotificationsRemovedReason = "expired" | "retracted";
+
 export interface PongMessage {
   type: 'pong';
   timestamp: number;

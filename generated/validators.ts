@@ -5814,11 +5814,329 @@ validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePong = validate57;
-const schema84 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
-const schema86 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
+export const validateNotificationsRemoved = validate57;
+const schema84 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_removed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsRemovedData"}},"$id":"NotificationsRemovedMessage"};
+const schema86 = {"type":"object","additionalProperties":false,"required":["ids","reason","unreadCount","unseenCount"],"properties":{"ids":{"type":"array","minItems":1,"items":{"$ref":"NotificationId"}},"reason":{"$ref":"NotificationsRemovedReason"},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationsRemovedData"};
+const schema88 = {"type":"string","description":"Why the notifications were removed.","enum":["expired","retracted"],"$id":"NotificationsRemovedReason"};
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="NotificationsRemovedData" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ids === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ids"},message:"must have required property '"+"ids"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.reason === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.unreadCount === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unreadCount"},message:"must have required property '"+"unreadCount"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.unseenCount === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unseenCount"},message:"must have required property '"+"unseenCount"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "ids") || (key0 === "reason")) || (key0 === "unreadCount")) || (key0 === "unseenCount"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.ids !== undefined){
+let data0 = data.ids;
+if(Array.isArray(data0)){
+if(data0.length < 1){
+const err5 = {instancePath:instancePath+"/ids",schemaPath:"#/properties/ids/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err6 = {instancePath:instancePath+"/ids/" + i0,schemaPath:"NotificationId/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z._-]{1,64}$"},message:"must match pattern \""+"^[0-9A-Za-z._-]{1,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/ids/" + i0,schemaPath:"NotificationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/ids",schemaPath:"#/properties/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data2 = data.reason;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"NotificationsRemovedReason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!((data2 === "expired") || (data2 === "retracted"))){
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"NotificationsRemovedReason/enum",keyword:"enum",params:{allowedValues: schema88.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.unreadCount !== undefined){
+let data3 = data.unreadCount;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err11 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/unreadCount",schemaPath:"#/properties/unreadCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+if(data.unseenCount !== undefined){
+let data4 = data.unseenCount;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err13 = {instancePath:instancePath+"/unseenCount",schemaPath:"#/properties/unseenCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err14 = {instancePath:instancePath+"/unseenCount",schemaPath:"#/properties/unseenCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="NotificationsRemovedMessage" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.timestamp === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.data === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "data"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if("notifications_removed" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "notifications_removed"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/timestamp",schemaPath:"Timestamp/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/timestamp",schemaPath:"Timestamp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.data !== undefined){
+if(!(validate58(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+
+export const validatePong = validate60;
+const schema89 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
+const schema91 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
+
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PongMessage" */;
 let vErrors = null;
 let errors = 0;
@@ -5949,15 +6267,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTokenRefreshed = validate58;
-const schema87 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
-const schema89 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
+export const validateTokenRefreshed = validate61;
+const schema92 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
+const schema94 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="TokenRefreshedMessage" */;
 let vErrors = null;
 let errors = 0;
@@ -6125,16 +6443,16 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRequestError = validate59;
-const schema90 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
-const schema92 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
-const schema93 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
+export const validateRequestError = validate62;
+const schema95 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
+const schema97 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
+const schema98 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RequestErrorData" */;
 let vErrors = null;
 let errors = 0;
@@ -6184,7 +6502,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((((data0 === "invalid_json") || (data0 === "invalid_message")) || (data0 === "unknown_action")) || (data0 === "not_found")) || (data0 === "not_in_demo_mode")) || (data0 === "internal_error"))){
-const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema93.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema98.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6255,12 +6573,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RequestErrorMessage" */;
 let vErrors = null;
 let errors = 0;
@@ -6356,8 +6674,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate60(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+if(!(validate63(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 }
@@ -6372,14 +6690,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePingText = validate62;
-const schema94 = {"type":"string","const":"PING","$id":"PingText"};
+export const validatePingText = validate65;
+const schema99 = {"type":"string","const":"PING","$id":"PingText"};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingText" */;
 let vErrors = null;
 let errors = 0;
@@ -6403,14 +6721,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePing = validate63;
-const schema95 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
+export const validatePing = validate66;
+const schema100 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6471,15 +6789,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkRead = validate64;
-const schema96 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
-const schema98 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
+export const validateMarkRead = validate67;
+const schema101 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
+const schema103 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationIds" */;
 let vErrors = null;
 let errors = 0;
@@ -6541,12 +6859,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkReadAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6642,8 +6960,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -6681,14 +6999,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-export const validateAcknowledge = validate67;
-const schema100 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
+export const validateAcknowledge = validate70;
+const schema105 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AcknowledgeAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6784,14 +7102,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkAllRead = validate68;
-const schema102 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
+export const validateMarkAllRead = validate71;
+const schema107 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkAllReadAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6852,14 +7170,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkSeen = validate69;
-const schema103 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
+export const validateMarkSeen = validate72;
+const schema108 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkSeenAction" */;
 let vErrors = null;
 let errors = 0;
@@ -6930,8 +7248,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -6969,14 +7287,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
-export const validateArchive = validate71;
-const schema104 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
+export const validateArchive = validate74;
+const schema109 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ArchiveAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7047,8 +7365,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -7086,14 +7404,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
-export const validateUnarchive = validate73;
-const schema105 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
+export const validateUnarchive = validate76;
+const schema110 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="UnarchiveAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7164,8 +7482,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -7203,14 +7521,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
-export const validateDelete = validate75;
-const schema106 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
+export const validateDelete = validate78;
+const schema111 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="DeleteAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7281,8 +7599,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate65(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -7320,14 +7638,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLoadMore = validate77;
-const schema107 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
+export const validateLoadMore = validate80;
+const schema112 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="LoadMoreAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7542,14 +7860,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRefreshToken = validate78;
-const schema110 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
+export const validateRefreshToken = validate81;
+const schema115 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RefreshTokenAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7655,14 +7973,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
-export const validateConfigure = validate79;
-const schema111 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
+export const validateConfigure = validate82;
+const schema116 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConfigureAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7768,7 +8086,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 

@@ -14,10 +14,12 @@ import { NotifyError, closeCodes, statusLine } from './errors.js';
 import { FanOut } from './hub/fan-out.js';
 import { Hub } from './hub/hub.js';
 import { startSweeper } from './hub/sweeper.js';
+import { startTimingLoop } from './hub/timing-loop.js';
 import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
 import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
+import { addRemovalRoutes } from './http/removal-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
@@ -102,6 +104,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const authenticateService = createServiceAuthenticator(config.pushToken, verifier);
   addNotificationRoutes(router, context, authenticateService);
   addTopicRoutes(router, context, authenticateService);
+  addRemovalRoutes(router, context, authenticateService);
   addPageRoutes(router, context);
   addSseRoute(router, context);
   addOpenApiRoute(router);
@@ -131,6 +134,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const stopSweeper = startSweeper(hub, config, {
     onReap: (connection, why) => logger.info({ connectionId: connection.id, why }, 'connection reaped'),
   });
+  const stopTimingLoop = startTimingLoop(store, fanOut, logger);
   const pruneTimer = setInterval(() => {
     store.prune(Date.now() - config.retentionDays * 86_400_000).catch((error: unknown) => logger.warn({ err: error }, 'prune failed'));
   }, pruneIntervalMs);
@@ -158,6 +162,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     const drainedAtMs = since(closeStartMs);
     stopSweeper();
     clearInterval(pruneTimer);
+    // No claims once shutting down: what falls due now is delivered by another node or after the restart.
+    await stopTimingLoop();
     // Stop listening first: the port is free at once for a replacement process, and clients that come back
     // before it listens are refused by the kernel instead of queueing on a process that is closing 10,000 sockets.
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));

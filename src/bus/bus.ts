@@ -1,22 +1,24 @@
 // The Bus interface and its envelope types; backends live beside it (local.ts, redis.ts).
 import type { NotificationId, UserId } from '../ids.js';
-import type { SharedAudience } from '../store/store.js';
+import type { RemovedNotification, SharedAudience } from '../store/store.js';
 
 /** Whether an envelope concerns one user (and so only the nodes watching them) or every node. */
 export function userOf(envelope: BusEnvelope): UserId | undefined {
-  return envelope.kind === 'shared' ? undefined : envelope.userId;
+  return envelope.kind === 'shared' || envelope.kind === 'removed' ? undefined : envelope.userId;
 }
 
 /**
  * What nodes tell each other. Frames are JSON text already validated by the node that built them.
  * 'deliver' and 'sync' (a control frame for every device of the user: state changes, preferences, drops)
  * concern one user; 'shared' (a broadcast or topic notification, stored once) concerns every node, which
- * finds its own recipients among its connected users.
+ * finds its own recipients among its connected users; so does 'removed' (retracted notifications: each node
+ * tells its connected recipients, with their counts).
  */
 export type BusEnvelope =
   | { kind: 'deliver'; origin: string; userId: UserId; notificationId: NotificationId; frame: string }
   | { kind: 'shared'; origin: string; audience: SharedAudience; notificationId: NotificationId; frame: string }
-  | { kind: 'sync'; origin: string; userId: UserId; frameType: string; frame: string };
+  | { kind: 'sync'; origin: string; userId: UserId; frameType: string; frame: string }
+  | { kind: 'removed'; origin: string; reason: 'retracted'; notifications: RemovedNotification[] };
 
 /**
  * Fan-out between nodes. Delivery is at most once: an envelope published while a node is

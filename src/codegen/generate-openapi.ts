@@ -2,6 +2,7 @@
 import type { ContractMessage, ContractModel, JsonSchema } from './contract-model.js';
 import { generatedHeader, pascalCase } from './naming.js';
 import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './openapi-routes.js';
+import { pushTimingProperties } from './openapi-timing.js';
 
 const schemaPrefix = '#/components/schemas/';
 
@@ -40,6 +41,7 @@ function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonS
   const field = (name: string): unknown => envelope?.[name];
   const properties: JsonSchema = { type: field('type'), data: field('data') };
   if (field('category') !== undefined) properties['category'] = field('category');
+  Object.assign(properties, pushTimingProperties);
   const schema: JsonSchema = {
     type: 'object',
     title: `${message.title} push`,

@@ -1,6 +1,7 @@
 // The HTTP API's routes for openapi.json, in one table: a new route is one entry here (and its handler in src/http/).
 import type { JsonSchema } from './contract-model.js';
 import { httpErrors } from '../errors.js';
+import { scheduleHandle, timingSchemas } from './openapi-timing.js';
 
 /** A shared error answer under components.responses. */
 export type ErrorResponseName = 'BadRequest' | 'Unauthorized' | 'NotFound' | 'PayloadTooLarge' | 'OffContract' | 'NotReady';
@@ -159,6 +160,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
     properties: { name: { type: 'string' }, version: { type: 'string' } },
   },
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
+  ...timingSchemas,
   Readiness: {
     oneOf: [
       { type: 'object', additionalProperties: false, required: ['status', 'connections'], properties: { status: { const: 'ready' }, connections: { type: 'integer', minimum: 0 } } },
@@ -192,7 +194,7 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [userId, idempotencyKey],
     body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
     responses: {
-      '201': { description: 'Stored (and sent to the devices online).', body: { $ref: 'PushResult' }, headers: replayed },
+      '201': { description: 'Stored (and sent to the devices online); or scheduled (`deliverAt`).', body: { oneOf: [{ $ref: 'PushResult' }, { $ref: 'ScheduledPushResult' }] }, headers: replayed },
       '400': 'BadRequest',
       '401': 'Unauthorized',
       '413': 'PayloadTooLarge',
@@ -210,7 +212,7 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [idempotencyKey],
     body: { schema: 'MultiPushRequest', description: 'A notification with its audience.', examples: 'multi' },
     responses: {
-      '201': { description: 'Stored for every recipient.', body: { oneOf: [{ $ref: 'MultiPushResult' }, { $ref: 'SharedPushResult' }] } },
+      '201': { description: 'Stored for every recipient; or scheduled (`deliverAt`).', body: { oneOf: [{ $ref: 'MultiPushResult' }, { $ref: 'SharedPushResult' }, { $ref: 'ScheduledPushResult' }] } },
       '400': 'BadRequest',
       '401': 'Unauthorized',
       '413': 'PayloadTooLarge',
@@ -292,6 +294,17 @@ export const apiRoutes: ApiRoute[] = [
     responses: { '204': { description: 'Deleted.' }, '401': 'Unauthorized', '404': 'NotFound' },
   },
   {
+    method: 'delete',
+    path: '/api/v1/notifications/{id}',
+    operationId: 'cancelOrRetract',
+    summary: 'Cancel a scheduled push, or retract a notification',
+    description: 'By schedule handle: cancelled before delivery (never delivered); after delivery, what it became is retracted. By feed id: that notification is retracted. Retracted: gone for every recipient (pages, counts, resume), every connected device told with `notifications_removed` (reason `retracted`). 204 also when already done.',
+    tag: 'Push',
+    service: true,
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'A schedule handle or a feed id.', schema: { oneOf: [scheduleHandle, notificationId] } }],
+    responses: { '204': { description: 'Cancelled or retracted.' }, '401': 'Unauthorized', '404': 'NotFound' },
+  },
+  {
     method: 'put',
     path: '/api/v1/topics/{topic}/subscribers',
     operationId: 'subscribeToTopic',
@@ -339,7 +352,7 @@ export const apiRoutes: ApiRoute[] = [
     parameters: [topic],
     body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
     responses: {
-      '201': { description: 'Stored for the topic.', body: { $ref: 'SharedPushResult' } },
+      '201': { description: 'Stored for the topic; or scheduled (`deliverAt`).', body: { oneOf: [{ $ref: 'SharedPushResult' }, { $ref: 'ScheduledPushResult' }] } },
       '400': 'BadRequest',
       '401': 'Unauthorized',
       '413': 'PayloadTooLarge',

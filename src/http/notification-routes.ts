@@ -8,6 +8,7 @@ import type { PushInput } from '../hub/fan-out.js';
 import type { StateChange } from '../store/store.js';
 import type { ServerContext } from '../server-context.js';
 import { readJsonBody } from './body.js';
+import { answerScheduled, pushTiming, timingFields } from './push-timing.js';
 import { sendJson, type Router } from './router.js';
 
 export const maxUserIdLength = 256;
@@ -24,10 +25,10 @@ export function object(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Checks {type, data, category?} against the contract: 422 with pointers when off-contract. */
+/** Checks {type, data, category?} against the contract (422 with pointers when off-contract); timing fields pass. */
 export function pushInput(catalog: Catalog, body: Record<string, unknown>, allowed: readonly string[], idempotencyKey: string | undefined): PushInput {
   for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) throw new HttpError('off_contract', `Unknown field "${key}"`, [{ pointer: `/${key}`, message: 'is not allowed' }]);
+    if (!allowed.includes(key) && !(timingFields as readonly string[]).includes(key)) throw new HttpError('off_contract', `Unknown field "${key}"`, [{ pointer: `/${key}`, message: 'is not allowed' }]);
   }
   const check = checkNotificationData(body['type'], body['data'], catalog);
   if (!check.ok) throw new HttpError('off_contract', check.message, check.errors);
@@ -79,8 +80,11 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     await authenticate(request);
     const userId = userIdParam(params['userId']);
     const idempotencyKey = idempotencyKeyOf(request);
-    const input = pushInput(context.catalog, object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], idempotencyKey);
-    const result = await fanOut.push(userId, input);
+    const body = object(await readJsonBody(request, config.maxBodyBytes));
+    const input = pushInput(context.catalog, body, ['type', 'data', 'category'], idempotencyKey);
+    const { deliverAt, expiresAt } = pushTiming(body);
+    if (deliverAt !== undefined) return answerScheduled(context, response, { kind: 'users', users: [userId] }, input, { deliverAt, expiresAt });
+    const result = await fanOut.push(userId, { ...input, expiresAt });
     metrics.pushes.labels(result.created ? 'created' : 'replayed').inc();
     metrics.pushLatencySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     sendJson(
@@ -100,7 +104,9 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
       if (users !== undefined) throw new HttpError('bad_request', 'Send either "users" or "broadcast": true, not both');
       const input = pushInput(context.catalog, rest, ['type', 'data', 'category'], undefined);
       const audience = { kind: 'broadcast' } as const;
-      const { notification, delivered } = await fanOut.pushShared(audience, input);
+      const { deliverAt, expiresAt } = pushTiming(rest);
+      if (deliverAt !== undefined) return answerScheduled(context, response, audience, input, { deliverAt, expiresAt });
+      const { notification, delivered } = await fanOut.pushShared(audience, { ...input, expiresAt });
       metrics.pushes.labels('broadcast').inc();
       const count = await store.audienceSize(notification.id, audience);
       sendJson(response, 201, { id: notification.id, timestamp: notification.timestamp, count, delivered });
@@ -110,10 +116,13 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
       throw new HttpError('bad_request', `"users" must be 1–${maxUsersPerPush} user ids, or send "broadcast": true`);
     }
     const input = pushInput(context.catalog, rest, ['type', 'data', 'category'], idempotencyKey);
+    const { deliverAt, expiresAt } = pushTiming(rest);
+    const recipients = [...new Set(users as string[])];
+    if (deliverAt !== undefined) return answerScheduled(context, response, { kind: 'users', users: recipients }, input, { deliverAt, expiresAt });
     // Concurrent appends share one group commit.
     const results = await Promise.all(
-      [...new Set(users as string[])].map(async (userId) => {
-        const result = await fanOut.push(userId, input);
+      recipients.map(async (userId) => {
+        const result = await fanOut.push(userId, { ...input, expiresAt });
         return { userId, id: result.notification.id, timestamp: result.notification.timestamp, delivered: result.delivered };
       }),
     );

@@ -4,6 +4,7 @@ import { HttpError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import { topicPattern } from '../store/store.js';
 import { readJsonBody } from './body.js';
+import { answerScheduled, pushTiming } from './push-timing.js';
 import { intParam, maxUserIdLength, object, pushInput } from './notification-routes.js';
 import { sendJson, type Router } from './router.js';
 
@@ -56,8 +57,11 @@ export function addTopicRoutes(router: Router, context: ServerContext, authentic
   router.on('POST', '/api/v1/topics/:topic/notifications', async ({ request, response, params }) => {
     await authenticate(request);
     const audience = { kind: 'topic', topic: topicParam(params['topic']) } as const;
-    const input = pushInput(context.catalog, object(await readJsonBody(request, config.maxBodyBytes)), ['type', 'data', 'category'], undefined);
-    const { notification, delivered } = await fanOut.pushShared(audience, input);
+    const body = object(await readJsonBody(request, config.maxBodyBytes));
+    const input = pushInput(context.catalog, body, ['type', 'data', 'category'], undefined);
+    const { deliverAt, expiresAt } = pushTiming(body);
+    if (deliverAt !== undefined) return answerScheduled(context, response, audience, input, { deliverAt, expiresAt });
+    const { notification, delivered } = await fanOut.pushShared(audience, { ...input, expiresAt });
     metrics.pushes.labels('topic').inc();
     const count = await store.audienceSize(notification.id, audience);
     sendJson(response, 201, { id: notification.id, timestamp: notification.timestamp, count, delivered });

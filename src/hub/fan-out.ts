@@ -6,9 +6,10 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationId, UserId } from '../ids.js';
-import type { NotificationStore, SharedAudience, StateChange, StateResult } from '../store/store.js';
+import type { DeliveredNotification, NotificationStore, RemovedNotification, SharedAudience, StateChange, StateResult } from '../store/store.js';
 import { catchUp } from './catch-up.js';
 import type { Hub } from './hub.js';
+import { Removals } from './removals.js';
 
 export interface PushInput {
   type: NotificationType;
@@ -16,6 +17,8 @@ export interface PushInput {
   data: Notification['data'];
   category?: string;
   idempotencyKey?: string;
+  /** Epoch milliseconds (see NewNotification). */
+  expiresAt?: number;
 }
 
 export interface PushResult {
@@ -35,6 +38,8 @@ export interface SharedPushResult {
 export class FanOut {
   private unsubscribe: (() => Promise<void>) | undefined;
   private busDown = false;
+  /** Tells this node's devices of expired and retracted notifications. */
+  readonly removals: Removals;
 
   constructor(
     private readonly store: NotificationStore,
@@ -45,7 +50,9 @@ export class FanOut {
     private readonly logger: Logger,
     /** The slow-consumer cap; a catch-up paces itself below half of it. */
     private readonly maxBufferedBytes: number,
-  ) {}
+  ) {
+    this.removals = new Removals(store, hub, encoder, metrics, logger);
+  }
 
   /** This node now holds a device of `userId`: route the user's envelopes here (resolves once they are). */
   watch(userId: UserId): Promise<void> {
@@ -130,6 +137,31 @@ export class FanOut {
     return result;
   }
 
+  /**
+   * Sends what due schedules became (already stored by `claimDue`) the way a push is sent: to this node's
+   * devices, and over the bus to the others.
+   */
+  async deliverScheduled(delivered: readonly DeliveredNotification[]): Promise<void> {
+    for (const { notification, recipients } of delivered) {
+      const frame = this.encoder.notification(notification);
+      if (frame === undefined) continue;
+      if (recipients.kind === 'user') {
+        this.deliverLocally(recipients.userId, notification.id, frame, notification.type);
+        this.publish({ kind: 'deliver', origin: this.bus.nodeId, userId: recipients.userId, notificationId: notification.id, frame });
+      } else {
+        this.publish({ kind: 'shared', origin: this.bus.nodeId, audience: recipients, notificationId: notification.id, frame });
+        await this.deliverShared(recipients, notification.id, frame, notification.type);
+      }
+    }
+  }
+
+  /** Tells every connected device of each recipient, on every node, that these notifications were retracted. */
+  async retracted(removed: readonly RemovedNotification[]): Promise<void> {
+    if (removed.length === 0) return;
+    this.publish({ kind: 'removed', origin: this.bus.nodeId, reason: 'retracted', notifications: [...removed] });
+    await this.removals.tellLocal(removed, 'retracted');
+  }
+
   /** `changeState(userId, ids, 'read')`. */
   markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
     return this.changeState(userId, ids, 'read');
@@ -171,6 +203,8 @@ export class FanOut {
     // Frames from other nodes were validated there; the type is only needed for the metric label.
     if (envelope.kind === 'deliver') {
       this.deliverLocally(envelope.userId, envelope.notificationId, envelope.frame, 'notification');
+    } else if (envelope.kind === 'removed') {
+      void this.removals.tellLocal(envelope.notifications, envelope.reason);
     } else if (envelope.kind === 'shared') {
       this.deliverShared(envelope.audience, envelope.notificationId, envelope.frame, 'notification').catch((error: unknown) => {
         this.logger.warn({ err: error }, 'shared delivery failed; its recipients recover it on resume');

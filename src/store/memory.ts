@@ -1,4 +1,5 @@
 // In-memory NotificationStore: single process, nothing survives a restart (tests and `--store memory`).
+import { randomUUID } from 'node:crypto';
 import type { Notification } from '../../generated/index.js';
 import {
   uncategorized,
@@ -16,6 +17,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from './store.js';
+import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type NewScheduledNotification, type RemovedNotification, type RemoveOutcome, type ScheduleId } from './timing.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
 
 interface Row {
@@ -29,6 +31,15 @@ interface Row {
   category: string | undefined;
   timestamp: number;
   idempotencyKey: string | undefined;
+  expiresAt: number | undefined;
+  retracted: boolean;
+  /** The schedule it was delivered for, if any. */
+  scheduleId: ScheduleId | undefined;
+}
+
+interface Schedule {
+  input: NewScheduledNotification;
+  state: 'pending' | 'delivered' | 'cancelled' | 'expired';
 }
 
 interface State {
@@ -81,6 +92,7 @@ export function openMemoryStore(): NotificationStore {
   const rows = new Map<number, Row>();
   const broadcasts: Row[] = [];
   const topics = new Map<TopicName, { rows: Row[]; members: Set<UserId> }>();
+  const schedules = new Map<ScheduleId, Schedule>();
   let lastSeq = 0;
   let closed = false;
 
@@ -103,11 +115,12 @@ export function openMemoryStore(): NotificationStore {
     }
     return t;
   };
-  const newRow = (input: Omit<NewNotification, 'userId'>, userId: UserId | undefined, topic: TopicName | undefined): Row => {
+  const newRow = (input: Omit<NewNotification, 'userId'>, userId: UserId | undefined, topic: TopicName | undefined, scheduleId?: ScheduleId): Row => {
     const seq = ++lastSeq;
     const row: Row = {
       id: formatId(seq), seq, userId, topic, type: input.type, data: structuredClone(input.data),
       category: input.category, timestamp: input.timestamp, idempotencyKey: input.idempotencyKey,
+      expiresAt: input.expiresAt, retracted: false, scheduleId,
     };
     rows.set(seq, row);
     return row;
@@ -125,8 +138,22 @@ export function openMemoryStore(): NotificationStore {
     return out.sort((a, b) => a.seq - b.seq);
   };
   const stateOf = (userId: UserId, id: NotificationId): State => users.get(userId)?.states.get(id) ?? untouched;
-  /** The user's feed, ascending, without the notifications they deleted. */
-  const feed = (userId: UserId): Row[] => fullFeed(userId).filter((r) => !stateOf(userId, r.id).deleted);
+  const visible = (r: Row, nowMs: number): boolean => !r.retracted && (r.expiresAt === undefined || r.expiresAt > nowMs);
+  /** The user's feed, ascending, without the notifications they deleted, expired or retracted ones. */
+  const feed = (userId: UserId): Row[] => {
+    const nowMs = Date.now();
+    return fullFeed(userId).filter((r) => visible(r, nowMs) && !stateOf(userId, r.id).deleted);
+  };
+  const shareRow = (row: Row, audience: SharedAudience): void => {
+    (audience.kind === 'topic' ? topicOf(audience.topic).rows : broadcasts).push(row);
+  };
+  /** Retracts rows; returns those that were still visible. */
+  const retract = (list: readonly Row[]): RemovedNotification[] => {
+    const nowMs = Date.now();
+    const removed = list.filter((r) => visible(r, nowMs)).map((r) => ({ id: r.id, recipients: recipientsOf(r) }));
+    for (const r of list) r.retracted = true;
+    return removed;
+  };
   const view = (userId: UserId, r: Row): Notification =>
     notificationOf({ ...r, data: structuredClone(r.data), read: stateOf(userId, r.id).read });
   const summary = (userId: UserId): UnreadSummary => {
@@ -163,7 +190,7 @@ export function openMemoryStore(): NotificationStore {
       const { audience, ...rest } = input;
       if (audience.kind === 'topic') checkTopic(audience.topic);
       const row = newRow(rest, undefined, audience.kind === 'topic' ? audience.topic : undefined);
-      (audience.kind === 'topic' ? topicOf(audience.topic).rows : broadcasts).push(row);
+      shareRow(row, audience);
       return notificationOf({ ...row, data: structuredClone(row.data), read: false });
     },
 
@@ -286,7 +313,8 @@ export function openMemoryStore(): NotificationStore {
     async prune(olderThanMs: number): Promise<number> {
       live();
       let removed = 0;
-      const gone = (r: Row): boolean => r.timestamp < olderThanMs;
+      const gone = (r: Row): boolean => r.timestamp < olderThanMs || (r.expiresAt !== undefined && r.expiresAt < olderThanMs);
+      for (const [id, s] of schedules) if (s.state !== 'pending' && s.input.deliverAt < olderThanMs) schedules.delete(id);
       for (const r of rows.values()) {
         if (!gone(r)) continue;
         removed++;
@@ -300,6 +328,65 @@ export function openMemoryStore(): NotificationStore {
       broadcasts.splice(0, broadcasts.length, ...broadcasts.filter((r) => !gone(r)));
       for (const t of topics.values()) t.rows = t.rows.filter((r) => !gone(r));
       return removed;
+    },
+
+    async schedule(input: NewScheduledNotification): Promise<ScheduleId> {
+      live();
+      if (input.audience.kind === 'topic') checkTopic(input.audience.topic);
+      const id = `sched_${randomUUID()}`;
+      schedules.set(id, { input: structuredClone(input), state: 'pending' });
+      return id;
+    },
+
+    async claimDue(nowMs: number, limit: number): Promise<DeliveredNotification[]> {
+      live();
+      const due = [...schedules].filter(([, s]) => s.state === 'pending' && s.input.deliverAt <= nowMs)
+        .sort(([, a], [, b]) => a.input.deliverAt - b.input.deliverAt).slice(0, limit);
+      const delivered: DeliveredNotification[] = [];
+      for (const [scheduleId, s] of due) {
+        const { audience, deliverAt: _deliverAt, ...rest } = s.input;
+        if (rest.expiresAt !== undefined && rest.expiresAt <= nowMs) {
+          s.state = 'expired';
+          continue;
+        }
+        s.state = 'delivered';
+        const input = { ...rest, timestamp: nowMs };
+        if (audience.kind === 'users') {
+          for (const userId of audience.users) {
+            const row = newRow(input, userId, undefined, scheduleId);
+            user(userId).own.push(row);
+            delivered.push({ scheduleId, notification: view(userId, row), recipients: { kind: 'user', userId } });
+          }
+        } else {
+          const row = newRow(input, undefined, audience.kind === 'topic' ? audience.topic : undefined, scheduleId);
+          shareRow(row, audience);
+          delivered.push({ scheduleId, notification: notificationOf({ ...row, data: structuredClone(row.data), read: false }), recipients: audience });
+        }
+      }
+      return delivered;
+    },
+
+    async remove(id: string): Promise<RemoveOutcome> {
+      live();
+      if (scheduleIdPattern.test(id)) {
+        const s = schedules.get(id);
+        if (!s) return { outcome: 'unknown' };
+        if (s.state !== 'delivered') {
+          s.state = s.state === 'pending' ? 'cancelled' : s.state;
+          return { outcome: 'cancelled' };
+        }
+        return { outcome: 'retracted', removed: retract([...rows.values()].filter((r) => r.scheduleId === id)) };
+      }
+      const row = /^\d{16}$/.test(id) ? rows.get(Number(id)) : undefined;
+      return row ? { outcome: 'retracted', removed: retract([row]) } : { outcome: 'unknown' };
+    },
+
+    async expiredBetween(afterMs: number, upToMs: number): Promise<RemovedNotification[]> {
+      live();
+      return [...rows.values()]
+        .filter((r) => !r.retracted && r.expiresAt !== undefined && r.expiresAt > afterMs && r.expiresAt <= upToMs)
+        .sort((a, b) => a.expiresAt! - b.expiresAt! || a.seq - b.seq)
+        .map((r) => ({ id: r.id, recipients: recipientsOf(r) }));
     },
 
     async close(): Promise<void> {

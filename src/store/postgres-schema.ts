@@ -1,5 +1,6 @@
 // The PostgreSQL store's schema and its migrations, applied in order under an advisory lock.
 import type pg from 'pg';
+import { storedFunctions } from './postgres-functions.js';
 
 /** Migration n (1-based) brings the schema (`S`, quoted) to version n. */
 const migrations = (S: string): readonly string[] => [
@@ -54,9 +55,26 @@ const migrations = (S: string): readonly string[] => [
   `ALTER TABLE ${S}.user_states ADD COLUMN seen boolean NOT NULL DEFAULT false,
      ADD COLUMN archived boolean NOT NULL DEFAULT false, ADD COLUMN deleted boolean NOT NULL DEFAULT false;
    UPDATE ${S}.user_states SET seen = true WHERE read;`,
+  // 4 (issue 15): expiry and retraction of a notification; scheduled pushes, kept after delivery so that their
+  // handle still names the notifications they became (notifications.schedule_id).
+  `ALTER TABLE ${S}.notifications ADD COLUMN expires_at bigint, ADD COLUMN retracted boolean NOT NULL DEFAULT false,
+     ADD COLUMN schedule_id text;
+   CREATE INDEX notifications_expiry ON ${S}.notifications (expires_at) WHERE expires_at IS NOT NULL;
+   CREATE INDEX notifications_schedule ON ${S}.notifications (schedule_id) WHERE schedule_id IS NOT NULL;
+   CREATE TABLE ${S}.schedules (
+     id text PRIMARY KEY,
+     audience jsonb NOT NULL,
+     type text NOT NULL,
+     data jsonb NOT NULL,
+     category text,
+     deliver_at bigint NOT NULL,
+     expires_at bigint,
+     state text NOT NULL DEFAULT 'pending'
+   );
+   CREATE INDEX schedules_due ON ${S}.schedules (deliver_at) WHERE state = 'pending';`,
 ];
 
-/** Creates the schema when missing and applies every migration it lacks; serialized across nodes. */
+/** Creates the schema when missing, applies every migration it lacks and (re)creates the stored functions; serialized across nodes. */
 export async function migrate(pool: pg.Pool, schema: string, S: string): Promise<void> {
   const client = await pool.connect();
   try {
@@ -71,6 +89,7 @@ export async function migrate(pool: pg.Pool, schema: string, S: string): Promise
       await client.query(steps[v - 1]!);
       await client.query(`INSERT INTO ${S}.schema_version (version) VALUES ($1)`, [v]);
     }
+    await client.query(storedFunctions(S));
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

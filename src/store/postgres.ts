@@ -22,6 +22,8 @@ import {
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './postgres-schema.js';
 import { createLanes } from './postgres-lanes.js';
+import { postgresTiming } from './postgres-timing.js';
+import type { Runner } from './postgres-runner.js';
 
 /** Most user ids a store remembers as already in the users table. */
 const maxKnownUsers = 1_000_000;
@@ -90,12 +92,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const lockKey = `notify.audience.${schema}`;
   const currentSeq = `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${S}.notification_seq)`;
   const cols = `lpad(n.seq::text, 16, '0') AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, false) AS read, coalesce(s.seen, false) AS seen`;
-  const notDeleted = `NOT coalesce(s.deleted, false)`;
+  /** Neither deleted by the user nor retracted, nor expired at `now` (the parameter holding epoch ms). */
+  const notDeleted = (now: string): string =>
+    `NOT coalesce(s.deleted, false) AND NOT n.retracted AND (n.expires_at IS NULL OR n.expires_at > ${now}::bigint)`;
   /** What the unread and unseen counts cover. */
-  const counted = `${notDeleted} AND NOT coalesce(s.archived, false) AND NOT coalesce(s.read, false)`;
-  /** Page WHERE for `filter`; $5 is the category, $6 the type. */
+  const counted = (now: string): string => `${notDeleted(now)} AND NOT coalesce(s.archived, false) AND NOT coalesce(s.read, false)`;
+  /** Page WHERE for `filter`; $5 is the category, $6 the type, $7 the time. */
   const pageWhere = (filter: PageFilter): string => {
-    const parts = [notDeleted, `coalesce(s.archived, false) = ${filter.archived ? 'true' : 'false'}`];
+    const parts = [notDeleted('$7'), `coalesce(s.archived, false) = ${filter.archived ? 'true' : 'false'}`];
     if (filter.unreadOnly) parts.push(`NOT coalesce(s.read, false)`);
     parts.push(filter.category === undefined ? `$5::text IS NULL` : `coalesce(n.category, '${uncategorized}') = $5`);
     parts.push(filter.type === undefined ? `$6::text IS NULL` : `n.type = $6`);
@@ -105,14 +109,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq`;
   const q = (name: string, text: string) => ({ name: `notify_${name}`, text });
   const sql = {
+    appendOne: q('append_one', `SELECT id, created FROM ${S}.append_one($1, $2, $3::jsonb, $4, $5, $6, $7, $8)`),
     lockShared: q('lock_shared', `SELECT pg_advisory_xact_lock_shared(hashtext($1))`),
     lockExclusive: q('lock_exclusive', `SELECT pg_advisory_xact_lock(hashtext($1))`),
     byKey: q('by_key', `SELECT ${cols} FROM ${S}.notifications n LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = n.seq
       WHERE n.user_id = $1 AND n.idempotency_key = $2`),
     lockUser: q('lock_user', `INSERT INTO ${S}.users AS u (user_id, known_from) VALUES ($1, ${currentSeq})
       ON CONFLICT (user_id) DO UPDATE SET last_seq = u.last_seq + 1`),
-    insert: q('insert', `INSERT INTO ${S}.notifications (user_id, topic, seq, type, data, category, ts, idempotency_key)
-      VALUES ($1, $2, nextval('${S}.notification_seq'), $3, $4::jsonb, $5, $6, $7)
+    insert: q('insert', `INSERT INTO ${S}.notifications (user_id, topic, seq, type, data, category, ts, idempotency_key, expires_at)
+      VALUES ($1, $2, nextval('${S}.notification_seq'), $3, $4::jsonb, $5, $6, $7, $8)
       ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING lpad(seq::text, 16, '0') AS id`),
     touch: q('touch', `INSERT INTO ${S}.users (user_id, known_from) VALUES ($1, ${currentSeq}) ON CONFLICT (user_id) DO NOTHING`),
     touchMany: q('touch_many', `INSERT INTO ${S}.users (user_id, known_from) SELECT unnest($1::text[]), ${currentSeq}
@@ -130,17 +135,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     membersAt: q('members_at', `SELECT count(DISTINCT user_id)::int AS n FROM ${S}.topic_members
       WHERE topic = $1 AND from_seq < $2 AND (until_seq IS NULL OR until_seq >= $2)`),
     // The resume point itself ($5) is kept even when deleted: it proves the gap; other deleted ones are skipped.
-    after: q('after', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} WHERE n.seq = $5::bigint OR ${notDeleted} ORDER BY n.seq LIMIT $4`),
+    after: q('after', `SELECT ${cols} FROM (${feedOf(S)}) f ${withState} WHERE n.seq = $5::bigint OR ${notDeleted('$6')} ORDER BY n.seq LIMIT $4`),
     summary: q('summary', `SELECT coalesce(n.category, $4) AS category, count(*)::int AS n,
       (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen FROM (${feedOf(S)}) f ${withState}
-      WHERE ${counted} GROUP BY 1`),
+      WHERE ${counted('$5')} GROUP BY 1`),
     latest: q('latest', `SELECT lpad(max(seq)::text, 16, '0') AS id FROM (${feedOf(S)}) f`),
     counts: q('counts', `SELECT count(*)::int AS unread, (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen
-      FROM (${feedOf(S)}) f LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE ${counted}`),
+      FROM (${feedOf(S)}) f ${withState} WHERE ${counted('$4')}`),
     foundSome: q('found_some', `SELECT f.seq::text FROM (${feedOf(S, '{seq} = ANY($4::bigint[])')}) f
-      LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE ${notDeleted} ORDER BY f.seq`),
+      ${withState} WHERE ${notDeleted('$5')} ORDER BY f.seq`),
     foundAll: q('found_all', `SELECT f.seq::text FROM (${feedOf(S)}) f
-      LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = f.seq WHERE ${notDeleted} ORDER BY f.seq`),
+      ${withState} WHERE ${notDeleted('$4')} ORDER BY f.seq`),
     // The upserts' row locks decide which of two concurrent changes (on any nodes) changed a state.
     seen: q('set_seen', `INSERT INTO ${S}.user_states AS s (user_id, seq, seen) SELECT $1, unnest($2::bigint[]), true
       ON CONFLICT (user_id, seq) DO UPDATE SET seen = true WHERE NOT s.seen RETURNING s.seq::text`),
@@ -153,11 +158,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     delete: q('set_deleted', `INSERT INTO ${S}.user_states AS s (user_id, seq, deleted) SELECT $1, unnest($2::bigint[]), true
       ON CONFLICT (user_id, seq) DO UPDATE SET deleted = true WHERE NOT s.deleted RETURNING s.seq::text`),
     pruneStates: q('prune_states', `DELETE FROM ${S}.user_states s USING ${S}.notifications n
-      WHERE n.seq = s.seq AND (n.user_id IS NULL OR n.user_id = s.user_id) AND n.ts < $1`),
-    prune: q('prune', `WITH gone AS (DELETE FROM ${S}.notifications WHERE ts < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`),
+      WHERE n.seq = s.seq AND (n.user_id IS NULL OR n.user_id = s.user_id) AND (n.ts < $1 OR n.expires_at < $1)`),
+    prune: q('prune', `WITH gone AS (DELETE FROM ${S}.notifications WHERE ts < $1 OR expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`),
+    pruneSchedules: q('prune_schedules', `DELETE FROM ${S}.schedules WHERE state <> 'pending' AND deliver_at < $1`),
   };
-  type Query = { name: string; text: string };
-  type Runner = <R extends pg.QueryResultRow>(query: Query, values: unknown[]) => Promise<R[]>;
 
   const lanes = createLanes();
   let closed = false;
@@ -165,6 +169,18 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (closed) throw new Error('NotificationStore is closed');
   };
   const run: Runner = async (query, values) => (await pool.query({ ...query, values })).rows;
+  /** Runs one statement (its own transaction), retrying on deadlock or serialization failure. */
+  const single: Runner = async (query, values) => {
+    live();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run(query, values);
+      } catch (error) {
+        if (attempt < 5 && retryable.has((error as { code?: string }).code ?? '')) continue;
+        throw error;
+      }
+    }
+  };
   /** Runs `body` in one transaction, retrying on deadlock or serialization failure. */
   const tx = async <T>(body: (run: Runner) => Promise<T>): Promise<T> => {
     live();
@@ -195,7 +211,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   };
   const whole = (userId: UserId): [UserId, string, string] => [userId, '0', noCursor];
   const countsOf = async (t: Runner, userId: UserId): Promise<{ unreadCount: number; unseenCount: number }> => {
-    const [row] = await t<{ unread: number; unseen: number }>(sql.counts, whole(userId));
+    const [row] = await t<{ unread: number; unseen: number }>(sql.counts, [...whole(userId), Date.now()]);
     return { unreadCount: row!.unread, unseenCount: row!.unseen };
   };
   /** Page statements by filter (a handful of combinations), each a named prepared statement. */
@@ -214,21 +230,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const store: NotificationStore = {
     append(input: NewNotification): Promise<AppendResult> {
       const key = input.idempotencyKey ?? null;
-      return lanes.one(input.userId, () => tx(async (t) => {
-        if (key !== null) {
-          const [seen] = await t<Row>(sql.byKey, [input.userId, key]);
-          if (seen) return { notification: toNotification(seen), created: false };
-        }
-        await t(sql.lockShared, [lockKey]);
-        await t(sql.lockUser, [input.userId]);
+      return lanes.one(input.userId, async () => {
         const text = JSON.stringify(input.data);
-        const values = [input.userId, null, input.type, text, input.category ?? null, input.timestamp, key];
-        const [row] = await t<{ id: NotificationId }>(sql.insert, values);
-        if (row) return { notification: notificationOf({ ...input, id: row.id, data: JSON.parse(text), read: false }), created: true };
-        // Another node committed the same key while we waited for the user's lock.
-        const [first] = await t<Row>(sql.byKey, [input.userId, key]);
+        const values = [input.userId, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null, lockKey];
+        const [row] = await single<{ id: NotificationId; created: boolean }>(sql.appendOne, values);
+        if (row!.created) return { notification: notificationOf({ ...input, id: row!.id, data: JSON.parse(text), read: false }), created: true };
+        const [first] = await run<Row>(sql.byKey, [input.userId, key]);
         return { notification: toNotification(first!), created: false };
-      }));
+      });
     },
 
     async appendShared(input: NewSharedNotification): Promise<Notification> {
@@ -238,7 +247,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         await t(sql.lockExclusive, [lockKey]);
         const text = JSON.stringify(input.data);
         const topic = audience.kind === 'topic' ? audience.topic : null;
-        const [row] = await t<{ id: NotificationId }>(sql.insert, [null, topic, input.type, text, input.category ?? null, input.timestamp, null]);
+        const [row] = await t<{ id: NotificationId }>(sql.insert, [null, topic, input.type, text, input.category ?? null, input.timestamp, null, input.expiresAt ?? null]);
         return notificationOf({ type: input.type, id: row!.id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
       }));
     },
@@ -299,7 +308,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       live();
       checkPageLimit(query.limit);
       const before = query.before === undefined ? noCursor : parseCursor(query.before);
-      const rows = await run<Row>(pageQuery(query), [userId, '0', before, query.limit + 1, query.category ?? null, query.type ?? null]);
+      const rows = await run<Row>(pageQuery(query), [userId, '0', before, query.limit + 1, query.category ?? null, query.type ?? null, Date.now()]);
       const listed = rows.slice(0, query.limit);
       const notifications = listed.map(toNotification);
       const unseenIds = listed.filter((r) => !r.seen).map((r) => r.id);
@@ -311,9 +320,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
       // The origin id is before every notification: everything in the feed follows it.
-      if (after === originId) return (await run<Row>(sql.after, [userId, '0', noCursor, limit, '-1'])).map(toNotification);
+      if (after === originId) return (await run<Row>(sql.after, [userId, '0', noCursor, limit, '-1', Date.now()])).map(toNotification);
       // One statement (one snapshot): the first row is `after` itself when it is still in the feed.
-      const rows = await run<Row>(sql.after, [userId, String(BigInt(after) - 1n), noCursor, limit + 1, after]);
+      const rows = await run<Row>(sql.after, [userId, String(BigInt(after) - 1n), noCursor, limit + 1, after, Date.now()]);
       if (rows[0]?.id !== after) return 'gone';
       return rows.slice(1).map(toNotification);
     },
@@ -323,7 +332,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const unreadByCategory: Record<string, number> = {};
       let unreadCount = 0;
       let unseenCount = 0;
-      for (const { category, n, unseen } of await run<{ category: string; n: number; unseen: number }>(sql.summary, [...whole(userId), uncategorized])) {
+      for (const { category, n, unseen } of await run<{ category: string; n: number; unseen: number }>(sql.summary, [...whole(userId), uncategorized, Date.now()])) {
         unreadByCategory[category] = n;
         unreadCount += n;
         unseenCount += unseen;
@@ -340,7 +349,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const seqs = ids === 'all' ? [] : [...new Set(ids.filter((id) => idPattern.test(id)).map((id) => String(BigInt(id))))];
       return tx(async (t) => {
         if (ids !== 'all' && seqs.length === 0) return { changed: [], found: [], ...(await countsOf(t, userId)) };
-        const found = (await t<{ seq: string }>(ids === 'all' ? sql.foundAll : sql.foundSome, ids === 'all' ? whole(userId) : [...whole(userId), seqs]))
+        const now = Date.now();
+        const found = (await t<{ seq: string }>(ids === 'all' ? sql.foundAll : sql.foundSome, ids === 'all' ? [...whole(userId), now] : [...whole(userId), seqs, now]))
           .map((r) => r.seq);
         const changed = found.length ? (await t<{ seq: string }>(sql[change], [userId, found])).map((r) => r.seq) : [];
         const format = (seq: string): NotificationId => seq.padStart(16, '0');
@@ -356,9 +366,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return tx(async (t) => {
         const cutoff = Math.ceil(olderThanMs);
         await t(sql.pruneStates, [cutoff]);
+        await t(sql.pruneSchedules, [cutoff]);
         return (await t<{ n: number }>(sql.prune, [cutoff]))[0]!.n;
       });
     },
+
+    ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq }),
 
     async close(): Promise<void> {
       if (closed) return;

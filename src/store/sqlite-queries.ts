@@ -18,9 +18,11 @@ export const feed = `
   UNION ALL
   SELECT n.seq FROM topic_members m JOIN notifications n ON n.topic = m.topic
     WHERE m.user_id = @u AND n.seq > max(@lo, m.from_seq) AND n.seq < @hi AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
+/** The visibility filters (`notDeleted`) read the row's expiry and retraction: every query joins `n`. */
 export const columns = `printf('%016d', n.seq) AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, 0) AS read, coalesce(s.seen, 0) AS seen`;
 export const withState = `JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq`;
-export const notDeleted = `coalesce(s.deleted, 0) = 0`;
+/** Neither deleted by the user nor retracted, nor expired at @now (epoch ms). */
+export const notDeleted = `coalesce(s.deleted, 0) = 0 AND n.retracted = 0 AND (n.expires_at IS NULL OR n.expires_at > @now)`;
 /** What the unread and unseen counts cover. */
 export const counted = `${notDeleted} AND coalesce(s.archived, 0) = 0 AND coalesce(s.read, 0) = 0`;
 

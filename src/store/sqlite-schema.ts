@@ -6,6 +6,23 @@ import type Database from 'better-sqlite3';
  * topic's subscribers; both NULL: every known user). Per-user state lives in `user_states`, a row only
  * where a user changed something; each state (seen, read, archived, deleted) is a column.
  */
+/** Schema 4: scheduled pushes, kept after delivery so that their handle still names what they became. */
+const schedulesTable = `
+  CREATE TABLE schedules (
+    id TEXT PRIMARY KEY,
+    audience TEXT NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    category TEXT,
+    deliver_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    state TEXT NOT NULL DEFAULT 'pending'
+  ) WITHOUT ROWID;`;
+const timingIndexes = `
+  CREATE INDEX notifications_expiry ON notifications (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE INDEX notifications_schedule ON notifications (schedule_id) WHERE schedule_id IS NOT NULL;
+  CREATE INDEX schedules_due ON schedules (deliver_at) WHERE state = 'pending';`;
+
 const tables = `
   CREATE TABLE users (user_id TEXT PRIMARY KEY, known_from INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
   CREATE TABLE notifications (
@@ -17,6 +34,9 @@ const tables = `
     category TEXT,
     ts INTEGER NOT NULL,
     idempotency_key TEXT,
+    expires_at INTEGER,
+    retracted INTEGER NOT NULL DEFAULT 0,
+    schedule_id TEXT,
     UNIQUE (user_id, idempotency_key)
   );
   CREATE TABLE user_states (
@@ -34,7 +54,8 @@ const tables = `
     from_seq INTEGER NOT NULL,
     until_seq INTEGER,
     PRIMARY KEY (topic, user_id, from_seq)
-  ) WITHOUT ROWID;`;
+  ) WITHOUT ROWID;
+  ${schedulesTable}`;
 
 const indexes = `
   CREATE INDEX notifications_user_seq ON notifications (user_id, seq) WHERE user_id IS NOT NULL;
@@ -42,7 +63,8 @@ const indexes = `
   CREATE INDEX notifications_broadcast ON notifications (seq) WHERE user_id IS NULL AND topic IS NULL;
   CREATE INDEX notifications_ts ON notifications (ts);
   CREATE INDEX topic_members_user ON topic_members (user_id, topic);
-  CREATE UNIQUE INDEX topic_members_current ON topic_members (topic, user_id) WHERE until_seq IS NULL;`;
+  CREATE UNIQUE INDEX topic_members_current ON topic_members (topic, user_id) WHERE until_seq IS NULL;
+  ${timingIndexes}`;
 
 /** Schema 1 (up to 0db1023): one row per user per notification (a broadcast copied per user), `read` on the row. */
 const fromVersion1 = `
@@ -71,15 +93,24 @@ const fromVersion2 = `
   ALTER TABLE user_states ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
   UPDATE user_states SET seen = 1 WHERE read = 1;`;
 
-export const schemaVersion = 3;
+/** Schema 3 (issue 15 states): no expiry, retraction or scheduling. */
+const fromVersion3 = `
+  ALTER TABLE notifications ADD COLUMN expires_at INTEGER;
+  ALTER TABLE notifications ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE notifications ADD COLUMN schedule_id TEXT;
+  ${schedulesTable}
+  ${timingIndexes}`;
+
+export const schemaVersion = 4;
 
 /** Brings the file to `schemaVersion` in one write transaction (several processes may open it at once). */
 export function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version >= schemaVersion) return;
-    // Schema 1's script creates schema-3 tables at once (its user_states is new).
-    db.exec(version === 1 ? fromVersion1 : version === 2 ? fromVersion2 : `${tables}${indexes}`);
+    // Schema 1's script creates the current tables at once (its user_states is new).
+    const steps: Record<number, string> = { 1: fromVersion1, 2: `${fromVersion2}${fromVersion3}`, 3: fromVersion3 };
+    db.exec(steps[version] ?? `${tables}${indexes}`);
     db.pragma(`user_version = ${schemaVersion}`);
   }).immediate();
 }

@@ -1,8 +1,11 @@
 // The NotificationStore interface and its value types; backends live beside it (memory.ts, sqlite.ts, postgres.ts).
 import type { Notification, NotificationType } from '../../generated/index.js';
 import type { NotificationId, UserId } from '../ids.js';
+import type { SharedAudience, TopicName } from './audience.js';
+import type { DeliveredNotification, NewScheduledNotification, RemoveOutcome, RemovedNotification, ScheduleId } from './timing.js';
 
 export type { NotificationId, UserId } from '../ids.js';
+export type * from './timing.js';
 
 export interface NewNotification {
   userId: UserId;
@@ -14,18 +17,18 @@ export interface NewNotification {
   timestamp: number;
   /** A retried append with the same (userId, key) returns the first notification. */
   idempotencyKey?: string;
+  /** Epoch milliseconds: from then on the notification is out of every page, count and resume. */
+  expiresAt?: number;
 }
 
-/** Who a shared notification is for: every known user, or the subscribers of a topic at the time of the push. */
-export type SharedAudience = { kind: 'broadcast' } | { kind: 'topic'; topic: TopicName };
+export type { SharedAudience } from './audience.js';
 
 /** A broadcast or topic notification: stored once, whatever the size of its audience. */
 export interface NewSharedNotification extends Omit<NewNotification, 'userId' | 'idempotencyKey'> {
   audience: SharedAudience;
 }
 
-/** `[A-Za-z0-9._:-]{1,128}` (see `topicPattern`). */
-export type TopicName = string;
+export type { TopicName } from './audience.js';
 export const topicPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface SubscriberPage {
@@ -106,7 +109,9 @@ export const uncategorized = 'general';
  * - `append` / `appendShared` resolve only once the notification is durable (survives a process kill);
  * - ids of one user's feed sort, as strings, in commit order: no id that a user's feed later gains is
  *   smaller than one it already shows, also with several nodes writing at once (resume is gap-free);
- * - pages are keyset-paged on id: no duplicates or skips while new rows arrive; counts are exact.
+ * - pages are keyset-paged on id: no duplicates or skips while new rows arrive; counts are exact;
+ * - a notification past its `expiresAt`, or retracted, is in no page, count, state change or resume (a resume
+ *   point that expired still resumes: the gap is provable).
  */
 export interface NotificationStore {
   append(input: NewNotification): Promise<AppendResult>;
@@ -142,7 +147,25 @@ export interface NotificationStore {
   changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult>;
   /** `changeState(userId, ids, 'read')`. */
   markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult>;
-  /** Deletes notifications older than `olderThanMs` (epoch ms), with their per-user state; returns how many. */
+  /**
+   * Deletes notifications older than `olderThanMs` (epoch ms) or expired before it, with their per-user state,
+   * and finished schedules due before it; returns how many notifications.
+   */
   prune(olderThanMs: number): Promise<number>;
+  /** Keeps a push for delivery at `deliverAt` (invisible until then); durable when it resolves. */
+  schedule(input: NewScheduledNotification): Promise<ScheduleId>;
+  /**
+   * Delivers the schedules due at `nowMs` (at most `limit` of them): appends what each becomes, with ids that
+   * sort in commit order like `append`, and returns it. Each schedule is claimed once, whatever the number of
+   * stores (nodes) sharing the data; one whose `expiresAt` passed meanwhile is dropped, never delivered.
+   */
+  claimDue(nowMs: number, limit: number): Promise<DeliveredNotification[]>;
+  /**
+   * By schedule handle: cancels a pending schedule, or retracts what it became once delivered. By feed id:
+   * retracts that notification. Retracted ones leave every recipient's pages, counts and resume, for good.
+   */
+  remove(id: NotificationId | ScheduleId): Promise<RemoveOutcome>;
+  /** Notifications (not retracted) whose `expiresAt` is in (`afterMs`, `upToMs`], oldest expiry first. */
+  expiredBetween(afterMs: number, upToMs: number): Promise<RemovedNotification[]>;
   close(): Promise<void>;
 }

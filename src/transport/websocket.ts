@@ -7,6 +7,7 @@ import { errorRegistry, statusLine, type ConnectionErrorCode } from '../errors.j
 import type { ServerContext } from '../server-context.js';
 import { openSession, type OpenSession, type SessionTransport } from '../session/open-session.js';
 import { admit } from './admission.js';
+import { framedText } from './ws-frame.js';
 
 export const notificationsPath = '/api/v1/notifications';
 /** ws keeps each fragment until the message completes; a handful is all a real client uses. */
@@ -20,21 +21,6 @@ export const closeTimeoutMs = 5000;
 function closeWith(ws: WebSocket, error: ConnectionErrorCode): void {
   const { code, reason } = errorRegistry[error].close;
   ws.close(code, reason);
-}
-
-/**
- * The UTF-8 bytes of the last frame sent. A broadcast or topic frame is one string sent to every recipient
- * in turn: it is encoded once and each socket is handed the same bytes (ws frames a Buffer without copying).
- */
-let lastFrame = '';
-let lastFrameBytes = Buffer.alloc(0);
-
-function frameBytes(frame: string): Buffer {
-  if (frame !== lastFrame) {
-    lastFrameBytes = Buffer.from(frame, 'utf8');
-    lastFrame = frame;
-  }
-  return lastFrameBytes;
 }
 
 // These helpers live outside the upgrade handler on purpose: a closure that outlives the upgrade (the
@@ -55,13 +41,22 @@ function holdWrites(socket: Duplex): () => void {
   };
 }
 
-function wsTransport(ws: WebSocket, flush: () => void): SessionTransport {
+/**
+ * Frames go to the socket as whole prebuilt frames (`framedText`), not through `ws.send`: ws would frame the
+ * same broadcast bytes again for every socket and write header and payload as two buffers. This is safe
+ * because nothing else queues in ws's sender here: no permessage-deflate, no fragments, no Blob data; control
+ * frames (ping, close) are written whole as well. Like `ws.send` after a close, a frame to a socket that is not
+ * open is dropped. `ws.bufferedAmount` still counts these bytes (it reads the socket's write buffer).
+ */
+function wsTransport(ws: WebSocket, socket: Duplex, flush: () => void): SessionTransport {
   return {
     flush,
     get bufferedAmount() {
       return ws.bufferedAmount;
     },
-    send: (frame) => ws.send(frameBytes(frame), { binary: false }),
+    send: (frame) => {
+      if (ws.readyState === ws.OPEN) socket.write(framedText(frame));
+    },
     ping: () => ws.ping(),
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
@@ -100,7 +95,7 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
         // ~30% of a connect's CPU (notify bench --cpu-prof, connections scenario).
         const flush = holdWrites(socket);
         wss.handleUpgrade(request, socket, head, (ws) => {
-          const session = admission.ok ? runSession(ws, admission.principal, url.searchParams.get('since') ?? undefined, context, flush) : undefined;
+          const session = admission.ok ? runSession(ws, socket, admission.principal, url.searchParams.get('since') ?? undefined, context, flush) : undefined;
           if (!admission.ok) closeWith(ws, admission.error);
           if (session) void session.firstFrames.finally(flush);
           else flush();
@@ -116,10 +111,10 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
 }
 
 /** Adapts one admitted socket to its session: pongs are signs of life, text frames are client actions. */
-function runSession(ws: WebSocket, principal: Principal, since: string | undefined, context: ServerContext, flush: () => void): OpenSession | undefined {
+function runSession(ws: WebSocket, socket: Duplex, principal: Principal, since: string | undefined, context: ServerContext, flush: () => void): OpenSession | undefined {
   let connectionId: string | undefined;
   ws.on('error', (error) => context.logger.debug({ err: error, connectionId }, 'socket error'));
-  const session = openSession(wsTransport(ws, flush), principal, since, context);
+  const session = openSession(wsTransport(ws, socket, flush), principal, since, context);
   if (!session) return undefined;
   connectionId = session.connection.id;
   ws.on('pong', () => session.alive());

@@ -1,7 +1,7 @@
 // The Bus contract, one suite run against every backend (local; Redis at REDIS_URL) through a factory.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { Bus, BusEnvelope } from '../../src/bus/bus.js';
+import { userOf, type Bus, type BusEnvelope } from '../../src/bus/bus.js';
 import { openBus } from '../../src/bus/index.js';
 import { createLocalBus, createLocalHub } from '../../src/bus/local.js';
 import { createRedisBus } from '../../src/bus/redis.js';
@@ -162,7 +162,7 @@ for (const backend of backends) {
       const byUser = (es: BusEnvelope[]): Map<string, BusEnvelope[]> => {
         const map = new Map<string, BusEnvelope[]>();
         for (const e of es) {
-          const key = e.kind === 'shared' ? '' : e.userId;
+          const key = userOf(e) ?? '';
           map.set(key, [...(map.get(key) ?? []), e]);
         }
         return map;

@@ -41,6 +41,13 @@ async function expectFixtureKept(store: NotificationStore, ids: Record<string, n
   expect(await store.audienceSize(everyone.id, { kind: 'broadcast' })).toBe(3);
   for (const u of ['alice', 'bob', 'carol']) expect(await store.latestId(u)).toBe(everyone.id);
   expect((await store.markRead('alice', 'all')).changed).toHaveLength(5);
+  // Schema 4: expiry, scheduling and retraction work on a migrated store.
+  const handle = await store.schedule({ audience: { kind: 'users', users: ['bob'] }, ...info('scheduled'), deliverAt: 1 });
+  const [delivered] = await store.claimDue(Date.now(), 10);
+  expect(delivered).toMatchObject({ scheduleId: handle, recipients: { kind: 'user', userId: 'bob' } });
+  await store.append({ userId: 'bob', ...info('expired'), expiresAt: 1 });
+  expect(titles((await store.page('bob', { limit: 1 })).notifications)).toEqual(['scheduled']);
+  expect(await store.remove(handle)).toMatchObject({ outcome: 'retracted', removed: [{ id: delivered!.notification.id }] });
 }
 
 describe('migration from schema 1: SQLite', () => {
@@ -83,7 +90,7 @@ describe.skipIf(skip !== null)('migration from schema 1: PostgreSQL', () => {
         await store.close();
       }
       const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
-      expect(rows[0].v).toBe(3);
+      expect(rows[0].v).toBe(4);
     } finally {
       await client.end();
       await dropSchema(schema);
@@ -147,7 +154,7 @@ describe.skipIf(skip !== null)('migration from schema 2: PostgreSQL', () => {
         await store.close();
       }
       const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
-      expect(rows[0].v).toBe(3);
+      expect(rows[0].v).toBe(4);
     } finally {
       await client.end();
       await dropSchema(schema);
