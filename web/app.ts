@@ -193,6 +193,12 @@ function startClient(): void {
     setServerCounts(data);
     listView.render();
   });
+  // Expired, or retracted by the backend: gone for the user on every device.
+  instance.on('notifications_removed', ({ data }) => {
+    for (const id of data.ids) state.remove(id);
+    setServerCounts(data);
+    listView.render();
+  });
   instance.on('request_error', ({ data }) => showNotice(`The server could not take ${data.action ?? 'a request'}: ${data.message} (${data.code})`));
   instance.connect().catch(() => {});
 }

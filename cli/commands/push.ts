@@ -9,7 +9,7 @@ import { formatFieldErrors } from '../../src/contract/validation-errors.js';
 import { resolvePushToken } from '../support/credentials.js';
 import { serverOption, stateDirOption } from '../support/options.js';
 import { postJson } from '../support/http.js';
-import { collectUserIds, parseNonEmpty } from '../support/parsers.js';
+import { collectUserIds, parseDateTime, parseNonEmpty } from '../support/parsers.js';
 import { resolveServer } from '../support/server-url.js';
 import { topicPattern } from '../../src/store/store.js';
 import { exitWithUsageCode, failUsage, usageError } from '../support/usage.js';
@@ -24,6 +24,8 @@ interface PushOptions {
   file?: string;
   category?: string;
   idempotencyKey?: string;
+  deliverAt?: string;
+  expiresAt?: string;
   server?: string;
   pushToken?: string;
   stateDir: string;
@@ -60,6 +62,8 @@ export function makePushCommand(): Command {
     .addOption(new Option('--file <path>', 'a JSON file {type?, data, category?} instead of --type/--data').env('NOTIFY_FILE'))
     .addOption(new Option('--category <name>', 'grouping label, e.g. invitations').env('NOTIFY_CATEGORY').argParser(parseCategory))
     .addOption(new Option('--idempotency-key <key>', 'a retried push with the same key returns the first answer').env('NOTIFY_IDEMPOTENCY_KEY').argParser(parseNonEmpty))
+    .addOption(new Option('--deliver-at <iso>', 'deliver at this time (up to a year ahead); answered with a schedule handle').env('NOTIFY_DELIVER_AT').argParser(parseDateTime))
+    .addOption(new Option('--expires-at <iso>', 'from this time on the notification is gone from every page, count and device').env('NOTIFY_EXPIRES_AT').argParser(parseDateTime))
     .addOption(serverOption())
     .addOption(new Option('--push-token <token>', 'service token of the push API (default: the dev token in ./.notify/)').env('NOTIFY_PUSH_TOKEN').argParser(parseNonEmpty))
     .addOption(new Option('--json', 'print the raw JSON answer (one object a line)').env('NOTIFY_JSON'))
@@ -75,6 +79,8 @@ Examples:
   $ notify push --broadcast --type success --data '{"title":"Done","message":"Export ready","completionTime":"3s"}'
   $ notify push --topic group:42 --type info --data '{"title":"Standup","message":"in 5 min","priority":"medium"}'
   $ notify push --user alice --file notification.json --idempotency-key order-42 --json
+  $ notify push --user alice --type info --data '{"title":"Standup","message":"now","priority":"low"}' \
+      --deliver-at 2026-12-01T09:00:00Z --expires-at 2026-12-01T10:00:00Z
 
 Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent when invalid), 2 usage.`,
     )
@@ -98,13 +104,20 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
         process.exitCode = 1;
         return;
       }
-      const body = { type: payload.check.type, data: payload.check.data, ...(payload.category !== undefined && { category: payload.category }) };
+      const body = {
+        type: payload.check.type,
+        data: payload.check.data,
+        ...(payload.category !== undefined && { category: payload.category }),
+        ...(options.expiresAt !== undefined && { expiresAt: options.expiresAt }),
+        ...(options.deliverAt !== undefined && { deliverAt: options.deliverAt }),
+      };
       const server = await resolveServer(options.server, options.stateDir);
       const headers: Record<string, string> = { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` };
       if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
 
       if (options.topic !== undefined) {
         const answer = await postJson(`${server.http}/api/v1/topics/${encodeURIComponent(options.topic)}/notifications`, body, headers);
+        if (isScheduled(answer)) return void process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${scheduledLine(answer, `topic ${options.topic}`)}\n`);
         const { id, count, delivered } = answer as { id?: unknown; count?: unknown; delivered?: unknown };
         const line = `${String(id)} to topic ${options.topic}: ${plural(count, 'subscriber')}, delivered to ${plural(delivered, 'device')}`;
         process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${line}\n`);
@@ -112,6 +125,7 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
       }
       if (users === undefined) {
         const answer = await postJson(`${server.http}/api/v1/notifications`, { broadcast: true, ...body }, headers);
+        if (isScheduled(answer)) return void process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${scheduledLine(answer, 'everyone')}\n`);
         const { count, delivered } = answer as { count?: unknown; delivered?: unknown };
         const devices = delivered === undefined ? '' : `, delivered to ${plural(delivered, 'device')}`;
         process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `broadcast to ${plural(count, 'user')}${devices}\n`);
@@ -125,11 +139,25 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
           process.stdout.write(`${JSON.stringify(answer)}\n`);
           continue;
         }
+        if (isScheduled(answer)) {
+          process.stdout.write(`${scheduledLine(answer, user)}\n`);
+          continue;
+        }
         const { id, delivered } = answer as { id?: unknown; delivered?: unknown };
         process.stdout.write(`${String(id)} delivered to ${plural(delivered, 'device')}${users.length > 1 ? ` (${user})` : ''}\n`);
       }
     });
   return exitWithUsageCode(command.showHelpAfterError('(run with --help for usage and examples)'));
+}
+
+/** The answer to a push with `deliverAt`. */
+function isScheduled(answer: unknown): answer is { id: string; scheduled: true; deliverAt: string } {
+  return typeof answer === 'object' && answer !== null && (answer as { scheduled?: unknown }).scheduled === true;
+}
+
+/** "sched_… scheduled for alice at 2026-12-01T09:00:00.000Z (cancel: DELETE /api/v1/notifications/sched_…)". */
+function scheduledLine(answer: { id: string; deliverAt: string }, to: string): string {
+  return `${answer.id} scheduled for ${to} at ${answer.deliverAt} (cancel or retract: DELETE /api/v1/notifications/${answer.id})`;
 }
 
 /** "1 device", "2 devices". */

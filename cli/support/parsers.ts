@@ -33,6 +33,13 @@ export function parseNotificationId(value: string): string {
   return value;
 }
 
+/** An ISO 8601 date-time with a time zone (`2026-12-01T09:00:00Z`), passed on as given; the server checks its range. */
+export function parseDateTime(value: string): string {
+  const shape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+  if (!shape.test(value) || Number.isNaN(Date.parse(value))) throw usageError(`expected an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** An integer from `min` to `max`, inclusive. */
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {

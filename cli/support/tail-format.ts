@@ -1,5 +1,5 @@
 // Readable lines for `notify tail`: time, type, id, then the data's fields; ANSI colour only when asked.
-import type { Notification, NotificationReadMessage, NotificationStateMessage } from '../../generated/index.js';
+import type { Notification, NotificationReadMessage, NotificationStateMessage, NotificationsRemovedMessage } from '../../generated/index.js';
 
 /** Wraps text in ANSI styles, or returns it as is when colour is off. */
 export interface Style {
@@ -67,6 +67,12 @@ export function formatRead(message: NotificationReadMessage, style: Style): stri
 export function formatState(message: NotificationStateMessage, style: Style): string {
   const ids = message.data.ids.length ? message.data.ids.join(', ') : 'nothing new';
   return [style.dim(clock(message.timestamp)), style.bold(message.data.state), ids, style.dim(counts(message.data))].join('  ');
+}
+
+/** "09:05:07  expired  0000000000000004 (removed)  (1 unread, 0 unseen)": gone for the user (expired or retracted by the backend). */
+export function formatRemoved(message: NotificationsRemovedMessage, style: Style): string {
+  const reason = message.data.reason === 'retracted' ? style.yellow(message.data.reason) : message.data.reason;
+  return [style.dim(clock(message.timestamp)), style.bold(reason), `${message.data.ids.join(', ')} ${style.dim('(removed)')}`, style.dim(counts(message.data))].join('  ');
 }
 
 function counts(data: { unreadCount: number; unseenCount?: number }): string {

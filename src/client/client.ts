@@ -35,6 +35,8 @@ export interface DisconnectInfo {
  * (`invitation_received`, `connection_established`, ... — note `error` is the built-in error *notification*), plus:
  * `notification` (each notification, once, live or resumed), `message` (every frame but duplicates),
  * `state`, `disconnect`, and `client_error` (problems of the client itself; see {@link NotifyClientError}).
+ * `notifications_removed` names notifications that expired or were retracted: drop them from the app's list (the
+ * client keeps no list of its own; its resume point stays valid, the server resumes past a removed id).
  */
 export type NotifyClientEvents<C extends CatalogShape = BuiltInCatalog> = CatalogServerMessageByType<C> & {
   notification: CatalogNotification<C>;

@@ -98,6 +98,8 @@ export function openMemoryStore(): NotificationStore {
   const broadcasts: Row[] = [];
   const topics = new Map<TopicName, { rows: Row[]; members: Set<UserId> }>();
   const schedules = new Map<ScheduleId, Schedule>();
+  /** Rows with an expiry, so that the several-times-a-second expiry sweep does not walk every row. */
+  let expiring: Row[] = [];
   let lastSeq = 0;
   let closed = false;
   /** `kind:name` → users who turned it off (the indexed lookup a shared push needs). */
@@ -142,6 +144,7 @@ export function openMemoryStore(): NotificationStore {
       expiresAt: input.expiresAt, retracted: false, scheduleId,
     };
     rows.set(seq, row);
+    if (row.expiresAt !== undefined) expiring.push(row);
     return row;
   };
   const inTopicFeed = (u: User, row: Row): boolean =>
@@ -383,6 +386,7 @@ export function openMemoryStore(): NotificationStore {
         u.own = u.own.filter((r) => !gone(r));
       }
       broadcasts.splice(0, broadcasts.length, ...broadcasts.filter((r) => !gone(r)));
+      expiring = expiring.filter((r) => !gone(r));
       for (const t of topics.values()) t.rows = t.rows.filter((r) => !gone(r));
       return removed;
     },
@@ -440,7 +444,7 @@ export function openMemoryStore(): NotificationStore {
 
     async expiredBetween(afterMs: number, upToMs: number): Promise<RemovedNotification[]> {
       live();
-      return [...rows.values()]
+      return expiring
         .filter((r) => !r.retracted && r.expiresAt !== undefined && r.expiresAt > afterMs && r.expiresAt <= upToMs)
         .sort((a, b) => a.expiresAt! - b.expiresAt! || a.seq - b.seq)
         .map((r) => ({ id: r.id, recipients: recipientsOf(r) }));

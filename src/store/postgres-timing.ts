@@ -52,6 +52,7 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq }: TimingDeps) 
     // SKIP LOCKED: a schedule another node is delivering is not waited for, and never claimed twice.
     due: q('due', `SELECT id, audience, type, data, category, expires_at FROM ${S}.schedules
       WHERE state = 'pending' AND deliver_at <= $1 ORDER BY deliver_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`),
+    anyDue: q('any_due', `SELECT 1 FROM ${S}.schedules WHERE state = 'pending' AND deliver_at <= $1 LIMIT 1`),
     setState: q('set_state', `UPDATE ${S}.schedules SET state = $2 WHERE id = $1`),
     cancel: q('cancel', `UPDATE ${S}.schedules SET state = 'cancelled' WHERE id = $1 AND state = 'pending' RETURNING id`),
     stateOf: q('state_of', `SELECT state FROM ${S}.schedules WHERE id = $1`),
@@ -110,6 +111,8 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq }: TimingDeps) 
 
     /** One schedule per transaction: its row lock, taken first, is held until its notifications commit. */
     async claimDue(nowMs: number, limit: number): Promise<DeliveredNotification[]> {
+      // Called several times a second by every node: one read first, so that an idle store holds back no write.
+      if ((await run(sql.anyDue, [nowMs])).length === 0) return [];
       const delivered: DeliveredNotification[] = [];
       for (let i = 0; i < limit; i++) {
         const claimed = await tx(async (t) => {

@@ -136,4 +136,25 @@ describe.skipIf(skip !== undefined)('the notification-center page: seen, read, a
     expect(await item(pageC, c.id).count()).toBe(0);
     for (const page of [pageA, pageB, pageC]) expect(await page.locator('#notice').isHidden()).toBe(true);
   });
+
+  it('after a reconnect shows what changed while it was away (state frames are not replayed)', async () => {
+    server = await startServer({ devMode: true });
+    const a = await server.push(demoUserId, 'info', { title: 'Alpha', message: 'a', priority: 'low' });
+    const b = await server.push(demoUserId, 'info', { title: 'Bravo', message: 'b', priority: 'low' });
+    const page = await openPage();
+    await item(page, b.id).waitFor();
+    await waitForCount(page, 'badge-unread', 2);
+    const { store, hub } = server.server.context;
+    // Changed in the store only: no frame reaches the page, as if it were offline meanwhile.
+    await store.changeState(demoUserId, [a.id], 'archive');
+    await store.changeState(demoUserId, [b.id], 'delete');
+    expect(await shownIds(page)).toEqual([b.id, a.id]);
+    for (const connection of hub.connectionsOf(demoUserId)) connection.close(1011, 'Test drop');
+    for (const id of [a.id, b.id]) await item(page, id).waitFor({ state: 'detached' });
+    await page.locator('#status[data-state="open"]').waitFor();
+    await waitForCount(page, 'badge-unread', 0);
+    await showView(page, 'archived');
+    await item(page, a.id).waitFor();
+    expect(await shownIds(page)).toEqual([a.id]);
+  });
 });

@@ -45,6 +45,12 @@ async function expectV3FixtureKept(store: NotificationStore): Promise<void> {
   expect((await store.changeState('alice', [archived[0]!.id], 'unarchive')).changed).toEqual([archived[0]!.id]);
   expect(titles((await store.page('alice', { limit: 10 })).notifications)).toEqual(['new', 'a4', 'a3', 'everyone', 'a2', 'a1']);
   expect((await store.markRead('carol', 'all')).changed).toHaveLength(2);
+  // Schema 4: old notifications never expire; scheduling and retraction work on the migrated store.
+  expect(await store.expiredBetween(0, Date.now())).toEqual([]);
+  const handle = await store.schedule({ audience: { kind: 'users', users: ['carol'] }, ...info('scheduled'), deliverAt: 1 });
+  const [delivered] = await store.claimDue(Date.now(), 10);
+  expect(delivered).toMatchObject({ scheduleId: handle, recipients: { kind: 'user', userId: 'carol' } });
+  expect(await store.remove(handle)).toMatchObject({ outcome: 'retracted', removed: [{ id: delivered!.notification.id }] });
   // Schema 4's preferences: none after the upgrade; a muted broadcast skips the migrated user who muted it.
   expect(await store.mutedNames('bob')).toEqual({ categories: [], types: [] });
   await store.setPreferences('bob', { types: { info: false } }, 'merge');
