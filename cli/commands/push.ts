@@ -23,6 +23,7 @@ interface PushOptions {
   data?: string;
   file?: string;
   category?: string;
+  critical?: boolean;
   idempotencyKey?: string;
   deliverAt?: string;
   expiresAt?: string;
@@ -62,6 +63,7 @@ export function makePushCommand(): Command {
     .addOption(new Option('--file <path>', 'a JSON file {type?, data, category?} instead of --type/--data').env('NOTIFY_FILE'))
     .addOption(new Option('--category <name>', 'grouping label, e.g. invitations').env('NOTIFY_CATEGORY').argParser(parseCategory))
     .addOption(new Option('--idempotency-key <key>', 'a retried push with the same key returns the first answer').env('NOTIFY_IDEMPOTENCY_KEY').argParser(parseNonEmpty))
+    .addOption(new Option('--critical', "deliver even to users who turned the category or type off (their preferences)").env('NOTIFY_CRITICAL'))
     .addOption(new Option('--deliver-at <iso>', 'deliver at this time (up to a year ahead); answered with a schedule handle').env('NOTIFY_DELIVER_AT').argParser(parseDateTime))
     .addOption(new Option('--expires-at <iso>', 'from this time on the notification is gone from every page, count and device').env('NOTIFY_EXPIRES_AT').argParser(parseDateTime))
     .addOption(serverOption())
@@ -108,6 +110,7 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
         type: payload.check.type,
         data: payload.check.data,
         ...(payload.category !== undefined && { category: payload.category }),
+        ...(options.critical === true && { critical: true }),
         ...(options.expiresAt !== undefined && { expiresAt: options.expiresAt }),
         ...(options.deliverAt !== undefined && { deliverAt: options.deliverAt }),
       };
@@ -118,17 +121,17 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
       if (options.topic !== undefined) {
         const answer = await postJson(`${server.http}/api/v1/topics/${encodeURIComponent(options.topic)}/notifications`, body, headers);
         if (isScheduled(answer)) return void process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${scheduledLine(answer, `topic ${options.topic}`)}\n`);
-        const { id, count, delivered } = answer as { id?: unknown; count?: unknown; delivered?: unknown };
-        const line = `${String(id)} to topic ${options.topic}: ${plural(count, 'subscriber')}, delivered to ${plural(delivered, 'device')}`;
+        const { id, count, delivered, suppressed } = answer as { id?: unknown; count?: unknown; delivered?: unknown; suppressed?: unknown };
+        const line = `${String(id)} to topic ${options.topic}: ${plural(count, 'subscriber')}, delivered to ${plural(delivered, 'device')}${mutedBy(suppressed)}`;
         process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${line}\n`);
         return;
       }
       if (users === undefined) {
         const answer = await postJson(`${server.http}/api/v1/notifications`, { broadcast: true, ...body }, headers);
         if (isScheduled(answer)) return void process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${scheduledLine(answer, 'everyone')}\n`);
-        const { count, delivered } = answer as { count?: unknown; delivered?: unknown };
+        const { count, delivered, suppressed } = answer as { count?: unknown; delivered?: unknown; suppressed?: unknown };
         const devices = delivered === undefined ? '' : `, delivered to ${plural(delivered, 'device')}`;
-        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `broadcast to ${plural(count, 'user')}${devices}\n`);
+        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `broadcast to ${plural(count, 'user')}${devices}${mutedBy(suppressed)}\n`);
         return;
       }
       for (const user of users) {
@@ -141,6 +144,10 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
         }
         if (isScheduled(answer)) {
           process.stdout.write(`${scheduledLine(answer, user)}\n`);
+          continue;
+        }
+        if ((answer as { suppressed?: unknown }).suppressed === true) {
+          process.stdout.write(`suppressed: ${user} turned this category or type off (nothing stored; --critical overrides)\n`);
           continue;
         }
         const { id, delivered } = answer as { id?: unknown; delivered?: unknown };
@@ -158,6 +165,11 @@ function isScheduled(answer: unknown): answer is { id: string; scheduled: true; 
 /** "sched_… scheduled for alice at 2026-12-01T09:00:00.000Z (cancel: DELETE /api/v1/notifications/sched_…)". */
 function scheduledLine(answer: { id: string; deliverAt: string }, to: string): string {
   return `${answer.id} scheduled for ${to} at ${answer.deliverAt} (cancel or retract: DELETE /api/v1/notifications/${answer.id})`;
+}
+
+/** ", 2 suppressed (turned off by the user)" when some of the audience had it off. */
+function mutedBy(suppressed: unknown): string {
+  return typeof suppressed === 'number' && suppressed > 0 ? `, ${suppressed} suppressed (turned off by the user)` : '';
 }
 
 /** "1 device", "2 devices". */

@@ -8,7 +8,7 @@ import { resolveJwtSecret } from '../support/credentials.js';
 import { addOptions, serverOption, stateDirOption, tokenSigningOptions } from '../support/options.js';
 import { parseNonEmpty, parseNotificationId, parseUserId } from '../support/parsers.js';
 import { resolveServer } from '../support/server-url.js';
-import { formatDelay, formatNotification, formatRead, formatRemoved, formatState, makeStyle, type Style } from '../support/tail-format.js';
+import { formatDelay, formatNotification, formatPreferences, formatRead, formatRemoved, formatState, makeStyle, type Style } from '../support/tail-format.js';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { loadCatalog } from '../../src/catalog/load-catalog.js';
 import { contractOption } from '../support/contract-option.js';
@@ -150,6 +150,8 @@ function printReadable(message: ServerMessage, style: Style, out: (line: string)
       return out(formatState(message, style));
     case 'notifications_removed':
       return out(formatRemoved(message, style));
+    case 'preferences':
+      return out(formatPreferences(message, style));
     case 'token_refreshed':
       return note(`token refreshed; expires at ${message.data.expiresAt}`);
     case 'request_error':

@@ -1,5 +1,5 @@
 // Readable lines for `notify tail`: time, type, id, then the data's fields; ANSI colour only when asked.
-import type { Notification, NotificationReadMessage, NotificationStateMessage, NotificationsRemovedMessage } from '../../generated/index.js';
+import type { Notification, NotificationReadMessage, NotificationStateMessage, NotificationsRemovedMessage, PreferencesMessage } from '../../generated/index.js';
 
 /** Wraps text in ANSI styles, or returns it as is when colour is off. */
 export interface Style {
@@ -73,6 +73,14 @@ export function formatState(message: NotificationStateMessage, style: Style): st
 export function formatRemoved(message: NotificationsRemovedMessage, style: Style): string {
   const reason = message.data.reason === 'retracted' ? style.yellow(message.data.reason) : message.data.reason;
   return [style.dim(clock(message.timestamp)), style.bold(reason), `${message.data.ids.join(', ')} ${style.dim('(removed)')}`, style.dim(counts(message.data))].join('  ');
+}
+
+/** "09:05:07  preferences  off: categories system; types warning": what the user turned off (everything else is on). */
+export function formatPreferences(message: PreferencesMessage, style: Style): string {
+  const off = (switches: Record<string, boolean>): string[] => Object.keys(switches).filter((name) => !switches[name]);
+  const parts = [['categories', off(message.data.categories)], ['types', off(message.data.types)]] as const;
+  const named = parts.filter(([, names]) => names.length > 0).map(([kind, names]) => `${kind} ${names.join(', ')}`);
+  return [style.dim(clock(message.timestamp)), style.bold('preferences'), named.length ? `off: ${named.join('; ')}` : 'everything on'].join('  ');
 }
 
 function counts(data: { unreadCount: number; unseenCount?: number }): string {

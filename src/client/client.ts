@@ -7,7 +7,9 @@ import type {
   NotificationStateMessage,
   NotificationsPageMessage,
   PongMessage,
+  PreferencesMessage,
   ServerMessage,
+  SetPreferencesAction,
 } from '../../generated/index.js';
 import type { BuiltInCatalog, CatalogFrame, CatalogNotification, CatalogServerMessage, CatalogServerMessageByType, CatalogShape } from './catalog-types.js';
 import { backoffDelayMs, restartDelayMs, type BackoffOptions } from './backoff.js';
@@ -180,6 +182,22 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     // Absent fields stay absent (the contract's objects are closed; undefined would serialize away anyway).
     const message: LoadMoreAction = { action: 'load_more', ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) };
     return this.#request('load_more', message) as Promise<CatalogFrame<NotificationsPageMessage, C>>;
+  }
+
+  /** The user's preferences: every category and notification type of the catalog, `true` (on) or `false` (off). */
+  getPreferences(): Promise<PreferencesMessage> {
+    return this.#request('get_preferences', { action: 'get_preferences' });
+  }
+
+  /**
+   * Turns categories or notification types on (`true`) or off (`false`); only the names given change. Every
+   * device of the user gets the `preferences` event; resolves with it. Unknown names reject (nothing changes).
+   */
+  setPreferences(change: Omit<SetPreferencesAction, 'action'>): Promise<PreferencesMessage> {
+    const message: SetPreferencesAction = { action: 'set_preferences' };
+    if (change.categories !== undefined) message.categories = change.categories;
+    if (change.types !== undefined) message.types = change.types;
+    return this.#request('set_preferences', message);
   }
 
   /**

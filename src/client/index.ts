@@ -21,6 +21,7 @@ export type {
   NotificationsPageMessage,
   NotificationType,
   PongMessage,
+  PreferencesMessage,
   RequestErrorMessage,
   ServerMessage,
   ServerMessageByType,

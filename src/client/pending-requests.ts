@@ -4,6 +4,7 @@ import type {
   NotificationStateMessage,
   NotificationsPageMessage,
   PongMessage,
+  PreferencesMessage,
   ServerMessage,
   TokenRefreshedMessage,
 } from '../../generated/index.js';
@@ -20,6 +21,8 @@ export interface AnswerByRequest {
   delete: NotificationStateMessage;
   load_more: NotificationsPageMessage;
   refresh_token: TokenRefreshedMessage;
+  get_preferences: PreferencesMessage;
+  set_preferences: PreferencesMessage;
 }
 export type RequestKind = keyof AnswerByRequest;
 
@@ -78,6 +81,9 @@ export class PendingRequests {
         return this.#resolveOldest(['load_more'], message);
       case 'token_refreshed':
         return this.#resolveOldest(['refresh_token'], message);
+      case 'preferences':
+        // Either request is answered with the whole preferences; a change from another device may settle one early.
+        return this.#resolveOldest(['get_preferences', 'set_preferences'], message);
       case 'notification_read': {
         const ids = new Set(message.data.ids);
         const named = this.#pending.filter((p) => p.kind === 'mark_read' && p.id !== undefined && ids.has(p.id));
