@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { NotifyClient } from '../../src/client/client.js';
@@ -84,6 +85,9 @@ describe('graceful shutdown with 1,000 clients', () => {
       }),
     );
     await Promise.race(pushes);
+    // How long this test process's own event loop stood still while the closes arrived (see the bound below).
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const signalledAt = Date.now();
     serve.child.kill('SIGTERM');
     const late = await rawHttpStatus(Number(new URL(serve.url).port), '/api/v1/notifications?token=x', {
@@ -109,9 +113,13 @@ describe('graceful shutdown with 1,000 clients', () => {
     const closeOffsets = disconnects.map((d) => d.atMs - closingAt).sort((a, b) => a - b);
     const lastCloseMs = closeOffsets.at(-1)!;
     // The server sends every 1001 at once and destroys stragglers after its 1 s grace; the observed time also holds
-    // this test process's own event loop handling 1,000 closes on a loaded 2-core box (one CI run saw 1,051 ms),
-    // so the bound is the grace plus that slack, not a timing race.
-    expect(lastCloseMs).toBeLessThan(2000);
+    // this test process's own event loop handling 1,000 closes on a loaded 2-core box (one CI run saw 1,051 ms;
+    // runs at a load average of 12 saw 2,711 and 2,874 ms, with the test's loop stalled as long). So the bound is the
+    // grace, 1 s of slack, and the longest stall this process's loop measured meanwhile: the server's part is
+    // still bounded, the test's own scheduling is not counted against it.
+    loopDelay.disable();
+    const ownStallMs = loopDelay.max / 1e6;
+    expect(lastCloseMs).toBeLessThan(2000 + ownStallMs);
 
     // Every push either completed (201, and stored) or never reached a handler (refused connection, nothing stored).
     const store = await openSqliteStore(db);
