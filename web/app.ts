@@ -3,7 +3,8 @@ import { createNotifyClient, type NotifyClient } from '../src/client/index.js';
 import type { PageConfig } from '../src/http/page-routes.js';
 import { CenterState, type View } from './center-state.js';
 import { ListView } from './list-view.js';
-import type { ItemAction } from './render.js';
+import { PreferencesPanel } from './preferences-panel.js';
+import { humanize, type ItemAction } from './render.js';
 import { SeenTracker } from './seen-tracker.js';
 
 const pageSize = 20;
@@ -31,6 +32,7 @@ const ui = {
   typeCounts: byId('type-counts'),
   tabs: [byId('view-inbox'), byId('view-archived')],
   bell: byId<HTMLButtonElement>('bell'),
+  preferences: byId('preferences'),
   demoControls: byId('demo-controls'),
   frequency: byId<HTMLInputElement>('frequency'),
   frequencyValue: byId<HTMLOutputElement>('frequency-value'),
@@ -67,6 +69,18 @@ const listView = new ListView(state, ui, seen, (view) => {
   if (view === 'archived') return 'Nothing archived.';
   return config.demo ? `No notifications yet; demo samples arrive every ${(frequencySec ?? config.demo.intervalSec).toFixed(1)} s.` : 'No notifications yet.';
 });
+
+const preferences = new PreferencesPanel(
+  ui.preferences,
+  (group, name, on) => {
+    if (!client) return Promise.reject(new Error('not connected'));
+    return client.setPreferences({ [group]: { [name]: on } }).catch((error: unknown) => {
+      showNotice(`Could not turn ${humanize(name)} ${on ? 'on' : 'off'}: ${(error as Error).message}`);
+      throw error;
+    });
+  },
+  { types: config.types, label: (_group, name) => humanize(name) },
+);
 
 function setServerCounts(counts: { unreadCount: number; unseenCount?: number }): void {
   state.serverUnread = counts.unreadCount;
@@ -167,6 +181,8 @@ function startClient(): void {
     if (state.cursors[listView.view] === undefined) void loadMore(listView.view);
     // What failed to go out as seen while disconnected goes now.
     seen.recheck();
+    // Asked on every connection: a change made while this page was away reaches it no other way.
+    instance.getPreferences().catch((error: unknown) => showNotice(`Could not load the preferences: ${(error as Error).message}`));
     listView.renderCounters();
   });
   instance.on('unread_notifications', ({ data }) => {
@@ -193,6 +209,7 @@ function startClient(): void {
     setServerCounts(data);
     listView.render();
   });
+  instance.on('preferences', ({ data }) => preferences.show(data));
   // Expired, or retracted by the backend: gone for the user on every device.
   instance.on('notifications_removed', ({ data }) => {
     for (const id of data.ids) state.remove(id);

@@ -60,6 +60,7 @@ export async function answerScheduled(
   const scheduled: NewScheduledNotification = { audience, type: input.type, data: input.data, deliverAt: timing.deliverAt };
   if (input.category !== undefined) scheduled.category = input.category;
   if (timing.expiresAt !== undefined) scheduled.expiresAt = timing.expiresAt;
+  if (input.critical === true) scheduled.critical = true;
   const id = await context.store.schedule(scheduled);
   context.metrics.pushes.labels('scheduled').inc();
   sendJson(response, 201, { id, scheduled: true, deliverAt: new Date(timing.deliverAt).toISOString() });

@@ -391,9 +391,12 @@ export function openMemoryStore(): NotificationStore {
           continue;
         }
         s.state = 'delivered';
-        const input = { ...rest, timestamp: nowMs };
+        const { critical, ...fields } = rest;
+        const input = { ...fields, timestamp: nowMs };
+        // Unless critical, those who muted it by now never get it (their preferences at delivery time).
+        const muted = critical ? new Set<UserId>() : mutedFor(input.category)(input.type);
         if (audience.kind === 'users') {
-          for (const userId of audience.users) {
+          for (const userId of audience.users.filter((u) => !muted.has(u))) {
             const row = newRow(input, userId, undefined, scheduleId);
             user(userId).own.push(row);
             delivered.push({ scheduleId, notification: view(userId, row), recipients: { kind: 'user', userId } });
@@ -401,6 +404,10 @@ export function openMemoryStore(): NotificationStore {
         } else {
           const row = newRow(input, undefined, audience.kind === 'topic' ? audience.topic : undefined, scheduleId);
           shareRow(row, audience);
+          for (const userId of muted) {
+            const u = users.get(userId);
+            if (u && inFeed(userId, u, row)) u.states.set(row.id, { ...untouched, deleted: true });
+          }
           delivered.push({ scheduleId, notification: notificationOf({ ...row, data: structuredClone(row.data), read: false }), recipients: audience });
         }
       }

@@ -70,6 +70,7 @@ const migrations = (S: string): readonly string[] => [
      category text,
      deliver_at bigint NOT NULL,
      expires_at bigint,
+     critical boolean NOT NULL DEFAULT false,
      state text NOT NULL DEFAULT 'pending'
    );
    CREATE INDEX schedules_due ON ${S}.schedules (deliver_at) WHERE state = 'pending';

@@ -4,6 +4,8 @@ import type { Notification } from '../../generated/index.js';
 import { checkTopic, idPattern, notificationOf } from './arguments.js';
 import type { NotificationId, UserId } from '../ids.js';
 import type { Query, Runner } from './postgres-runner.js';
+import type { postgresPreferences } from './postgres-preferences.js';
+import { muteCategory } from './preference-rows.js';
 import {
   recipientsOf,
   scheduleIdPattern,
@@ -25,6 +27,7 @@ interface TimingDeps {
   lockKey: string;
   /** SQL of the last id handed out. */
   currentSeq: string;
+  preferences: ReturnType<typeof postgresPreferences>;
 }
 
 interface DueRow {
@@ -34,6 +37,7 @@ interface DueRow {
   data: Notification['data'];
   category: string | null;
   expires_at: string | null;
+  critical: boolean;
 }
 
 interface StoredRow {
@@ -43,14 +47,16 @@ interface StoredRow {
   expires_at: string | null;
 }
 
-export function postgresTiming({ S, run, tx, lockKey, currentSeq }: TimingDeps) {
+export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences }: TimingDeps) {
   const q = (name: string, text: string): Query => ({ name: `notify_timing_${name}`, text });
   const stored = `lpad(seq::text, 16, '0') AS id, user_id, topic, expires_at`;
   const sql = {
-    schedule: q('schedule', `INSERT INTO ${S}.schedules (id, audience, type, data, category, deliver_at, expires_at)
-      VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7)`),
+    schedule: q('schedule', `INSERT INTO ${S}.schedules (id, audience, type, data, category, deliver_at, expires_at, critical)
+      VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8)`),
+    mutedAmong: q('muted_among', `SELECT DISTINCT user_id FROM ${S}.preferences_off p WHERE p.user_id = ANY($1::text[])
+      AND ((p.kind = 'category' AND p.name = $2) OR (p.kind = 'type' AND p.name = $3))`),
     // SKIP LOCKED: a schedule another node is delivering is not waited for, and never claimed twice.
-    due: q('due', `SELECT id, audience, type, data, category, expires_at FROM ${S}.schedules
+    due: q('due', `SELECT id, audience, type, data, category, expires_at, critical FROM ${S}.schedules
       WHERE state = 'pending' AND deliver_at <= $1 ORDER BY deliver_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`),
     anyDue: q('any_due', `SELECT 1 FROM ${S}.schedules WHERE state = 'pending' AND deliver_at <= $1 LIMIT 1`),
     setState: q('set_state', `UPDATE ${S}.schedules SET state = $2 WHERE id = $1`),
@@ -77,7 +83,10 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq }: TimingDeps) 
       .map((r) => ({ id: r.id, recipients: recipientsOf({ userId: r.user_id, topic: r.topic }) }));
   };
 
-  /** Appends what one claimed schedule becomes, under the same locks as `append` / `appendShared`. */
+  /**
+   * Appends what one claimed schedule becomes, under the same locks as `append` / `appendShared`; unless critical,
+   * not for those who muted it (their preferences at delivery time).
+   */
   const deliver = async (t: Runner, due: DueRow, nowMs: number): Promise<DeliveredNotification[]> => {
     const text = JSON.stringify(due.data);
     const insert = async (userId: UserId | null, topic: string | null): Promise<NotificationId> =>
@@ -85,11 +94,13 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq }: TimingDeps) 
     const view = (id: NotificationId): Notification =>
       notificationOf({ type: due.type, id, timestamp: nowMs, data: due.data, read: false, category: due.category });
     const { audience } = due;
+    const category = due.category ?? undefined;
     if (audience.kind === 'users') {
+      const muted = due.critical ? new Set<string>() : new Set((await t<{ user_id: string }>(sql.mutedAmong, [audience.users, muteCategory(category), due.type])).map((r) => r.user_id));
       await t(sql.lockShared, [lockKey]);
       const delivered: DeliveredNotification[] = [];
       // Users in one order, so that two claims never wait on each other's user rows in a cycle.
-      for (const userId of [...audience.users].sort()) {
+      for (const userId of audience.users.filter((u) => !muted.has(u)).sort()) {
         await t(sql.lockUser, [userId]);
         delivered.push({ scheduleId: due.id, notification: view(await insert(userId, null)), recipients: { kind: 'user', userId } });
       }
@@ -97,6 +108,7 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq }: TimingDeps) 
     }
     await t(sql.lockExclusive, [lockKey]);
     const id = await insert(null, audience.kind === 'topic' ? audience.topic : null);
+    if (!due.critical) await preferences.muteShared(t, id, audience, category, due.type);
     return [{ scheduleId: due.id, notification: view(id), recipients: audience }];
   };
 
@@ -104,7 +116,7 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq }: TimingDeps) 
     async schedule(input: NewScheduledNotification): Promise<ScheduleId> {
       if (input.audience.kind === 'topic') checkTopic(input.audience.topic);
       const id = `sched_${randomUUID()}`;
-      const values = [id, JSON.stringify(input.audience), input.type, JSON.stringify(input.data), input.category ?? null, input.deliverAt, input.expiresAt ?? null];
+      const values = [id, JSON.stringify(input.audience), input.type, JSON.stringify(input.data), input.category ?? null, input.deliverAt, input.expiresAt ?? null, input.critical === true];
       await run(sql.schedule, values);
       return id;
     },

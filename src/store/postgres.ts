@@ -411,7 +411,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       });
     },
 
-    ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq }),
+    ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences }),
 
     async close(): Promise<void> {
       if (closed) return;

@@ -16,6 +16,7 @@ const schedulesTable = `
     category TEXT,
     deliver_at INTEGER NOT NULL,
     expires_at INTEGER,
+    critical INTEGER NOT NULL DEFAULT 0,
     state TEXT NOT NULL DEFAULT 'pending'
   ) WITHOUT ROWID;`;
 /**

@@ -5,6 +5,7 @@ import type { Notification } from '../../generated/index.js';
 import { checkTopic, idPattern, notificationOf } from './arguments.js';
 import { currentSeq } from './sqlite-queries.js';
 import type { NotificationId } from './store.js';
+import type { sqlitePreferences } from './sqlite-preferences.js';
 import {
   recipientsOf,
   scheduleIdPattern,
@@ -26,6 +27,7 @@ interface DueRow {
   data: string;
   category: string | null;
   expires_at: number | null;
+  critical: 0 | 1;
 }
 
 interface StoredRow {
@@ -39,14 +41,14 @@ interface StoredRow {
 /** Runs `run` in the store's next group-commit write transaction (BEGIN IMMEDIATE: one writer across processes). */
 type Write = <T>(run: () => T) => Promise<T>;
 
-export function sqliteTiming(db: Database.Database, write: Write) {
+export function sqliteTiming(db: Database.Database, write: Write, preferences: ReturnType<typeof sqlitePreferences>) {
   const stored = `printf('%016d', seq) AS id, user_id, topic, retracted, expires_at`;
   const sql = {
-    schedule: db.prepare<[string, string, string, string, string | null, number, number | null]>(
-      `INSERT INTO schedules (id, audience, type, data, category, deliver_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    schedule: db.prepare<[string, string, string, string, string | null, number, number | null, number]>(
+      `INSERT INTO schedules (id, audience, type, data, category, deliver_at, expires_at, critical) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     due: db.prepare<[number, number], DueRow>(
-      `SELECT id, audience, type, data, category, expires_at FROM schedules WHERE state = 'pending' AND deliver_at <= ? ORDER BY deliver_at, id LIMIT ?`,
+      `SELECT id, audience, type, data, category, expires_at, critical FROM schedules WHERE state = 'pending' AND deliver_at <= ? ORDER BY deliver_at, id LIMIT ?`,
     ),
     anyDue: db.prepare<[number], { due: 1 }>(`SELECT 1 AS due FROM schedules WHERE state = 'pending' AND deliver_at <= ? LIMIT 1`),
     setState: db.prepare<[string, string]>(`UPDATE schedules SET state = ? WHERE id = ?`),
@@ -74,20 +76,23 @@ export function sqliteTiming(db: Database.Database, write: Write) {
     return removed;
   };
 
-  /** Appends what one due schedule becomes. */
+  /** Appends what one due schedule becomes; unless critical, not for those who muted it (their preferences now). */
   const deliver = (due: DueRow, nowMs: number): DeliveredNotification[] => {
     const audience = JSON.parse(due.audience) as ScheduleAudience;
     const view = (id: NotificationId): Notification =>
       notificationOf({ type: due.type, id, timestamp: nowMs, data: JSON.parse(due.data), read: false, category: due.category });
     const insert = (userId: string | null, topic: string | null): NotificationId =>
       sql.insert.get(userId, topic, due.type, due.data, due.category, nowMs, due.expires_at, due.id)!.id;
+    const category = due.category ?? undefined;
     if (audience.kind === 'users') {
-      return audience.users.map((userId) => {
+      const wanted = due.critical ? audience.users : audience.users.filter((userId) => !preferences.mutes(userId, category, due.type));
+      return wanted.map((userId) => {
         sql.touch.run(userId);
         return { scheduleId: due.id, notification: view(insert(userId, null)), recipients: { kind: 'user', userId } };
       });
     }
     const id = insert(null, audience.kind === 'topic' ? audience.topic : null);
+    if (!due.critical) preferences.muteShared(Number(id), audience, category, due.type);
     return [{ scheduleId: due.id, notification: view(id), recipients: audience }];
   };
 
@@ -97,7 +102,7 @@ export function sqliteTiming(db: Database.Database, write: Write) {
       const id = `sched_${randomUUID()}`;
       const text = JSON.stringify(input.data);
       return write(() => {
-        sql.schedule.run(id, JSON.stringify(input.audience), input.type, text, input.category ?? null, input.deliverAt, input.expiresAt ?? null);
+        sql.schedule.run(id, JSON.stringify(input.audience), input.type, text, input.category ?? null, input.deliverAt, input.expiresAt ?? null, input.critical ? 1 : 0);
         return id;
       });
     },

@@ -174,7 +174,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   // The resume point itself (@keep) is kept even when deleted: it proves the gap; other deleted ones are skipped.
   const after = (limit: number) =>
     feedStatement(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE n.seq = @keep OR ${notDeleted} ORDER BY n.seq LIMIT ${literalLimit(limit)}`);
-  const timing = sqliteTiming(db, (run) => write(run));
+  const timing = sqliteTiming(db, (run) => write(run), preferences);
   const pageStatement = (filter: PageFilter, limit: number) =>
     feedStatement(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE ${pageWhere(filter)} ORDER BY n.seq DESC LIMIT ${literalLimit(limit)}`);
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor, now: Date.now() });

@@ -26,6 +26,8 @@ export interface NewScheduledNotification {
   deliverAt: number;
   /** Epoch milliseconds, after `deliverAt`. */
   expiresAt?: number;
+  /** Delivered whatever the recipients' preferences; otherwise those who muted it *at delivery time* never get it. */
+  critical?: boolean;
 }
 
 /** A notification a scheduled push became, with whose feeds it is in. */

@@ -143,6 +143,22 @@ function contract(backend: Backend): void {
       expect(await store.remove(handle)).toEqual({ outcome: 'cancelled' });
     });
 
+    it('leaves it out for those who muted its category or type by delivery time, unless critical', async () => {
+      const t = Date.now();
+      for (const u of ['alice', 'bob']) await store.touchUser(u);
+      await store.schedule(scheduled({ kind: 'users', users: ['alice', 'bob'] }, t));
+      const critical = await store.schedule(scheduled({ kind: 'users', users: ['alice'] }, t, { critical: true }));
+      await store.schedule(scheduled({ kind: 'broadcast' }, t));
+      await store.setPreferences('alice', { categories: { reminders: false } }, 'merge');
+      const delivered = await store.claimDue(t, 10);
+      const toAlice = delivered.filter((d) => d.recipients.kind === 'user' && d.recipients.userId === 'alice');
+      expect(toAlice.map((d) => d.scheduleId)).toEqual([critical]);
+      expect(await pageIds('alice')).toEqual([toAlice[0]!.notification.id]);
+      expect(await pageIds('bob')).toHaveLength(2);
+      const broadcast = delivered.find((d) => d.recipients.kind === 'broadcast')!;
+      expect(await store.recipientsAmong(broadcast.notification.id, { kind: 'broadcast' }, ['alice', 'bob'])).toEqual(['bob']);
+    });
+
     it('carries the expiry of a schedule to what it becomes', async () => {
       const t = Date.now();
       await store.schedule(scheduled({ kind: 'users', users: ['alice'] }, t - 1000, { expiresAt: t + 60_000 }));
