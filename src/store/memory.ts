@@ -23,7 +23,7 @@ import {
 } from './store.js';
 import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type NewScheduledNotification, type RemovedNotification, type RemoveOutcome, type ScheduleId } from './timing.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
-import { muteCategory, mutedNamesOf, preferenceRows, type MuteKind } from './preference-rows.js';
+import { MutedIndex } from './preference-rows.js';
 
 interface Row {
   id: NotificationId;
@@ -102,20 +102,7 @@ export function openMemoryStore(): NotificationStore {
   let expiring: Row[] = [];
   let lastSeq = 0;
   let closed = false;
-  /** `kind:name` → users who turned it off (the indexed lookup a shared push needs). */
-  const mutedBy = new Map<string, Set<UserId>>();
-  const muteKey = (kind: MuteKind, name: string): string => `${kind}:${name}`;
-  const mutedFor = (category: string | undefined): ((type: string) => Set<UserId>) => (type) =>
-    new Set([...(mutedBy.get(muteKey('category', muteCategory(category))) ?? []), ...(mutedBy.get(muteKey('type', type)) ?? [])]);
-  const mutedNamesOfUser = (userId: UserId): MutedNames => {
-    const rows: { kind: string; name: string }[] = [];
-    for (const [key, set] of mutedBy) {
-      if (!set.has(userId)) continue;
-      const at = key.indexOf(':');
-      rows.push({ kind: key.slice(0, at), name: key.slice(at + 1) });
-    }
-    return mutedNamesOf(rows);
-  };
+  const preferences = new MutedIndex();
 
   const live = (): void => {
     if (closed) throw new Error('NotificationStore is closed');
@@ -210,7 +197,7 @@ export function openMemoryStore(): NotificationStore {
     async appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
       live();
       if (input.idempotencyKey === undefined || !users.get(input.userId)?.byKey.has(input.idempotencyKey)) {
-        if (mutedFor(input.category)(input.type).has(input.userId)) return 'muted';
+        if (preferences.mutedFor(input.category, input.type).has(input.userId)) return 'muted';
       }
       return store.append(input);
     },
@@ -219,7 +206,7 @@ export function openMemoryStore(): NotificationStore {
       const notification = await store.appendShared(input);
       const row = rows.get(Number(notification.id))!;
       let muted = 0;
-      for (const userId of mutedFor(input.category)(input.type)) {
+      for (const userId of preferences.mutedFor(input.category, input.type)) {
         const u = users.get(userId);
         if (!u || !inFeed(userId, u, row)) continue;
         u.states.set(row.id, { ...untouched, deleted: true });
@@ -355,19 +342,12 @@ export function openMemoryStore(): NotificationStore {
 
     async mutedNames(userId: UserId): Promise<MutedNames> {
       live();
-      return mutedNamesOfUser(userId);
+      return preferences.namesOf(userId);
     },
 
     async setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
       live();
-      if (mode === 'replace') for (const set of mutedBy.values()) set.delete(userId);
-      const { off, on } = preferenceRows(change);
-      for (const { kind, name } of on) mutedBy.get(muteKey(kind, name))?.delete(userId);
-      for (const { kind, name } of off) {
-        const key = muteKey(kind, name);
-        mutedBy.set(key, (mutedBy.get(key) ?? new Set()).add(userId));
-      }
-      return mutedNamesOfUser(userId);
+      return preferences.set(userId, change, mode);
     },
 
     async prune(olderThanMs: number): Promise<number> {
