@@ -394,7 +394,7 @@ export function openMemoryStore(): NotificationStore {
         const { critical, ...fields } = rest;
         const input = { ...fields, timestamp: nowMs };
         // Unless critical, those who muted it by now never get it (their preferences at delivery time).
-        const muted = critical ? new Set<UserId>() : mutedFor(input.category)(input.type);
+        const muted = critical ? new Set<UserId>() : preferences.mutedFor(input.category, input.type);
         if (audience.kind === 'users') {
           for (const userId of audience.users.filter((u) => !muted.has(u))) {
             const row = newRow(input, userId, undefined, scheduleId);
