@@ -17,6 +17,8 @@ info:
   title: My app notifications
   version: 0.1.0
   description: The notifications this app pushes to its users through notify.
+  # The categories users may turn off in their preferences ("general", for pushes without one, is always known).
+  x-notify-categories: [orders, billing, general]
 
 defaultContentType: application/json
 

@@ -67,6 +67,8 @@ describe('a missing or stale catalog', () => {
     const index = await readFile(path.join(dir, 'generated', 'index.js'), 'utf8');
     expect(index).toMatch(/export const contractHash = "sha256:[0-9a-f]{64}"/);
     expect(index).not.toMatch(/: Validator<|as unknown as/); // JavaScript, not TypeScript
+    // The starter declares the categories its users may turn off (info.x-notify-categories).
+    expect(index).toContain('export const notificationCategories = ["billing","general","orders"]');
     const declarations = await readFile(path.join(dir, 'generated', 'index.d.ts'), 'utf8');
     expect(declarations).toContain('export interface Catalog');
     expect(declarations).toContain('"order_shipped": M.OrderShippedNotification;');
