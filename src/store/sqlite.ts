@@ -29,6 +29,7 @@ import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, che
 import { migrate } from './sqlite-schema.js';
 import { changeSql, columns, counted, currentSeq, feed, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
+import { createGroupCommit } from './sqlite-group-commit.js';
 import { sqlitePreferences } from './sqlite-preferences.js';
 import { prunable, sqliteTiming } from './sqlite-timing.js';
 
@@ -55,13 +56,6 @@ interface Row {
   seen: 0 | 1;
 }
 
-interface Job {
-  run: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  /** False for writes whose loss in an OS crash is harmless (touchUser): a batch of only those skips the fsync. */
-  durable: boolean;
-}
 
 /** Most user ids a store remembers as already in the users table. */
 const maxKnownUsers = 1_000_000;
@@ -178,17 +172,6 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const pageStatement = (filter: PageFilter, limit: number) =>
     feedStatement(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE ${pageWhere(filter)} ORDER BY n.seq DESC LIMIT ${literalLimit(limit)}`);
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor, now: Date.now() });
-  // A nested better-sqlite3 transaction is a savepoint: one failing job does not sink its batch.
-  const inSavepoint = db.transaction((run: () => unknown) => run());
-  const inBatch = db.transaction((batch: Job[]) =>
-    batch.map((job) => {
-      try {
-        return { ok: true as const, value: inSavepoint(job.run) };
-      } catch (error) {
-        return { ok: false as const, error };
-      }
-    }),
-  );
   /**
    * `after` must itself be in the feed (the origin id, before every notification, always is); one read transaction,
    * so another process's prune cannot slip in between.
@@ -222,54 +205,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     knownUsers.add(userId);
   };
 
-  let queue: Job[] = [];
-  /** The connection's current `synchronous` setting: FULL for batches holding a durable write, NORMAL otherwise. */
-  let synchronousFull = true;
-  let scheduled = false;
-  let closed = false;
-
-  const flush = (): void => {
-    scheduled = false;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    const durable = batch.some((job) => job.durable);
-    let outcomes;
-    try {
-      if (!asyncSync && durable !== synchronousFull) {
-        db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
-        synchronousFull = durable;
-      }
-      outcomes = inBatch.immediate(batch);
-    } catch (error) {
-      for (const job of batch) job.reject(error);
-      return;
-    }
-    options.onCommit?.(batch.length, durable);
-    const settle = (syncError?: Error): void => {
-      outcomes.forEach((o, i) => {
-        // Committed but not known to be on disk: the caller must not report it stored (a retry with the same idempotency key is safe).
-        if (syncError) batch[i]!.reject(syncError);
-        else if (o.ok) batch[i]!.resolve(o.value);
-        else batch[i]!.reject(o.error);
-      });
-    };
-    if (durable && asyncSync) walSync.after(settle);
-    else settle();
-  };
-  /** Runs `run` inside the next group-commit transaction; resolves after that transaction commits. */
-  const write = <T>(run: () => T, durable = true): Promise<T> => {
-    if (closed) return Promise.reject(new Error('NotificationStore is closed'));
-    return new Promise<T>((resolve, reject) => {
-      queue.push({ run, resolve: resolve as (value: unknown) => void, reject, durable });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    });
-  };
+  const { write, close: closeWrites, isClosed } = createGroupCommit(db, { asyncSync, walSync, onCommit: options.onCommit });
   const live = (): void => {
-    if (closed) throw new Error('NotificationStore is closed');
+    if (isClosed()) throw new Error('NotificationStore is closed');
   };
 
   /** Stores a notification to one user (inside a write); a known idempotency key answers the first one. */
@@ -342,7 +280,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     touchUser(userId: UserId): Promise<void> {
       // Not fsynced on its own: an OS crash could forget a user until their next connect (one missed
       // broadcast at worst), while a connect storm of new users no longer waits on one fsync per batch.
-      if (knownUsers.has(userId)) return closed ? Promise.reject(new Error('NotificationStore is closed')) : Promise.resolve();
+      if (knownUsers.has(userId)) return isClosed() ? Promise.reject(new Error('NotificationStore is closed')) : Promise.resolve();
       return write(() => void sql.touch.run(userId), false).then(() => known(userId));
     },
 
@@ -447,9 +385,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      flush();
+      if (isClosed()) return;
+      closeWrites();
       await walSync.idle();
       db.close();
       if (walFd !== undefined) closeSync(walFd);
