@@ -27,7 +27,7 @@ import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, che
 import { migrate } from './postgres-schema.js';
 import { createLanes } from './postgres-lanes.js';
 import { postgresTiming } from './postgres-timing.js';
-import type { Runner } from './postgres-runner.js';
+import { createRunners, type Runner } from './postgres-runner.js';
 import { postgresPreferences } from './postgres-preferences.js';
 
 /** Most user ids a store remembers as already in the users table. */
@@ -51,7 +51,6 @@ interface Row {
 }
 
 const noCursor = '9223372036854775807';
-const retryable = new Set(['40P01', '40001']); // deadlock, serialization failure
 
 /**
  * The feed of user $1 with $2 < seq < $3 (see NotificationStore), each branch on one index; `{seq}` in
@@ -179,47 +178,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const live = (): void => {
     if (closed) throw new Error('NotificationStore is closed');
   };
-  const run: Runner = async (query, values) => (await pool.query({ ...query, values })).rows;
-  /** Runs one statement (its own transaction), retrying on deadlock or serialization failure. */
-  const single: Runner = async (query, values) => {
-    live();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run(query, values);
-      } catch (error) {
-        if (attempt < 5 && retryable.has((error as { code?: string }).code ?? '')) continue;
-        throw error;
-      }
-    }
-  };
-  /** Runs `body` in one transaction, retrying on deadlock or serialization failure. */
-  const tx = async <T>(body: (run: Runner) => Promise<T>): Promise<T> => {
-    live();
-    for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect();
-      // A checked-out client is ours to watch: pg emits 'error' on it when the connection drops (a PostgreSQL
-      // restart mid-transaction), and with no listener that crashes the process. The pending query rejects anyway.
-      let lost: Error | undefined;
-      const onError = (error: Error): void => {
-        lost = error;
-      };
-      client.on('error', onError);
-      try {
-        await client.query('BEGIN');
-        const value = await body(async (query, values) => (await client.query({ ...query, values })).rows);
-        await client.query('COMMIT');
-        return value;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        if (attempt < 5 && retryable.has((error as { code?: string }).code ?? '')) continue;
-        throw error;
-      } finally {
-        client.off('error', onError);
-        // Released with the error, a broken client is discarded instead of going back to the pool.
-        client.release(lost);
-      }
-    }
-  };
+  const { run, single, tx } = createRunners(pool, live);
   const whole = (userId: UserId): [UserId, string, string] => [userId, '0', noCursor];
   const countsOf = async (t: Runner, userId: UserId): Promise<{ unreadCount: number; unseenCount: number }> => {
     const [row] = await t<{ unread: number; unseen: number }>(sql.counts, [...whole(userId), Date.now()]);
