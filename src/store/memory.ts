@@ -24,68 +24,7 @@ import {
 import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type NewScheduledNotification, type RemovedNotification, type RemoveOutcome, type ScheduleId } from './timing.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
 import { MutedIndex } from './preference-rows.js';
-
-interface Row {
-  id: NotificationId;
-  seq: number;
-  /** Set for a notification to one user; absent for broadcast and topic notifications (stored once). */
-  userId: UserId | undefined;
-  topic: TopicName | undefined;
-  type: Notification['type'];
-  data: Notification['data'];
-  category: string | undefined;
-  timestamp: number;
-  idempotencyKey: string | undefined;
-  expiresAt: number | undefined;
-  retracted: boolean;
-  /** The schedule it was delivered for, if any. */
-  scheduleId: ScheduleId | undefined;
-}
-
-interface Schedule {
-  input: NewScheduledNotification;
-  state: 'pending' | 'delivered' | 'cancelled' | 'expired';
-}
-
-interface State {
-  seen: boolean;
-  read: boolean;
-  archived: boolean;
-  deleted: boolean;
-}
-const untouched: State = Object.freeze({ seen: false, read: false, archived: false, deleted: false });
-
-/** The state after `change`, or undefined when it changes nothing. */
-function applied(state: State, change: StateChange): State | undefined {
-  switch (change) {
-    case 'seen':
-      return state.seen ? undefined : { ...state, seen: true };
-    case 'read':
-      return state.read ? undefined : { ...state, read: true, seen: true };
-    case 'archive':
-      return state.archived ? undefined : { ...state, archived: true };
-    case 'unarchive':
-      return state.archived ? { ...state, archived: false } : undefined;
-    case 'delete':
-      return state.deleted ? undefined : { ...state, deleted: true };
-  }
-}
-
-/** A subscription period: topic notifications with `from < seq <= until` are in the user's feed. */
-interface Membership {
-  from: number;
-  until: number | undefined;
-}
-
-interface User {
-  /** Broadcasts with a larger seq reach the user. */
-  knownFrom: number;
-  own: Row[];
-  byKey: Map<string, Row>;
-  /** Per-user state, only where the user changed it. */
-  states: Map<NotificationId, State>;
-  topics: Map<TopicName, Membership[]>;
-}
+import { applied, untouched, type Row, type Schedule, type State, type User } from './memory-rows.js';
 
 /**
  * Opens a store that keeps everything in this process's memory. Single-node only: two processes
