@@ -115,11 +115,6 @@ export class CenterState {
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   }
 
-  /** Categories of the notifications held ("general" stands for none, as in the server's counts). */
-  categories(): string[] {
-    return [...new Set([...this.#items.values()].map((n) => n.category ?? 'general'))];
-  }
-
   /** Counters over the inbox view. */
   counters(): Counters {
     const byType: Record<string, number> = {};

@@ -54,8 +54,10 @@ Examples:
     let server;
     try {
       // The primary of --workers checks the catalog too, so a stale one fails once, with its command, not per worker.
-      if (flags.workers > 1 && cluster.isPrimary) await loadCatalog(config.contract ?? builtInContractPath);
-      if (flags.workers > 1 && cluster.isPrimary) return await serveWithWorkers(flags.workers, config, logger);
+      if (flags.workers > 1 && cluster.isPrimary) {
+        await loadCatalog(config.contract ?? builtInContractPath);
+        return await serveWithWorkers(flags.workers, config, logger);
+      }
       server = await startNotifyServer(config, { logger });
     } catch (error) {
       if (error instanceof CatalogError) {

@@ -8,7 +8,7 @@ export interface BackoffOptions {
   /**
    * After the server closed with 1001 (going away: a restart or a deploy), the first reconnect is drawn from
    * [0, restartSpreadMs) instead of [0, baseMs), so that the clients of a restarting server do not all come back
-   * in the same half second, while it is still starting, and queue up past its listen backlog. Default 3000.
+   * in the same half second, while it is still starting, and queue up past its listen backlog. Default 6000.
    */
   restartSpreadMs?: number;
 }

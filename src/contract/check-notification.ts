@@ -7,11 +7,6 @@ export type NotificationCheck =
   | { ok: true; type: NotificationType; data: unknown }
   | { ok: false; code: 'invalid_json' | 'unknown_type' | 'invalid_data'; message: string; errors: FieldError[] };
 
-/** A type of the built-in catalog; {@link checkNotificationData} checks against any catalog. */
-export function isNotificationType(value: unknown): value is NotificationType {
-  return isCatalogType(builtInCatalog, value);
-}
-
 /** Parses `--data` style JSON text, then checks it like {@link checkNotificationData}. */
 export function checkNotificationJson(type: unknown, json: string, catalog: Catalog = builtInCatalog): NotificationCheck {
   let data: unknown;

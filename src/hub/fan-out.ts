@@ -242,7 +242,9 @@ export class FanOut {
     if (envelope.kind === 'deliver') {
       this.deliverLocally(envelope.userId, envelope.notificationId, envelope.frame, 'notification');
     } else if (envelope.kind === 'removed') {
-      void this.removals.tellLocal(envelope.notifications, envelope.reason);
+      this.removals.tellLocal(envelope.notifications, envelope.reason).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'telling devices of a removal failed; they drop it at their next snapshot or resume');
+      });
     } else if (envelope.kind === 'shared') {
       this.deliverShared(envelope.audience, envelope.notificationId, envelope.frame, 'notification').catch((error: unknown) => {
         this.logger.warn({ err: error }, 'shared delivery failed; its recipients recover it on resume');

@@ -75,11 +75,12 @@ export async function startSession(session: Session, since: string | undefined, 
     }
   } else if (page) {
     const notifications = encoder.onContract(page.notifications);
+    const sentIds = new Set(notifications.map((n) => n.id));
     const snapshot = encoder.control('unread_notifications', {
       notifications,
       unreadCount: summary.unreadCount,
       unseenCount: summary.unseenCount,
-      unseenIds: page.unseenIds.filter((id) => notifications.some((n) => n.id === id)),
+      unseenIds: page.unseenIds.filter((id) => sentIds.has(id)),
       unreadByCategory: summary.unreadByCategory,
       hasMore: page.nextCursor !== null,
     });

@@ -28,8 +28,7 @@ async function changeState(session: Session, change: StateChange, target: Target
   } else if (result.changed.length === 0) {
     // Already in that state: named back when asked by id (so the request completes), not for 'all'.
     const [type, data] = stateFrame(change, ids === 'all' ? [] : result.found, result);
-    if (type === 'notification_read') reply(session, type, data);
-    else reply(session, type, data);
+    reply(session, type, data);
   }
 }
 

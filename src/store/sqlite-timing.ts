@@ -79,8 +79,9 @@ export function sqliteTiming(db: Database.Database, write: Write, preferences: R
   /** Appends what one due schedule becomes; unless critical, not for those who muted it (their preferences now). */
   const deliver = (due: DueRow, nowMs: number): DeliveredNotification[] => {
     const audience = JSON.parse(due.audience) as ScheduleAudience;
-    const view = (id: NotificationId): Notification =>
-      notificationOf({ type: due.type, id, timestamp: nowMs, data: JSON.parse(due.data), read: false, category: due.category });
+    // Parsed once: every recipient's notification holds the same data.
+    const data = JSON.parse(due.data) as Notification['data'];
+    const view = (id: NotificationId): Notification => notificationOf({ type: due.type, id, timestamp: nowMs, data, read: false, category: due.category });
     const insert = (userId: string | null, topic: string | null): NotificationId =>
       sql.insert.get(userId, topic, due.type, due.data, due.category, nowMs, due.expires_at, due.id)!.id;
     const category = due.category ?? undefined;

@@ -210,18 +210,24 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (isClosed()) throw new Error('NotificationStore is closed');
   };
 
-  /** Stores a notification to one user (inside a write); a known idempotency key answers the first one. */
-  const appendRow = (input: NewNotification): AppendResult => {
+  /**
+   * Stores a notification to one user (inside a write); a known idempotency key answers the first one (even when the
+   * user has muted it since). With `unlessMuted`, a push the user turned off stores nothing.
+   */
+  function appendRow(input: NewNotification, unlessMuted: true): MaybeAppended;
+  function appendRow(input: NewNotification, unlessMuted?: false): AppendResult;
+  function appendRow(input: NewNotification, unlessMuted = false): MaybeAppended {
     const key = input.idempotencyKey;
     const seen = key === undefined ? undefined : sql.byKey.get({ u: input.userId, key });
     if (seen) return { notification: toNotification(seen), created: false };
+    if (unlessMuted && preferences.mutes(input.userId, input.category, input.type)) return 'muted';
     if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
     const text = JSON.stringify(input.data);
     const row = sql.insert.get(input.userId, null, input.type, text, input.category ?? null, input.timestamp, key ?? null, input.expiresAt ?? null);
     if (!row) return { notification: toNotification(sql.byKey.get({ u: input.userId, key: key! })!), created: false };
     // The row's data is the text of input.data: no need to parse it back.
     return { notification: notificationOf({ ...input, id: row.id, data: input.data, read: false }), created: true };
-  };
+  }
   /** Stores a broadcast or topic notification (inside a write). */
   const sharedRow = (input: NewSharedNotification): Notification => {
     const text = JSON.stringify(input.data);
@@ -239,10 +245,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
-      return write(() => {
-        const replay = input.idempotencyKey !== undefined && sql.byKey.get({ u: input.userId, key: input.idempotencyKey }) !== undefined;
-        return !replay && preferences.mutes(input.userId, input.category, input.type) ? 'muted' : appendRow(input);
-      }).then((result) => {
+      return write(() => appendRow(input, true)).then((result) => {
         if (result !== 'muted') known(input.userId);
         return result;
       });

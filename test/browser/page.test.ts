@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoUserId } from '../../src/http/page-routes.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { browserSkipReason, ensurePageBuilt, launchChromium, screenshot } from './support.js';
+import { browserSkipReason, ensurePageBuilt, launchChromium, openCenterPage, screenshot } from './support.js';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`skipping browser tests: ${skip}`);
@@ -15,14 +15,7 @@ const pageErrors: string[] = [];
 
 async function openPage(): Promise<Page> {
   context ??= await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(`${server!.url}/`);
-  await page.locator('#status[data-state="open"]').waitFor({ timeout: 10_000 });
-  return page;
+  return openCenterPage(context, `${server!.url}/`, pageErrors);
 }
 
 const item = (page: Page, id: string) => page.locator(`li.notification[data-id="${id}"]`);

@@ -1,14 +1,14 @@
 // Stores written by the previous release (schema 3, commit 6e0116a: seen / read / archived / deleted states) open,
 // migrate and lose nothing. The fixtures are written by fixtures/write-v3-fixtures.mjs.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
-import { databaseUrl, dropSchema, postgresUnavailable, skipReason } from '../support/services.js';
+import { postgresUnavailable, skipReason } from '../support/services.js';
+import { migratedPostgresFixture } from './postgres-fixture.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'notify-migrate3-'));
@@ -77,25 +77,6 @@ const skip = skipReason('migration on PostgreSQL', [await postgresUnavailable()]
 
 describe.skipIf(skip !== null)('migration from schema 3: PostgreSQL', () => {
   it('opens a schema dumped from 6e0116a and keeps every notification, state, key and subscription', async () => {
-    const schema = `notify_migrate3_${process.pid}_${Date.now().toString(36)}`;
-    const script = readFileSync(join(fixtures, 'v3-postgres.sql'), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('\\'))
-      .join('\n')
-      .replaceAll('notify_v3_fixture', schema);
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      await client.query(script);
-      const store = await openStore(databaseUrl, { schema });
-      try {
-        await expectV3FixtureKept(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await client.end();
-      await dropSchema(schema);
-    }
+    expect(await migratedPostgresFixture('v3-postgres.sql', 'notify_v3_fixture', expectV3FixtureKept)).toBe(4);
   });
 });

@@ -1,13 +1,13 @@
 // Stores written by earlier releases (schema 1 from 0db1023, schema 2 from 2f86443) open, migrate and lose nothing.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
-import { databaseUrl, dropSchema, postgresUnavailable, skipReason } from '../support/services.js';
+import { postgresUnavailable, skipReason } from '../support/services.js';
+import { migratedPostgresFixture } from './postgres-fixture.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'notify-migrate-'));
@@ -78,31 +78,12 @@ describe('migration from schema 1: SQLite', () => {
 const skip = skipReason('migration on PostgreSQL', [await postgresUnavailable()]);
 describe.skipIf(skip !== null)('migration from schema 1: PostgreSQL', () => {
   it('opens a schema dumped from 0db1023 and keeps every notification, read state, key and known user', async () => {
-    const schema = `notify_migrate_${process.pid}_${Date.now().toString(36)}`;
-    // pg_dump's psql meta-commands (\restrict) are not SQL; the rest loads as is into a schema of our own.
-    const script = readFileSync(join(fixtures, 'v1-postgres.sql'), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('\\'))
-      .join('\n')
-      .replaceAll('notify_v1_fixture', schema);
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      await client.query(script);
-      const store = await openStore(databaseUrl, { schema });
-      try {
-        // Schema 1 numbered ids per user.
-        await expectFixtureKept(store, { alice: [1, 2, 3, 4] });
-        expect((await store.since('bob', id(1), 10)) as Notification[]).toHaveLength(3);
-      } finally {
-        await store.close();
-      }
-      const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
-      expect(rows[0].v).toBe(4);
-    } finally {
-      await client.end();
-      await dropSchema(schema);
-    }
+    const version = await migratedPostgresFixture('v1-postgres.sql', 'notify_v1_fixture', async (store) => {
+      // Schema 1 numbered ids per user.
+      await expectFixtureKept(store, { alice: [1, 2, 3, 4] });
+      expect((await store.since('bob', id(1), 10)) as Notification[]).toHaveLength(3);
+    });
+    expect(version).toBe(4);
   });
 });
 
@@ -146,27 +127,6 @@ describe('migration from schema 2: SQLite', () => {
 
 describe.skipIf(skip !== null)('migration from schema 2: PostgreSQL', () => {
   it('opens a schema dumped from 2f86443 and keeps every notification, read state (now also seen), key and subscription', async () => {
-    const schema = `notify_migrate2_${process.pid}_${Date.now().toString(36)}`;
-    const script = readFileSync(join(fixtures, 'v2-postgres.sql'), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('\\'))
-      .join('\n')
-      .replaceAll('notify_v2_fixture', schema);
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      await client.query(script);
-      const store = await openStore(databaseUrl, { schema });
-      try {
-        await expectV2FixtureKept(store);
-      } finally {
-        await store.close();
-      }
-      const { rows } = await client.query(`SELECT max(version) AS v FROM "${schema}".schema_version`);
-      expect(rows[0].v).toBe(4);
-    } finally {
-      await client.end();
-      await dropSchema(schema);
-    }
+    expect(await migratedPostgresFixture('v2-postgres.sql', 'notify_v2_fixture', expectV2FixtureKept)).toBe(4);
   });
 });
