@@ -1,7 +1,7 @@
 // Scale benchmark: K `notify serve` nodes on Redis + PostgreSQL; bus messages and CPU per push, broadcast store time by audience.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,12 @@ const { values: flags } = parseArgs({
     nodes: { type: 'string', default: '1,2,4' },
     users: { type: 'string', default: '400' },
     pushes: { type: 'string', default: '2000' },
+    // Pushes per node sent and delivered before the measured window, so that every node's JIT and pools are warm:
+    // without it each added node adds its own warm-up to the summed CPU.
+    warmup: { type: 'string', default: '500' },
+    // Pushes per second in total, paced (0: a closed loop, as fast as the nodes answer). A fixed rate below what
+    // the machine sustains keeps its load the same at every K, so the CPU per push is the work, not the contention.
+    rate: { type: 'string', default: '0' },
     known: { type: 'string', default: '10000,100000' },
     broadcasts: { type: 'string', default: '7' },
     'cpu-prof': { type: 'string' },
@@ -24,6 +30,8 @@ const { values: flags } = parseArgs({
 const nodeCounts = flags.nodes.split(',').map(Number);
 const userCount = Number(flags.users);
 const pushCount = Number(flags.pushes);
+const warmupPerNode = Number(flags.warmup);
+const pushRate = Number(flags.rate);
 const knownCounts = flags.known.split(',').map(Number);
 const broadcastRuns = Number(flags.broadcasts);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -65,10 +73,32 @@ async function startNode(schema: string, channel: string, k: number): Promise<No
   return { child, url };
 }
 
-/** User + system CPU of a process so far, in microseconds (Linux /proc). */
-function cpuUs(pid: number): number {
+/** User and system CPU of a process so far, in microseconds (Linux /proc). */
+function cpuSplitUs(pid: number): { user: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / clockTicksPerSec) * 1e6;
+  return { user: (Number(fields[11]) / clockTicksPerSec) * 1e6, system: (Number(fields[12]) / clockTicksPerSec) * 1e6 };
+}
+
+function cpuUs(pid: number): number {
+  const { user, system } = cpuSplitUs(pid);
+  return user + system;
+}
+
+/** Busy and total jiffies of the whole machine so far (/proc/stat), to tell how loaded it was. */
+function machineJiffies(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+/** Times the process went to sleep waiting for something (voluntary context switches, all its threads). */
+function sleeps(pid: number): number {
+  let total = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${thread}/status`, 'utf8');
+    total += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return total;
 }
 
 async function busReceived(node: Node, kind: string): Promise<number> {
@@ -117,6 +147,12 @@ interface UnicastFigures {
   busPerPushPerNode: number;
   busPerPushMaxNode: number;
   cpuUsPerPush: number;
+  /** The kernel's part of cpuUsPerPush. */
+  systemUsPerPush: number;
+  /** Voluntary context switches of the nodes' threads per push: how often they slept and were woken. */
+  sleepsPerPush: number;
+  /** Share of the machine's CPUs busy (anything: nodes, PostgreSQL, Redis, this load generator) while measured. */
+  machineBusy: number;
   /** CPU per push less what the nodes burn idle (timers, keep-alives, GC) over the same time. */
   netCpuUsPerPush: number;
   pushesPerSec: number;
@@ -147,6 +183,32 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
         socket.once('error', reject);
       });
     }));
+    /** Sends `count` unicast pushes (numbered from `first`) to the nodes round robin and waits until every device got them. */
+    const sendAndReceive = async (first: number, count: number): Promise<void> => {
+      const target = received.reduce((a, b) => a + b, 0) + count;
+      let next = first;
+      const end = first + count;
+      const startedAt = performance.now();
+      // Users spread over nodes; each push goes to a node round robin, so most are taken by a node without the
+      // device. The same load per node at every K: 16 requests in flight per node.
+      await Promise.all(Array.from({ length: 16 * k }, async () => {
+        while (next < end) {
+          const p = next++;
+          const due = startedAt + ((p - first) * 1000) / pushRate;
+          if (pushRate > 0 && due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+          const status = await post(`${nodes[(p * 7 + 3) % k]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
+            type: 'info', data: { title: `p${p}`, message: 'scale', priority: 'low' },
+          }, `k${k}-p${p}`);
+          if (status !== 201) throw new Error(`push answered ${status}`);
+        }
+      }));
+      const deadline = Date.now() + 30_000;
+      while (received.reduce((a, b) => a + b, 0) < target && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const got = received.reduce((a, b) => a + b, 0);
+      if (got !== target) throw new Error(`devices received ${got} of ${target} pushes`);
+    };
+    const warmupCount = warmupPerNode * k;
+    if (warmupCount > 0) await sendAndReceive(pushCount, warmupCount);
     // What the nodes burn with nothing to do, so it can be told apart from what the pushes cost.
     const idleStart = nodes.map((n) => cpuUs(n.child.pid!));
     const idleStarted = performance.now();
@@ -154,34 +216,28 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
     const idleUsPerMs = nodes.reduce((sum, n, i) => sum + cpuUs(n.child.pid!) - idleStart[i]!, 0) / (performance.now() - idleStarted);
     const before = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
     const cpuBefore = nodes.map((n) => cpuUs(n.child.pid!));
+    const systemBefore = nodes.map((n) => cpuSplitUs(n.child.pid!).system);
+    const sleepsBefore = nodes.map((n) => sleeps(n.child.pid!));
+    const machineBefore = machineJiffies();
     const started = performance.now();
-    let next = 0;
-    // Users spread over nodes; each push goes to a node round robin, so most are taken by a node without the
-    // device. The same load per node at every K: 16 requests in flight per node.
-    await Promise.all(Array.from({ length: 16 * k }, async () => {
-      while (next < pushCount) {
-        const p = next++;
-        const status = await post(`${nodes[(p * 7 + 3) % k]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
-          type: 'info', data: { title: `p${p}`, message: 'scale', priority: 'low' },
-        }, `k${k}-p${p}`);
-        if (status !== 201) throw new Error(`push answered ${status}`);
-      }
-    }));
-    const deadline = Date.now() + 30_000;
-    while (received.reduce((a, b) => a + b, 0) < pushCount && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await sendAndReceive(0, pushCount);
     const elapsedMs = performance.now() - started;
     const cpu = nodes.reduce((sum, n, i) => sum + cpuUs(n.child.pid!) - cpuBefore[i]!, 0);
+    const system = nodes.reduce((sum, n, i) => sum + cpuSplitUs(n.child.pid!).system - systemBefore[i]!, 0);
+    const slept = nodes.reduce((sum, n, i) => sum + sleeps(n.child.pid!) - sleepsBefore[i]!, 0);
+    const machineAfter = machineJiffies();
     // Echoes of the last pushes may still be on their way to the metric.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
     const perNode = after.map((a, i) => (a - before[i]!) / pushCount);
-    const got = received.reduce((a, b) => a + b, 0);
-    if (got !== pushCount) throw new Error(`devices received ${got} of ${pushCount} pushes`);
     return {
       nodes: k,
       busPerPushPerNode: perNode.reduce((a, b) => a + b, 0) / k,
       busPerPushMaxNode: Math.max(...perNode),
       cpuUsPerPush: cpu / pushCount,
+      systemUsPerPush: system / pushCount,
+      sleepsPerPush: slept / pushCount,
+      machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       netCpuUsPerPush: (cpu - idleUsPerMs * elapsedMs) / pushCount,
       pushesPerSec: pushCount / (elapsedMs / 1000),
     };
@@ -240,11 +296,11 @@ for (const known of knownCounts) {
 
 const one = unicast.find((u) => u.nodes === 1) ?? unicast[0]!;
 const lines = [
-  `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} (to nodes round robin), Redis ${redisUrl}, PostgreSQL`,
+  `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} measured after ${warmupPerNode} per node to warm up (to nodes round robin, ${pushRate > 0 ? `paced at ${pushRate}/s` : 'closed loop'}), Redis ${redisUrl}, PostgreSQL`,
   '',
-  '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | pushes/s |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...unicast.map((u) => `| ${u.nodes} | ${u.busPerPushPerNode.toFixed(3)} | ${u.busPerPushMaxNode.toFixed(3)} | ${(1 / u.nodes).toFixed(3)} | ${Math.round(u.cpuUsPerPush)} µs | ${(u.cpuUsPerPush / one.cpuUsPerPush).toFixed(2)}× | ${Math.round(u.netCpuUsPerPush)} µs | ${(u.netCpuUsPerPush / one.netCpuUsPerPush).toFixed(2)}× | ${Math.round(u.pushesPerSec)} |`),
+  '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | of which kernel | sleeps per push | machine busy | pushes/s |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...unicast.map((u) => `| ${u.nodes} | ${u.busPerPushPerNode.toFixed(3)} | ${u.busPerPushMaxNode.toFixed(3)} | ${(1 / u.nodes).toFixed(3)} | ${Math.round(u.cpuUsPerPush)} µs | ${(u.cpuUsPerPush / one.cpuUsPerPush).toFixed(2)}× | ${Math.round(u.netCpuUsPerPush)} µs | ${(u.netCpuUsPerPush / one.netCpuUsPerPush).toFixed(2)}× | ${Math.round(u.systemUsPerPush)} µs | ${u.sleepsPerPush.toFixed(2)} | ${Math.round(u.machineBusy * 100)} % | ${Math.round(u.pushesPerSec)} |`),
   '',
   '| known users | broadcast store time (median of ' + broadcastRuns + ') | ratio to the smallest |',
   '|---|---|---|',
