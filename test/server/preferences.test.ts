@@ -162,6 +162,37 @@ describe('preferences over the socket and REST, two devices of one user', () => 
     expect(laptop.frames.filter((f) => f.type === 'preferences')).toHaveLength(1);
     expectOnContract([...phone.frames, ...laptop.frames]);
   });
+
+  it('a REST PUT is checked by the contract\'s set_preferences validator: a pointer at each bad name, no "action", {} turns all on', async () => {
+    const phone = await open('alice');
+    const put = (body: unknown) => api('/api/v1/users/alice/preferences', { method: 'PUT', body: JSON.stringify(body) });
+    const details = async (body: unknown) => {
+      const response = await put(body);
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(422);
+      const answer = (await response.json()) as { error: string; details: { pointer: string; message: string }[] };
+      expect(answer.error).toBe('off_contract');
+      return answer.details;
+    };
+    const long = 'n'.repeat(65);
+    expect(await details({ types: { [long]: false, 'a/b': 'x' } })).toEqual([
+      { pointer: `/types/${long}`, message: 'name must NOT have more than 64 characters' },
+      { pointer: '/types/a~1b', message: 'must be boolean' },
+    ]);
+    expect(await details({ categories: { '': false } })).toEqual([{ pointer: '/categories/', message: 'name must NOT have fewer than 1 characters' }]);
+    expect(await details({ categories: Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`c${i}`, true])) })).toEqual([
+      { pointer: '/categories', message: 'must NOT have more than 500 properties' },
+    ]);
+    expect(await details({ action: 'set_preferences', categories: {} })).toEqual([{ pointer: '/action', message: 'is not allowed by the contract' }]);
+    expect(await details({ categories: null })).toEqual([{ pointer: '/categories', message: 'must be object' }]);
+
+    const mark = phone.frames.length;
+    expect((await put({ types: { info: false } })).status).toBe(200);
+    const cleared = await put({});
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toEqual(allOn);
+    const synced = await phone.next((f) => f.type === 'preferences' && f.data.types.info === true, 5000, mark);
+    expect(synced.data).toEqual(allOn);
+  });
 });
 
 describe('suppression (DESIGN §9): a muted push is neither stored nor delivered for that user', () => {
