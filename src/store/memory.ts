@@ -18,6 +18,7 @@ import {
   type StateResult,
   type SharedAudience,
   type TopicName,
+  type StateCounts,
   type UnreadSummary,
   type UserId,
 } from './store.js';
@@ -251,6 +252,14 @@ export function openMemoryStore(): NotificationStore {
     async unreadSummary(userId: UserId): Promise<UnreadSummary> {
       live();
       return summary(userId);
+    },
+
+    async unreadCounts(users: readonly UserId[]): Promise<Map<UserId, StateCounts>> {
+      live();
+      return new Map(users.map((userId) => {
+        const { unreadCount, unseenCount } = summary(userId);
+        return [userId, { unreadCount, unseenCount }];
+      }));
     },
 
     async latestId(userId: UserId): Promise<NotificationId | null> {

@@ -18,6 +18,7 @@ import {
   type StateChange,
   type StateResult,
   type SharedAudience,
+  type StateCounts,
   type SubscriberPage,
   type TopicName,
   type UnreadSummary,
@@ -65,6 +66,16 @@ const feedOf = (S: string, extra = 'true'): string => `
   SELECT n.seq FROM ${S}.topic_members m JOIN ${S}.notifications n ON n.topic = m.topic
     WHERE m.user_id = $1 AND n.seq > greatest($2, m.from_seq) AND n.seq < $3 AND (m.until_seq IS NULL OR n.seq <= m.until_seq)
     AND ${extra.replaceAll('{seq}', 'n.seq')}`;
+
+/** `feedOf` (all seqs) for every user of `us(u)` at once, as rows (u, seq): one statement for many users' counts. */
+const feedsOf = (S: string): string => `
+  SELECT us.u, n.seq FROM us JOIN ${S}.notifications n ON n.user_id = us.u
+  UNION ALL
+  SELECT us.u, n.seq FROM us JOIN ${S}.users k ON k.user_id = us.u
+    JOIN ${S}.notifications n ON n.user_id IS NULL AND n.topic IS NULL AND n.seq > k.known_from
+  UNION ALL
+  SELECT us.u, n.seq FROM us JOIN ${S}.topic_members m ON m.user_id = us.u
+    JOIN ${S}.notifications n ON n.topic = m.topic AND n.seq > m.from_seq AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
 
 /**
  * Connects, creates or migrates the schema (serialized across nodes by an advisory lock), and returns
@@ -149,6 +160,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     summary: q('summary', `SELECT coalesce(n.category, $4) AS category, count(*)::int AS n,
       (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen FROM (${feedOf(S)}) f ${withState}
       WHERE ${counted('$5')} GROUP BY 1`),
+    // Every user of $1 at once; a user with nothing counted has no row.
+    countsOfMany: q('counts_of_many', `WITH us(u) AS (SELECT DISTINCT unnest($1::text[])), f(u, seq) AS (${feedsOf(S)})
+      SELECT f.u AS user_id, count(*)::int AS unread, (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen
+      FROM f JOIN ${S}.notifications n ON n.seq = f.seq LEFT JOIN ${S}.user_states s ON s.user_id = f.u AND s.seq = f.seq
+      WHERE ${counted('$2')} GROUP BY f.u`),
     latest: q('latest', `SELECT lpad(max(seq)::text, 16, '0') AS id FROM (${feedOf(S)}) f`),
     counts: q('counts', `SELECT count(*)::int AS unread, (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen
       FROM (${feedOf(S)}) f ${withState} WHERE ${counted('$4')}`),
@@ -328,6 +344,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         unseenCount += unseen;
       }
       return { unreadCount, unseenCount, unreadByCategory };
+    },
+
+    async unreadCounts(users: readonly UserId[]): Promise<Map<UserId, StateCounts>> {
+      live();
+      const counts = new Map<UserId, StateCounts>(users.map((userId) => [userId, { unreadCount: 0, unseenCount: 0 }]));
+      if (users.length === 0) return counts;
+      const rows = await run<{ user_id: string; unread: number; unseen: number }>(sql.countsOfMany, [users, Date.now()]);
+      for (const row of rows) counts.set(row.user_id, { unreadCount: row.unread, unseenCount: row.unseen });
+      return counts;
     },
 
     async latestId(userId: UserId): Promise<NotificationId | null> {

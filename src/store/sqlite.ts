@@ -20,6 +20,7 @@ import {
   type StateChange,
   type StateResult,
   type SharedAudience,
+  type StateCounts,
   type SubscriberPage,
   type TopicName,
   type UnreadSummary,
@@ -27,7 +28,7 @@ import {
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './sqlite-schema.js';
-import { changeSql, columns, counted, currentSeq, feed, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
+import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
 import { createGroupCommit } from './sqlite-group-commit.js';
 import { sqlitePreferences } from './sqlite-preferences.js';
@@ -133,6 +134,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       `WITH f(seq) AS (${feed}) SELECT coalesce(n.category, @none) AS category, count(*) AS n,
        sum(CASE WHEN coalesce(s.seen, 0) = 0 THEN 1 ELSE 0 END) AS unseen FROM f ${withState}
        WHERE ${counted} GROUP BY 1`,
+    ),
+    // The users are a JSON array (@list); a user with nothing counted has no row.
+    counts: db.prepare<{ list: string; now: number }, { user_id: string; unread: number; unseen: number }>(
+      `WITH us(u) AS (SELECT DISTINCT value FROM json_each(@list)), f(u, seq) AS (${feeds})
+       SELECT f.u AS user_id, count(*) AS unread, sum(CASE WHEN coalesce(s.seen, 0) = 0 THEN 1 ELSE 0 END) AS unseen
+       FROM f JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = f.u AND s.seq = n.seq
+       WHERE ${counted} GROUP BY f.u`,
     ),
     latest: db.prepare<FeedParams, { id: NotificationId }>(`WITH f(seq) AS (${feed}) SELECT printf('%016d', max(seq)) AS id FROM f HAVING max(seq) IS NOT NULL`),
     feedIds: db.prepare<FeedParams, { seq: number }>(
@@ -335,6 +343,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     async unreadSummary(userId: UserId): Promise<UnreadSummary> {
       live();
       return summaryOf(userId);
+    },
+
+    async unreadCounts(users: readonly UserId[]): Promise<Map<UserId, StateCounts>> {
+      live();
+      const counts = new Map<UserId, StateCounts>(users.map((userId) => [userId, { unreadCount: 0, unseenCount: 0 }]));
+      if (users.length === 0) return counts;
+      for (const row of sql.counts.all({ list: JSON.stringify(users), now: Date.now() })) counts.set(row.user_id, { unreadCount: row.unread, unseenCount: row.unseen });
+      return counts;
     },
 
     async latestId(userId: UserId): Promise<NotificationId | null> {

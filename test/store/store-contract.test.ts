@@ -252,6 +252,42 @@ function contract(backend: Backend): void {
     });
   });
 
+  describe('unreadCounts', () => {
+    it("answers each user's unreadSummary counts in one call: own, broadcast and topic notifications, every state", async () => {
+      expect(await store.unreadCounts([])).toEqual(new Map());
+      await store.touchUser('alice');
+      await store.touchUser('bob');
+      await store.subscribe('team', ['bob', 'carol']);
+      const [aliceFirst, aliceSecond] = await appendMany('alice', 3);
+      await appendMany('bob', 1, { category: 'system' });
+      const broadcast = await store.appendShared({ audience: { kind: 'broadcast' }, type: 'info', data: { title: 'b', message: 'm', priority: 'low' }, timestamp: 7 });
+      const team = await store.appendShared({ audience: { kind: 'topic', topic: 'team' }, type: 'info', data: { title: 't', message: 'm', priority: 'low' }, timestamp: 8 });
+      await store.appendShared({ audience: { kind: 'topic', topic: 'other' }, type: 'info', data: { title: 'o', message: 'm', priority: 'low' }, timestamp: 9 });
+      await append(info('carol', { expiresAt: Date.now() - 1 }));
+      await store.changeState('alice', [aliceFirst!.id], 'read');
+      await store.changeState('alice', [aliceSecond!.id, broadcast.id], 'seen');
+      await store.changeState('bob', [broadcast.id], 'archive');
+      await store.changeState('carol', [team.id], 'delete');
+      await store.touchUser('dave');
+
+      const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'alice'];
+      const counts = await store.unreadCounts(users);
+      expect([...counts.keys()].sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
+      for (const userId of counts.keys()) {
+        const { unreadCount, unseenCount } = await store.unreadSummary(userId);
+        expect(counts.get(userId), userId).toEqual({ unreadCount, unseenCount });
+      }
+      expect(Object.fromEntries(counts)).toEqual({
+        alice: { unreadCount: 3, unseenCount: 1 },
+        bob: { unreadCount: 2, unseenCount: 2 },
+        // Known through her subscription: the broadcast, not the deleted topic push, the expired one or the other topic.
+        carol: { unreadCount: 1, unseenCount: 1 },
+        dave: { unreadCount: 0, unseenCount: 0 },
+        erin: { unreadCount: 0, unseenCount: 0 },
+      });
+    });
+  });
+
   describe('changeState: seen / read / archived / deleted (DESIGN §9)', () => {
     const summary = async (userId: string) => {
       const { unreadCount, unseenCount } = await store.unreadSummary(userId);
