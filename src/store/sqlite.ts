@@ -31,7 +31,8 @@ import { migrate } from './sqlite-schema.js';
 import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
 import { createGroupCommit } from './sqlite-group-commit.js';
-import { sqlitePreferences } from './sqlite-preferences.js';
+import { notMutedBy, sqlitePreferences } from './sqlite-preferences.js';
+import { muteCategory } from './preference-rows.js';
 import { prunable, sqliteTiming } from './sqlite-timing.js';
 
 export interface SqliteStoreOptions {
@@ -105,6 +106,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ),
     insert: db.prepare<[string | null, string | null, string, string, string | null, number, string | null, number | null], { id: NotificationId }>(
       `INSERT INTO notifications (user_id, topic, type, data, category, ts, idempotency_key, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING printf('%016d', seq) AS id`,
+    ),
+    insertUnlessMuted: db.prepare<
+      { u: string; type: string; data: string; category: string | null; mute_category: string; ts: number; key: string | null; expires: number | null },
+      { id: NotificationId }
+    >(
+      `INSERT INTO notifications (user_id, topic, type, data, category, ts, idempotency_key, expires_at)
+       SELECT @u, NULL, @type, @data, @category, @ts, @key, @expires WHERE ${notMutedBy}
        ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING printf('%016d', seq) AS id`,
     ),
     touch: db.prepare<[string]>(`INSERT INTO users (user_id, known_from) VALUES (?, ${currentSeq}) ON CONFLICT (user_id) DO NOTHING`),
@@ -225,14 +234,22 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   function appendRow(input: NewNotification, unlessMuted: true): MaybeAppended;
   function appendRow(input: NewNotification, unlessMuted?: false): AppendResult;
   function appendRow(input: NewNotification, unlessMuted = false): MaybeAppended {
-    const key = input.idempotencyKey;
-    const seen = key === undefined ? undefined : sql.byKey.get({ u: input.userId, key });
-    if (seen) return { notification: toNotification(seen), created: false };
-    if (unlessMuted && preferences.mutes(input.userId, input.category, input.type)) return 'muted';
-    if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
+    const key = input.idempotencyKey ?? null;
     const text = JSON.stringify(input.data);
-    const row = sql.insert.get(input.userId, null, input.type, text, input.category ?? null, input.timestamp, key ?? null, input.expiresAt ?? null);
-    if (!row) return { notification: toNotification(sql.byKey.get({ u: input.userId, key: key! })!), created: false };
+    const category = input.category ?? null;
+    const expires = input.expiresAt ?? null;
+    // One statement on the common path: the insert itself checks the preferences and the idempotency key.
+    const row = unlessMuted
+      ? sql.insertUnlessMuted.get({ u: input.userId, type: input.type, data: text, category, mute_category: muteCategory(input.category), ts: input.timestamp, key, expires })
+      : sql.insert.get(input.userId, null, input.type, text, category, input.timestamp, key, expires);
+    if (!row) {
+      // Nothing inserted: the key was used before (its first push answers, even if muted since), or the user muted it.
+      const first = key === null ? undefined : sql.byKey.get({ u: input.userId, key });
+      if (first) return { notification: toNotification(first), created: false };
+      if (unlessMuted) return 'muted';
+      throw new Error('notification insert stored nothing');
+    }
+    if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
     // The row's data is the text of input.data: no need to parse it back.
     return { notification: notificationOf({ ...input, id: row.id, data: input.data, read: false }), created: true };
   }
@@ -246,14 +263,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   const store: NotificationStore = {
     append(input: NewNotification): Promise<AppendResult> {
-      return write(() => appendRow(input)).then((result) => {
+      return write(() => appendRow(input), { bare: true }).then((result) => {
         known(input.userId);
         return result;
       });
     },
 
     appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
-      return write(() => appendRow(input, true)).then((result) => {
+      return write(() => appendRow(input, true), { bare: true }).then((result) => {
         if (result !== 'muted') known(input.userId);
         return result;
       });
@@ -292,7 +309,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       // Not fsynced on its own: an OS crash could forget a user until their next connect (one missed
       // broadcast at worst), while a connect storm of new users no longer waits on one fsync per batch.
       if (knownUsers.has(userId)) return isClosed() ? Promise.reject(new Error('NotificationStore is closed')) : Promise.resolve();
-      return write(() => void sql.touch.run(userId), false).then(() => known(userId));
+      return write(() => void sql.touch.run(userId), { durable: false }).then(() => known(userId));
     },
 
     async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
