@@ -25,6 +25,9 @@ const { values: flags } = parseArgs({
     known: { type: 'string', default: '10000,100000' },
     broadcasts: { type: 'string', default: '7' },
     'cpu-prof': { type: 'string' },
+    // Counts the nodes' system calls in the measured window with `perf stat` (a count of the work asked of the
+    // kernel, which, unlike CPU time, does not grow when processes contend for the cores).
+    syscalls: { type: 'boolean', default: false },
   },
 });
 const nodeCounts = flags.nodes.split(',').map(Number);
@@ -82,6 +85,26 @@ function cpuSplitUs(pid: number): { user: number; system: number } {
 function cpuUs(pid: number): number {
   const { user, system } = cpuSplitUs(pid);
   return user + system;
+}
+
+/** Starts `perf stat` on the nodes; `stop()` ends it and resolves with the count of each event. */
+function countEvents(pids: number[], events: string[]): { stop: () => Promise<Map<string, number>> } {
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', events.join(','), '-p', pids.join(',')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let text = '';
+  perf.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  const exited = new Promise<void>((resolve) => perf.once('exit', () => resolve()));
+  return {
+    async stop() {
+      perf.kill('SIGINT');
+      await exited;
+      const counts = new Map<string, number>();
+      for (const line of text.split('\n')) {
+        const [value, , event] = line.split(',');
+        if (event && value && /^\d+$/.test(value)) counts.set(event, Number(value));
+      }
+      return counts;
+    },
+  };
 }
 
 /** Busy and total jiffies of the whole machine so far (/proc/stat), to tell how loaded it was. */
@@ -153,6 +176,9 @@ interface UnicastFigures {
   sleepsPerPush: number;
   /** Share of the machine's CPUs busy (anything: nodes, PostgreSQL, Redis, this load generator) while measured. */
   machineBusy: number;
+  /** With --syscalls: system calls and context switches of all nodes per push. */
+  syscallsPerPush?: number;
+  switchesPerPush?: number;
   /** CPU per push less what the nodes burn idle (timers, keep-alives, GC) over the same time. */
   netCpuUsPerPush: number;
   pushesPerSec: number;
@@ -214,6 +240,9 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
     const idleStarted = performance.now();
     await new Promise((resolve) => setTimeout(resolve, idleSampleMs));
     const idleUsPerMs = nodes.reduce((sum, n, i) => sum + cpuUs(n.child.pid!) - idleStart[i]!, 0) / (performance.now() - idleStarted);
+    const counter = flags.syscalls ? countEvents(nodes.map((n) => n.child.pid!), ['raw_syscalls:sys_enter', 'context-switches']) : undefined;
+    // perf needs a moment to attach before the window opens.
+    if (counter) await new Promise((resolve) => setTimeout(resolve, 500));
     const before = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
     const cpuBefore = nodes.map((n) => cpuUs(n.child.pid!));
     const systemBefore = nodes.map((n) => cpuSplitUs(n.child.pid!).system);
@@ -226,6 +255,7 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
     const system = nodes.reduce((sum, n, i) => sum + cpuSplitUs(n.child.pid!).system - systemBefore[i]!, 0);
     const slept = nodes.reduce((sum, n, i) => sum + sleeps(n.child.pid!) - sleepsBefore[i]!, 0);
     const machineAfter = machineJiffies();
+    const counts = await counter?.stop();
     // Echoes of the last pushes may still be on their way to the metric.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
@@ -237,6 +267,9 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
       cpuUsPerPush: cpu / pushCount,
       systemUsPerPush: system / pushCount,
       sleepsPerPush: slept / pushCount,
+      ...(counts
+        ? { syscallsPerPush: (counts.get('raw_syscalls:sys_enter') ?? NaN) / pushCount, switchesPerPush: (counts.get('context-switches') ?? NaN) / pushCount }
+        : {}),
       machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       netCpuUsPerPush: (cpu - idleUsPerMs * elapsedMs) / pushCount,
       pushesPerSec: pushCount / (elapsedMs / 1000),
@@ -298,9 +331,9 @@ const one = unicast.find((u) => u.nodes === 1) ?? unicast[0]!;
 const lines = [
   `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} measured after ${warmupPerNode} per node to warm up (to nodes round robin, ${pushRate > 0 ? `paced at ${pushRate}/s` : 'closed loop'}), Redis ${redisUrl}, PostgreSQL`,
   '',
-  '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | of which kernel | sleeps per push | machine busy | pushes/s |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ...unicast.map((u) => `| ${u.nodes} | ${u.busPerPushPerNode.toFixed(3)} | ${u.busPerPushMaxNode.toFixed(3)} | ${(1 / u.nodes).toFixed(3)} | ${Math.round(u.cpuUsPerPush)} µs | ${(u.cpuUsPerPush / one.cpuUsPerPush).toFixed(2)}× | ${Math.round(u.netCpuUsPerPush)} µs | ${(u.netCpuUsPerPush / one.netCpuUsPerPush).toFixed(2)}× | ${Math.round(u.systemUsPerPush)} µs | ${u.sleepsPerPush.toFixed(2)} | ${Math.round(u.machineBusy * 100)} % | ${Math.round(u.pushesPerSec)} |`),
+  '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | of which kernel | sleeps per push | machine busy | system calls per push | pushes/s |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...unicast.map((u) => `| ${u.nodes} | ${u.busPerPushPerNode.toFixed(3)} | ${u.busPerPushMaxNode.toFixed(3)} | ${(1 / u.nodes).toFixed(3)} | ${Math.round(u.cpuUsPerPush)} µs | ${(u.cpuUsPerPush / one.cpuUsPerPush).toFixed(2)}× | ${Math.round(u.netCpuUsPerPush)} µs | ${(u.netCpuUsPerPush / one.netCpuUsPerPush).toFixed(2)}× | ${Math.round(u.systemUsPerPush)} µs | ${u.sleepsPerPush.toFixed(2)} | ${Math.round(u.machineBusy * 100)} % | ${u.syscallsPerPush === undefined ? '–' : u.syscallsPerPush.toFixed(1)} | ${Math.round(u.pushesPerSec)} |`),
   '',
   '| known users | broadcast store time (median of ' + broadcastRuns + ') | ratio to the smallest |',
   '|---|---|---|',
