@@ -5,23 +5,12 @@ import {
   uncategorized,
   type AppendResult,
   type MaybeAppended,
-  type MutedNames,
   type NewNotification,
   type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
-  type Page,
   type PageFilter,
-  type PageQuery,
-  type PreferenceChange,
   type SharedAppendResult,
-  type StateChange,
-  type StateResult,
-  type SharedAudience,
-  type StateCounts,
-  type SubscriberPage,
-  type TopicName,
-  type UnreadSummary,
   type UserId,
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
@@ -30,9 +19,8 @@ import { createLanes } from './postgres-lanes.js';
 import { postgresTiming } from './postgres-timing.js';
 import { createRunners, type Runner } from './postgres-runner.js';
 import { postgresPreferences } from './postgres-preferences.js';
-
-/** Most user ids a store remembers as already in the users table. */
-const maxKnownUsers = 1_000_000;
+import { KnownUsers } from './known-users.js';
+import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
 
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */
@@ -240,25 +228,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     }));
   };
 
-  const knownUsers = new Set<UserId>();
+  const knownUsers = new KnownUsers();
   const store: NotificationStore = {
-    append(input: NewNotification): Promise<AppendResult> {
+    append(input) {
       return appendOne(input, false) as Promise<AppendResult>;
     },
 
-    appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
+    appendUnlessMuted(input) {
       return appendOne(input, true);
     },
 
-    async appendShared(input: NewSharedNotification): Promise<Notification> {
+    async appendShared(input) {
       return (await appendShared(input, false)).notification;
     },
 
-    appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
+    appendSharedUnlessMuted(input) {
       return appendShared(input, true);
     },
 
-    async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
+    async recipientsAmong(id, audience, users) {
       live();
       if (!idPattern.test(id) || users.length === 0) return [];
       const rows = audience.kind === 'broadcast'
@@ -267,7 +255,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows.map((r) => r.user_id);
     },
 
-    async audienceSize(id: NotificationId, audience: SharedAudience): Promise<number> {
+    async audienceSize(id, audience) {
       live();
       const rows = audience.kind === 'broadcast'
         ? await run<{ n: number }>(sql.knownBefore, [id])
@@ -275,16 +263,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows[0]!.n;
     },
 
-    async touchUser(userId: UserId): Promise<void> {
+    async touchUser(userId) {
       live();
       // Users rows are never deleted: a user this process has written needs no round trip on reconnect.
       if (knownUsers.has(userId)) return;
       await run(sql.touch, [userId]);
-      if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
       knownUsers.add(userId);
     },
 
-    async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async subscribe(topic, users) {
       checkTopic(topic);
       return lanes.all(() => tx(async (t) => {
         await t(sql.lockExclusive, [lockKey]);
@@ -293,7 +280,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }));
     },
 
-    async unsubscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async unsubscribe(topic, users) {
       checkTopic(topic);
       return lanes.all(() => tx(async (t) => {
         await t(sql.lockExclusive, [lockKey]);
@@ -301,7 +288,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }));
     },
 
-    async subscribers(topic: TopicName, query: { after?: UserId; limit: number }): Promise<SubscriberPage> {
+    async subscribers(topic, query) {
       live();
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
@@ -310,7 +297,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
     },
 
-    async page(userId: UserId, query: PageQuery): Promise<Page> {
+    async page(userId, query) {
       live();
       checkPageLimit(query.limit);
       const before = query.before === undefined ? noCursor : parseCursor(query.before);
@@ -321,7 +308,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return { notifications, unseenIds, nextCursor: rows.length > query.limit ? notifications[notifications.length - 1]!.id : null };
     },
 
-    async since(userId: UserId, after: NotificationId, limit: number) {
+    async since(userId, after, limit) {
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
@@ -333,34 +320,22 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows.slice(1).map(toNotification);
     },
 
-    async unreadSummary(userId: UserId): Promise<UnreadSummary> {
+    async unreadSummary(userId) {
       live();
-      const unreadByCategory: Record<string, number> = {};
-      let unreadCount = 0;
-      let unseenCount = 0;
-      for (const { category, n, unseen } of await run<{ category: string; n: number; unseen: number }>(sql.summary, [...whole(userId), uncategorized, Date.now()])) {
-        unreadByCategory[category] = n;
-        unreadCount += n;
-        unseenCount += unseen;
-      }
-      return { unreadCount, unseenCount, unreadByCategory };
+      return summaryOfRows(await run<CategoryCountRow>(sql.summary, [...whole(userId), uncategorized, Date.now()]));
     },
 
-    async unreadCounts(users: readonly UserId[]): Promise<Map<UserId, StateCounts>> {
+    async unreadCounts(users) {
       live();
-      const counts = new Map<UserId, StateCounts>(users.map((userId) => [userId, { unreadCount: 0, unseenCount: 0 }]));
-      if (users.length === 0) return counts;
-      const rows = await run<{ user_id: string; unread: number; unseen: number }>(sql.countsOfMany, [users, Date.now()]);
-      for (const row of rows) counts.set(row.user_id, { unreadCount: row.unread, unseenCount: row.unseen });
-      return counts;
+      return countsOfRows(users, users.length === 0 ? [] : await run<UserCountRow>(sql.countsOfMany, [users, Date.now()]));
     },
 
-    async latestId(userId: UserId): Promise<NotificationId | null> {
+    async latestId(userId) {
       live();
       return (await run<{ id: NotificationId | null }>(sql.latest, whole(userId)))[0]?.id ?? null;
     },
 
-    changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
+    changeState(userId, ids, change) {
       const seqs = ids === 'all' ? [] : [...new Set(ids.filter((id) => idPattern.test(id)).map((id) => String(BigInt(id))))];
       return tx(async (t) => {
         if (ids !== 'all' && seqs.length === 0) return { changed: [], found: [], ...(await countsOf(t, userId)) };
@@ -373,20 +348,20 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       });
     },
 
-    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+    markRead(userId, ids) {
       return store.changeState(userId, ids, 'read');
     },
 
-    async mutedNames(userId: UserId): Promise<MutedNames> {
+    async mutedNames(userId) {
       live();
       return preferences.list(run, userId);
     },
 
-    setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+    setPreferences(userId, change, mode) {
       return tx((t) => preferences.set(t, userId, change, mode));
     },
 
-    async prune(olderThanMs: number): Promise<number> {
+    async prune(olderThanMs) {
       return tx(async (t) => {
         const cutoff = Math.ceil(olderThanMs);
         await t(sql.pruneStates, [cutoff]);
@@ -397,7 +372,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences }),
 
-    async close(): Promise<void> {
+    async close() {
       if (closed) return;
       closed = true;
       await pool.end();

@@ -7,22 +7,12 @@ import {
   uncategorized,
   type AppendResult,
   type MaybeAppended,
-  type MutedNames,
   type NewNotification,
   type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
-  type Page,
   type PageFilter,
-  type PageQuery,
-  type PreferenceChange,
-  type SharedAppendResult,
   type StateChange,
-  type StateResult,
-  type SharedAudience,
-  type StateCounts,
-  type SubscriberPage,
-  type TopicName,
   type UnreadSummary,
   type UserId,
 } from './store.js';
@@ -30,6 +20,8 @@ import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, che
 import { migrate } from './sqlite-schema.js';
 import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
+import { KnownUsers } from './known-users.js';
+import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
 import { createGroupCommit } from './sqlite-group-commit.js';
 import { notMutedBy, sqlitePreferences } from './sqlite-preferences.js';
 import { muteCategory } from './preference-rows.js';
@@ -57,10 +49,6 @@ interface Row {
   read: 0 | 1;
   seen: 0 | 1;
 }
-
-
-/** Most user ids a store remembers as already in the users table. */
-const maxKnownUsers = 1_000_000;
 
 interface FeedParams {
   u: string;
@@ -139,13 +127,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     subscribers: db.prepare<[string, string, number], { user_id: string }>(
       `SELECT user_id FROM topic_members WHERE topic = ? AND until_seq IS NULL AND user_id > ? ORDER BY user_id LIMIT ?`,
     ),
-    summary: db.prepare<FeedParams & { none: string }, { category: string; n: number; unseen: number }>(
+    summary: db.prepare<FeedParams & { none: string }, CategoryCountRow>(
       `WITH f(seq) AS (${feed}) SELECT coalesce(n.category, @none) AS category, count(*) AS n,
        sum(CASE WHEN coalesce(s.seen, 0) = 0 THEN 1 ELSE 0 END) AS unseen FROM f ${withState}
        WHERE ${counted} GROUP BY 1`,
     ),
     // The users are a JSON array (@list); a user with nothing counted has no row.
-    counts: db.prepare<{ list: string; now: number }, { user_id: string; unread: number; unseen: number }>(
+    counts: db.prepare<{ list: string; now: number }, UserCountRow>(
       `WITH us(u) AS (SELECT DISTINCT value FROM json_each(@list)), f(u, seq) AS (${feeds})
        SELECT f.u AS user_id, count(*) AS unread, sum(CASE WHEN coalesce(s.seen, 0) = 0 THEN 1 ELSE 0 END) AS unseen
        FROM f JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = f.u AND s.seq = n.seq
@@ -200,27 +188,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (at[0]?.id !== formatSeq(seq)) return 'gone' as const;
     return at.slice(1).map(toNotification);
   });
-  const summaryOf = (userId: UserId): UnreadSummary => {
-    const unreadByCategory: Record<string, number> = {};
-    let unreadCount = 0;
-    let unseenCount = 0;
-    for (const { category, n, unseen } of sql.summary.all({ ...whole(userId), none: uncategorized })) {
-      unreadByCategory[category] = n;
-      unreadCount += n;
-      unseenCount += unseen;
-    }
-    return { unreadCount, unseenCount, unreadByCategory };
-  };
-
-  /**
-   * Users whose row this process has committed: their connects and pushes skip the users-table write
-   * (rows are never deleted). Bounded: past `maxKnownUsers` it starts over, which only costs writes.
-   */
-  const knownUsers = new Set<UserId>();
-  const known = (userId: UserId): void => {
-    if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
-    knownUsers.add(userId);
-  };
+  const summaryOf = (userId: UserId): UnreadSummary => summaryOfRows(sql.summary.all({ ...whole(userId), none: uncategorized }));
+  const knownUsers = new KnownUsers();
 
   const { write, close: closeWrites, isClosed } = createGroupCommit(db, { asyncSync, walSync, onCommit: options.onCommit });
   const live = (): void => {
@@ -262,21 +231,21 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   };
 
   const store: NotificationStore = {
-    append(input: NewNotification): Promise<AppendResult> {
+    append(input) {
       return write(() => appendRow(input), { bare: true }).then((result) => {
-        known(input.userId);
+        knownUsers.add(input.userId);
         return result;
       });
     },
 
-    appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
+    appendUnlessMuted(input) {
       return write(() => appendRow(input, true), { bare: true }).then((result) => {
-        if (result !== 'muted') known(input.userId);
+        if (result !== 'muted') knownUsers.add(input.userId);
         return result;
       });
     },
 
-    async appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
+    async appendSharedUnlessMuted(input) {
       const { audience } = input;
       if (audience.kind === 'topic') checkTopic(audience.topic);
       return write(() => {
@@ -285,12 +254,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
-    async appendShared(input: NewSharedNotification): Promise<Notification> {
+    async appendShared(input) {
       if (input.audience.kind === 'topic') checkTopic(input.audience.topic);
       return write(() => sharedRow(input));
     },
 
-    async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
+    async recipientsAmong(id, audience, users) {
       live();
       if (!idPattern.test(id) || users.length === 0) return [];
       const seq = Number(id);
@@ -299,20 +268,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return rows.map((r) => r.user_id);
     },
 
-    async audienceSize(id: NotificationId, audience: SharedAudience): Promise<number> {
+    async audienceSize(id, audience) {
       live();
       const seq = Number(id);
       return (audience.kind === 'broadcast' ? sql.knownBefore.get(seq) : sql.membersAt.get(audience.topic, seq, seq))!.n;
     },
 
-    touchUser(userId: UserId): Promise<void> {
+    touchUser(userId) {
       // Not fsynced on its own: an OS crash could forget a user until their next connect (one missed
       // broadcast at worst), while a connect storm of new users no longer waits on one fsync per batch.
       if (knownUsers.has(userId)) return isClosed() ? Promise.reject(new Error('NotificationStore is closed')) : Promise.resolve();
-      return write(() => void sql.touch.run(userId), { durable: false }).then(() => known(userId));
+      return write(() => void sql.touch.run(userId), { durable: false }).then(() => knownUsers.add(userId));
     },
 
-    async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async subscribe(topic, users) {
       checkTopic(topic);
       return write(() => {
         for (const userId of users) {
@@ -322,14 +291,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
-    async unsubscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async unsubscribe(topic, users) {
       checkTopic(topic);
       return write(() => {
         for (const userId of users) sql.unsubscribe.run(topic, userId);
       });
     },
 
-    async subscribers(topic: TopicName, query: { after?: UserId; limit: number }): Promise<SubscriberPage> {
+    async subscribers(topic, query) {
       live();
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
@@ -338,7 +307,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
     },
 
-    async page(userId: UserId, query: PageQuery): Promise<Page> {
+    async page(userId, query) {
       live();
       checkPageLimit(query.limit);
       const hi = query.before === undefined ? noCursor : parseCursor(query.before);
@@ -350,32 +319,29 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return { notifications, unseenIds, nextCursor: more ? notifications[notifications.length - 1]!.id : null };
     },
 
-    async since(userId: UserId, after: NotificationId, limit: number) {
+    async since(userId, after, limit) {
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
       return sinceIn.deferred(userId, Number(after), limit);
     },
 
-    async unreadSummary(userId: UserId): Promise<UnreadSummary> {
+    async unreadSummary(userId) {
       live();
       return summaryOf(userId);
     },
 
-    async unreadCounts(users: readonly UserId[]): Promise<Map<UserId, StateCounts>> {
+    async unreadCounts(users) {
       live();
-      const counts = new Map<UserId, StateCounts>(users.map((userId) => [userId, { unreadCount: 0, unseenCount: 0 }]));
-      if (users.length === 0) return counts;
-      for (const row of sql.counts.all({ list: JSON.stringify(users), now: Date.now() })) counts.set(row.user_id, { unreadCount: row.unread, unseenCount: row.unseen });
-      return counts;
+      return countsOfRows(users, users.length === 0 ? [] : sql.counts.all({ list: JSON.stringify(users), now: Date.now() }));
     },
 
-    async latestId(userId: UserId): Promise<NotificationId | null> {
+    async latestId(userId) {
       live();
       return sql.latest.get(whole(userId))?.id ?? null;
     },
 
-    changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
+    changeState(userId, ids, change) {
       const asked = ids === 'all' ? undefined : new Set(ids.filter((id) => idPattern.test(id)).map(Number));
       const apply = changes[change];
       return write(() => {
@@ -390,20 +356,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
-    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+    markRead(userId, ids) {
       return store.changeState(userId, ids, 'read');
     },
 
-    async mutedNames(userId: UserId): Promise<MutedNames> {
+    async mutedNames(userId) {
       live();
       return preferences.list(userId);
     },
 
-    setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+    setPreferences(userId, change, mode) {
       return write(() => preferences.set(userId, change, mode));
     },
 
-    prune(olderThanMs: number): Promise<number> {
+    prune(olderThanMs) {
       return write(() => {
         const cutoff = { cutoff: olderThanMs };
         sql.pruneStates.run(cutoff);
@@ -415,12 +381,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     schedule: timing.schedule,
     claimDue: timing.claimDue,
     remove: timing.remove,
-    async expiredBetween(afterMs: number, upToMs: number) {
+    async expiredBetween(afterMs, upToMs) {
       live();
       return timing.expiredBetween(afterMs, upToMs);
     },
 
-    async close(): Promise<void> {
+    async close() {
       if (isClosed()) return;
       closeWrites();
       await walSync.idle();
