@@ -28,6 +28,9 @@ const { values: flags } = parseArgs({
     // Counts the nodes' system calls in the measured window with `perf stat` (a count of the work asked of the
     // kernel, which, unlike CPU time, does not grow when processes contend for the cores).
     syscalls: { type: 'boolean', default: false },
+    // Which node takes each push: 'spread' (round robin, so most pushes cross the bus to the device's node) or
+    // 'device' (the node holding the recipient's device: no push crosses nodes; tells the bus's cost apart).
+    take: { type: 'string', default: 'spread' },
   },
 });
 const nodeCounts = flags.nodes.split(',').map(Number);
@@ -35,6 +38,9 @@ const userCount = Number(flags.users);
 const pushCount = Number(flags.pushes);
 const warmupPerNode = Number(flags.warmup);
 const pushRate = Number(flags.rate);
+if (flags.take !== 'spread' && flags.take !== 'device') throw new Error('--take is spread or device');
+/** The node (index) that takes push p for `user-${p % userCount}`, whose device is on node (p % userCount) % k. */
+const takerOf = (p: number, k: number): number => (flags.take === 'device' ? (p % userCount) % k : (p * 7 + 3) % k);
 const knownCounts = flags.known.split(',').map(Number);
 const broadcastRuns = Number(flags.broadcasts);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -222,7 +228,7 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
           const p = next++;
           const due = startedAt + ((p - first) * 1000) / pushRate;
           if (pushRate > 0 && due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
-          const status = await post(`${nodes[(p * 7 + 3) % k]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
+          const status = await post(`${nodes[takerOf(p, k)]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
             type: 'info', data: { title: `p${p}`, message: 'scale', priority: 'low' },
           }, `k${k}-p${p}`);
           if (status !== 201) throw new Error(`push answered ${status}`);
@@ -329,7 +335,7 @@ for (const known of knownCounts) {
 
 const one = unicast.find((u) => u.nodes === 1) ?? unicast[0]!;
 const lines = [
-  `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} measured after ${warmupPerNode} per node to warm up (to nodes round robin, ${pushRate > 0 ? `paced at ${pushRate}/s` : 'closed loop'}), Redis ${redisUrl}, PostgreSQL`,
+  `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} measured after ${warmupPerNode} per node to warm up (${flags.take === 'device' ? "each taken by its device's node" : 'to nodes round robin'}, ${pushRate > 0 ? `paced at ${pushRate}/s` : 'closed loop'}), Redis ${redisUrl}, PostgreSQL`,
   '',
   '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | of which kernel | sleeps per push | machine busy | system calls per push | pushes/s |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
