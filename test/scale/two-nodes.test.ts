@@ -1,24 +1,17 @@
 // Two `notify serve` processes sharing Redis (bus) and PostgreSQL (store): cross-node delivery, read sync, moving clients, a Redis outage.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { killAllServeProcesses, makeDeployment, spawnServe, type ServeProcess } from '../support/serve-process.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { connect, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const [redisDown, postgresDown] = await Promise.all([redisUnavailable(), postgresUnavailable()]);
 const skip = skipReason('the two-node tests', [redisDown, postgresDown]);
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'medium' });
 const idsOf = (client: TestClient): string[] => client.frames.flatMap((f) => (typeof f.id === 'string' ? [f.id] : []));
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate?.(frame), `${frame.type}: ${JSON.stringify(validate?.errors)}`).toBe(true);
-  }
-}
 
 describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
   const deployment = makeDeployment();

@@ -1,10 +1,11 @@
 // DESIGN §9 preferences over a real server: socket and REST, sync to every device, suppression of every kind of
 // push, `critical` bypass, bad input; every frame on the contract and every REST answer on openapi.json.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { notificationCategories, notificationTypes, serverMessageValidators } from '../../generated/index.js';
+import { notificationCategories, notificationTypes } from '../../generated/index.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'low' });
 const openApi = new OpenApiResponseChecker();
@@ -37,13 +38,6 @@ async function push(path: string, body: unknown): Promise<Record<string, unknown
   const response = await api(path, { method: 'POST', body: JSON.stringify(body) });
   expect(response.status).toBe(201);
   return (await response.json()) as Record<string, unknown>;
-}
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate(frame), `${frame.type}: ${JSON.stringify(validate.errors)}`).toBe(true);
-  }
 }
 
 /** Waits for the next frame of `type` on each device, counting from now. */
