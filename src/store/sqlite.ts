@@ -11,14 +11,14 @@ import {
   type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
-  type PageFilter,
   type StateChange,
   type UnreadSummary,
   type UserId,
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './sqlite-schema.js';
-import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
+import { feedStatements, type FeedParams, type NotificationRow } from './sqlite-feed-statements.js';
+import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
 import { KnownUsers } from './known-users.js';
 import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
@@ -38,24 +38,6 @@ export interface SqliteStoreOptions {
   walSync?: 'async' | 'inline';
   /** Told after every group commit: how many writes it held and whether it was durable (for `bench/store-commit`). */
   onCommit?: (writes: number, durable: boolean) => void;
-}
-
-interface Row {
-  id: NotificationId;
-  type: Notification['type'];
-  data: string;
-  category: string | null;
-  ts: number;
-  read: 0 | 1;
-  seen: 0 | 1;
-}
-
-interface FeedParams {
-  u: string;
-  lo: number;
-  hi: number;
-  /** Epoch ms: notifications expired at this time are left out. */
-  now: number;
 }
 
 /**
@@ -88,7 +70,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const walSync = createWalSync(walFd);
 
   const sql = {
-    byKey: db.prepare<{ u: string; key: string }, Row>(
+    byKey: db.prepare<{ u: string; key: string }, NotificationRow>(
       `SELECT ${columns} FROM notifications n LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq
        WHERE n.user_id = @u AND n.idempotency_key = @key`,
     ),
@@ -152,30 +134,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const changes = Object.fromEntries(
     Object.entries(changeSql).map(([change, text]) => [change, db.prepare<{ u: string; seq: number }, { seq: number }>(text)]),
   ) as Record<StateChange, Database.Statement<{ u: string; seq: number }, { seq: number }>>;
-  /**
-   * Feed statements with their LIMIT written into the SQL, prepared on first use per filter and limit (a
-   * handful of combinations). A bound `LIMIT @limit` made the snapshot page ~4× slower (~450 µs against
-   * ~115 µs; ~280 against ~27 for a user with no notification), and that page is on every connect.
-   */
-  const feedStatements = new Map<string, Database.Statement<FeedParams & { keep?: number; category?: string | null; type?: string | null }, Row>>();
-  const feedStatement = (sqlText: string) => {
-    let statement = feedStatements.get(sqlText);
-    if (!statement) {
-      statement = db.prepare(sqlText);
-      feedStatements.set(sqlText, statement);
-    }
-    return statement;
-  };
-  const literalLimit = (limit: number): number => {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`invalid limit ${limit}`);
-    return limit;
-  };
-  // The resume point itself (@keep) is kept even when deleted: it proves the gap; other deleted ones are skipped.
-  const after = (limit: number) =>
-    feedStatement(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE n.seq = @keep OR ${notDeleted} ORDER BY n.seq LIMIT ${literalLimit(limit)}`);
+  const feedReads = feedStatements(db);
   const timing = sqliteTiming(db, (run) => write(run), preferences);
-  const pageStatement = (filter: PageFilter, limit: number) =>
-    feedStatement(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE ${pageWhere(filter)} ORDER BY n.seq DESC LIMIT ${literalLimit(limit)}`);
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor, now: Date.now() });
   /**
    * `after` must itself be in the feed (the origin id, before every notification, always is); one read transaction,
@@ -183,8 +143,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
    */
   const sinceIn = db.transaction((userId: UserId, seq: number, limit: number) => {
     const now = Date.now();
-    if (seq === Number(originId)) return after(limit).all({ u: userId, lo: seq, hi: noCursor, now, keep: -1 }).map(toNotification);
-    const at = after(limit + 1).all({ u: userId, lo: seq - 1, hi: noCursor, now, keep: seq });
+    if (seq === Number(originId)) return feedReads.after(limit).all({ u: userId, lo: seq, hi: noCursor, now, keep: -1 }).map(toNotification);
+    const at = feedReads.after(limit + 1).all({ u: userId, lo: seq - 1, hi: noCursor, now, keep: seq });
     if (at[0]?.id !== formatSeq(seq)) return 'gone' as const;
     return at.slice(1).map(toNotification);
   });
@@ -311,7 +271,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       live();
       checkPageLimit(query.limit);
       const hi = query.before === undefined ? noCursor : parseCursor(query.before);
-      const rows = pageStatement(query, query.limit + 1).all({ u: userId, lo: 0, hi, now: Date.now(), category: query.category ?? null, type: query.type ?? null });
+      const rows = feedReads.page(query, query.limit + 1).all({ u: userId, lo: 0, hi, now: Date.now(), category: query.category ?? null, type: query.type ?? null });
       const more = rows.length > query.limit;
       const listed = rows.slice(0, query.limit);
       const notifications = listed.map(toNotification);
@@ -397,7 +357,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return store;
 }
 
-function toNotification(r: Row): Notification {
+function toNotification(r: NotificationRow): Notification {
   return notificationOf({ type: r.type, id: r.id, timestamp: r.ts, data: JSON.parse(r.data), read: r.read === 1, category: r.category });
 }
 
