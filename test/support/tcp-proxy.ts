@@ -6,6 +6,9 @@ export interface TcpProxy {
   port: number;
   /** Resets every live connection and refuses new ones until restore(). */
   cut(): void;
+  /** Stops the bytes both ways on every live connection, which stays open (a silent network); refuses new ones until restore(). */
+  stall(): void;
+  /** Accepts new connections again (stalled ones stay stalled). */
   restore(): void;
   close(): Promise<void>;
 }
@@ -41,6 +44,15 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
   return {
     port: (server.address() as net.AddressInfo).port,
     cut,
+    stall() {
+      open = false;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     restore: () => void (open = true),
     async close() {
       cut();
