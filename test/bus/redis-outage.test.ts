@@ -4,16 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus, BusEnvelope } from '../../src/bus/bus.js';
 import { createRedisBus, type BusStatus } from '../../src/bus/redis.js';
 import { redisUnavailable, redisUrl } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startTcpProxyTo, viaProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 /** A TCP proxy to Redis whose link can be cut (connections reset, new ones refused) or stalled (silent). */
 async function startProxy(): Promise<TcpProxy & { url: string }> {
-  const redis = new URL(redisUrl);
-  const proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-  const url = new URL(redis.href);
-  url.hostname = '127.0.0.1';
-  url.port = String(proxy.port);
-  return Object.assign(proxy, { url: url.href });
+  const proxy = await startTcpProxyTo(redisUrl, 6379);
+  return Object.assign(proxy, { url: viaProxy(redisUrl, proxy) });
 }
 
 async function waitFor(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {

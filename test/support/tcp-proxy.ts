@@ -60,3 +60,17 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
     },
   };
 }
+
+/** A proxy to the service at `url` (its port, or `defaultPort` when the URL names none). */
+export function startTcpProxyTo(url: string, defaultPort: number): Promise<TcpProxy> {
+  const target = new URL(url);
+  return startTcpProxy(target.hostname, Number(target.port || defaultPort));
+}
+
+/** `url` with the proxy's host and port: the same service, reached through the proxy. */
+export function viaProxy(url: string, proxy: TcpProxy): string {
+  const target = new URL(url);
+  target.hostname = '127.0.0.1';
+  target.port = String(proxy.port);
+  return target.href;
+}
