@@ -25,6 +25,12 @@ const { values: flags } = parseArgs({
     known: { type: 'string', default: '10000,100000' },
     broadcasts: { type: 'string', default: '7' },
     'cpu-prof': { type: 'string' },
+    // Counts the nodes' system calls in the measured window with `perf stat` (a count of the work asked of the
+    // kernel, which, unlike CPU time, does not grow when processes contend for the cores).
+    syscalls: { type: 'boolean', default: false },
+    // Which node takes each push: 'spread' (round robin, so most pushes cross the bus to the device's node) or
+    // 'device' (the node holding the recipient's device: no push crosses nodes; tells the bus's cost apart).
+    take: { type: 'string', default: 'spread' },
   },
 });
 const nodeCounts = flags.nodes.split(',').map(Number);
@@ -32,6 +38,9 @@ const userCount = Number(flags.users);
 const pushCount = Number(flags.pushes);
 const warmupPerNode = Number(flags.warmup);
 const pushRate = Number(flags.rate);
+if (flags.take !== 'spread' && flags.take !== 'device') throw new Error('--take is spread or device');
+/** The node (index) that takes push p for `user-${p % userCount}`, whose device is on node (p % userCount) % k. */
+const takerOf = (p: number, k: number): number => (flags.take === 'device' ? (p % userCount) % k : (p * 7 + 3) % k);
 const knownCounts = flags.known.split(',').map(Number);
 const broadcastRuns = Number(flags.broadcasts);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -82,6 +91,26 @@ function cpuSplitUs(pid: number): { user: number; system: number } {
 function cpuUs(pid: number): number {
   const { user, system } = cpuSplitUs(pid);
   return user + system;
+}
+
+/** Starts `perf stat` on the nodes; `stop()` ends it and resolves with the count of each event. */
+function countEvents(pids: number[], events: string[]): { stop: () => Promise<Map<string, number>> } {
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', events.join(','), '-p', pids.join(',')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let text = '';
+  perf.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  const exited = new Promise<void>((resolve) => perf.once('exit', () => resolve()));
+  return {
+    async stop() {
+      perf.kill('SIGINT');
+      await exited;
+      const counts = new Map<string, number>();
+      for (const line of text.split('\n')) {
+        const [value, , event] = line.split(',');
+        if (event && value && /^\d+$/.test(value)) counts.set(event, Number(value));
+      }
+      return counts;
+    },
+  };
 }
 
 /** Busy and total jiffies of the whole machine so far (/proc/stat), to tell how loaded it was. */
@@ -153,6 +182,9 @@ interface UnicastFigures {
   sleepsPerPush: number;
   /** Share of the machine's CPUs busy (anything: nodes, PostgreSQL, Redis, this load generator) while measured. */
   machineBusy: number;
+  /** With --syscalls: system calls and context switches of all nodes per push. */
+  syscallsPerPush?: number;
+  switchesPerPush?: number;
   /** CPU per push less what the nodes burn idle (timers, keep-alives, GC) over the same time. */
   netCpuUsPerPush: number;
   pushesPerSec: number;
@@ -196,7 +228,7 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
           const p = next++;
           const due = startedAt + ((p - first) * 1000) / pushRate;
           if (pushRate > 0 && due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
-          const status = await post(`${nodes[(p * 7 + 3) % k]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
+          const status = await post(`${nodes[takerOf(p, k)]!.url}/api/v1/users/user-${p % userCount}/notifications`, {
             type: 'info', data: { title: `p${p}`, message: 'scale', priority: 'low' },
           }, `k${k}-p${p}`);
           if (status !== 201) throw new Error(`push answered ${status}`);
@@ -214,6 +246,9 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
     const idleStarted = performance.now();
     await new Promise((resolve) => setTimeout(resolve, idleSampleMs));
     const idleUsPerMs = nodes.reduce((sum, n, i) => sum + cpuUs(n.child.pid!) - idleStart[i]!, 0) / (performance.now() - idleStarted);
+    const counter = flags.syscalls ? countEvents(nodes.map((n) => n.child.pid!), ['raw_syscalls:sys_enter', 'context-switches']) : undefined;
+    // perf needs a moment to attach before the window opens.
+    if (counter) await new Promise((resolve) => setTimeout(resolve, 500));
     const before = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
     const cpuBefore = nodes.map((n) => cpuUs(n.child.pid!));
     const systemBefore = nodes.map((n) => cpuSplitUs(n.child.pid!).system);
@@ -226,6 +261,7 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
     const system = nodes.reduce((sum, n, i) => sum + cpuSplitUs(n.child.pid!).system - systemBefore[i]!, 0);
     const slept = nodes.reduce((sum, n, i) => sum + sleeps(n.child.pid!) - sleepsBefore[i]!, 0);
     const machineAfter = machineJiffies();
+    const counts = await counter?.stop();
     // Echoes of the last pushes may still be on their way to the metric.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
@@ -237,6 +273,9 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
       cpuUsPerPush: cpu / pushCount,
       systemUsPerPush: system / pushCount,
       sleepsPerPush: slept / pushCount,
+      ...(counts
+        ? { syscallsPerPush: (counts.get('raw_syscalls:sys_enter') ?? NaN) / pushCount, switchesPerPush: (counts.get('context-switches') ?? NaN) / pushCount }
+        : {}),
       machineBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
       netCpuUsPerPush: (cpu - idleUsPerMs * elapsedMs) / pushCount,
       pushesPerSec: pushCount / (elapsedMs / 1000),
@@ -296,11 +335,11 @@ for (const known of knownCounts) {
 
 const one = unicast.find((u) => u.nodes === 1) ?? unicast[0]!;
 const lines = [
-  `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} measured after ${warmupPerNode} per node to warm up (to nodes round robin, ${pushRate > 0 ? `paced at ${pushRate}/s` : 'closed loop'}), Redis ${redisUrl}, PostgreSQL`,
+  `users ${userCount} (one device each, spread over the nodes), unicast pushes ${pushCount} measured after ${warmupPerNode} per node to warm up (${flags.take === 'device' ? "each taken by its device's node" : 'to nodes round robin'}, ${pushRate > 0 ? `paced at ${pushRate}/s` : 'closed loop'}), Redis ${redisUrl}, PostgreSQL`,
   '',
-  '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | of which kernel | sleeps per push | machine busy | pushes/s |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ...unicast.map((u) => `| ${u.nodes} | ${u.busPerPushPerNode.toFixed(3)} | ${u.busPerPushMaxNode.toFixed(3)} | ${(1 / u.nodes).toFixed(3)} | ${Math.round(u.cpuUsPerPush)} µs | ${(u.cpuUsPerPush / one.cpuUsPerPush).toFixed(2)}× | ${Math.round(u.netCpuUsPerPush)} µs | ${(u.netCpuUsPerPush / one.netCpuUsPerPush).toFixed(2)}× | ${Math.round(u.systemUsPerPush)} µs | ${u.sleepsPerPush.toFixed(2)} | ${Math.round(u.machineBusy * 100)} % | ${Math.round(u.pushesPerSec)} |`),
+  '| nodes K | bus messages received per push per node (mean) | max node | ideal 1/K | summed server CPU per push | ratio to K=1 | less idle CPU | ratio to K=1 | of which kernel | sleeps per push | machine busy | system calls per push | pushes/s |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...unicast.map((u) => `| ${u.nodes} | ${u.busPerPushPerNode.toFixed(3)} | ${u.busPerPushMaxNode.toFixed(3)} | ${(1 / u.nodes).toFixed(3)} | ${Math.round(u.cpuUsPerPush)} µs | ${(u.cpuUsPerPush / one.cpuUsPerPush).toFixed(2)}× | ${Math.round(u.netCpuUsPerPush)} µs | ${(u.netCpuUsPerPush / one.netCpuUsPerPush).toFixed(2)}× | ${Math.round(u.systemUsPerPush)} µs | ${u.sleepsPerPush.toFixed(2)} | ${Math.round(u.machineBusy * 100)} % | ${u.syscallsPerPush === undefined ? '–' : u.syscallsPerPush.toFixed(1)} | ${Math.round(u.pushesPerSec)} |`),
   '',
   '| known users | broadcast store time (median of ' + broadcastRuns + ') | ratio to the smallest |',
   '|---|---|---|',

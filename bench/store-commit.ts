@@ -31,7 +31,8 @@ export async function measureCommits(walSync: 'async' | 'inline', concurrency: n
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       while (performance.now() < deadline) {
-        await store.append({ userId: `u${w}`, type: 'info', data, timestamp: Date.now() });
+        // What the push route calls: preferences are checked in the same write.
+        await store.appendUnlessMuted({ userId: `u${w}`, type: 'info', data, timestamp: Date.now() });
         appended++;
       }
     }),

@@ -118,43 +118,62 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
       const headers: Record<string, string> = { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` };
       if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
 
-      if (options.topic !== undefined) {
-        const answer = await postJson(`${server.http}/api/v1/topics/${encodeURIComponent(options.topic)}/notifications`, body, headers);
-        if (isScheduled(answer)) return void process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${scheduledLine(answer, `topic ${options.topic}`)}\n`);
-        const { id, count, delivered, suppressed } = answer as { id?: unknown; count?: unknown; delivered?: unknown; suppressed?: unknown };
-        const line = `${String(id)} to topic ${options.topic}: ${plural(count, 'subscriber')}, delivered to ${plural(delivered, 'device')}${mutedBy(suppressed)}`;
-        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${line}\n`);
-        return;
-      }
-      if (users === undefined) {
-        const answer = await postJson(`${server.http}/api/v1/notifications`, { broadcast: true, ...body }, headers);
-        if (isScheduled(answer)) return void process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `${scheduledLine(answer, 'everyone')}\n`);
-        const { count, delivered, suppressed } = answer as { count?: unknown; delivered?: unknown; suppressed?: unknown };
-        const devices = delivered === undefined ? '' : `, delivered to ${plural(delivered, 'device')}`;
-        process.stdout.write(options.json ? `${JSON.stringify(answer)}\n` : `broadcast to ${plural(count, 'user')}${devices}${mutedBy(suppressed)}\n`);
-        return;
-      }
-      for (const user of users) {
-        const answer = await postJson(`${server.http}/api/v1/users/${encodeURIComponent(user)}/notifications`, body, headers).catch((error: Error) => {
-          throw new Error(users.length > 1 ? `pushing to ${user}: ${error.message}` : error.message);
+      const sends = sendsTo(server.http, options.topic !== undefined ? { topic: options.topic } : users ?? 'broadcast', body);
+      for (const send of sends) {
+        const answer = await postJson(send.url, send.body, headers).catch((error: Error) => {
+          throw new Error(sends.length > 1 ? `pushing to ${send.to}: ${error.message}` : error.message);
         });
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(answer)}\n`);
-          continue;
-        }
-        if (isScheduled(answer)) {
-          process.stdout.write(`${scheduledLine(answer, user)}\n`);
-          continue;
-        }
-        if ((answer as { suppressed?: unknown }).suppressed === true) {
-          process.stdout.write(`suppressed: ${user} turned this category or type off (nothing stored; --critical overrides)\n`);
-          continue;
-        }
-        const { id, delivered } = answer as { id?: unknown; delivered?: unknown };
-        process.stdout.write(`${String(id)} delivered to ${plural(delivered, 'device')}${users.length > 1 ? ` (${user})` : ''}\n`);
+        const line = options.json ? JSON.stringify(answer) : isScheduled(answer) ? scheduledLine(answer, send.to) : send.line(answer as PushAnswer);
+        process.stdout.write(`${line}\n`);
       }
     });
   return exitWithUsageCode(command.showHelpAfterError('(run with --help for usage and examples)'));
+}
+
+/** The fields of a push answer the summary lines name (the API's PushResult, SharedPushResult, MultiPushResult). */
+type PushAnswer = { id?: unknown; count?: unknown; delivered?: unknown; suppressed?: unknown };
+
+/** One POST of a push, and how its answer reads for a person. */
+interface Send {
+  url: string;
+  body: object;
+  /** Who it is for, in a scheduled answer's line and in an error of one of several sends. */
+  to: string;
+  /** The line of an answer that was stored (not scheduled). */
+  line(answer: PushAnswer): string;
+}
+
+/** The POSTs of a push to a topic, to everyone, or to each of the users. */
+function sendsTo(http: string, audience: { topic: string } | 'broadcast' | readonly string[], body: object): Send[] {
+  if (audience === 'broadcast') {
+    return [{
+      url: `${http}/api/v1/notifications`,
+      body: { broadcast: true, ...body },
+      to: 'everyone',
+      line: ({ count, delivered, suppressed }) =>
+        `broadcast to ${plural(count, 'user')}${delivered === undefined ? '' : `, delivered to ${plural(delivered, 'device')}`}${mutedBy(suppressed)}`,
+    }];
+  }
+  if ('topic' in audience) {
+    const { topic } = audience;
+    return [{
+      url: `${http}/api/v1/topics/${encodeURIComponent(topic)}/notifications`,
+      body,
+      to: `topic ${topic}`,
+      line: ({ id, count, delivered, suppressed }) =>
+        `${String(id)} to topic ${topic}: ${plural(count, 'subscriber')}, delivered to ${plural(delivered, 'device')}${mutedBy(suppressed)}`,
+    }];
+  }
+  const users = audience;
+  return users.map((user) => ({
+    url: `${http}/api/v1/users/${encodeURIComponent(user)}/notifications`,
+    body,
+    to: user,
+    line: ({ id, delivered, suppressed }) =>
+      suppressed === true
+        ? `suppressed: ${user} turned this category or type off (nothing stored; --critical overrides)`
+        : `${String(id)} delivered to ${plural(delivered, 'device')}${users.length > 1 ? ` (${user})` : ''}`,
+  }));
 }
 
 /** The answer to a push with `deliverAt`. */

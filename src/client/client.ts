@@ -17,15 +17,13 @@ import { closeAdvice } from './close-codes.js';
 import { TypedEmitter } from './emitter.js';
 import { webSocketEndpoint } from './endpoint.js';
 import { NotifyClientError } from './errors.js';
-import { refreshDelayMs } from './jwt-expiry.js';
 import { PendingRequests, type AnswerByRequest, type RequestKind } from './pending-requests.js';
 import { RecentIds } from './recent-ids.js';
+import { TokenRefresher } from './token-refresher.js';
 import { OPEN, type CloseEventLike, type MessageEventLike, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
 import type { ConnectionState, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
 
 export type { ConnectionState, DisconnectInfo, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
-
-const maxTimerMs = 2_147_483_647;
 
 /**
  * A notify WebSocket client for browsers and Node. Nothing happens until {@link NotifyClient.connect};
@@ -47,7 +45,7 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
   #waiters: { resolve: (m: ConnectionEstablishedMessage) => void; reject: (e: NotifyClientError) => void }[] = [];
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
-  #refreshAt: { token: string; atMs: number } | undefined;
+  readonly #refresher: TokenRefresher;
   #closing: Promise<void> | undefined;
 
   constructor(options: NotifyClientOptions) {
@@ -61,6 +59,16 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     this.#recent = new RecentIds(options.dedupeCapacity ?? 1000);
     this.#pending = new PendingRequests(options.requestTimeoutMs ?? 10_000);
     this.#lastId = options.since;
+    this.#refresher = new TokenRefresher(
+      {
+        after: (ms, run) => void this.#after(ms, run),
+        token: () => this.#token(),
+        openConnection: () => (this.#state === 'open' ? this.#socket : undefined),
+        send: (token) => this.#request('refresh_token', { action: 'refresh_token', token }),
+        fail: (error) => this.#fire('client_error', error),
+      },
+      options.refreshToken !== false,
+    );
   }
 
   get state(): ConnectionState {
@@ -252,7 +260,7 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     if (!message.data.resumed) this.#lastId = message.data.resumeFrom;
     this.#authFailures = 0;
     this.#after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
-    if (token !== null) this.#scheduleRefresh(token);
+    if (token !== null) this.#refresher.schedule(token);
     this.#setState('open');
     const waiters = this.#waiters.splice(0);
     for (const w of waiters) w.resolve(message);
@@ -297,42 +305,6 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     if (this.#state === 'closed') return; // a listener closed the client
     this.#setState('reconnecting');
     this.#after(delayMs, () => void this.#open());
-  }
-
-  #scheduleRefresh(token: string): void {
-    if (this.#options.refreshToken === false) return;
-    const delay = refreshDelayMs(token, Date.now());
-    if (delay === undefined) return;
-    this.#refreshAt = { token, atMs: Date.now() + delay };
-    this.#armRefresh();
-  }
-
-  /** setTimeout cannot wait past ~24.8 days; long-lived tokens re-arm until their time comes. */
-  #armRefresh(): void {
-    const target = this.#refreshAt;
-    if (!target) return;
-    const wait = target.atMs - Date.now();
-    if (wait > maxTimerMs) this.#after(maxTimerMs, () => this.#armRefresh());
-    else this.#after(Math.max(0, wait), () => void this.#refresh());
-  }
-
-  async #refresh(): Promise<void> {
-    const socket = this.#socket;
-    let token: string | null;
-    try {
-      token = await this.#token();
-    } catch (error) {
-      // The server closes with 4001 at exp; the next connection asks the provider again.
-      this.#fire('client_error', new NotifyClientError('ERR_TOKEN_PROVIDER', `the token provider failed: ${(error as Error).message}`, { cause: error }));
-      return;
-    }
-    if (token === null || socket !== this.#socket || this.#state !== 'open') return;
-    try {
-      await this.#request('refresh_token', { action: 'refresh_token', token });
-      this.#scheduleRefresh(token);
-    } catch (error) {
-      if (error instanceof NotifyClientError && error.code !== 'ERR_CONNECTION_CLOSED' && error.code !== 'ERR_CLIENT_CLOSED') this.#fire('client_error', error);
-    }
   }
 
   #request<K extends RequestKind>(kind: K, message: ClientMessage, id?: string): Promise<AnswerByRequest[K]> {
@@ -388,7 +360,7 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#connectTimer = undefined;
-    this.#refreshAt = undefined;
+    this.#refresher.reset();
   }
 }
 

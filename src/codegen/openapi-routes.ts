@@ -158,6 +158,25 @@ export const errorResponses: Record<ErrorResponseName, { status: string; descrip
 /** Every route of the HTTP API (DESIGN §4, §10), in the order the document lists them. */
 const notificationParam = { name: 'id', in: 'path', required: true, description: 'The notification.', schema: notificationId } as const;
 
+/**
+ * A route that changes one user's state of one notification: `POST …/{id}/<action>`, or `DELETE …/{id}` for
+ * 'delete'; 204 when done (also when it already was), 404 when the id is not the user's.
+ */
+function stateRoute(route: Pick<ApiRoute, 'operationId' | 'summary' | 'description'> & { action: 'seen' | 'read' | 'archive' | 'unarchive' | 'delete'; done?: string }): ApiRoute {
+  const deletes = route.action === 'delete';
+  return {
+    method: deletes ? 'delete' : 'post',
+    path: `/api/v1/users/{userId}/notifications/{id}${deletes ? '' : `/${route.action}`}`,
+    operationId: route.operationId,
+    summary: route.summary,
+    description: route.description,
+    tag: 'Notifications',
+    service: true,
+    parameters: [userId, notificationParam],
+    responses: { '204': { description: route.done ?? 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
+  };
+}
+
 export const apiRoutes: ApiRoute[] = [
   {
     method: 'post',
@@ -218,61 +237,37 @@ export const apiRoutes: ApiRoute[] = [
     ],
     responses: { '200': { description: 'A page.', body: { $ref: 'NotificationsPage' } }, '400': 'BadRequest', '401': 'Unauthorized' },
   },
-  {
-    method: 'post',
-    path: '/api/v1/users/{userId}/notifications/{id}/seen',
+  stateRoute({
+    action: 'seen',
     operationId: 'markSeen',
     summary: 'Mark a notification seen',
     description: 'Every device of the user gets `notification_state` (state `seen`).',
-    tag: 'Notifications',
-    service: true,
-    parameters: [userId, notificationParam],
-    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
-  },
-  {
-    method: 'post',
-    path: '/api/v1/users/{userId}/notifications/{id}/read',
+  }),
+  stateRoute({
+    action: 'read',
     operationId: 'markRead',
     summary: 'Mark a notification read',
     description: 'Also marks it seen. Every device of the user gets `notification_read`.',
-    tag: 'Notifications',
-    service: true,
-    parameters: [userId, notificationParam],
-    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
-  },
-  {
-    method: 'post',
-    path: '/api/v1/users/{userId}/notifications/{id}/archive',
+  }),
+  stateRoute({
+    action: 'archive',
     operationId: 'archiveNotification',
     summary: 'Archive a notification',
     description: 'Out of the counts and of default pages (listed with `archived=true`). Every device of the user gets `notification_state` (state `archived`).',
-    tag: 'Notifications',
-    service: true,
-    parameters: [userId, notificationParam],
-    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
-  },
-  {
-    method: 'post',
-    path: '/api/v1/users/{userId}/notifications/{id}/unarchive',
+  }),
+  stateRoute({
+    action: 'unarchive',
     operationId: 'unarchiveNotification',
     summary: 'Bring an archived notification back',
     description: 'Every device of the user gets `notification_state` (state `unarchived`).',
-    tag: 'Notifications',
-    service: true,
-    parameters: [userId, notificationParam],
-    responses: { '204': { description: 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
-  },
-  {
-    method: 'delete',
-    path: '/api/v1/users/{userId}/notifications/{id}',
+  }),
+  stateRoute({
+    action: 'delete',
     operationId: 'deleteNotification',
     summary: "Delete a notification for this user",
     description: 'Gone for the user: no page, count or resume lists it again. Every device of the user gets `notification_state` (state `deleted`).',
-    tag: 'Notifications',
-    service: true,
-    parameters: [userId, notificationParam],
-    responses: { '204': { description: 'Deleted.' }, '401': 'Unauthorized', '404': 'NotFound' },
-  },
+    done: 'Deleted.',
+  }),
   ...preferenceRoutes(userId),
   {
     method: 'delete',

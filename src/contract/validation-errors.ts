@@ -7,8 +7,13 @@ export interface FieldError {
   message: string;
 }
 
+/** A JSON pointer segment (RFC 6901). */
+export const pointerSegment = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
+
 function describe(error: ErrorObject): FieldError {
   const params = error.params as Record<string, unknown>;
+  // A `propertyNames` rule failed for one key: point at that key, not at the object holding it.
+  if (error.propertyName !== undefined) return { pointer: `${error.instancePath}/${pointerSegment(error.propertyName)}`, message: `name ${error.message ?? error.keyword}` };
   switch (error.keyword) {
     case 'required':
       return { pointer: `${error.instancePath}/${String(params['missingProperty'])}`, message: 'is required' };
@@ -23,12 +28,12 @@ function describe(error: ErrorObject): FieldError {
   }
 }
 
-/** One entry per distinct problem; `oneOf` wrappers are dropped in favour of the branch errors. */
+/** One entry per distinct problem; `oneOf` and `propertyNames` wrappers are dropped in favour of the errors they wrap. */
 export function fieldErrors(errors: readonly ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
   const seen = new Set<string>();
   const out: FieldError[] = [];
   for (const error of errors ?? []) {
-    if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
+    if (error.keyword === 'oneOf' || error.keyword === 'anyOf' || error.keyword === 'propertyNames') continue;
     const entry = describe(error);
     entry.pointer = prefix + entry.pointer;
     const key = `${entry.pointer} ${entry.message}`;

@@ -1,41 +1,29 @@
 // Preferences (DESIGN §9): read and change what a user turned off, checked against the catalog, synced to every device.
-import type { PreferencesData } from '../../generated/index.js';
+import { clientMessageValidators, type PreferencesData } from '../../generated/index.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { FieldError } from '../contract/validation-errors.js';
+import { fieldErrors, pointerSegment, type FieldError } from '../contract/validation-errors.js';
 import { NotifyError } from '../errors.js';
 import type { UserId } from '../ids.js';
 import type { MutedNames, NotificationStore, PreferenceChange } from '../store/store.js';
 import type { FanOut } from './fan-out.js';
 
-/** Most names one change may hold per kind (the contract's PreferenceSwitches caps it). */
-const maxNamesPerKind = 500;
 const kinds = ['categories', 'types'] as const;
 
-/** A JSON pointer segment (RFC 6901). */
-const segment = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
+function offContract(errors: FieldError[]): NotifyError {
+  return new NotifyError('off_contract', `Preferences are {"categories": {name: boolean}, "types": {name: boolean}}: ${errors[0]!.pointer} ${errors[0]!.message}`, errors);
+}
 
 /**
- * A REST body `{categories?, types?}` as a change: each a map of names (1–64 characters) to booleans.
- * Anything else is `off_contract` (422) with a pointer per problem.
+ * A REST body `{categories?, types?}` as a change. The body is a `set_preferences` frame without its `action`,
+ * so the contract's generated validator for that frame checks it: a change to PreferenceSwitches reaches both.
+ * Anything off the contract is `off_contract` (422) with a pointer per problem.
  */
 export function preferenceChangeOf(body: Record<string, unknown>): PreferenceChange {
-  const errors: FieldError[] = [];
-  for (const key of Object.keys(body)) if (!(kinds as readonly string[]).includes(key)) errors.push({ pointer: `/${segment(key)}`, message: 'is not allowed (send categories and/or types)' });
-  for (const kind of kinds) {
-    const switches = body[kind];
-    if (switches === undefined) continue;
-    if (switches === null || typeof switches !== 'object' || Array.isArray(switches)) {
-      errors.push({ pointer: `/${kind}`, message: 'must be an object of names to true / false' });
-      continue;
-    }
-    const entries = Object.entries(switches);
-    if (entries.length > maxNamesPerKind) errors.push({ pointer: `/${kind}`, message: `must hold at most ${maxNamesPerKind} names` });
-    for (const [name, on] of entries) {
-      if (name.length < 1 || name.length > 64) errors.push({ pointer: `/${kind}/${segment(name)}`, message: 'names must be 1–64 characters' });
-      else if (typeof on !== 'boolean') errors.push({ pointer: `/${kind}/${segment(name)}`, message: 'must be true or false' });
-    }
-  }
-  if (errors.length) throw new NotifyError('off_contract', `Preferences are {"categories": {name: boolean}, "types": {name: boolean}}: ${errors[0]!.pointer} ${errors[0]!.message}`, errors);
+  // The frame's own key is not part of the body; the frame's minProperties (action + one kind) does not bind it.
+  if ('action' in body) throw offContract([{ pointer: '/action', message: 'is not allowed by the contract' }]);
+  if (Object.keys(body).length === 0) return {};
+  const validate = clientMessageValidators.set_preferences;
+  if (!validate({ action: 'set_preferences', ...body })) throw offContract(fieldErrors(validate.errors));
   return body as PreferenceChange;
 }
 
@@ -69,7 +57,7 @@ export class Preferences {
     const errors: FieldError[] = [];
     for (const kind of kinds) {
       for (const name of Object.keys(change[kind] ?? {})) {
-        if (!known[kind].includes(name)) errors.push({ pointer: `/${kind}/${segment(name)}`, message: `is not one of the catalog's ${kind}` });
+        if (!known[kind].includes(name)) errors.push({ pointer: `/${kind}/${pointerSegment(name)}`, message: `is not one of the catalog's ${kind}` });
       }
     }
     if (errors.length === 0) return;

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationId, UserId } from '../ids.js';
-import type { NotificationStore, RemovedNotification } from '../store/store.js';
+import type { NotificationStore, RemovedNotification, StateCounts } from '../store/store.js';
 import type { Hub } from './hub.js';
 
 export class Removals {
@@ -19,7 +19,8 @@ export class Removals {
   /**
    * Sends `notifications_removed` to every device on this node of each recipient of `removed` (a shared
    * notification's recipients are found among the users connected here), one frame per user naming all
-   * their ids, with the user's counts after the removal. Other nodes do the same for their own devices.
+   * their ids, with the user's counts after the removal (one read for all of them). Other nodes do the same
+   * for their own devices.
    */
   async tellLocal(removed: readonly RemovedNotification[], reason: NotificationsRemovedReason): Promise<void> {
     if (removed.length === 0 || this.hub.userCount === 0) return;
@@ -37,19 +38,22 @@ export class Removals {
         for (const userId of await this.store.recipientsAmong(id, recipients, here)) add(userId, id);
       }
     }
-    await Promise.all([...byUser].map(([userId, ids]) => this.tellUser(userId, ids, reason)));
-  }
-
-  private async tellUser(userId: UserId, ids: NotificationId[], reason: NotificationsRemovedReason): Promise<void> {
+    if (byUser.size === 0) return;
+    let counts: Map<UserId, StateCounts>;
     try {
-      const { unreadCount, unseenCount } = await this.store.unreadSummary(userId);
+      // One read for every recipient of the batch, not one per user.
+      counts = await this.store.unreadCounts([...byUser.keys()]);
+    } catch (error) {
+      // The devices still drop them on their next snapshot or resume, which no longer list them.
+      this.logger.warn({ err: error, reason }, 'telling devices of removed notifications failed');
+      return;
+    }
+    for (const [userId, ids] of byUser) {
+      const { unreadCount, unseenCount } = counts.get(userId)!;
       const frame = this.encoder.control('notifications_removed', { ids: [...new Set(ids)].sort(), reason, unreadCount, unseenCount });
-      if (frame === undefined) return;
+      if (frame === undefined) continue;
       const sent = this.hub.deliver(userId, frame);
       if (sent > 0) this.metrics.messagesSent.labels('notifications_removed').inc(sent);
-    } catch (error) {
-      // The device still drops them on its next snapshot or resume, which no longer list them.
-      this.logger.warn({ err: error, reason }, 'telling devices of removed notifications failed');
     }
   }
 }

@@ -3,25 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Notification } from '../../generated/index.js';
 import {
   uncategorized,
-  type AppendResult,
-  type MaybeAppended,
-  type MutedNames,
   type NewNotification,
-  type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
-  type Page,
-  type PageQuery,
-  type PreferenceChange,
-  type SharedAppendResult,
-  type StateChange,
-  type StateResult,
   type SharedAudience,
   type TopicName,
   type UnreadSummary,
   type UserId,
 } from './store.js';
-import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type NewScheduledNotification, type RemovedNotification, type RemoveOutcome, type ScheduleId } from './timing.js';
+import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type RemovedNotification, type ScheduleId } from './timing.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
 import { MutedIndex } from './preference-rows.js';
 import { applied, untouched, type Row, type Schedule, type State, type User } from './memory-rows.js';
@@ -120,7 +110,7 @@ export function openMemoryStore(): NotificationStore {
   };
 
   const store: NotificationStore = {
-    async append(input: NewNotification): Promise<AppendResult> {
+    async append(input) {
       live();
       const u = user(input.userId);
       if (input.idempotencyKey !== undefined) {
@@ -133,7 +123,7 @@ export function openMemoryStore(): NotificationStore {
       return { notification: view(input.userId, row), created: true };
     },
 
-    async appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
+    async appendUnlessMuted(input) {
       live();
       if (input.idempotencyKey === undefined || !users.get(input.userId)?.byKey.has(input.idempotencyKey)) {
         if (preferences.mutedFor(input.category, input.type).has(input.userId)) return 'muted';
@@ -141,7 +131,7 @@ export function openMemoryStore(): NotificationStore {
       return store.append(input);
     },
 
-    async appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
+    async appendSharedUnlessMuted(input) {
       const notification = await store.appendShared(input);
       const row = rows.get(Number(notification.id))!;
       let muted = 0;
@@ -154,7 +144,7 @@ export function openMemoryStore(): NotificationStore {
       return { notification, muted };
     },
 
-    async appendShared(input: NewSharedNotification): Promise<Notification> {
+    async appendShared(input) {
       live();
       const { audience, ...rest } = input;
       if (audience.kind === 'topic') checkTopic(audience.topic);
@@ -163,7 +153,7 @@ export function openMemoryStore(): NotificationStore {
       return notificationOf({ ...row, data: structuredClone(row.data), read: false });
     },
 
-    async recipientsAmong(id: NotificationId, _audience: SharedAudience, candidates: readonly UserId[]): Promise<UserId[]> {
+    async recipientsAmong(id, _audience, candidates) {
       live();
       const row = rows.get(Number(id));
       if (!row) return [];
@@ -173,7 +163,7 @@ export function openMemoryStore(): NotificationStore {
       });
     },
 
-    async audienceSize(id: NotificationId, _audience: SharedAudience): Promise<number> {
+    async audienceSize(id, _audience) {
       live();
       const row = rows.get(Number(id));
       if (!row) return 0;
@@ -182,12 +172,12 @@ export function openMemoryStore(): NotificationStore {
       return n;
     },
 
-    async touchUser(userId: UserId): Promise<void> {
+    async touchUser(userId) {
       live();
       user(userId);
     },
 
-    async subscribe(topic: TopicName, list: readonly UserId[]): Promise<void> {
+    async subscribe(topic, list) {
       live();
       checkTopic(topic);
       const t = topicOf(topic);
@@ -200,7 +190,7 @@ export function openMemoryStore(): NotificationStore {
       }
     },
 
-    async unsubscribe(topic: TopicName, list: readonly UserId[]): Promise<void> {
+    async unsubscribe(topic, list) {
       live();
       checkTopic(topic);
       const t = topics.get(topic);
@@ -211,7 +201,7 @@ export function openMemoryStore(): NotificationStore {
       }
     },
 
-    async subscribers(topic: TopicName, query: { after?: UserId; limit: number }) {
+    async subscribers(topic, query) {
       live();
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
@@ -220,7 +210,7 @@ export function openMemoryStore(): NotificationStore {
       return { users: list, nextCursor: all.length > query.limit ? list.at(-1)! : null };
     },
 
-    async page(userId: UserId, query: PageQuery): Promise<Page> {
+    async page(userId, query) {
       live();
       checkPageLimit(query.limit);
       checkCursor(query.before);
@@ -239,7 +229,7 @@ export function openMemoryStore(): NotificationStore {
       };
     },
 
-    async since(userId: UserId, after: NotificationId, limit: number) {
+    async since(userId, after, limit) {
       live();
       checkSinceLimit(limit);
       // A resume point the user deleted since still resumes (the gap is provable); deleted ones are not sent.
@@ -248,17 +238,25 @@ export function openMemoryStore(): NotificationStore {
       return feed(userId).filter((r) => r.id > after).slice(0, limit).map((r) => view(userId, r));
     },
 
-    async unreadSummary(userId: UserId): Promise<UnreadSummary> {
+    async unreadSummary(userId) {
       live();
       return summary(userId);
     },
 
-    async latestId(userId: UserId): Promise<NotificationId | null> {
+    async unreadCounts(users) {
+      live();
+      return new Map(users.map((userId) => {
+        const { unreadCount, unseenCount } = summary(userId);
+        return [userId, { unreadCount, unseenCount }];
+      }));
+    },
+
+    async latestId(userId) {
       live();
       return fullFeed(userId).at(-1)?.id ?? null;
     },
 
-    async changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
+    async changeState(userId, ids, change) {
       live();
       const all = feed(userId);
       const asked = ids === 'all' ? undefined : new Set(ids);
@@ -275,21 +273,21 @@ export function openMemoryStore(): NotificationStore {
       return { changed, found: found.map((r) => r.id), unreadCount, unseenCount };
     },
 
-    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+    markRead(userId, ids) {
       return store.changeState(userId, ids, 'read');
     },
 
-    async mutedNames(userId: UserId): Promise<MutedNames> {
+    async mutedNames(userId) {
       live();
       return preferences.namesOf(userId);
     },
 
-    async setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+    async setPreferences(userId, change, mode) {
       live();
       return preferences.set(userId, change, mode);
     },
 
-    async prune(olderThanMs: number): Promise<number> {
+    async prune(olderThanMs) {
       live();
       let removed = 0;
       const gone = (r: Row): boolean => r.timestamp < olderThanMs || (r.expiresAt !== undefined && r.expiresAt < olderThanMs);
@@ -310,7 +308,7 @@ export function openMemoryStore(): NotificationStore {
       return removed;
     },
 
-    async schedule(input: NewScheduledNotification): Promise<ScheduleId> {
+    async schedule(input) {
       live();
       if (input.audience.kind === 'topic') checkTopic(input.audience.topic);
       const id = `sched_${randomUUID()}`;
@@ -318,7 +316,7 @@ export function openMemoryStore(): NotificationStore {
       return id;
     },
 
-    async claimDue(nowMs: number, limit: number): Promise<DeliveredNotification[]> {
+    async claimDue(nowMs, limit) {
       live();
       const due = [...schedules].filter(([, s]) => s.state === 'pending' && s.input.deliverAt <= nowMs)
         .sort(([, a], [, b]) => a.input.deliverAt - b.input.deliverAt).slice(0, limit);
@@ -353,7 +351,7 @@ export function openMemoryStore(): NotificationStore {
       return delivered;
     },
 
-    async remove(id: string): Promise<RemoveOutcome> {
+    async remove(id) {
       live();
       if (scheduleIdPattern.test(id)) {
         const s = schedules.get(id);
@@ -368,7 +366,7 @@ export function openMemoryStore(): NotificationStore {
       return row ? { outcome: 'retracted', removed: retract([row]) } : { outcome: 'unknown' };
     },
 
-    async expiredBetween(afterMs: number, upToMs: number): Promise<RemovedNotification[]> {
+    async expiredBetween(afterMs, upToMs) {
       live();
       return expiring
         .filter((r) => !r.retracted && r.expiresAt !== undefined && r.expiresAt > afterMs && r.expiresAt <= upToMs)
@@ -376,7 +374,7 @@ export function openMemoryStore(): NotificationStore {
         .map((r) => ({ id: r.id, recipients: recipientsOf(r) }));
     },
 
-    async close(): Promise<void> {
+    async close() {
       closed = true;
     },
   };

@@ -5,22 +5,12 @@ import {
   uncategorized,
   type AppendResult,
   type MaybeAppended,
-  type MutedNames,
   type NewNotification,
   type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
-  type Page,
   type PageFilter,
-  type PageQuery,
-  type PreferenceChange,
   type SharedAppendResult,
-  type StateChange,
-  type StateResult,
-  type SharedAudience,
-  type SubscriberPage,
-  type TopicName,
-  type UnreadSummary,
   type UserId,
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
@@ -29,9 +19,8 @@ import { createLanes } from './postgres-lanes.js';
 import { postgresTiming } from './postgres-timing.js';
 import { createRunners, type Runner } from './postgres-runner.js';
 import { postgresPreferences } from './postgres-preferences.js';
-
-/** Most user ids a store remembers as already in the users table. */
-const maxKnownUsers = 1_000_000;
+import { KnownUsers } from './known-users.js';
+import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
 
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */
@@ -65,6 +54,16 @@ const feedOf = (S: string, extra = 'true'): string => `
   SELECT n.seq FROM ${S}.topic_members m JOIN ${S}.notifications n ON n.topic = m.topic
     WHERE m.user_id = $1 AND n.seq > greatest($2, m.from_seq) AND n.seq < $3 AND (m.until_seq IS NULL OR n.seq <= m.until_seq)
     AND ${extra.replaceAll('{seq}', 'n.seq')}`;
+
+/** `feedOf` (all seqs) for every user of `us(u)` at once, as rows (u, seq): one statement for many users' counts. */
+const feedsOf = (S: string): string => `
+  SELECT us.u, n.seq FROM us JOIN ${S}.notifications n ON n.user_id = us.u
+  UNION ALL
+  SELECT us.u, n.seq FROM us JOIN ${S}.users k ON k.user_id = us.u
+    JOIN ${S}.notifications n ON n.user_id IS NULL AND n.topic IS NULL AND n.seq > k.known_from
+  UNION ALL
+  SELECT us.u, n.seq FROM us JOIN ${S}.topic_members m ON m.user_id = us.u
+    JOIN ${S}.notifications n ON n.topic = m.topic AND n.seq > m.from_seq AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
 
 /**
  * Connects, creates or migrates the schema (serialized across nodes by an advisory lock), and returns
@@ -149,6 +148,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     summary: q('summary', `SELECT coalesce(n.category, $4) AS category, count(*)::int AS n,
       (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen FROM (${feedOf(S)}) f ${withState}
       WHERE ${counted('$5')} GROUP BY 1`),
+    // Every user of $1 at once; a user with nothing counted has no row.
+    countsOfMany: q('counts_of_many', `WITH us(u) AS (SELECT DISTINCT unnest($1::text[])), f(u, seq) AS (${feedsOf(S)})
+      SELECT f.u AS user_id, count(*)::int AS unread, (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen
+      FROM f JOIN ${S}.notifications n ON n.seq = f.seq LEFT JOIN ${S}.user_states s ON s.user_id = f.u AND s.seq = f.seq
+      WHERE ${counted('$2')} GROUP BY f.u`),
     latest: q('latest', `SELECT lpad(max(seq)::text, 16, '0') AS id FROM (${feedOf(S)}) f`),
     counts: q('counts', `SELECT count(*)::int AS unread, (count(*) FILTER (WHERE NOT coalesce(s.seen, false)))::int AS unseen
       FROM (${feedOf(S)}) f ${withState} WHERE ${counted('$4')}`),
@@ -224,25 +228,25 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     }));
   };
 
-  const knownUsers = new Set<UserId>();
+  const knownUsers = new KnownUsers();
   const store: NotificationStore = {
-    append(input: NewNotification): Promise<AppendResult> {
+    append(input) {
       return appendOne(input, false) as Promise<AppendResult>;
     },
 
-    appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
+    appendUnlessMuted(input) {
       return appendOne(input, true);
     },
 
-    async appendShared(input: NewSharedNotification): Promise<Notification> {
+    async appendShared(input) {
       return (await appendShared(input, false)).notification;
     },
 
-    appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
+    appendSharedUnlessMuted(input) {
       return appendShared(input, true);
     },
 
-    async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
+    async recipientsAmong(id, audience, users) {
       live();
       if (!idPattern.test(id) || users.length === 0) return [];
       const rows = audience.kind === 'broadcast'
@@ -251,7 +255,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows.map((r) => r.user_id);
     },
 
-    async audienceSize(id: NotificationId, audience: SharedAudience): Promise<number> {
+    async audienceSize(id, audience) {
       live();
       const rows = audience.kind === 'broadcast'
         ? await run<{ n: number }>(sql.knownBefore, [id])
@@ -259,16 +263,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows[0]!.n;
     },
 
-    async touchUser(userId: UserId): Promise<void> {
+    async touchUser(userId) {
       live();
       // Users rows are never deleted: a user this process has written needs no round trip on reconnect.
       if (knownUsers.has(userId)) return;
       await run(sql.touch, [userId]);
-      if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
       knownUsers.add(userId);
     },
 
-    async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async subscribe(topic, users) {
       checkTopic(topic);
       return lanes.all(() => tx(async (t) => {
         await t(sql.lockExclusive, [lockKey]);
@@ -277,7 +280,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }));
     },
 
-    async unsubscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async unsubscribe(topic, users) {
       checkTopic(topic);
       return lanes.all(() => tx(async (t) => {
         await t(sql.lockExclusive, [lockKey]);
@@ -285,7 +288,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }));
     },
 
-    async subscribers(topic: TopicName, query: { after?: UserId; limit: number }): Promise<SubscriberPage> {
+    async subscribers(topic, query) {
       live();
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
@@ -294,7 +297,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
     },
 
-    async page(userId: UserId, query: PageQuery): Promise<Page> {
+    async page(userId, query) {
       live();
       checkPageLimit(query.limit);
       const before = query.before === undefined ? noCursor : parseCursor(query.before);
@@ -305,7 +308,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return { notifications, unseenIds, nextCursor: rows.length > query.limit ? notifications[notifications.length - 1]!.id : null };
     },
 
-    async since(userId: UserId, after: NotificationId, limit: number) {
+    async since(userId, after, limit) {
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
@@ -317,25 +320,22 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows.slice(1).map(toNotification);
     },
 
-    async unreadSummary(userId: UserId): Promise<UnreadSummary> {
+    async unreadSummary(userId) {
       live();
-      const unreadByCategory: Record<string, number> = {};
-      let unreadCount = 0;
-      let unseenCount = 0;
-      for (const { category, n, unseen } of await run<{ category: string; n: number; unseen: number }>(sql.summary, [...whole(userId), uncategorized, Date.now()])) {
-        unreadByCategory[category] = n;
-        unreadCount += n;
-        unseenCount += unseen;
-      }
-      return { unreadCount, unseenCount, unreadByCategory };
+      return summaryOfRows(await run<CategoryCountRow>(sql.summary, [...whole(userId), uncategorized, Date.now()]));
     },
 
-    async latestId(userId: UserId): Promise<NotificationId | null> {
+    async unreadCounts(users) {
+      live();
+      return countsOfRows(users, users.length === 0 ? [] : await run<UserCountRow>(sql.countsOfMany, [users, Date.now()]));
+    },
+
+    async latestId(userId) {
       live();
       return (await run<{ id: NotificationId | null }>(sql.latest, whole(userId)))[0]?.id ?? null;
     },
 
-    changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
+    changeState(userId, ids, change) {
       const seqs = ids === 'all' ? [] : [...new Set(ids.filter((id) => idPattern.test(id)).map((id) => String(BigInt(id))))];
       return tx(async (t) => {
         if (ids !== 'all' && seqs.length === 0) return { changed: [], found: [], ...(await countsOf(t, userId)) };
@@ -348,20 +348,20 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       });
     },
 
-    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+    markRead(userId, ids) {
       return store.changeState(userId, ids, 'read');
     },
 
-    async mutedNames(userId: UserId): Promise<MutedNames> {
+    async mutedNames(userId) {
       live();
       return preferences.list(run, userId);
     },
 
-    setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+    setPreferences(userId, change, mode) {
       return tx((t) => preferences.set(t, userId, change, mode));
     },
 
-    async prune(olderThanMs: number): Promise<number> {
+    async prune(olderThanMs) {
       return tx(async (t) => {
         const cutoff = Math.ceil(olderThanMs);
         await t(sql.pruneStates, [cutoff]);
@@ -372,7 +372,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences }),
 
-    async close(): Promise<void> {
+    async close() {
       if (closed) return;
       closed = true;
       await pool.end();

@@ -18,6 +18,18 @@ export const feed = `
   UNION ALL
   SELECT n.seq FROM topic_members m JOIN notifications n ON n.topic = m.topic
     WHERE m.user_id = @u AND n.seq > max(@lo, m.from_seq) AND n.seq < @hi AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
+/**
+ * `feed` for every user of `us(u)` at once (all seqs), as rows (u, seq): one statement for many users' counts.
+ * Each branch walks one index per user, as `feed` does.
+ */
+export const feeds = `
+  SELECT us.u, n.seq FROM us JOIN notifications n ON n.user_id = us.u
+  UNION ALL
+  SELECT us.u, n.seq FROM us JOIN users k ON k.user_id = us.u
+    JOIN notifications n ON n.user_id IS NULL AND n.topic IS NULL AND n.seq > k.known_from
+  UNION ALL
+  SELECT us.u, n.seq FROM us JOIN topic_members m ON m.user_id = us.u
+    JOIN notifications n ON n.topic = m.topic AND n.seq > m.from_seq AND (m.until_seq IS NULL OR n.seq <= m.until_seq)`;
 /** The visibility filters (`notDeleted`) read the row's expiry and retraction: every query joins `n`. */
 export const columns = `printf('%016d', n.seq) AS id, n.type, n.data, n.category, n.ts, coalesce(s.read, 0) AS read, coalesce(s.seen, 0) AS seen`;
 export const withState = `JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq`;

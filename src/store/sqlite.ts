@@ -7,30 +7,24 @@ import {
   uncategorized,
   type AppendResult,
   type MaybeAppended,
-  type MutedNames,
   type NewNotification,
   type NewSharedNotification,
   type NotificationId,
   type NotificationStore,
-  type Page,
-  type PageFilter,
-  type PageQuery,
-  type PreferenceChange,
-  type SharedAppendResult,
   type StateChange,
-  type StateResult,
-  type SharedAudience,
-  type SubscriberPage,
-  type TopicName,
   type UnreadSummary,
   type UserId,
 } from './store.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
 import { migrate } from './sqlite-schema.js';
-import { changeSql, columns, counted, currentSeq, feed, noCursor, notDeleted, pageWhere, withState } from './sqlite-queries.js';
+import { feedStatements, type FeedParams, type NotificationRow } from './sqlite-feed-statements.js';
+import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
+import { KnownUsers } from './known-users.js';
+import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
 import { createGroupCommit } from './sqlite-group-commit.js';
-import { sqlitePreferences } from './sqlite-preferences.js';
+import { notMutedBy, sqlitePreferences } from './sqlite-preferences.js';
+import { muteCategory } from './preference-rows.js';
 import { prunable, sqliteTiming } from './sqlite-timing.js';
 
 export interface SqliteStoreOptions {
@@ -44,28 +38,6 @@ export interface SqliteStoreOptions {
   walSync?: 'async' | 'inline';
   /** Told after every group commit: how many writes it held and whether it was durable (for `bench/store-commit`). */
   onCommit?: (writes: number, durable: boolean) => void;
-}
-
-interface Row {
-  id: NotificationId;
-  type: Notification['type'];
-  data: string;
-  category: string | null;
-  ts: number;
-  read: 0 | 1;
-  seen: 0 | 1;
-}
-
-
-/** Most user ids a store remembers as already in the users table. */
-const maxKnownUsers = 1_000_000;
-
-interface FeedParams {
-  u: string;
-  lo: number;
-  hi: number;
-  /** Epoch ms: notifications expired at this time are left out. */
-  now: number;
 }
 
 /**
@@ -98,12 +70,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const walSync = createWalSync(walFd);
 
   const sql = {
-    byKey: db.prepare<{ u: string; key: string }, Row>(
+    byKey: db.prepare<{ u: string; key: string }, NotificationRow>(
       `SELECT ${columns} FROM notifications n LEFT JOIN user_states s ON s.user_id = @u AND s.seq = n.seq
        WHERE n.user_id = @u AND n.idempotency_key = @key`,
     ),
     insert: db.prepare<[string | null, string | null, string, string, string | null, number, string | null, number | null], { id: NotificationId }>(
       `INSERT INTO notifications (user_id, topic, type, data, category, ts, idempotency_key, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING printf('%016d', seq) AS id`,
+    ),
+    insertUnlessMuted: db.prepare<
+      { u: string; type: string; data: string; category: string | null; mute_category: string; ts: number; key: string | null; expires: number | null },
+      { id: NotificationId }
+    >(
+      `INSERT INTO notifications (user_id, topic, type, data, category, ts, idempotency_key, expires_at)
+       SELECT @u, NULL, @type, @data, @category, @ts, @key, @expires WHERE ${notMutedBy}
        ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING printf('%016d', seq) AS id`,
     ),
     touch: db.prepare<[string]>(`INSERT INTO users (user_id, known_from) VALUES (?, ${currentSeq}) ON CONFLICT (user_id) DO NOTHING`),
@@ -129,10 +109,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     subscribers: db.prepare<[string, string, number], { user_id: string }>(
       `SELECT user_id FROM topic_members WHERE topic = ? AND until_seq IS NULL AND user_id > ? ORDER BY user_id LIMIT ?`,
     ),
-    summary: db.prepare<FeedParams & { none: string }, { category: string; n: number; unseen: number }>(
+    summary: db.prepare<FeedParams & { none: string }, CategoryCountRow>(
       `WITH f(seq) AS (${feed}) SELECT coalesce(n.category, @none) AS category, count(*) AS n,
        sum(CASE WHEN coalesce(s.seen, 0) = 0 THEN 1 ELSE 0 END) AS unseen FROM f ${withState}
        WHERE ${counted} GROUP BY 1`,
+    ),
+    // The users are a JSON array (@list); a user with nothing counted has no row.
+    counts: db.prepare<{ list: string; now: number }, UserCountRow>(
+      `WITH us(u) AS (SELECT DISTINCT value FROM json_each(@list)), f(u, seq) AS (${feeds})
+       SELECT f.u AS user_id, count(*) AS unread, sum(CASE WHEN coalesce(s.seen, 0) = 0 THEN 1 ELSE 0 END) AS unseen
+       FROM f JOIN notifications n ON n.seq = f.seq LEFT JOIN user_states s ON s.user_id = f.u AND s.seq = n.seq
+       WHERE ${counted} GROUP BY f.u`,
     ),
     latest: db.prepare<FeedParams, { id: NotificationId }>(`WITH f(seq) AS (${feed}) SELECT printf('%016d', max(seq)) AS id FROM f HAVING max(seq) IS NOT NULL`),
     feedIds: db.prepare<FeedParams, { seq: number }>(
@@ -147,30 +134,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const changes = Object.fromEntries(
     Object.entries(changeSql).map(([change, text]) => [change, db.prepare<{ u: string; seq: number }, { seq: number }>(text)]),
   ) as Record<StateChange, Database.Statement<{ u: string; seq: number }, { seq: number }>>;
-  /**
-   * Feed statements with their LIMIT written into the SQL, prepared on first use per filter and limit (a
-   * handful of combinations). A bound `LIMIT @limit` made the snapshot page ~4× slower (~450 µs against
-   * ~115 µs; ~280 against ~27 for a user with no notification), and that page is on every connect.
-   */
-  const feedStatements = new Map<string, Database.Statement<FeedParams & { keep?: number; category?: string | null; type?: string | null }, Row>>();
-  const feedStatement = (sqlText: string) => {
-    let statement = feedStatements.get(sqlText);
-    if (!statement) {
-      statement = db.prepare(sqlText);
-      feedStatements.set(sqlText, statement);
-    }
-    return statement;
-  };
-  const literalLimit = (limit: number): number => {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`invalid limit ${limit}`);
-    return limit;
-  };
-  // The resume point itself (@keep) is kept even when deleted: it proves the gap; other deleted ones are skipped.
-  const after = (limit: number) =>
-    feedStatement(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE n.seq = @keep OR ${notDeleted} ORDER BY n.seq LIMIT ${literalLimit(limit)}`);
+  const feedReads = feedStatements(db);
   const timing = sqliteTiming(db, (run) => write(run), preferences);
-  const pageStatement = (filter: PageFilter, limit: number) =>
-    feedStatement(`WITH f(seq) AS (${feed}) SELECT ${columns} FROM f ${withState} WHERE ${pageWhere(filter)} ORDER BY n.seq DESC LIMIT ${literalLimit(limit)}`);
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor, now: Date.now() });
   /**
    * `after` must itself be in the feed (the origin id, before every notification, always is); one read transaction,
@@ -178,32 +143,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
    */
   const sinceIn = db.transaction((userId: UserId, seq: number, limit: number) => {
     const now = Date.now();
-    if (seq === Number(originId)) return after(limit).all({ u: userId, lo: seq, hi: noCursor, now, keep: -1 }).map(toNotification);
-    const at = after(limit + 1).all({ u: userId, lo: seq - 1, hi: noCursor, now, keep: seq });
+    if (seq === Number(originId)) return feedReads.after(limit).all({ u: userId, lo: seq, hi: noCursor, now, keep: -1 }).map(toNotification);
+    const at = feedReads.after(limit + 1).all({ u: userId, lo: seq - 1, hi: noCursor, now, keep: seq });
     if (at[0]?.id !== formatSeq(seq)) return 'gone' as const;
     return at.slice(1).map(toNotification);
   });
-  const summaryOf = (userId: UserId): UnreadSummary => {
-    const unreadByCategory: Record<string, number> = {};
-    let unreadCount = 0;
-    let unseenCount = 0;
-    for (const { category, n, unseen } of sql.summary.all({ ...whole(userId), none: uncategorized })) {
-      unreadByCategory[category] = n;
-      unreadCount += n;
-      unseenCount += unseen;
-    }
-    return { unreadCount, unseenCount, unreadByCategory };
-  };
-
-  /**
-   * Users whose row this process has committed: their connects and pushes skip the users-table write
-   * (rows are never deleted). Bounded: past `maxKnownUsers` it starts over, which only costs writes.
-   */
-  const knownUsers = new Set<UserId>();
-  const known = (userId: UserId): void => {
-    if (knownUsers.size >= maxKnownUsers) knownUsers.clear();
-    knownUsers.add(userId);
-  };
+  const summaryOf = (userId: UserId): UnreadSummary => summaryOfRows(sql.summary.all({ ...whole(userId), none: uncategorized }));
+  const knownUsers = new KnownUsers();
 
   const { write, close: closeWrites, isClosed } = createGroupCommit(db, { asyncSync, walSync, onCommit: options.onCommit });
   const live = (): void => {
@@ -217,14 +163,22 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   function appendRow(input: NewNotification, unlessMuted: true): MaybeAppended;
   function appendRow(input: NewNotification, unlessMuted?: false): AppendResult;
   function appendRow(input: NewNotification, unlessMuted = false): MaybeAppended {
-    const key = input.idempotencyKey;
-    const seen = key === undefined ? undefined : sql.byKey.get({ u: input.userId, key });
-    if (seen) return { notification: toNotification(seen), created: false };
-    if (unlessMuted && preferences.mutes(input.userId, input.category, input.type)) return 'muted';
-    if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
+    const key = input.idempotencyKey ?? null;
     const text = JSON.stringify(input.data);
-    const row = sql.insert.get(input.userId, null, input.type, text, input.category ?? null, input.timestamp, key ?? null, input.expiresAt ?? null);
-    if (!row) return { notification: toNotification(sql.byKey.get({ u: input.userId, key: key! })!), created: false };
+    const category = input.category ?? null;
+    const expires = input.expiresAt ?? null;
+    // One statement on the common path: the insert itself checks the preferences and the idempotency key.
+    const row = unlessMuted
+      ? sql.insertUnlessMuted.get({ u: input.userId, type: input.type, data: text, category, mute_category: muteCategory(input.category), ts: input.timestamp, key, expires })
+      : sql.insert.get(input.userId, null, input.type, text, category, input.timestamp, key, expires);
+    if (!row) {
+      // Nothing inserted: the key was used before (its first push answers, even if muted since), or the user muted it.
+      const first = key === null ? undefined : sql.byKey.get({ u: input.userId, key });
+      if (first) return { notification: toNotification(first), created: false };
+      if (unlessMuted) return 'muted';
+      throw new Error('notification insert stored nothing');
+    }
+    if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
     // The row's data is the text of input.data: no need to parse it back.
     return { notification: notificationOf({ ...input, id: row.id, data: input.data, read: false }), created: true };
   }
@@ -237,21 +191,21 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   };
 
   const store: NotificationStore = {
-    append(input: NewNotification): Promise<AppendResult> {
-      return write(() => appendRow(input)).then((result) => {
-        known(input.userId);
+    append(input) {
+      return write(() => appendRow(input), { bare: true }).then((result) => {
+        knownUsers.add(input.userId);
         return result;
       });
     },
 
-    appendUnlessMuted(input: NewNotification): Promise<MaybeAppended> {
-      return write(() => appendRow(input, true)).then((result) => {
-        if (result !== 'muted') known(input.userId);
+    appendUnlessMuted(input) {
+      return write(() => appendRow(input, true), { bare: true }).then((result) => {
+        if (result !== 'muted') knownUsers.add(input.userId);
         return result;
       });
     },
 
-    async appendSharedUnlessMuted(input: NewSharedNotification): Promise<SharedAppendResult> {
+    async appendSharedUnlessMuted(input) {
       const { audience } = input;
       if (audience.kind === 'topic') checkTopic(audience.topic);
       return write(() => {
@@ -260,12 +214,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
-    async appendShared(input: NewSharedNotification): Promise<Notification> {
+    async appendShared(input) {
       if (input.audience.kind === 'topic') checkTopic(input.audience.topic);
       return write(() => sharedRow(input));
     },
 
-    async recipientsAmong(id: NotificationId, audience: SharedAudience, users: readonly UserId[]): Promise<UserId[]> {
+    async recipientsAmong(id, audience, users) {
       live();
       if (!idPattern.test(id) || users.length === 0) return [];
       const seq = Number(id);
@@ -274,20 +228,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return rows.map((r) => r.user_id);
     },
 
-    async audienceSize(id: NotificationId, audience: SharedAudience): Promise<number> {
+    async audienceSize(id, audience) {
       live();
       const seq = Number(id);
       return (audience.kind === 'broadcast' ? sql.knownBefore.get(seq) : sql.membersAt.get(audience.topic, seq, seq))!.n;
     },
 
-    touchUser(userId: UserId): Promise<void> {
+    touchUser(userId) {
       // Not fsynced on its own: an OS crash could forget a user until their next connect (one missed
       // broadcast at worst), while a connect storm of new users no longer waits on one fsync per batch.
       if (knownUsers.has(userId)) return isClosed() ? Promise.reject(new Error('NotificationStore is closed')) : Promise.resolve();
-      return write(() => void sql.touch.run(userId), false).then(() => known(userId));
+      return write(() => void sql.touch.run(userId), { durable: false }).then(() => knownUsers.add(userId));
     },
 
-    async subscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async subscribe(topic, users) {
       checkTopic(topic);
       return write(() => {
         for (const userId of users) {
@@ -297,14 +251,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
-    async unsubscribe(topic: TopicName, users: readonly UserId[]): Promise<void> {
+    async unsubscribe(topic, users) {
       checkTopic(topic);
       return write(() => {
         for (const userId of users) sql.unsubscribe.run(topic, userId);
       });
     },
 
-    async subscribers(topic: TopicName, query: { after?: UserId; limit: number }): Promise<SubscriberPage> {
+    async subscribers(topic, query) {
       live();
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
@@ -313,11 +267,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
     },
 
-    async page(userId: UserId, query: PageQuery): Promise<Page> {
+    async page(userId, query) {
       live();
       checkPageLimit(query.limit);
       const hi = query.before === undefined ? noCursor : parseCursor(query.before);
-      const rows = pageStatement(query, query.limit + 1).all({ u: userId, lo: 0, hi, now: Date.now(), category: query.category ?? null, type: query.type ?? null });
+      const rows = feedReads.page(query, query.limit + 1).all({ u: userId, lo: 0, hi, now: Date.now(), category: query.category ?? null, type: query.type ?? null });
       const more = rows.length > query.limit;
       const listed = rows.slice(0, query.limit);
       const notifications = listed.map(toNotification);
@@ -325,24 +279,29 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return { notifications, unseenIds, nextCursor: more ? notifications[notifications.length - 1]!.id : null };
     },
 
-    async since(userId: UserId, after: NotificationId, limit: number) {
+    async since(userId, after, limit) {
       live();
       checkSinceLimit(limit);
       if (!idPattern.test(after)) return 'gone';
       return sinceIn.deferred(userId, Number(after), limit);
     },
 
-    async unreadSummary(userId: UserId): Promise<UnreadSummary> {
+    async unreadSummary(userId) {
       live();
       return summaryOf(userId);
     },
 
-    async latestId(userId: UserId): Promise<NotificationId | null> {
+    async unreadCounts(users) {
+      live();
+      return countsOfRows(users, users.length === 0 ? [] : sql.counts.all({ list: JSON.stringify(users), now: Date.now() }));
+    },
+
+    async latestId(userId) {
       live();
       return sql.latest.get(whole(userId))?.id ?? null;
     },
 
-    changeState(userId: UserId, ids: readonly NotificationId[] | 'all', change: StateChange): Promise<StateResult> {
+    changeState(userId, ids, change) {
       const asked = ids === 'all' ? undefined : new Set(ids.filter((id) => idPattern.test(id)).map(Number));
       const apply = changes[change];
       return write(() => {
@@ -357,20 +316,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
-    markRead(userId: UserId, ids: readonly NotificationId[] | 'all'): Promise<StateResult> {
+    markRead(userId, ids) {
       return store.changeState(userId, ids, 'read');
     },
 
-    async mutedNames(userId: UserId): Promise<MutedNames> {
+    async mutedNames(userId) {
       live();
       return preferences.list(userId);
     },
 
-    setPreferences(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
+    setPreferences(userId, change, mode) {
       return write(() => preferences.set(userId, change, mode));
     },
 
-    prune(olderThanMs: number): Promise<number> {
+    prune(olderThanMs) {
       return write(() => {
         const cutoff = { cutoff: olderThanMs };
         sql.pruneStates.run(cutoff);
@@ -382,12 +341,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     schedule: timing.schedule,
     claimDue: timing.claimDue,
     remove: timing.remove,
-    async expiredBetween(afterMs: number, upToMs: number) {
+    async expiredBetween(afterMs, upToMs) {
       live();
       return timing.expiredBetween(afterMs, upToMs);
     },
 
-    async close(): Promise<void> {
+    async close() {
       if (isClosed()) return;
       closeWrites();
       await walSync.idle();
@@ -398,7 +357,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return store;
 }
 
-function toNotification(r: Row): Notification {
+function toNotification(r: NotificationRow): Notification {
   return notificationOf({ type: r.type, id: r.id, timestamp: r.ts, data: JSON.parse(r.data), read: r.read === 1, category: r.category });
 }
 

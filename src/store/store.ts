@@ -170,6 +170,11 @@ export interface NotificationStore {
   since(userId: UserId, after: NotificationId, limit: number): Promise<Notification[] | 'gone'>;
   /** Counts over notifications neither archived nor deleted. */
   unreadSummary(userId: UserId): Promise<UnreadSummary>;
+  /**
+   * The unread and unseen counts of `unreadSummary` for each of `users` (every one of them a key, duplicates
+   * once), in one read: what a batch of removals tells its recipients.
+   */
+  unreadCounts(users: readonly UserId[]): Promise<Map<UserId, StateCounts>>;
   /** The newest id of the user's feed, or null when empty: a resume point for a device that was sent nothing. */
   latestId(userId: UserId): Promise<NotificationId | null>;
   /**

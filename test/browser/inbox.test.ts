@@ -1,22 +1,12 @@
 // The page's inbox states in Chromium: seen / unread badges, read, archive, the archived view, unarchive, delete, each followed live by a second page of the same user.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoUserId } from '../../src/http/page-routes.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { browserSkipReason, ensurePageBuilt, launchChromium, openCenterPage, screenshot, waitForCount } from './support.js';
+import { centerPageSuite } from './center-page-suite.js';
+import { browserSkipReason, screenshot, waitForCount } from './support.js';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`skipping browser tests: ${skip}`);
-
-let browser: Browser;
-let server: TestServer | undefined;
-let context: BrowserContext | undefined;
-const pageErrors: string[] = [];
-
-async function openPage(): Promise<Page> {
-  context ??= await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  return openCenterPage(context, `${server!.url}/`, pageErrors);
-}
 
 const item = (page: Page, id: string) => page.locator(`li.notification[data-id="${id}"]`);
 const shownIds = (page: Page) => page.locator('li.notification').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset['id']));
@@ -26,25 +16,10 @@ const showView = async (page: Page, view: 'inbox' | 'archived') => {
 };
 
 describe.skipIf(skip !== undefined)('the notification-center page: seen, read, archived, deleted', () => {
-  beforeAll(async () => {
-    ensurePageBuilt();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    await server?.close();
-    server = undefined;
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
+  const { startServer, openPage } = centerPageSuite();
 
   it('badges count unseen and unread; showing a notification marks it seen on every page of the user', async () => {
-    server = await startServer({ devMode: true });
+    const server = await startServer({ devMode: true });
     const pageA = await openPage();
     const pageB = await openPage();
     // Both pages look at the (empty) archived view: nothing of the inbox is shown, so nothing gets marked seen.
@@ -80,7 +55,7 @@ describe.skipIf(skip !== undefined)('the notification-center page: seen, read, a
   });
 
   it('archives, unarchives and deletes from the buttons; the archived view lists archived ones; a second page follows each change', async () => {
-    server = await startServer({ devMode: true });
+    const server = await startServer({ devMode: true });
     const a = await server.push(demoUserId, 'info', { title: 'Alpha', message: 'a', priority: 'low' }, 'system');
     const b = await server.push(demoUserId, 'success', { title: 'Bravo', message: 'b', completionTime: '1s' });
     const c = await server.push(demoUserId, 'error', { title: 'Charlie', message: 'c', errorCode: 500, retryAllowed: false });
@@ -138,7 +113,7 @@ describe.skipIf(skip !== undefined)('the notification-center page: seen, read, a
   });
 
   it('after a reconnect shows what changed while it was away (state frames are not replayed)', async () => {
-    server = await startServer({ devMode: true });
+    const server = await startServer({ devMode: true });
     const a = await server.push(demoUserId, 'info', { title: 'Alpha', message: 'a', priority: 'low' });
     const b = await server.push(demoUserId, 'info', { title: 'Bravo', message: 'b', priority: 'low' });
     const page = await openPage();

@@ -1,46 +1,21 @@
 // The notification-center page in Chromium: it connects by cookie, renders pushes by type, syncs read state across tabs, pages, and paces demo samples.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoUserId } from '../../src/http/page-routes.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { browserSkipReason, ensurePageBuilt, launchChromium, openCenterPage, screenshot } from './support.js';
+import { centerPageSuite } from './center-page-suite.js';
+import { browserSkipReason, screenshot } from './support.js';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`skipping browser tests: ${skip}`);
-
-let browser: Browser;
-let server: TestServer | undefined;
-let context: BrowserContext | undefined;
-const pageErrors: string[] = [];
-
-async function openPage(): Promise<Page> {
-  context ??= await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  return openCenterPage(context, `${server!.url}/`, pageErrors);
-}
 
 const item = (page: Page, id: string) => page.locator(`li.notification[data-id="${id}"]`);
 const count = async (page: Page, name: string) => Number(await page.locator(`[data-count="${name}"]`).textContent());
 
 describe.skipIf(skip !== undefined)('the notification-center page', () => {
-  beforeAll(async () => {
-    ensurePageBuilt();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    await server?.close();
-    server = undefined;
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
+  const { startServer, openPage } = centerPageSuite();
 
   it('connects over the cookie and renders pushed notifications with their type-specific fields', async () => {
-    server = await startServer({ devMode: true });
+    const server = await startServer({ devMode: true });
     const page = await openPage();
     expect(await page.locator('#user').textContent()).toContain(demoUserId);
     expect(await page.locator('#demo-controls').isHidden()).toBe(true);
@@ -86,7 +61,7 @@ describe.skipIf(skip !== undefined)('the notification-center page', () => {
   });
 
   it('marks a notification read on click, and a second page of the same user follows', async () => {
-    server = await startServer({ devMode: true });
+    const server = await startServer({ devMode: true });
     const first = await server.push(demoUserId, 'info', { title: 'First', message: 'one', priority: 'low' });
     const second = await server.push(demoUserId, 'success', { title: 'Second', message: 'two', completionTime: '1s' });
     const pageA = await openPage();
@@ -113,7 +88,7 @@ describe.skipIf(skip !== undefined)('the notification-center page', () => {
   });
 
   it('loads older notifications on demand', async () => {
-    server = await startServer({ devMode: true });
+    const server = await startServer({ devMode: true });
     const pushed: string[] = [];
     for (let i = 1; i <= 25; i++) pushed.push((await server.push(demoUserId, 'info', { title: `Note ${i}`, message: `number ${i}`, priority: 'low' })).id);
     const page = await openPage();
@@ -128,7 +103,7 @@ describe.skipIf(skip !== undefined)('the notification-center page', () => {
   });
 
   it('in demo mode fills the page at the pace set with its frequency control', async () => {
-    server = await startServer({ demoIntervalSec: 30 });
+    await startServer({ demoIntervalSec: 30 });
     const page = await openPage();
     expect(await page.locator('#demo-controls').isVisible()).toBe(true);
     expect(await page.locator('#frequency-value').textContent()).toBe('every 30.0 s');

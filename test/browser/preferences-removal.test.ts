@@ -1,33 +1,12 @@
 // The page in Chromium for what the server decides: notifications removed (expired, retracted) and the preferences panel, on two pages of one user.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoUserId } from '../../src/http/page-routes.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { browserSkipReason, ensurePageBuilt, launchChromium, openCenterPage, screenshot, waitForCount } from './support.js';
+import { centerPageSuite } from './center-page-suite.js';
+import { browserSkipReason, screenshot, waitForCount } from './support.js';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`skipping browser tests: ${skip}`);
-
-let browser: Browser;
-let server: TestServer | undefined;
-let context: BrowserContext | undefined;
-const pageErrors: string[] = [];
-
-async function openPage(): Promise<Page> {
-  context ??= await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  return openCenterPage(context, `${server!.url}/`, pageErrors);
-}
-
-/** A push over REST with fields the test server's helper does not take (expiresAt); answers the body. */
-async function pushWith(body: Record<string, unknown>): Promise<{ id?: string; suppressed?: boolean }> {
-  const response = await fetch(`${server!.url}/api/v1/users/${demoUserId}/notifications`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server!.pushToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'info', data: { title: 'Pushed', message: 'over REST', priority: 'low' }, ...body }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id?: string; suppressed?: boolean };
-}
 
 const item = (page: Page, id: string) => page.locator(`li.notification[data-id="${id}"]`);
 const preference = (page: Page, group: 'categories' | 'types', name: string) => page.locator(`#preferences input[data-pref-group="${group}"][data-pref-name="${name}"]`);
@@ -36,25 +15,21 @@ const waitForSwitch = (page: Page, group: 'categories' | 'types', name: string, 
   page.locator(`#preferences input[data-pref-group="${group}"][data-pref-name="${name}"]${on ? ':checked' : ':not(:checked)'}:not(:disabled)`).waitFor();
 
 describe.skipIf(skip !== undefined)('the notification-center page: removals and preferences', () => {
-  beforeAll(async () => {
-    ensurePageBuilt();
-    browser = await launchChromium();
-  });
+  const { startServer, openPage, server: currentServer } = centerPageSuite();
 
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    await server?.close();
-    server = undefined;
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
+  /** A push over REST with fields the test server's helper does not take (expiresAt); answers the body. */
+  async function pushWith(body: Record<string, unknown>): Promise<{ id?: string; suppressed?: boolean }> {
+    const response = await fetch(`${currentServer().url}/api/v1/users/${demoUserId}/notifications`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${currentServer().pushToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'info', data: { title: 'Pushed', message: 'over REST', priority: 'low' }, ...body }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { id?: string; suppressed?: boolean };
+  }
 
   it('drops an expired and a retracted notification on both pages, with the counts the frame carries', async () => {
-    server = await startServer({ devMode: true });
+    const server = await startServer({ devMode: true });
     const kept = await server.push(demoUserId, 'info', { title: 'Kept', message: 'stays', priority: 'low' });
     const retracted = await server.push(demoUserId, 'info', { title: 'Withdrawn', message: 'retracted soon', priority: 'low' });
     const pageA = await openPage();
@@ -80,7 +55,7 @@ describe.skipIf(skip !== undefined)('the notification-center page: removals and 
   });
 
   it('shows a switch per category and type; turning one off reaches the other page and the server suppresses such pushes', async () => {
-    server = await startServer({ devMode: true });
+    await startServer({ devMode: true });
     const pageA = await openPage();
     const pageB = await openPage();
     for (const page of [pageA, pageB]) {

@@ -1,88 +1,15 @@
 // Redis bus under an outage: a TCP proxy between one node and Redis is cut, stalled and restored.
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus, BusEnvelope } from '../../src/bus/bus.js';
 import { createRedisBus, type BusStatus } from '../../src/bus/redis.js';
-
-const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-
-async function redisUnavailable(): Promise<string | null> {
-  const probe = new Redis(redisUrl.href, { lazyConnect: true, connectTimeout: 2000, retryStrategy: () => null });
-  let cause: unknown;
-  probe.on('error', (error: unknown) => (cause = error));
-  try {
-    await probe.connect();
-    return null;
-  } catch (error) {
-    cause ??= error;
-    return `Redis unreachable at ${redisUrl.href}: ${cause instanceof Error ? cause.message : String(cause)}`;
-  } finally {
-    probe.disconnect();
-  }
-}
+import { redisUnavailable, redisUrl } from '../support/services.js';
+import { startTcpProxyTo, viaProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 /** A TCP proxy to Redis whose link can be cut (connections reset, new ones refused) or stalled (silent). */
-interface Proxy {
-  url: string;
-  cut(): void;
-  stall(): void;
-  restore(): void;
-  close(): Promise<void>;
-}
-
-async function startProxy(): Promise<Proxy> {
-  let mode: 'open' | 'cut' | 'stalled' = 'open';
-  const pairs = new Set<[net.Socket, net.Socket]>();
-  const server = net.createServer((client) => {
-    if (mode !== 'open') return void client.destroy();
-    const upstream = net.connect(Number(redisUrl.port || 6379), redisUrl.hostname);
-    const pair: [net.Socket, net.Socket] = [client, upstream];
-    pairs.add(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const drop = (): void => {
-      pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', drop).on('error', drop);
-    upstream.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  const target = new URL(redisUrl.href);
-  target.hostname = '127.0.0.1';
-  target.port = String(port);
-  const cut = (): void => {
-    mode = 'cut';
-    for (const [client, upstream] of pairs) {
-      client.resetAndDestroy();
-      upstream.destroy();
-    }
-  };
-  return {
-    url: target.href,
-    cut,
-    stall() {
-      mode = 'stalled';
-      // Bytes stop flowing both ways, but every socket stays open: a silent network.
-      for (const [client, upstream] of pairs) {
-        client.unpipe(upstream);
-        upstream.unpipe(client);
-        client.pause();
-        upstream.pause();
-      }
-    },
-    restore() {
-      mode = 'open';
-    },
-    async close() {
-      cut();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+async function startProxy(): Promise<TcpProxy & { url: string }> {
+  const proxy = await startTcpProxyTo(redisUrl, 6379);
+  return Object.assign(proxy, { url: viaProxy(redisUrl, proxy) });
 }
 
 async function waitFor(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -123,7 +50,7 @@ describe.skipIf(unavailable !== null && process.env.CI !== 'true')('Redis bus ou
       maxReconnectDelayMs: 200,
       onStatus: (s) => statuses.push(s),
     });
-    const b = await createRedisBus(redisUrl.href, { channel });
+    const b = await createRedisBus(redisUrl, { channel });
     cleanup.push(() => a.close(), () => b.close());
     // Both hold a device of user-1: A's user channel must come back with A's connection.
     await a.watch('user-1');

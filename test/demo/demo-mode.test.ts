@@ -1,8 +1,9 @@
 // Demo mode over a real ws client: valid samples at the configured pace, configure bounds, samples stored for the user.
 import { afterEach, describe, expect, it } from 'vitest';
-import { notificationTypes, serverMessageValidators } from '../../generated/index.js';
+import { notificationTypes } from '../../generated/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 let server: TestServer | undefined;
 const clients: TestClient[] = [];
@@ -18,14 +19,6 @@ async function open(overrides: Parameters<typeof startServer>[0], userId = 'demo
 const isNotification = (frame: Frame): boolean => (notificationTypes as readonly string[]).includes(frame.type);
 const samples = (client: TestClient): Frame[] => client.frames.filter(isNotification);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate, `known type ${frame.type}`).toBeDefined();
-    expect(validate(frame), `${frame.type}: ${JSON.stringify(validate.errors)}`).toBe(true);
-  }
-}
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));

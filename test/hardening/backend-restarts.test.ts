@@ -12,7 +12,7 @@ import { startNotifyServer, type NotifyServer } from '../../src/server.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { mintUserToken, startServer } from '../support/server.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startTcpProxyTo, viaProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { connect, type TestClient } from '../support/ws-client.js';
 
 const [redisDown, postgresDown] = await Promise.all([redisUnavailable(), postgresUnavailable()]);
@@ -43,13 +43,6 @@ interface Ack {
   atMs: number;
   /** Answered from an earlier attempt that was stored (its own answer lost to the outage). */
   replayed: boolean;
-}
-
-function viaProxy(url: string, proxy: TcpProxy): string {
-  const target = new URL(url);
-  target.hostname = '127.0.0.1';
-  target.port = String(proxy.port);
-  return target.href;
 }
 
 describe.skipIf(skip !== null)('backend restarts under load (two nodes, Redis bus, PostgreSQL store)', () => {
@@ -117,10 +110,8 @@ describe.skipIf(skip !== null)('backend restarts under load (two nodes, Redis bu
 
   beforeAll(async () => {
     if (redisDown || postgresDown) throw new Error(`CI=true never skips: ${[redisDown, postgresDown].filter(Boolean).join('; ')}`);
-    const redis = new URL(redisUrl);
-    const postgres = new URL(databaseUrl);
-    redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-    pgProxy = await startTcpProxy(postgres.hostname, Number(postgres.port || 5432));
+    redisProxy = await startTcpProxyTo(redisUrl, 6379);
+    pgProxy = await startTcpProxyTo(databaseUrl, 5432);
     process.on('uncaughtException', onEscape);
     process.on('unhandledRejection', onEscape);
     nodes.push(await startNode('A'), await startNode('B'));

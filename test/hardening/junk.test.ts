@@ -5,20 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const escaped: unknown[] = [];
 const onEscape = (error: unknown): void => void escaped.push(error);
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate, `known type ${frame.type}`).toBeDefined();
-    expect(validate(frame), `${JSON.stringify(frame).slice(0, 300)}: ${JSON.stringify(validate.errors)}`).toBe(true);
-  }
-}
 
 let dir: string;
 let server: TestServer;

@@ -2,22 +2,15 @@
 // reaches the user's devices on the other, and a push through one node is suppressed for a muting user on the other.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { killAllServeProcesses, makeDeployment, request, spawnServe, type ServeProcess } from '../support/serve-process.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const [redisDown, postgresDown] = await Promise.all([redisUnavailable(), postgresUnavailable()]);
 const skip = skipReason('the two-node preferences tests', [redisDown, postgresDown]);
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'medium' });
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate?.(frame), `${frame.type}: ${JSON.stringify(validate?.errors)}`).toBe(true);
-  }
-}
 
 describe.skipIf(skip !== null)('preferences on two nodes (Redis + PostgreSQL)', () => {
   const deployment = makeDeployment();

@@ -1,24 +1,17 @@
 // Two `notify serve` processes sharing Redis (bus) and PostgreSQL (store): cross-node delivery, read sync, moving clients, a Redis outage.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { killAllServeProcesses, makeDeployment, spawnServe, type ServeProcess } from '../support/serve-process.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { startTcpProxyTo, viaProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { connect, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const [redisDown, postgresDown] = await Promise.all([redisUnavailable(), postgresUnavailable()]);
 const skip = skipReason('the two-node tests', [redisDown, postgresDown]);
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'medium' });
 const idsOf = (client: TestClient): string[] => client.frames.flatMap((f) => (typeof f.id === 'string' ? [f.id] : []));
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate?.(frame), `${frame.type}: ${JSON.stringify(validate?.errors)}`).toBe(true);
-  }
-}
 
 describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
   const deployment = makeDeployment();
@@ -46,12 +39,8 @@ describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
   beforeAll(async () => {
     if (redisDown || postgresDown) throw new Error(`CI=true never skips: ${[redisDown, postgresDown].filter(Boolean).join('; ')}`);
     // Both nodes reach Redis through one proxy, so the outage test can cut them off.
-    const target = new URL(redisUrl);
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
-    const viaProxy = new URL(redisUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    const flags = ['--store', databaseUrl, '--pg-schema', schema, '--bus', viaProxy.href, '--redis-channel', channel, ...deployment.secretFlags];
+    proxy = await startTcpProxyTo(redisUrl, 6379);
+    const flags = ['--store', databaseUrl, '--pg-schema', schema, '--bus', viaProxy(redisUrl, proxy), '--redis-channel', channel, ...deployment.secretFlags];
     // The first node creates the schema; the second then only finds it (migrations are locked anyway).
     a = await spawnServe(flags, {}, 100_000);
     b = await spawnServe(flags, {}, 100_000);

@@ -1,10 +1,10 @@
 // DESIGN §9 expiry, scheduling, cancel and retract over a real server: two devices of one user, every frame on the
 // contract, every REST answer on openapi.json, bad timing refused with nothing stored.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { connect, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const data = (title: string) => ({ title, message: `${title} body`, priority: 'low' });
 const openApi = new OpenApiResponseChecker();
@@ -40,13 +40,6 @@ async function pageIds(userId: string): Promise<string[]> {
   const response = await api(`/api/v1/users/${userId}/notifications`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { notifications: { id: string }[] }).notifications.map((n) => n.id);
-}
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate?.(frame), `${frame.type}: ${JSON.stringify(validate?.errors)}`).toBe(true);
-  }
 }
 
 beforeEach(async () => {

@@ -1,10 +1,10 @@
 // DESIGN §9 states over a real server: two devices of one user see every transition (socket and REST) in one frame
 // with the counts; pages filter; deleted is gone; every frame is on the contract and every REST answer on openapi.json.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'low' });
 const openApi = new OpenApiResponseChecker();
@@ -22,14 +22,6 @@ function api(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${server.pushToken}`);
   return openApi.fetch(`${server.url}${path}`, { ...init, headers });
-}
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate, `known type ${frame.type}`).toBeDefined();
-    expect(validate(frame), `${frame.type}: ${JSON.stringify(validate.errors)}`).toBe(true);
-  }
 }
 
 /** Sends `action` from `from` and returns the frame of `type` each device gets next. */

@@ -1,10 +1,11 @@
 // DESIGN §9 preferences over a real server: socket and REST, sync to every device, suppression of every kind of
 // push, `critical` bypass, bad input; every frame on the contract and every REST answer on openapi.json.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { notificationCategories, notificationTypes, serverMessageValidators } from '../../generated/index.js';
+import { notificationCategories, notificationTypes } from '../../generated/index.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'low' });
 const openApi = new OpenApiResponseChecker();
@@ -37,13 +38,6 @@ async function push(path: string, body: unknown): Promise<Record<string, unknown
   const response = await api(path, { method: 'POST', body: JSON.stringify(body) });
   expect(response.status).toBe(201);
   return (await response.json()) as Record<string, unknown>;
-}
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate(frame), `${frame.type}: ${JSON.stringify(validate.errors)}`).toBe(true);
-  }
 }
 
 /** Waits for the next frame of `type` on each device, counting from now. */
@@ -161,6 +155,37 @@ describe('preferences over the socket and REST, two devices of one user', () => 
     // Only the first PUT reached the devices.
     expect(laptop.frames.filter((f) => f.type === 'preferences')).toHaveLength(1);
     expectOnContract([...phone.frames, ...laptop.frames]);
+  });
+
+  it('a REST PUT is checked by the contract\'s set_preferences validator: a pointer at each bad name, no "action", {} turns all on', async () => {
+    const phone = await open('alice');
+    const put = (body: unknown) => api('/api/v1/users/alice/preferences', { method: 'PUT', body: JSON.stringify(body) });
+    const details = async (body: unknown) => {
+      const response = await put(body);
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(422);
+      const answer = (await response.json()) as { error: string; details: { pointer: string; message: string }[] };
+      expect(answer.error).toBe('off_contract');
+      return answer.details;
+    };
+    const long = 'n'.repeat(65);
+    expect(await details({ types: { [long]: false, 'a/b': 'x' } })).toEqual([
+      { pointer: `/types/${long}`, message: 'name must NOT have more than 64 characters' },
+      { pointer: '/types/a~1b', message: 'must be boolean' },
+    ]);
+    expect(await details({ categories: { '': false } })).toEqual([{ pointer: '/categories/', message: 'name must NOT have fewer than 1 characters' }]);
+    expect(await details({ categories: Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`c${i}`, true])) })).toEqual([
+      { pointer: '/categories', message: 'must NOT have more than 500 properties' },
+    ]);
+    expect(await details({ action: 'set_preferences', categories: {} })).toEqual([{ pointer: '/action', message: 'is not allowed by the contract' }]);
+    expect(await details({ categories: null })).toEqual([{ pointer: '/categories', message: 'must be object' }]);
+
+    const mark = phone.frames.length;
+    expect((await put({ types: { info: false } })).status).toBe(200);
+    const cleared = await put({});
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toEqual(allOn);
+    const synced = await phone.next((f) => f.type === 'preferences' && f.data.types.info === true, 5000, mark);
+    expect(synced.data).toEqual(allOn);
   });
 });
 

@@ -1,8 +1,8 @@
 // Connection lifecycle over a real ws client: first frames, delivery to every device, actions and their answers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'low' });
 
@@ -13,14 +13,6 @@ async function open(userId: string, options: Parameters<typeof connect>[1] = {})
   const client = await connect(server.wsUrl, { token: await server.mintUserToken(userId), ...options });
   clients.push(client);
   return client;
-}
-
-function expectOnContract(frames: Frame[]): void {
-  for (const frame of frames) {
-    const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-    expect(validate, `known type ${frame.type}`).toBeDefined();
-    expect(validate(frame), JSON.stringify(validate.errors)).toBe(true);
-  }
 }
 
 beforeEach(async () => {

@@ -1,8 +1,8 @@
 // The preferences rows of the NotificationStore contract (DESIGN §9), run against every backend.
-import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
-import { forEachStoreBackend, type Backend } from '../support/store-backends.js';
+import { forEachStoreBackend, storePerTest, type Backend } from '../support/store-backends.js';
 
 let stamp = 1_750_000_000_000;
 const info = (userId: string, extra: Partial<NewNotification> = {}): NewNotification => {
@@ -19,15 +19,7 @@ await forEachStoreBackend('NotificationStore preferences', preferencesContract);
 
 function preferencesContract(backend: Backend): void {
   let store: NotificationStore;
-  beforeEach(async () => {
-    store = await backend.open();
-  });
-  afterEach(async () => {
-    await store.close();
-  });
-  afterAll(async () => {
-    await backend.dispose();
-  });
+  storePerTest(backend, (opened) => (store = opened));
 
   it('starts with nothing off, merges changes, and replaces when asked', async () => {
     expect(await store.mutedNames('alice')).toEqual({ categories: [], types: [] });

@@ -1,10 +1,10 @@
 // One NotificationStore contract suite, run against every backend (memory, SQLite, PostgreSQL) through a factory.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { NotifyError } from '../../src/errors.js';
 import { originId } from '../../src/store/arguments.js';
 import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
-import { storeBackends, type Backend } from '../support/store-backends.js';
+import { forEachStoreBackend, peerPerTest, storePerTest, type Backend } from '../support/store-backends.js';
 
 let stamp = 1_700_000_000_000;
 function info(userId: string, extra: Partial<NewNotification> = {}): NewNotification {
@@ -16,26 +16,7 @@ const ascending = (xs: readonly string[]): boolean => xs.every((x, i) => i === 0
 /** Strictly increasing; on failure the diff shows where. */
 const expectAscending = (xs: readonly string[]): void => expect(xs).toEqual([...new Set(xs)].sort());
 
-const backends = await storeBackends();
-
-for (const backend of backends) {
-  if ('unavailable' in backend) {
-    if (process.env.CI === 'true') {
-      describe(`NotificationStore contract: ${backend.name}`, () => {
-        it('has its service available (never skipped under CI=true)', () => {
-          throw new Error(backend.unavailable);
-        });
-      });
-    } else {
-      console.warn(`skipping NotificationStore contract for ${backend.name}: ${backend.unavailable}`);
-      describe.skip(`NotificationStore contract: ${backend.name}`, () => {
-        it('skipped', () => {});
-      });
-    }
-    continue;
-  }
-  describe(`NotificationStore contract: ${backend.name}`, () => contract(backend));
-}
+await forEachStoreBackend('NotificationStore contract', contract);
 
 function contract(backend: Backend): void {
   let store: NotificationStore;
@@ -46,15 +27,7 @@ function contract(backend: Backend): void {
     return out;
   };
 
-  beforeEach(async () => {
-    store = await backend.open();
-  });
-  afterEach(async () => {
-    await store.close();
-  });
-  afterAll(async () => {
-    await backend.dispose();
-  });
+  storePerTest(backend, (opened) => (store = opened));
 
   describe('append', () => {
     it('stores the notification as given, unread, with a 16-digit id', async () => {
@@ -249,6 +222,42 @@ function contract(backend: Backend): void {
       expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 6, unseenCount: 6, unreadByCategory: { system: 2, general: 3, invitations: 1 } });
       await store.markRead('alice', [first!.id]);
       expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 5, unseenCount: 5, unreadByCategory: { system: 1, general: 3, invitations: 1 } });
+    });
+  });
+
+  describe('unreadCounts', () => {
+    it("answers each user's unreadSummary counts in one call: own, broadcast and topic notifications, every state", async () => {
+      expect(await store.unreadCounts([])).toEqual(new Map());
+      await store.touchUser('alice');
+      await store.touchUser('bob');
+      await store.subscribe('team', ['bob', 'carol']);
+      const [aliceFirst, aliceSecond] = await appendMany('alice', 3);
+      await appendMany('bob', 1, { category: 'system' });
+      const broadcast = await store.appendShared({ audience: { kind: 'broadcast' }, type: 'info', data: { title: 'b', message: 'm', priority: 'low' }, timestamp: 7 });
+      const team = await store.appendShared({ audience: { kind: 'topic', topic: 'team' }, type: 'info', data: { title: 't', message: 'm', priority: 'low' }, timestamp: 8 });
+      await store.appendShared({ audience: { kind: 'topic', topic: 'other' }, type: 'info', data: { title: 'o', message: 'm', priority: 'low' }, timestamp: 9 });
+      await append(info('carol', { expiresAt: Date.now() - 1 }));
+      await store.changeState('alice', [aliceFirst!.id], 'read');
+      await store.changeState('alice', [aliceSecond!.id, broadcast.id], 'seen');
+      await store.changeState('bob', [broadcast.id], 'archive');
+      await store.changeState('carol', [team.id], 'delete');
+      await store.touchUser('dave');
+
+      const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'alice'];
+      const counts = await store.unreadCounts(users);
+      expect([...counts.keys()].sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
+      for (const userId of counts.keys()) {
+        const { unreadCount, unseenCount } = await store.unreadSummary(userId);
+        expect(counts.get(userId), userId).toEqual({ unreadCount, unseenCount });
+      }
+      expect(Object.fromEntries(counts)).toEqual({
+        alice: { unreadCount: 3, unseenCount: 1 },
+        bob: { unreadCount: 2, unseenCount: 2 },
+        // Known through her subscription: the broadcast, not the deleted topic push, the expired one or the other topic.
+        carol: { unreadCount: 1, unseenCount: 1 },
+        dave: { unreadCount: 0, unseenCount: 0 },
+        erin: { unreadCount: 0, unseenCount: 0 },
+      });
     });
   });
 
@@ -526,12 +535,7 @@ function contract(backend: Backend): void {
   // Only backends that several nodes can open share state; the memory store is one process by design.
   if (backend.openPeer) describe('shared by several nodes', () => {
     let peer: NotificationStore;
-    beforeEach(async () => {
-      peer = await backend.openPeer!();
-    });
-    afterEach(async () => {
-      await peer.close();
-    });
+    peerPerTest(backend, (opened) => (peer = opened));
 
     it('keeps ids unique and ordered per user when two nodes append at once', async () => {
       const byNode: string[][] = [[], []];

@@ -1,10 +1,10 @@
 // NotificationStore contract for expiry, scheduled delivery and retraction (DESIGN §9), on every backend.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { originId } from '../../src/store/arguments.js';
 import type { NewNotification, NewScheduledNotification, NotificationStore } from '../../src/store/store.js';
 import { scheduleIdPattern } from '../../src/store/timing.js';
-import { storeBackends, type Backend } from '../support/store-backends.js';
+import { forEachStoreBackend, peerPerTest, storePerTest, type Backend } from '../support/store-backends.js';
 
 let stamp = 1_700_000_000_000;
 function info(userId: string, extra: Partial<NewNotification> = {}): NewNotification {
@@ -16,36 +16,14 @@ function scheduled(audience: NewScheduledNotification['audience'], deliverAt: nu
 }
 const ids = (ns: readonly Notification[]): string[] => ns.map((n) => n.id);
 
-for (const backend of await storeBackends()) {
-  if ('unavailable' in backend) {
-    if (process.env.CI === 'true') {
-      describe(`NotificationStore timing: ${backend.name}`, () => {
-        it('has its service available (never skipped under CI=true)', () => {
-          throw new Error(backend.unavailable);
-        });
-      });
-    } else {
-      console.warn(`skipping NotificationStore timing for ${backend.name}: ${backend.unavailable}`);
-    }
-    continue;
-  }
-  describe(`NotificationStore timing: ${backend.name}`, () => contract(backend));
-}
+await forEachStoreBackend('NotificationStore timing', contract);
 
 function contract(backend: Backend): void {
   let store: NotificationStore;
   const append = async (input: NewNotification): Promise<Notification> => (await store.append(input)).notification;
   const pageIds = async (userId: string): Promise<string[]> => ids((await store.page(userId, { limit: 100 })).notifications);
 
-  beforeEach(async () => {
-    store = await backend.open();
-  });
-  afterEach(async () => {
-    await store.close();
-  });
-  afterAll(async () => {
-    await backend.dispose();
-  });
+  storePerTest(backend, (opened) => (store = opened));
 
   describe('expiry', () => {
     it('leaves an expired notification out of pages, counts, state changes and resume; a resume point that expired still resumes', async () => {
@@ -216,12 +194,7 @@ function contract(backend: Backend): void {
 
   if (backend.openPeer) describe('shared by several nodes', () => {
     let peer: NotificationStore;
-    beforeEach(async () => {
-      peer = await backend.openPeer!();
-    });
-    afterEach(async () => {
-      await peer.close();
-    });
+    peerPerTest(backend, (opened) => (peer = opened));
 
     it('claims each due schedule exactly once when two nodes claim at once', async () => {
       const t = Date.now();

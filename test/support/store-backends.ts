@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
 
@@ -86,4 +86,32 @@ export async function forEachStoreBackend(title: string, suite: (backend: Backen
     }
     describe(`${title}: ${backend.name}`, () => suite(backend));
   }
+}
+
+/** A store from `open` before each test (handed to `use`), closed after it. */
+function eachTest(open: () => Promise<NotificationStore>, use: (store: NotificationStore) => void): void {
+  let store: NotificationStore | undefined;
+  beforeEach(async () => {
+    store = await open();
+    use(store);
+  });
+  afterEach(async () => {
+    await store?.close();
+  });
+}
+
+/** Inside a backend's suite: a fresh store before each test (handed to `use`), closed after it; the backend disposed after the suite. */
+export function storePerTest(backend: Backend, use: (store: NotificationStore) => void): void {
+  eachTest(() => backend.open(), use);
+  afterAll(async () => {
+    await backend.dispose();
+  });
+}
+
+/** Inside a suite of a backend several nodes share: before each test another node's store on the same data, closed after it. */
+export function peerPerTest(backend: Backend, use: (peer: NotificationStore) => void): void {
+  eachTest(() => {
+    if (!backend.openPeer) throw new Error(`${backend.name}: one process by design, no other node to open`);
+    return backend.openPeer();
+  }, use);
 }

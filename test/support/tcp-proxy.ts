@@ -6,6 +6,9 @@ export interface TcpProxy {
   port: number;
   /** Resets every live connection and refuses new ones until restore(). */
   cut(): void;
+  /** Stops the bytes both ways on every live connection, which stays open (a silent network); refuses new ones until restore(). */
+  stall(): void;
+  /** Accepts new connections again (stalled ones stay stalled). */
   restore(): void;
   close(): Promise<void>;
 }
@@ -41,10 +44,33 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
   return {
     port: (server.address() as net.AddressInfo).port,
     cut,
+    stall() {
+      open = false;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     restore: () => void (open = true),
     async close() {
       cut();
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** A proxy to the service at `url` (its port, or `defaultPort` when the URL names none). */
+export function startTcpProxyTo(url: string, defaultPort: number): Promise<TcpProxy> {
+  const target = new URL(url);
+  return startTcpProxy(target.hostname, Number(target.port || defaultPort));
+}
+
+/** `url` with the proxy's host and port: the same service, reached through the proxy. */
+export function viaProxy(url: string, proxy: TcpProxy): string {
+  const target = new URL(url);
+  target.hostname = '127.0.0.1';
+  target.port = String(proxy.port);
+  return target.href;
 }
