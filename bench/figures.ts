@@ -31,6 +31,9 @@ export interface Goal {
 export function figureDefs(rates: readonly number[]): FigureDef[] {
   const defs: FigureDef[] = [
     { key: 'connections.rssPerConnKB', scenario: 'connections', label: 'server RSS per connection (KB)', decimals: 2, better: 'lower' },
+    { key: 'connections.serverIdleRssMiB', scenario: 'connections', label: 'server RSS before connecting, all its processes (MiB)', decimals: 0, better: 'lower' },
+    { key: 'connections.serverRssMiB', scenario: 'connections', label: 'server RSS holding the connections, all its processes (MiB)', decimals: 0, better: 'lower' },
+    { key: 'connections.serverRssAfterGcMiB', scenario: 'connections', label: 'the same after a forced GC (MiB)', decimals: 0, better: 'lower' },
     { key: 'connections.heapPerConnKB', scenario: 'connections', label: 'server heap per connection (KB)', decimals: 2, better: 'lower' },
     { key: 'connections.connectsPerSec', scenario: 'connections', label: 'connects/s (notify: JWT verified, ready)', decimals: 0, better: 'higher' },
     { key: 'connections.serverUsPerConnect', scenario: 'connections', label: 'server CPU µs per connect', decimals: 0, better: 'lower' },

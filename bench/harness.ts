@@ -141,7 +141,13 @@ async function connectionsScenario(load: Load, server: ServerUnderTest, options:
   figures['connections.connectedPct'] = (100 * connected) / options.n;
   // Let the last sessions finish their first frames and the sockets settle before weighing them.
   await sleep(1000);
+  // The whole server's footprint while it holds the sockets (summed over primary and workers), as an operator sees
+  // it (no forced collection), then after collecting garbage, which the per-connection figures use.
+  const held = await server.stats(false);
   const after = await server.stats(true);
+  figures['connections.serverIdleRssMiB'] = before.rss / 1048576;
+  figures['connections.serverRssMiB'] = held.rss / 1048576;
+  figures['connections.serverRssAfterGcMiB'] = after.rss / 1048576;
   figures['connections.rssPerConnKB'] = (after.rss - before.rss) / connected / 1024;
   figures['connections.heapPerConnKB'] = (after.heapUsed - before.heapUsed) / connected / 1024;
   return connected;

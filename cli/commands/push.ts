@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { loadCatalog } from '../../src/catalog/load-catalog.js';
-import { checkNotificationData, checkNotificationJson, type NotificationCheck } from '../../src/contract/check-notification.js';
+import type { NotificationCheck } from '../../src/contract/check-notification.js';
 import { contractOption } from '../support/contract-option.js';
 import { formatFieldErrors } from '../../src/contract/validation-errors.js';
 import { resolvePushToken } from '../support/credentials.js';
@@ -198,6 +198,8 @@ function plural(count: unknown, noun: string): string {
 
 /** Merges --file with the flags (flags win) and checks the result against the contract. */
 async function readPayload(options: PushOptions, catalog: Catalog): Promise<Payload> {
+  // On use: every notify process (a serve worker too) loads this module to build the command line.
+  const { checkNotificationData, checkNotificationJson } = await import('../../src/contract/check-notification.js');
   if (options.data !== undefined) {
     return { check: checkNotificationJson(options.type, options.data, catalog), category: options.category };
   }

@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { loadOrCreateDevSecrets, writeDevServerUrl } from '../support/dev-state.js';
 import { createLogger, maskUrlPassword, type Logger } from '../../src/logger.js';
-import { startNotifyServer } from '../../src/server.js';
+import type { NotifyServer } from '../../src/server.js';
 import { CatalogError, loadCatalog } from '../../src/catalog/load-catalog.js';
 import { builtInContractPath } from '../../src/paths.js';
 import type { NotifyConfig } from '../../src/config.js';
@@ -51,13 +51,16 @@ Examples:
     const logger = createLogger(config.logLevel);
     // Workers re-run this command; the primary has said it already.
     if (!cluster.isWorker) for (const warning of warnings) logger.warn(warning);
-    let server;
+    let server: NotifyServer;
     try {
       // The primary of --workers checks the catalog too, so a stale one fails once, with its command, not per worker.
       if (flags.workers > 1 && cluster.isPrimary) {
         await loadCatalog(config.contract ?? builtInContractPath);
         return await serveWithWorkers(flags.workers, config, logger);
       }
+      // Imported here, not at load: the primary of --workers serves nothing itself, and what the server loads
+      // (store driver, ws, jose, prom-client, the validators) would sit in its memory unused (~20 MB).
+      const { startNotifyServer } = await import('../../src/server.js');
       server = await startNotifyServer(config, { logger });
     } catch (error) {
       if (error instanceof CatalogError) {

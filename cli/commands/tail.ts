@@ -1,9 +1,7 @@
 // `notify tail`: follows a user's stream with the client library (reconnects, resumes), readable or as JSON lines.
 import { Command, Option } from 'commander';
-import { WebSocket } from 'ws';
 import type { Notification, ServerMessage } from '../../generated/index.js';
-import { mintToken } from '../../src/auth/mint-token.js';
-import { NotifyClient } from '../../src/client/index.js';
+import type { NotifyClient } from '../../src/client/index.js';
 import { resolveJwtSecret } from '../support/credentials.js';
 import { addOptions, serverOption, stateDirOption, tokenSigningOptions } from '../support/options.js';
 import { parseNonEmpty, parseNotificationId, parseUserId } from '../support/parsers.js';
@@ -60,6 +58,8 @@ Connection notices go to stderr; on exit the last one names the --since that res
     .action(async (options: TailOptions, cmd: Command) => {
       if (options.user === undefined && options.token === undefined) failUsage(cmd, "say whose stream: --user ID or --token JWT");
       const server = await resolveServer(options.server, options.stateDir);
+      // On use: every notify process (a serve worker too) loads this module to build the command line.
+      const [{ WebSocket }, { mintToken }, { NotifyClient }] = await Promise.all([import('ws'), import('../../src/auth/mint-token.js'), import('../../src/client/index.js')]);
       const staticToken = options.token;
       let getToken: () => string | Promise<string>;
       if (staticToken !== undefined) {

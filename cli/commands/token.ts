@@ -1,6 +1,5 @@
 // `notify token --user ID [--ttl 1h] [--scope S]`: mints a user JWT with the configured or dev secret.
 import { Command, Option } from 'commander';
-import { mintToken } from '../../src/auth/mint-token.js';
 import { resolveJwtSecret } from '../support/credentials.js';
 import { addOptions, stateDirOption, tokenSigningOptions } from '../support/options.js';
 import { parseNonEmpty, parseTtl, parseUserId } from '../support/parsers.js';
@@ -39,6 +38,8 @@ Examples:
     )
     .action(async (options: TokenOptions) => {
       const secret = await resolveJwtSecret(options.jwtSecret, options.stateDir);
+      // On use: every notify process (a serve worker too) loads this module to build the command line.
+      const { mintToken } = await import('../../src/auth/mint-token.js');
       const token = await mintToken({
         secret,
         sub: options.user,

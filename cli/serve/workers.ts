@@ -40,6 +40,21 @@ export interface WorkerPool {
   stop(): Promise<void>;
 }
 
+/**
+ * Each worker's V8 young generation (semi-space) cap, in MB. V8 grows it to 16 MB while connections arrive and
+ * keeps those pages: with six workers that was ~145 MB of RSS at 15,000 connections, against ~25 MB here;
+ * pushes/s held (bench/RESULTS.md, "100,000 connections with `--workers 6`"). A --max-semi-space-size given
+ * to node (flags or NODE_OPTIONS) wins.
+ */
+export const workerSemiSpaceMb = 2;
+const semiSpaceFlag = '--max-semi-space-size';
+
+/** The workers' node flags: the primary's own, plus the semi-space cap unless one was given. */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env['NODE_OPTIONS'] ?? ''): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => flag.replace(/_/g, '-').startsWith(semiSpaceFlag));
+  return given ? [...execArgv] : [...execArgv, `${semiSpaceFlag}=${workerSemiSpaceMb}`];
+}
+
 /** Deaths within this window make the next restart wait longer. */
 const crashWindowMs = 30_000;
 const firstRestartDelayMs = 100;
@@ -59,6 +74,7 @@ export function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool>
   const maxRestartDelayMs = options.maxRestartDelayMs ?? 5000;
   // Even spread across workers, whatever NODE_CLUSTER_SCHED_POLICY says.
   cluster.schedulingPolicy = cluster.SCHED_RR;
+  cluster.setupPrimary({ execArgv: workerExecArgv() });
   const stopRelay = options.bus === 'local' ? relayClusterBus() : () => undefined;
   const ready = new Set<Worker>();
   const deaths: number[] = [];

@@ -1,6 +1,6 @@
 // Commander argument parsers shared by the commands; each throws a usage error (exit 2) on bad input.
 import { notificationIdPattern } from '../../generated/index.js';
-import { parseDuration } from '../../src/auth/mint-token.js';
+import { parseDuration } from '../../src/auth/duration.js';
 import { usageError } from './usage.js';
 
 /** A user id: non-empty, no surrounding spaces, no '/' (it goes in a URL path). */

@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { contractHash } from './contract-files.js';
 import { builtInContractPath, generatedDirFor } from '../paths.js';
-import { builtInCatalog, type Catalog } from './catalog.js';
+import type { Catalog } from './catalog.js';
 
 /** The generated output cannot serve this contract; `command` is what to run. */
 export class CatalogError extends Error {
@@ -39,11 +38,14 @@ const requiredExports = ['contractHash', 'notificationTypes', 'notificationCateg
  */
 export async function loadCatalog(contractFile: string, generatedDir: string = generatedDirFor(contractFile)): Promise<Catalog> {
   const contract = path.resolve(contractFile);
-  if (contract === builtInContractPath && path.resolve(generatedDir) === generatedDirFor(builtInContractPath)) return builtInCatalog;
+  // Imported on use, not at load: the primary of `serve --workers` checks the catalog but never validates, and
+  // the built-in validators (or the YAML parser the hash needs) would stay in its memory for good.
+  if (contract === builtInContractPath && path.resolve(generatedDir) === generatedDirFor(builtInContractPath)) return (await import('./catalog.js')).builtInCatalog;
   if (!existsSync(contract)) throw new CatalogError(`contract ${contractFile} does not exist`, 'npx notify init');
   const command = generateCommand(contract, generatedDir);
   const index = path.join(path.resolve(generatedDir), 'index.js');
   if (!existsSync(index)) throw new CatalogError(`no generated output for ${contractFile}: ${index} is missing`, command);
+  const { contractHash } = await import('./contract-files.js');
   const expected = contractHash(contract);
   let loaded: Record<string, unknown>;
   try {

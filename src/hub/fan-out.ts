@@ -63,7 +63,7 @@ export class FanOut {
 
   /** Call when the user's last device here has gone. */
   unwatch(userId: UserId): void {
-    if (this.hub.connectionsOf(userId).size === 0) this.bus.unwatch(userId);
+    if (this.hub.countOf(userId) === 0) this.bus.unwatch(userId);
   }
 
   /**
@@ -230,7 +230,7 @@ export class FanOut {
   }
 
   private deliverSync(userId: UserId, type: string, frame: string): void {
-    if (this.hub.connectionsOf(userId).size === 0) return;
+    if (this.hub.countOf(userId) === 0) return;
     const sent = this.hub.deliver(userId, frame);
     this.metrics.messagesSent.labels(type).inc(sent);
   }

@@ -1,48 +1,62 @@
-// The hub: user → set of live connections on this node; a second device never evicts the first.
+// The hub: user → live connections on this node; a second device never evicts the first.
 import type { Connection } from './connection.js';
 import type { NotificationId, UserId } from '../ids.js';
 
+/**
+ * A user's connections here: the connection itself while there is one (most users have one device, and a
+ * Set per user cost ~200 bytes a connection at 100,000 of them), a Set from the second on.
+ */
+type Devices = Connection | Set<Connection>;
+
 export class Hub {
-  private readonly byUser = new Map<UserId, Set<Connection>>();
+  private readonly byUser = new Map<UserId, Devices>();
   private count = 0;
 
   constructor(private readonly maxConnectionsPerUser: number) {}
 
   /** Adds a connection; false (nothing added) when the user is at the per-user limit. */
   add(connection: Connection): boolean {
-    let set = this.byUser.get(connection.userId);
-    if (!set) {
-      set = new Set();
-      this.byUser.set(connection.userId, set);
-    }
-    if (set.size >= this.maxConnectionsPerUser) {
-      if (set.size === 0) this.byUser.delete(connection.userId);
-      return false;
-    }
-    set.add(connection);
+    const devices = this.byUser.get(connection.userId);
+    if (sizeOf(devices) >= this.maxConnectionsPerUser) return false;
+    if (devices === undefined) this.byUser.set(connection.userId, connection);
+    else if (devices instanceof Set) devices.add(connection);
+    else this.byUser.set(connection.userId, new Set([devices, connection]));
     this.count++;
     return true;
   }
 
   /** Removes a connection; the user is dropped when its last connection goes. */
   remove(connection: Connection): void {
-    const set = this.byUser.get(connection.userId);
-    if (!set?.delete(connection)) return;
+    const devices = this.byUser.get(connection.userId);
+    if (devices === connection) {
+      this.byUser.delete(connection.userId);
+    } else if (devices instanceof Set && devices.delete(connection)) {
+      if (devices.size === 1) this.byUser.set(connection.userId, devices.values().next().value!);
+    } else {
+      return;
+    }
     this.count--;
-    if (set.size === 0) this.byUser.delete(connection.userId);
   }
 
   /** Sends the same bytes to every connection of the user; returns how many took it. */
   deliver(userId: UserId, frame: string, notificationId?: NotificationId): number {
-    const set = this.byUser.get(userId);
-    if (!set) return 0;
+    const devices = this.byUser.get(userId);
+    if (devices === undefined) return 0;
+    if (!(devices instanceof Set)) return devices.send(frame, notificationId) ? 1 : 0;
     let sent = 0;
-    for (const connection of set) if (connection.send(frame, notificationId)) sent++;
+    for (const connection of devices) if (connection.send(frame, notificationId)) sent++;
     return sent;
   }
 
+  /** How many connections the user has here. */
+  countOf(userId: UserId): number {
+    return sizeOf(this.byUser.get(userId));
+  }
+
+  /** The user's connections here (a copy). */
   connectionsOf(userId: UserId): ReadonlySet<Connection> {
-    return this.byUser.get(userId) ?? new Set();
+    const devices = this.byUser.get(userId);
+    return devices === undefined ? new Set() : new Set(devices instanceof Set ? devices : [devices]);
   }
 
   get size(): number {
@@ -59,6 +73,13 @@ export class Hub {
   }
 
   *all(): IterableIterator<Connection> {
-    for (const set of this.byUser.values()) yield* set;
+    for (const devices of this.byUser.values()) {
+      if (devices instanceof Set) yield* devices;
+      else yield devices;
+    }
   }
+}
+
+function sizeOf(devices: Devices | undefined): number {
+  return devices === undefined ? 0 : devices instanceof Set ? devices.size : 1;
 }

@@ -33,7 +33,7 @@ export class Removals {
     const here = this.hub.userIds();
     for (const { id, recipients } of removed) {
       if (recipients.kind === 'user') {
-        if (this.hub.connectionsOf(recipients.userId).size > 0) add(recipients.userId, id);
+        if (this.hub.countOf(recipients.userId) > 0) add(recipients.userId, id);
       } else {
         for (const userId of await this.store.recipientsAmong(id, recipients, here)) add(userId, id);
       }

@@ -37,63 +37,102 @@ export interface OpenSession {
  * `since` or the unread snapshot, then goes live. Start failures close it with 1011.
  */
 export function openSession(transport: SessionTransport, principal: Principal, since: string | undefined, services: SessionServices): OpenSession | undefined {
-  const { config, hub, metrics, logger } = services;
-  const connection = new Connection(principal.userId, transport, principal.expiresAtMs, config, (slow) => {
-    metrics.slowConsumersClosed.inc();
-    logger.warn({ connectionId: slow.id }, 'slow consumer closed');
-    slow.close(closeCodes.slowConsumer.code, closeCodes.slowConsumer.reason);
-    setTimeout(() => slow.terminate(), slowConsumerGraceMs).unref();
-  });
-  if (!hub.add(connection)) {
+  const connection = new Connection(principal.userId, transport, principal.expiresAtMs, services.config, slowConsumerHandler(services));
+  if (!services.hub.add(connection)) {
     transport.refuse('too_many_connections');
     return undefined;
   }
-  metrics.connections.inc();
+  services.metrics.connections.inc();
   transport.begin?.();
-  const session: Session = {
-    connection,
-    config,
-    store: services.store,
-    fanOut: services.fanOut,
-    preferences: services.preferences,
-    verifier: services.verifier,
-    encoder: services.encoder,
-    demo: services.demo,
-  };
+  return new LiveSession(connection, since, services);
+}
 
-  let ended = false;
-  const firstFrames = startSession(session, since, services).catch((error: unknown) => {
-    logger.error({ err: error, connectionId: connection.id }, 'session start failed');
-    connection.close(closeCodes.internalError.code, closeCodes.internalError.reason);
-  });
+/** One handler per server, not a closure per connection (100,000 connections would carry 100,000 copies). */
+const slowConsumerHandlers = new WeakMap<SessionServices, (connection: Connection) => void>();
 
-  return {
-    connection,
-    alive() {
-      connection.lastSeenAtMs = Date.now();
-    },
-    firstFrames,
-    receive(text, isBinary = false) {
-      if (!connection.admitClientFrame()) {
-        connection.close(closeCodes.rateLimited.code, closeCodes.rateLimited.reason);
-        return;
-      }
-      if (isBinary) {
-        replyError(session, 'invalid_message', 'Binary frames are not supported; send JSON text');
-        return;
-      }
-      receiveFrame(session, text, services);
-    },
-    ended() {
-      if (ended) return;
-      ended = true;
-      connection.closed = true;
-      hub.remove(connection);
-      services.fanOut.unwatch(connection.userId);
-      metrics.connections.dec();
-      services.onConnectionClosed?.(connection);
-    },
-  };
+function slowConsumerHandler(services: SessionServices): (connection: Connection) => void {
+  let handler = slowConsumerHandlers.get(services);
+  if (!handler) {
+    const { metrics, logger } = services;
+    handler = (slow) => {
+      metrics.slowConsumersClosed.inc();
+      logger.warn({ connectionId: slow.id }, 'slow consumer closed');
+      slow.close(closeCodes.slowConsumer.code, closeCodes.slowConsumer.reason);
+      setTimeout(() => slow.terminate(), slowConsumerGraceMs).unref();
+    };
+    slowConsumerHandlers.set(services, handler);
+  }
+  return handler;
+}
+
+/**
+ * An open session as a class: its methods live on the prototype, not as closures in every connection, and it
+ * is the handlers' `Session` too (the services are read through the one reference it keeps).
+ */
+class LiveSession implements OpenSession, Session {
+  readonly firstFrames: Promise<void>;
+  private hasEnded = false;
+
+  constructor(
+    readonly connection: Connection,
+    since: string | undefined,
+    private readonly services: SessionServices,
+  ) {
+    this.firstFrames = startSession(this, since, services).catch((error: unknown) => {
+      services.logger.error({ err: error, connectionId: connection.id }, 'session start failed');
+      connection.close(closeCodes.internalError.code, closeCodes.internalError.reason);
+    });
+  }
+
+  get config(): Session['config'] {
+    return this.services.config;
+  }
+  get store(): Session['store'] {
+    return this.services.store;
+  }
+  get fanOut(): Session['fanOut'] {
+    return this.services.fanOut;
+  }
+  get preferences(): Session['preferences'] {
+    return this.services.preferences;
+  }
+  get verifier(): Session['verifier'] {
+    return this.services.verifier;
+  }
+  get encoder(): Session['encoder'] {
+    return this.services.encoder;
+  }
+  get demo(): Session['demo'] {
+    return this.services.demo;
+  }
+
+  alive(): void {
+    this.connection.lastSeenAtMs = Date.now();
+  }
+
+  receive(text: string, isBinary = false): void {
+    const { connection } = this;
+    if (!connection.admitClientFrame()) {
+      connection.close(closeCodes.rateLimited.code, closeCodes.rateLimited.reason);
+      return;
+    }
+    if (isBinary) {
+      replyError(this, 'invalid_message', 'Binary frames are not supported; send JSON text');
+      return;
+    }
+    receiveFrame(this, text, this.services);
+  }
+
+  ended(): void {
+    if (this.hasEnded) return;
+    this.hasEnded = true;
+    const { connection, services } = this;
+    connection.closed = true;
+    services.hub.remove(connection);
+    services.fanOut.unwatch(connection.userId);
+    services.metrics.connections.dec();
+    services.onConnectionClosed?.(connection);
+  }
 }
 
 function receiveFrame(session: Session, text: string, services: SessionServices): void {

@@ -1,9 +1,10 @@
 // The WebSocket endpoint: authenticates the upgrade, then runs one session per socket on the hub.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
 import type { Principal } from '../auth/verifier.js';
 import { errorRegistry, statusLine, type ConnectionErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { ServerContext } from '../server-context.js';
 import { openSession, type OpenSession, type SessionTransport } from '../session/open-session.js';
 import { admit } from './admission.js';
@@ -23,22 +24,45 @@ function closeWith(ws: WebSocket, error: ConnectionErrorCode): void {
   ws.close(code, reason);
 }
 
-// These helpers live outside the upgrade handler on purpose: a closure that outlives the upgrade (the
-// socket's error listener, the session's flush) would otherwise keep the handler's whole scope, the
-// request, its URL and head buffer, alive for the connection's lifetime.
+// What follows keeps per-socket state in a few small objects with their methods on prototypes: at 100,000
+// connections every closure, listener entry or context kept per socket costs megabytes. Nothing here closes
+// over the upgrade handler's scope either: the request, its URL and head buffer must not outlive the upgrade.
 
-function destroyOnError(socket: Duplex): void {
-  socket.on('error', () => socket.destroy());
+/** The socket's own 'error' listener (shared by every socket; `this` is the socket). */
+function destroySelf(this: Duplex): void {
+  this.destroy();
 }
 
-/** Holds the socket's writes until the returned flush runs (once). */
-function holdWrites(socket: Duplex): () => void {
-  socket.cork();
-  let corked = true;
-  return () => {
-    if (corked) socket.uncork();
-    corked = false;
-  };
+/**
+ * A ws socket that hands its events straight to its session, instead of four listener closures (and their
+ * entries in a listener table) per socket. ws reports everything through `emit`, so that is the one place to
+ * take them; events this server does not use go on to `EventEmitter` as usual.
+ */
+class SessionSocket extends WebSocket {
+  session: OpenSession | undefined = undefined;
+  logger: Logger | undefined = undefined;
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    switch (event) {
+      case 'message': {
+        const [data, isBinary] = args as [Buffer, boolean];
+        this.session?.receive(isBinary ? '' : data.toString(), isBinary);
+        return true;
+      }
+      case 'pong':
+        this.session?.alive();
+        return true;
+      case 'close':
+        this.session?.ended();
+        return true;
+      case 'error':
+        // Protocol errors from the peer: ws closes the socket itself (1002, 1009, …); 'close' follows.
+        this.logger?.debug({ err: args[0], connectionId: this.session?.connection.id }, 'socket error');
+        return true;
+      default:
+        return super.emit(event, ...args);
+    }
+  }
 }
 
 /**
@@ -47,21 +71,46 @@ function holdWrites(socket: Duplex): () => void {
  * because nothing else queues in ws's sender here: no permessage-deflate, no fragments, no Blob data; control
  * frames (ping, close) are written whole as well. Like `ws.send` after a close, a frame to a socket that is not
  * open is dropped. `ws.bufferedAmount` still counts these bytes (it reads the socket's write buffer).
+ * Writes are held (corked) from the upgrade until `flush`: the 101 answer and the first frames leave together.
  */
-function wsTransport(ws: WebSocket, socket: Duplex, flush: () => void): SessionTransport {
-  return {
-    flush,
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    send: (frame) => {
-      if (ws.readyState === ws.OPEN) socket.write(framedText(frame));
-    },
-    ping: () => ws.ping(),
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-    refuse: (error) => closeWith(ws, error),
-  };
+class WebSocketTransport implements SessionTransport {
+  private corked = true;
+
+  constructor(
+    private readonly ws: SessionSocket,
+    private readonly socket: Duplex,
+  ) {
+    socket.cork();
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  flush(): void {
+    if (this.corked) this.socket.uncork();
+    this.corked = false;
+  }
+
+  send(frame: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.socket.write(framedText(frame));
+  }
+
+  ping(): void {
+    this.ws.ping();
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  refuse(error: ConnectionErrorCode): void {
+    closeWith(this.ws, error);
+  }
 }
 
 /** Wires the endpoint into `server`'s upgrade event. */
@@ -74,6 +123,7 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
     maxFragments,
     closeTimeout: closeTimeoutMs,
     perMessageDeflate: false,
+    WebSocket: SessionSocket,
   };
   const wss = new WebSocketServer(options);
 
@@ -84,7 +134,7 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    destroyOnError(socket);
+    socket.on('error', destroySelf);
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== notificationsPath) return refuse(socket, statusLine('not_found'));
     if (context.shuttingDown()) return refuse(socket, statusLine('shutting_down'));
@@ -93,12 +143,17 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
         if (socket.destroyed) return;
         // The 101 answer and the first frames (or the refusal) leave in one write, not three: a write was
         // ~30% of a connect's CPU (notify bench --cpu-prof, connections scenario).
-        const flush = holdWrites(socket);
+        const since = url.searchParams.get('since') ?? undefined;
         wss.handleUpgrade(request, socket, head, (ws) => {
-          const session = admission.ok ? runSession(ws, socket, admission.principal, url.searchParams.get('since') ?? undefined, context, flush) : undefined;
+          // ws has its own 'error' listener on the socket now (it destroys it too): one listener table entry less.
+          socket.off('error', destroySelf);
+          const sessionSocket = ws as SessionSocket;
+          sessionSocket.logger = context.logger;
+          const transport = new WebSocketTransport(sessionSocket, socket);
+          const session = admission.ok ? runSession(sessionSocket, transport, admission.principal, since, context) : undefined;
           if (!admission.ok) closeWith(ws, admission.error);
-          if (session) void session.firstFrames.finally(flush);
-          else flush();
+          if (session) void session.firstFrames.finally(() => transport.flush());
+          else transport.flush();
         });
       })
       .catch((error: unknown) => {
@@ -110,15 +165,9 @@ export function attachWebSocketEndpoint(server: Server, context: ServerContext):
   return { close: () => wss.close() };
 }
 
-/** Adapts one admitted socket to its session: pongs are signs of life, text frames are client actions. */
-function runSession(ws: WebSocket, socket: Duplex, principal: Principal, since: string | undefined, context: ServerContext, flush: () => void): OpenSession | undefined {
-  let connectionId: string | undefined;
-  ws.on('error', (error) => context.logger.debug({ err: error, connectionId }, 'socket error'));
-  const session = openSession(wsTransport(ws, socket, flush), principal, since, context);
-  if (!session) return undefined;
-  connectionId = session.connection.id;
-  ws.on('pong', () => session.alive());
-  ws.on('message', (data, isBinary) => session.receive(isBinary ? '' : data.toString(), isBinary));
-  ws.on('close', () => session.ended());
+/** Joins one admitted socket to its session: pongs are signs of life, text frames are client actions. */
+function runSession(ws: SessionSocket, transport: WebSocketTransport, principal: Principal, since: string | undefined, context: ServerContext): OpenSession | undefined {
+  const session = openSession(transport, principal, since, context);
+  ws.session = session;
   return session;
 }

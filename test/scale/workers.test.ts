@@ -1,12 +1,13 @@
 // `notify serve --workers 2` (node:cluster, one port): sockets spread over both workers, every push reaches every device once.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, killAllServeProcesses, makeDeployment, request, runServeToExit, spawnServe, waitUntil, type ServeProcess } from '../support/serve-process.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { connect, type TestClient } from '../support/ws-client.js';
+import { workerExecArgv, workerSemiSpaceMb } from '../../cli/serve/workers.js';
 
 const info = (title: string) => ({ title, message: `${title} body`, priority: 'low' });
 
@@ -95,6 +96,8 @@ describe.each(backends)('--workers 2 over $name', (backend) => {
       expect(workerPids).not.toContain(primary.child.pid);
       for (const pid of workerPids) expect(isAlive(pid)).toBe(true);
       for (const pid of workerPids) await primary.waitForLog((l) => l.msg === 'worker listening' && l.pid === pid, 5000);
+      // Workers run with a capped young generation: left at V8's 16 MB, it was most of a loaded worker's RSS.
+      for (const pid of workerPids) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(`--max-semi-space-size=${workerSemiSpaceMb}`);
     });
 
     it('spreads sockets over both workers and delivers every push to every device exactly once', async () => {
@@ -172,4 +175,12 @@ describe('--workers 2 when a worker cannot start', () => {
     expect(logs.some((l) => l.level === 60 && /before the server was up/.test(String(l.msg)))).toBe(true);
     expect(logs.some((l) => typeof l.url === 'string')).toBe(false);
   }, 120_000);
+});
+
+describe('workerExecArgv', () => {
+  it("adds the semi-space cap to the primary's flags, unless node was given one (flag or NODE_OPTIONS)", () => {
+    expect(workerExecArgv(['--import', 'x.js'], '')).toEqual(['--import', 'x.js', `--max-semi-space-size=${workerSemiSpaceMb}`]);
+    expect(workerExecArgv(['--max-semi-space-size=8'], '')).toEqual(['--max-semi-space-size=8']);
+    expect(workerExecArgv([], '--max_semi_space_size=4 --trace-gc')).toEqual([]);
+  });
 });
