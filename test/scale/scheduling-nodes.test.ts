@@ -2,10 +2,10 @@
 // nodes; a retraction made on one node and an expiry reach the devices on the other.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
 import { killAllServeProcesses, makeDeployment, request, spawnServe, type ServeProcess } from '../support/serve-process.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { connect, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const [redisDown, postgresDown] = await Promise.all([redisUnavailable(), postgresUnavailable()]);
 const skip = skipReason('the scheduling two-node tests', [redisDown, postgresDown]);
@@ -40,9 +40,7 @@ describe.skipIf(skip !== null)('scheduling, retraction and expiry on two nodes (
   }, 220_000);
 
   afterAll(async () => {
-    for (const client of clients) {
-      for (const frame of client.frames) expect(serverMessageValidators[frame.type as keyof typeof serverMessageValidators]?.(frame), frame.type).toBe(true);
-    }
+    for (const client of clients) expectOnContract(client.frames);
     await Promise.all(clients.splice(0).map((c) => c.close()));
     await Promise.all([a, b].filter(Boolean).map((node) => node.stop()));
     await killAllServeProcesses();
