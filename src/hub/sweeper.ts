@@ -20,15 +20,18 @@ export function sweepIntervalMs(settings: SweepSettings): number {
   return Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
 }
 
-/** Checks one connection at `nowMs`. Expiry is compared with the clock, so tokens of any lifetime work (no long setTimeout). */
-export function sweepConnection(connection: Connection, nowMs: number, settings: SweepSettings, events: SweepEvents): void {
+/**
+ * Checks one connection at `nowMs`. Expiry is compared with the clock, so tokens of any lifetime work (no long setTimeout).
+ * `judgeSilence` false: no connection is reaped for a missing pong at this sweep (see startSweeper).
+ */
+export function sweepConnection(connection: Connection, nowMs: number, settings: SweepSettings, events: SweepEvents, judgeSilence = true): void {
   if (connection.closed) return;
   if (nowMs >= connection.expiresAtMs) {
     events.onReap(connection, 'token_expired');
     connection.close(closeCodes.tokenExpired.code, closeCodes.tokenExpired.reason);
     return;
   }
-  if (nowMs - connection.lastSeenAtMs > settings.pongTimeoutMs) {
+  if (judgeSilence && nowMs - connection.lastSeenAtMs > settings.pongTimeoutMs) {
     events.onReap(connection, 'pong_timeout');
     connection.terminate();
     return;
@@ -51,12 +54,25 @@ export function sweepConnection(connection: Connection, nowMs: number, settings:
   }
 }
 
-/** Starts sweeping every connection of the hub; returns a stop function. */
+/**
+ * Starts sweeping every connection of the hub; returns a stop function.
+ *
+ * A sweep that comes late by more than half the pong timeout means this process itself stood still (a long GC,
+ * a busy CPU): the pongs of live peers may be sitting unread in their sockets, and a sweep would take them for
+ * dead. So after such a stall no peer is reaped for silence until a whole pong timeout has passed again, with
+ * pings still going out; a really dead peer is reaped that much later.
+ */
 export function startSweeper(hub: Hub, settings: SweepSettings, events: SweepEvents): () => void {
+  const intervalMs = sweepIntervalMs(settings);
+  let lastSweepAtMs = Date.now();
+  let judgeSilenceFromMs = 0;
   const timer = setInterval(() => {
     const nowMs = Date.now();
-    for (const connection of hub.all()) sweepConnection(connection, nowMs, settings, events);
-  }, sweepIntervalMs(settings));
+    if (nowMs - lastSweepAtMs > intervalMs + settings.pongTimeoutMs / 2) judgeSilenceFromMs = nowMs + settings.pongTimeoutMs;
+    lastSweepAtMs = nowMs;
+    const judgeSilence = nowMs >= judgeSilenceFromMs;
+    for (const connection of hub.all()) sweepConnection(connection, nowMs, settings, events, judgeSilence);
+  }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -14,6 +14,7 @@ import {
 import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type RemovedNotification, type ScheduleId } from './timing.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
 import { MutedIndex } from './preference-rows.js';
+import { keysetPage } from './keyset-page.js';
 import { applied, untouched, type Row, type Schedule, type State, type User } from './memory-rows.js';
 
 /**
@@ -206,8 +207,8 @@ export function openMemoryStore(): NotificationStore {
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
       const all = [...(topics.get(topic)?.members ?? [])].sort().filter((u) => query.after === undefined || u > query.after);
-      const list = all.slice(0, query.limit);
-      return { users: list, nextCursor: all.length > query.limit ? list.at(-1)! : null };
+      const { listed: users, nextCursor } = keysetPage(all, query.limit, (userId) => userId);
+      return { users, nextCursor };
     },
 
     async page(userId, query) {
@@ -221,11 +222,11 @@ export function openMemoryStore(): NotificationStore {
           return (query.before === undefined || r.id < query.before) && !(query.unreadOnly && state.read) && state.archived === (query.archived ?? false)
             && (query.category === undefined || (r.category ?? uncategorized) === query.category) && (query.type === undefined || r.type === query.type);
         });
-      const list = picked.slice(0, query.limit);
+      const { listed, nextCursor } = keysetPage(picked, query.limit, (r) => r.id);
       return {
-        notifications: list.map((r) => view(userId, r)),
-        unseenIds: list.filter((r) => !stateOf(userId, r.id).seen).map((r) => r.id),
-        nextCursor: picked.length > query.limit ? list.at(-1)!.id : null,
+        notifications: listed.map((r) => view(userId, r)),
+        unseenIds: listed.filter((r) => !stateOf(userId, r.id).seen).map((r) => r.id),
+        nextCursor,
       };
     },
 

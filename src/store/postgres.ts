@@ -20,6 +20,7 @@ import { postgresTiming } from './postgres-timing.js';
 import { createRunners, type Runner } from './postgres-runner.js';
 import { postgresPreferences } from './postgres-preferences.js';
 import { KnownUsers } from './known-users.js';
+import { keysetPage } from './keyset-page.js';
 import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
 
 export interface PostgresStoreOptions {
@@ -293,8 +294,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
       const rows = (await run<{ user_id: string }>(sql.subscribers, [topic, query.after ?? '', query.limit + 1])).map((r) => r.user_id);
-      const users = rows.slice(0, query.limit);
-      return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
+      const { listed: users, nextCursor } = keysetPage(rows, query.limit, (userId) => userId);
+      return { users, nextCursor };
     },
 
     async page(userId, query) {
@@ -302,10 +303,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       checkPageLimit(query.limit);
       const before = query.before === undefined ? noCursor : parseCursor(query.before);
       const rows = await run<Row>(pageQuery(query), [userId, '0', before, query.limit + 1, query.category ?? null, query.type ?? null, Date.now()]);
-      const listed = rows.slice(0, query.limit);
-      const notifications = listed.map(toNotification);
-      const unseenIds = listed.filter((r) => !r.seen).map((r) => r.id);
-      return { notifications, unseenIds, nextCursor: rows.length > query.limit ? notifications[notifications.length - 1]!.id : null };
+      const { listed, nextCursor } = keysetPage(rows, query.limit, (r) => r.id);
+      return { notifications: listed.map(toNotification), unseenIds: listed.filter((r) => !r.seen).map((r) => r.id), nextCursor };
     },
 
     async since(userId, after, limit) {

@@ -21,6 +21,7 @@ import { feedStatements, type FeedParams, type NotificationRow } from './sqlite-
 import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, withState } from './sqlite-queries.js';
 import { createWalSync } from './sqlite-wal-sync.js';
 import { KnownUsers } from './known-users.js';
+import { keysetPage } from './keyset-page.js';
 import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
 import { createGroupCommit } from './sqlite-group-commit.js';
 import { notMutedBy, sqlitePreferences } from './sqlite-preferences.js';
@@ -263,8 +264,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       checkTopic(topic);
       checkSubscriberLimit(query.limit);
       const rows = sql.subscribers.all(topic, query.after ?? '', query.limit + 1).map((r) => r.user_id);
-      const users = rows.slice(0, query.limit);
-      return { users, nextCursor: rows.length > query.limit ? users.at(-1)! : null };
+      const { listed: users, nextCursor } = keysetPage(rows, query.limit, (userId) => userId);
+      return { users, nextCursor };
     },
 
     async page(userId, query) {
@@ -272,11 +273,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       checkPageLimit(query.limit);
       const hi = query.before === undefined ? noCursor : parseCursor(query.before);
       const rows = feedReads.page(query, query.limit + 1).all({ u: userId, lo: 0, hi, now: Date.now(), category: query.category ?? null, type: query.type ?? null });
-      const more = rows.length > query.limit;
-      const listed = rows.slice(0, query.limit);
-      const notifications = listed.map(toNotification);
-      const unseenIds = listed.filter((r) => r.seen === 0).map((r) => r.id);
-      return { notifications, unseenIds, nextCursor: more ? notifications[notifications.length - 1]!.id : null };
+      const { listed, nextCursor } = keysetPage(rows, query.limit, (r) => r.id);
+      return { notifications: listed.map(toNotification), unseenIds: listed.filter((r) => r.seen === 0).map((r) => r.id), nextCursor };
     },
 
     async since(userId, after, limit) {

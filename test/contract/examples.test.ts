@@ -10,29 +10,12 @@ import {
   notificationTypes,
   notificationValidators,
   serverMessageValidators,
-  type Validator,
 } from '../../generated/index.js';
-import * as validators from '../../generated/validators.js';
 import type { ContractMessage } from '../../src/codegen/contract-model.js';
-import { validatorName } from '../../src/codegen/generate-validators.js';
 import { contractModel } from '../support/contract.js';
+import { validatorFor } from '../support/message-validators.js';
 
 const contract = await contractModel();
-
-/** The generated validator the server/client would use for this message. */
-function validatorFor(message: ContractMessage): Validator<unknown> {
-  const byName: Record<string, Validator<unknown> | undefined> =
-    message.kind === 'notification'
-      ? notificationValidators
-      : message.kind === 'control'
-        ? serverMessageValidators
-        : message.kind === 'action'
-          ? clientMessageValidators
-          : (validators as unknown as Record<string, Validator<unknown>>);
-  const validate = message.kind === 'text' ? byName[validatorName(message.key)] : byName[message.wireName];
-  if (!validate) throw new Error(`no generated validator for ${message.kind} ${message.wireName}`);
-  return validate;
-}
 
 const examples = contract.messages.flatMap((message) => message.examples.map((example) => ({ label: `${message.wireName} / ${example.name}`, message, example })));
 

@@ -9,23 +9,12 @@ import {
   type Validator,
 } from '../../generated/index.js';
 import { validatePingText } from '../../generated/validators.js';
-import type { ContractMessage } from '../../src/codegen/contract-model.js';
 import { fieldErrors } from '../../src/contract/validation-errors.js';
 import { clone, contractModel } from '../support/contract.js';
+import { validatorFor } from '../support/message-validators.js';
 import { mutationsOf, type MutationKind } from '../support/mutations.js';
 
 const contract = await contractModel();
-
-function validatorFor(message: ContractMessage): Validator<unknown> {
-  const maps: Record<string, Record<string, Validator<unknown>>> = {
-    notification: notificationValidators,
-    control: serverMessageValidators,
-    action: clientMessageValidators,
-  };
-  const validate = maps[message.kind]?.[message.wireName];
-  if (!validate) throw new Error(`no validator for ${message.wireName}`);
-  return validate;
-}
 
 const jsonMessages = contract.messages.filter((m) => m.kind !== 'text');
 const cases = jsonMessages.flatMap((message) => {

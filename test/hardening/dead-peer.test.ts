@@ -51,6 +51,42 @@ describe('a SIGSTOPped client', () => {
   });
 });
 
+describe('a server that stands still', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('does not reap a live peer whose pongs it could not read during the stall, and still reaps a dead one after', async () => {
+    const pingIntervalMs = 300;
+    const pongTimeoutMs = 900;
+    server = await startServer({ pingIntervalMs, pongTimeoutMs });
+    const { hub } = server.server.context;
+    const token = await server.mintUserToken('stalled');
+    // The live peer runs in a process of its own, so it answers pings while this one stands still.
+    const peer = fork(path.resolve('test/hardening/fixtures/dead-peer-client.mjs'), [`${server.wsUrl}?token=${token}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    try {
+      await new Promise<void>((resolve) => peer.on('message', (m: { kind: string }) => m.kind === 'live' && resolve()));
+      await new Promise((resolve) => setTimeout(resolve, pingIntervalMs * 2));
+      // The server's event loop stands still for twice the pong timeout (a long GC or a busy CPU would do the same).
+      const stallUntil = Date.now() + pongTimeoutMs * 2;
+      while (Date.now() < stallUntil);
+      await new Promise((resolve) => setTimeout(resolve, pongTimeoutMs * 1.5));
+      expect(hub.connectionsOf('stalled').size).toBe(1);
+
+      // Silence is judged again once the grace has passed: a peer that stops answering is still reaped.
+      peer.kill('SIGSTOP');
+      const stoppedAt = Date.now();
+      while (hub.connectionsOf('stalled').size > 0 && Date.now() - stoppedAt < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(hub.connectionsOf('stalled').size).toBe(0);
+    } finally {
+      peer.kill('SIGCONT');
+      peer.kill('SIGKILL');
+    }
+  });
+});
+
 describe('10,000 connect/disconnect cycles', () => {
   let server: ChildServer;
   afterAll(() => server?.close());

@@ -2,7 +2,8 @@
 // devices, every non-2xx stores nothing, nothing is a 5xx; wrong or user tokens never push.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notificationExamples, notificationTypes, serverMessageValidators } from '../../generated/index.js';
+import { notificationExamples, notificationTypes } from '../../generated/index.js';
+import { expectOnContract } from '../support/on-contract.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type TestClient } from '../support/ws-client.js';
 
@@ -85,8 +86,7 @@ describe('POST /api/v1/users/{userId}/notifications, fuzzed', () => {
         if (response.status === 201) {
           expect(after).toBe(before + 1);
           const frame = await device.next((f) => f.id === answer.id, 3000);
-          const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-          expect(validate(frame), JSON.stringify(validate.errors)).toBe(true);
+          expectOnContract([frame]);
         } else {
           expect([400, 413, 415, 422], JSON.stringify(answer)).toContain(response.status);
           expect(after, `${response.status} stored something`).toBe(before);

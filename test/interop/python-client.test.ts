@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
+import { expectOnContract } from '../support/on-contract.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const run = promisify(execFile);
@@ -31,10 +31,7 @@ describe.skipIf(!pythonAvailable)('independent Python client', () => {
     expect(new Set(frames.map((f) => f.type))).toEqual(
       new Set(['connection_established', 'unread_notifications', 'pong', 'error', 'notification_read', 'notifications_page', 'request_error', 'token_refreshed']),
     );
-    for (const frame of frames) {
-      const validate = serverMessageValidators[frame.type as keyof typeof serverMessageValidators];
-      expect(validate(frame), `${frame.type}: ${JSON.stringify(validate.errors)}`).toBe(true);
-    }
+    expectOnContract(frames);
     expect(lines.flatMap((l) => (l.close ? [l.close] : []))).toEqual([
       [1008, 'Access token required'],
       [4001, 'Invalid or expired token'],

@@ -2,10 +2,11 @@
 // nodes; a retraction made on one node and an expiry reach the devices on the other.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverMessageValidators } from '../../generated/index.js';
-import { killAllServeProcesses, makeDeployment, request, spawnServe, type ServeProcess } from '../support/serve-process.js';
-import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
+import { makeDeployment, request, type ServeProcess } from '../support/serve-process.js';
+import { spawnNodePair, stopNodes } from '../support/node-pair.js';
+import { dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { connect, type TestClient } from '../support/ws-client.js';
+import { expectOnContract } from '../support/on-contract.js';
 
 const [redisDown, postgresDown] = await Promise.all([redisUnavailable(), postgresUnavailable()]);
 const skip = skipReason('the scheduling two-node tests', [redisDown, postgresDown]);
@@ -34,18 +35,12 @@ describe.skipIf(skip !== null)('scheduling, retraction and expiry on two nodes (
     ((await request('GET', `${node.url}/api/v1/users/${userId}/notifications?limit=100`, undefined, auth)).body as { notifications: { id: string }[] }).notifications.map((n) => n.id);
 
   beforeAll(async () => {
-    const flags = ['--store', databaseUrl, '--pg-schema', schema, '--bus', redisUrl, '--redis-channel', `notify:test:sched:${randomUUID()}`, ...deployment.secretFlags];
-    a = await spawnServe(flags, {}, 100_000);
-    b = await spawnServe(flags, {}, 100_000);
+    [a, b] = await spawnNodePair(deployment, { schema, bus: redisUrl, channel: `notify:test:sched:${randomUUID()}` });
   }, 220_000);
 
   afterAll(async () => {
-    for (const client of clients) {
-      for (const frame of client.frames) expect(serverMessageValidators[frame.type as keyof typeof serverMessageValidators]?.(frame), frame.type).toBe(true);
-    }
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    await Promise.all([a, b].filter(Boolean).map((node) => node.stop()));
-    await killAllServeProcesses();
+    for (const client of clients) expectOnContract(client.frames);
+    await stopNodes([a, b], clients);
     if (!redisDown && !postgresDown) await dropSchema(schema);
   }, 60_000);
 

@@ -2,8 +2,9 @@
 // reaches the user's devices on the other, and a push through one node is suppressed for a muting user on the other.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllServeProcesses, makeDeployment, request, spawnServe, type ServeProcess } from '../support/serve-process.js';
-import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
+import { makeDeployment, request, type ServeProcess } from '../support/serve-process.js';
+import { spawnNodePair, stopNodes } from '../support/node-pair.js';
+import { dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { connect, type Frame, type TestClient } from '../support/ws-client.js';
 import { expectOnContract } from '../support/on-contract.js';
 
@@ -36,16 +37,12 @@ describe.skipIf(skip !== null)('preferences on two nodes (Redis + PostgreSQL)', 
 
   beforeAll(async () => {
     if (redisDown || postgresDown) throw new Error(`CI=true never skips: ${[redisDown, postgresDown].filter(Boolean).join('; ')}`);
-    const flags = ['--store', databaseUrl, '--pg-schema', schema, '--bus', redisUrl, '--redis-channel', channel, ...deployment.secretFlags];
-    a = await spawnServe(flags, {}, 100_000);
-    b = await spawnServe(flags, {}, 100_000);
+    [a, b] = await spawnNodePair(deployment, { schema, bus: redisUrl, channel });
   }, 220_000);
 
   afterAll(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    const stopped = await Promise.all([a, b].filter(Boolean).map((node) => node.stop()));
+    const stopped = await stopNodes([a, b], clients);
     for (const result of stopped) expect(result).toEqual({ code: 0, signal: null });
-    await killAllServeProcesses();
     if (!redisDown && !postgresDown) await dropSchema(schema);
   }, 60_000);
 

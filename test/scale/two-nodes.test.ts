@@ -1,8 +1,9 @@
 // Two `notify serve` processes sharing Redis (bus) and PostgreSQL (store): cross-node delivery, read sync, moving clients, a Redis outage.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllServeProcesses, makeDeployment, spawnServe, type ServeProcess } from '../support/serve-process.js';
-import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
+import { makeDeployment, type ServeProcess } from '../support/serve-process.js';
+import { spawnNodePair, stopNodes } from '../support/node-pair.js';
+import { dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { startTcpProxyTo, viaProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { connect, type TestClient } from '../support/ws-client.js';
 import { expectOnContract } from '../support/on-contract.js';
@@ -40,17 +41,12 @@ describe.skipIf(skip !== null)('two nodes on Redis + PostgreSQL', () => {
     if (redisDown || postgresDown) throw new Error(`CI=true never skips: ${[redisDown, postgresDown].filter(Boolean).join('; ')}`);
     // Both nodes reach Redis through one proxy, so the outage test can cut them off.
     proxy = await startTcpProxyTo(redisUrl, 6379);
-    const flags = ['--store', databaseUrl, '--pg-schema', schema, '--bus', viaProxy(redisUrl, proxy), '--redis-channel', channel, ...deployment.secretFlags];
-    // The first node creates the schema; the second then only finds it (migrations are locked anyway).
-    a = await spawnServe(flags, {}, 100_000);
-    b = await spawnServe(flags, {}, 100_000);
+    [a, b] = await spawnNodePair(deployment, { schema, bus: viaProxy(redisUrl, proxy), channel });
   }, 220_000);
 
   afterAll(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    const stopped = await Promise.all([a, b].filter(Boolean).map((node) => node.stop()));
+    const stopped = await stopNodes([a, b], clients);
     for (const result of stopped) expect(result).toEqual({ code: 0, signal: null });
-    await killAllServeProcesses();
     await proxy?.close();
     if (!redisDown && !postgresDown) await dropSchema(schema);
   }, 60_000);
