@@ -98,11 +98,18 @@ function countEvents(pids: number[], events: string[]): { stop: () => Promise<Ma
   const perf = spawn('perf', ['stat', '-x', ',', '-e', events.join(','), '-p', pids.join(',')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let text = '';
   perf.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  const exited = new Promise<void>((resolve) => perf.once('exit', () => resolve()));
+  let failed: Error | undefined;
+  // No perf on this machine: spawn reports it here, and stop() says so.
+  perf.once('error', (error) => (failed = error));
+  const exited = new Promise<void>((resolve) => {
+    perf.once('exit', () => resolve());
+    perf.once('error', () => resolve());
+  });
   return {
     async stop() {
       perf.kill('SIGINT');
       await exited;
+      if (failed) throw new Error(`--syscalls needs perf (linux-perf): ${failed.message}`);
       const counts = new Map<string, number>();
       for (const line of text.split('\n')) {
         const [value, , event] = line.split(',');
@@ -250,15 +257,16 @@ async function unicastRun(k: number): Promise<UnicastFigures> {
     // perf needs a moment to attach before the window opens.
     if (counter) await new Promise((resolve) => setTimeout(resolve, 500));
     const before = await Promise.all(nodes.map((n) => busReceived(n, 'deliver')));
-    const cpuBefore = nodes.map((n) => cpuUs(n.child.pid!));
-    const systemBefore = nodes.map((n) => cpuSplitUs(n.child.pid!).system);
+    // One reading per node at each edge of the window: the total and its kernel part come from the same moment.
+    const cpuBefore = nodes.map((n) => cpuSplitUs(n.child.pid!));
     const sleepsBefore = nodes.map((n) => sleeps(n.child.pid!));
     const machineBefore = machineJiffies();
     const started = performance.now();
     await sendAndReceive(0, pushCount);
     const elapsedMs = performance.now() - started;
-    const cpu = nodes.reduce((sum, n, i) => sum + cpuUs(n.child.pid!) - cpuBefore[i]!, 0);
-    const system = nodes.reduce((sum, n, i) => sum + cpuSplitUs(n.child.pid!).system - systemBefore[i]!, 0);
+    const cpuAfter = nodes.map((n) => cpuSplitUs(n.child.pid!));
+    const cpu = cpuAfter.reduce((sum, a, i) => sum + a.user + a.system - cpuBefore[i]!.user - cpuBefore[i]!.system, 0);
+    const system = cpuAfter.reduce((sum, a, i) => sum + a.system - cpuBefore[i]!.system, 0);
     const slept = nodes.reduce((sum, n, i) => sum + sleeps(n.child.pid!) - sleepsBefore[i]!, 0);
     const machineAfter = machineJiffies();
     const counts = await counter?.stop();

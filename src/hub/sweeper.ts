@@ -22,16 +22,16 @@ export function sweepIntervalMs(settings: SweepSettings): number {
 
 /**
  * Checks one connection at `nowMs`. Expiry is compared with the clock, so tokens of any lifetime work (no long setTimeout).
- * `judgeSilence` false: no connection is reaped for a missing pong at this sweep (see startSweeper).
+ * `judge` false: no connection is reaped for a missing pong or an undrained write at this sweep (see startSweeper).
  */
-export function sweepConnection(connection: Connection, nowMs: number, settings: SweepSettings, events: SweepEvents, judgeSilence = true): void {
+export function sweepConnection(connection: Connection, nowMs: number, settings: SweepSettings, events: SweepEvents, judge = true): void {
   if (connection.closed) return;
   if (nowMs >= connection.expiresAtMs) {
     events.onReap(connection, 'token_expired');
     connection.close(closeCodes.tokenExpired.code, closeCodes.tokenExpired.reason);
     return;
   }
-  if (judgeSilence && nowMs - connection.lastSeenAtMs > settings.pongTimeoutMs) {
+  if (judge && nowMs - connection.lastSeenAtMs > settings.pongTimeoutMs) {
     events.onReap(connection, 'pong_timeout');
     connection.terminate();
     return;
@@ -42,6 +42,9 @@ export function sweepConnection(connection: Connection, nowMs: number, settings:
     connection.stalledSinceMs = nowMs;
   } else if (buffered === 0) {
     connection.stalledSinceMs = undefined;
+  } else if (!judge) {
+    // Sends could not drain while this process stood still: the write clock starts again.
+    connection.stalledSinceMs = nowMs;
   } else if (nowMs - connection.stalledSinceMs! > settings.writeTimeoutMs) {
     events.onReap(connection, 'write_timeout');
     connection.terminate();
@@ -58,20 +61,21 @@ export function sweepConnection(connection: Connection, nowMs: number, settings:
  * Starts sweeping every connection of the hub; returns a stop function.
  *
  * A sweep that comes late by more than half the pong timeout means this process itself stood still (a long GC,
- * a busy CPU): the pongs of live peers may be sitting unread in their sockets, and a sweep would take them for
- * dead. So after such a stall no peer is reaped for silence until a whole pong timeout has passed again, with
- * pings still going out; a really dead peer is reaped that much later.
+ * a busy CPU): the pongs of live peers may be sitting unread in their sockets, and their sends could not drain,
+ * so a sweep would take them for dead or stuck. After such a stall no peer is reaped for silence or an undrained
+ * write until a whole pong timeout has passed again, with pings still going out; a really dead peer is reaped
+ * that much later. Lateness is read on the monotonic clock, so a wall-clock jump is not taken for a stall.
  */
 export function startSweeper(hub: Hub, settings: SweepSettings, events: SweepEvents): () => void {
   const intervalMs = sweepIntervalMs(settings);
-  let lastSweepAtMs = Date.now();
-  let judgeSilenceFromMs = 0;
+  let lastSweepAt = performance.now();
+  let judgeFrom = 0;
   const timer = setInterval(() => {
+    const now = performance.now();
+    if (now - lastSweepAt > intervalMs + settings.pongTimeoutMs / 2) judgeFrom = now + settings.pongTimeoutMs;
+    lastSweepAt = now;
     const nowMs = Date.now();
-    if (nowMs - lastSweepAtMs > intervalMs + settings.pongTimeoutMs / 2) judgeSilenceFromMs = nowMs + settings.pongTimeoutMs;
-    lastSweepAtMs = nowMs;
-    const judgeSilence = nowMs >= judgeSilenceFromMs;
-    for (const connection of hub.all()) sweepConnection(connection, nowMs, settings, events, judgeSilence);
+    for (const connection of hub.all()) sweepConnection(connection, nowMs, settings, events, now >= judgeFrom);
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

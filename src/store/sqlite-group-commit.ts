@@ -8,19 +8,11 @@ interface Job {
   reject: (error: unknown) => void;
   /** False for writes whose loss in an OS crash is harmless (touchUser): a batch of only those skips the fsync. */
   durable: boolean;
-  /** Runs without a savepoint of its own (see WriteOptions.bare). */
-  bare: boolean;
 }
 
 export interface WriteOptions {
   /** Default true: resolves only once the write is on disk. */
   durable?: boolean;
-  /**
-   * Each statement of the job is atomic on its own and a failure part-way leaves nothing wrong behind (an
-   * append: a users row without its notification is harmless), so the job skips its savepoint: two statements
-   * fewer per job on the push path. Default false.
-   */
-  bare?: boolean;
 }
 
 export interface GroupCommitOptions {
@@ -46,7 +38,7 @@ export function createGroupCommit(db: Database.Database, options: GroupCommitOpt
   const inBatch = db.transaction((batch: Job[]) =>
     batch.map((job) => {
       try {
-        return { ok: true as const, value: job.bare ? job.run() : inSavepoint(job.run) };
+        return { ok: true as const, value: inSavepoint(job.run) };
       } catch (error) {
         return { ok: false as const, error };
       }
@@ -90,10 +82,10 @@ export function createGroupCommit(db: Database.Database, options: GroupCommitOpt
   };
 
   return {
-    write<T>(run: () => T, { durable = true, bare = false }: WriteOptions = {}): Promise<T> {
+    write<T>(run: () => T, { durable = true }: WriteOptions = {}): Promise<T> {
       if (closed) return Promise.reject(new Error('NotificationStore is closed'));
       return new Promise<T>((resolve, reject) => {
-        queue.push({ run, resolve: resolve as (value: unknown) => void, reject, durable, bare });
+        queue.push({ run, resolve: resolve as (value: unknown) => void, reject, durable });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

@@ -188,19 +188,19 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     const text = JSON.stringify(input.data);
     const topic = input.audience.kind === 'topic' ? input.audience.topic : null;
     const { id } = sql.insert.get(null, topic, input.type, text, input.category ?? null, input.timestamp, null, input.expiresAt ?? null)!;
-    return notificationOf({ type: input.type, id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
+    return notificationOf({ type: input.type, id, timestamp: input.timestamp, data: input.data, read: false, category: input.category });
   };
 
   const store: NotificationStore = {
     append(input) {
-      return write(() => appendRow(input), { bare: true }).then((result) => {
+      return write(() => appendRow(input)).then((result) => {
         knownUsers.add(input.userId);
         return result;
       });
     },
 
     appendUnlessMuted(input) {
-      return write(() => appendRow(input, true), { bare: true }).then((result) => {
+      return write(() => appendRow(input, true)).then((result) => {
         if (result !== 'muted') knownUsers.add(input.userId);
         return result;
       });

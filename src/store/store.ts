@@ -1,5 +1,5 @@
 // The NotificationStore interface and its value types; backends live beside it (memory.ts, sqlite.ts, postgres.ts).
-import type { Notification, NotificationType } from '../../generated/index.js';
+import type { Notification, NotificationType, PreferencesData } from '../../generated/index.js';
 import type { NotificationId, UserId } from '../ids.js';
 import type { SharedAudience, TopicName } from './audience.js';
 import type { DeliveredNotification, NewScheduledNotification, RemoveOutcome, RemovedNotification, ScheduleId } from './timing.js';
@@ -106,11 +106,8 @@ export interface MutedNames {
   types: string[];
 }
 
-/** A change of preferences: names with `true` (on) or `false` (off). */
-export interface PreferenceChange {
-  categories?: Readonly<Record<string, boolean>>;
-  types?: Readonly<Record<string, boolean>>;
-}
+/** A change of preferences: names with `true` (on) or `false` (off); the contract's own switches. */
+export type PreferenceChange = Readonly<Partial<PreferencesData>>;
 
 /** The result of an append that honours preferences: 'muted' when the user turned its category or type off. */
 export type MaybeAppended = AppendResult | 'muted';
