@@ -1,5 +1,7 @@
 // The figures a bench run reports, how to print them, and the performance goals of docs/decisions.md (ratios notify / raw ws and notify / Socket.IO).
 
+import { stages } from './push-stages.js';
+
 export type Scenario = 'connections' | 'push' | 'latency' | 'broadcast';
 export const scenarios: readonly Scenario[] = ['connections', 'push', 'latency', 'broadcast'];
 
@@ -41,6 +43,9 @@ export function figureDefs(rates: readonly number[]): FigureDef[] {
     { key: 'push.pushesPerSec', scenario: 'push', label: 'pushes/s, closed loop (notify: stored durably)', decimals: 0, better: 'higher' },
     { key: 'push.deliveredPct', scenario: 'push', label: 'pushes delivered %', decimals: 1, better: 'higher' },
     { key: 'push.serverUsPerPush', scenario: 'push', label: 'server CPU µs per push', decimals: 1, better: 'lower' },
+    { key: 'push.mainThreadUsPerPush', scenario: 'push', label: '  of which the main (JavaScript) thread', decimals: 1, better: 'lower' },
+    { key: 'push.otherThreadsUsPerPush', scenario: 'push', label: '  of which other threads (fsync on the pool, GC helpers)', decimals: 1, better: 'lower' },
+    ...stages.map(({ key, label }): FigureDef => ({ key: `push.stage.${key}`, scenario: 'push', label: `    main thread µs per push: ${label}`, decimals: 1, better: 'lower' })),
     { key: 'push.loadUsPerPush', scenario: 'push', label: 'load generator CPU µs per push (same harness)', decimals: 1, better: 'none' },
   ];
   for (const rate of rates) {

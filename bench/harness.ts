@@ -7,6 +7,7 @@ import type { PusherApi, ReceiverApi, ReceiverStatus, TargetKind, UserRange } fr
 import { RpcClient } from './rpc.js';
 import { compiledPath, startTarget, type ServerUnderTest } from './server-process.js';
 import { concat, median, percentiles } from './stats.js';
+import { pushStages, readProfile } from './push-stages.js';
 
 export interface BenchOptions {
   /** Idle connections held during every scenario (one per user). */
@@ -28,6 +29,11 @@ export interface BenchOptions {
   scenarios: ReadonlySet<Exclude<Scenario, 'connections'>>;
   /** Write each server's V8 CPU profile under DIR/<target>. */
   cpuProfDir?: string;
+  /**
+   * Profile each server's main thread during the timed push loop only and split its CPU per push by stage
+   * (bench/push-stages.ts); the profiles are kept in this directory as <target>-push-<repeat>.cpuprofile.
+   */
+  stagesDir?: string;
   /** notify's store: 'sqlite' (the default, durable) or 'memory'. */
   store: 'sqlite' | 'memory';
   /** notify's `serve --workers` (1: one process, like the baseline). */
@@ -54,6 +60,8 @@ export const socketsPerReceiver = 5000;
 const connectConcurrency = 128;
 const drainTimeoutMs = 3000;
 const broadcastWaitMs = 15_000;
+/** The stage profile's sampling interval: ~10,000 samples in a 5 s loop, a few % of overhead. */
+const stageSamplingUs = 250;
 
 type Receiver = RpcClient<ReceiverApi>;
 type Pusher = RpcClient<PusherApi>;
@@ -153,23 +161,32 @@ async function connectionsScenario(load: Load, server: ServerUnderTest, options:
   return connected;
 }
 
-async function pushScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+async function pushScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[], repeat: number): Promise<void> {
   const concurrency = options.pushConcurrency;
   // Warm-up (JIT, SQLite page cache), not measured.
   await reset(load, false);
   const warm = await load.pusher.call('closedLoop', { durationMs: Math.min(1000, options.durationMs / 4), concurrency }, 30_000);
   await waitFor(load, (s) => s.received >= warm.ok, drainTimeoutMs);
   await reset(load, false);
+  const profileFile = options.stagesDir === undefined ? undefined : path.join(options.stagesDir, `${server.spec.kind}-push-${repeat}.cpuprofile`);
+  if (profileFile) await server.profileStart(stageSamplingUs);
   const cpuBefore = await server.stats(false);
   const loadBefore = await loadCpuUs(load);
   const result = await load.pusher.call('closedLoop', { durationMs: options.durationMs, concurrency }, options.durationMs + 30_000);
   const cpuAfter = await server.stats(false);
   const loadAfter = await loadCpuUs(load);
+  if (profileFile) {
+    await server.profileStop(profileFile);
+    const stages = pushStages(readProfile(profileFile), (cpuAfter.mainThreadUs - cpuBefore.mainThreadUs) / Math.max(1, result.ok));
+    for (const [stage, us] of Object.entries(stages)) figures[`push.stage.${stage}`] = us;
+  }
   const status = await waitFor(load, (s) => s.received >= result.ok, drainTimeoutMs);
   if (result.failed > 0) errors.push(`push: ${result.failed} pushes failed (${result.firstError ?? 'unknown'})`);
   figures['push.pushesPerSec'] = result.ok / (result.elapsedMs / 1000);
   figures['push.deliveredPct'] = result.ok === 0 ? 0 : (100 * status.received) / result.ok;
   figures['push.serverUsPerPush'] = (cpuAfter.cpuUs - cpuBefore.cpuUs) / Math.max(1, result.ok);
+  figures['push.mainThreadUsPerPush'] = (cpuAfter.mainThreadUs - cpuBefore.mainThreadUs) / Math.max(1, result.ok);
+  figures['push.otherThreadsUsPerPush'] = figures['push.serverUsPerPush'] - figures['push.mainThreadUsPerPush'];
   figures['push.loadUsPerPush'] = (loadAfter - loadBefore) / Math.max(1, result.ok);
 }
 
@@ -208,7 +225,7 @@ async function broadcastScenario(load: Load, connected: number, options: BenchOp
   figures['broadcast.deliveredPct'] = Math.min(...delivered);
 }
 
-async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): Promise<TargetRun> {
+async function runTarget(kind: TargetKind, load: Load, options: BenchOptions, repeat: number): Promise<TargetRun> {
   const figures: Figures = {};
   const errors: string[] = [];
   const server = await startTarget(kind, { store: options.store, workers: options.workers, ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}) });
@@ -227,7 +244,7 @@ async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): P
     if (connected === 0) throw new Error('no connection succeeded');
     if (options.scenarios.has('push')) {
       options.progress(`  ${kind}: push, closed loop for ${options.durationMs / 1000} s`);
-      await pushScenario(load, server, options, figures, errors);
+      await pushScenario(load, server, options, figures, errors, repeat);
     }
     if (options.scenarios.has('broadcast')) {
       options.progress(`  ${kind}: broadcast to ${connected} × ${options.broadcasts}`);
@@ -270,7 +287,7 @@ export async function runBench(options: BenchOptions): Promise<RepeatRun[]> {
       const runs: RepeatRun['runs'] = {};
       for (const kind of order) {
         options.progress(`repeat ${repeat + 1}/${options.repeat}: ${kind}`);
-        const run = await runTarget(kind, load, options);
+        const run = await runTarget(kind, load, options, repeat + 1);
         runs[kind] = run;
         for (const error of run.errors) options.progress(`  ${kind}: ${error}`);
       }

@@ -91,7 +91,12 @@ export interface PusherApi {
 
 /** Answered by bench/probe.js, preloaded into each server under test. */
 export interface ProbeApi {
-  stats(p: { gc: boolean }): { rss: number; heapUsed: number; cpuUs: number };
+  /** `mainThreadUs`: CPU time of the main (JavaScript) thread alone, summed over the server's processes. */
+  stats(p: { gc: boolean }): { rss: number; heapUsed: number; cpuUs: number; mainThreadUs: number };
+  /** Starts a V8 CPU profile of the server's main process (one sample every `intervalUs`). */
+  profileStart(p: { intervalUs: number }): { started: true };
+  /** Stops it and writes the .cpuprofile to `file`. */
+  profileStop(p: { file: string }): { file: string; samples: number };
 }
 
 /** Any role's API: method name → (params) → result. */

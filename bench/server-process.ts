@@ -22,7 +22,11 @@ export interface ServerUnderTest {
   readonly spec: TargetSpec;
   readonly pid: number;
   /** Memory and CPU of the server (all its processes); `gc` collects garbage first (the server runs with --expose-gc). */
-  stats(gc: boolean): Promise<{ rss: number; heapUsed: number; cpuUs: number }>;
+  stats(gc: boolean): Promise<{ rss: number; heapUsed: number; cpuUs: number; mainThreadUs: number }>;
+  /** Starts a CPU profile of the server's main process (for one phase: see bench/push-stages.ts). */
+  profileStart(intervalUs: number): Promise<void>;
+  /** Stops it and writes it to `file`. */
+  profileStop(file: string): Promise<void>;
   /** What the server wrote to stdout/stderr lately (its warnings and errors). */
   output(): string;
   /** SIGTERM, SIGKILL after 10 s; removes its temp directory. */
@@ -138,6 +142,8 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
     spec,
     pid: child.pid!,
     stats: (gc) => probe.call('stats', { gc }, 10_000),
+    profileStart: async (intervalUs) => void (await probe.call('profileStart', { intervalUs }, 10_000)),
+    profileStop: async (file) => void (await probe.call('profileStop', { file }, 60_000)),
     output: () => tail,
     stop: () => (stopping ??= cleanup()),
   };

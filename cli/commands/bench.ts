@@ -26,6 +26,7 @@ interface BenchFlags {
   json?: boolean;
   quick?: boolean;
   cpuProf?: string;
+  stages?: string;
   timeout?: number;
   store: 'sqlite' | 'memory';
   workers: number;
@@ -88,6 +89,7 @@ export function makeBenchCommand(): Command {
     .addOption(new Option('--json', 'print the report as JSON on stdout (progress goes to stderr)'))
     .addOption(new Option('--quick', `a few seconds in all: n=${quick.n}, ${quick.duration} s phases, rates ${quick.rates.join(',')}, one repeat (explicit flags still win)`))
     .addOption(new Option('--cpu-prof <dir>', "write each server's V8 CPU profile into DIR/<target> and print where its time went"))
+    .addOption(new Option('--stages <dir>', "profile each server's main thread during the push loop only and print its CPU per push by stage (profiles kept in DIR)"))
     .addOption(new Option('--timeout <seconds>', 'stop the whole bench past this (default: 3× its estimated length, at least 120 s)').argParser(integer(10, 24 * 3600)))
     .addHelpText(
       'after',
@@ -127,6 +129,9 @@ Examples:
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const cpuProfDir = flags.cpuProf === undefined ? undefined : path.resolve(flags.cpuProf);
       if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+      const stagesDir = flags.stages === undefined ? undefined : path.resolve(flags.stages);
+      if (stagesDir) mkdirSync(stagesDir, { recursive: true });
+      if (stagesDir && !flags.scenarios.includes('push')) throw usageError('--stages profiles the push scenario: keep push in --scenarios');
       const options: BenchOptions = {
         n: flags.n,
         durationMs: Math.round(flags.duration * 1000),
@@ -140,6 +145,7 @@ Examples:
         store: flags.store,
         workers: flags.workers,
         ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
+        ...(stagesDir === undefined ? {} : { stagesDir }),
         progress: log,
       };
 
