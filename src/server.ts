@@ -18,6 +18,7 @@ import { startSweeper } from './hub/sweeper.js';
 import { startTimingLoop } from './hub/timing-loop.js';
 import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
+import { addBatchRoute } from './http/batch-route.js';
 import { addOpenApiRoute } from './http/openapi-route.js';
 import { addPageRoutes } from './http/page-routes.js';
 import { addPreferenceRoutes } from './http/preference-routes.js';
@@ -106,6 +107,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
   const authenticateService = createServiceAuthenticator(config.pushToken, verifier);
   addNotificationRoutes(router, context, authenticateService);
+  addBatchRoute(router, context, authenticateService);
   addTopicRoutes(router, context, authenticateService);
   addPreferenceRoutes(router, context, authenticateService);
   addRemovalRoutes(router, context, authenticateService);

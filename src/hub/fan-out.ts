@@ -127,6 +127,19 @@ export class FanOut {
   }
 
   /**
+   * Many `pushUnlessMuted` (or, for a `critical` one, `push`) in one store write (`appendMany`: one transaction and
+   * one disk sync for the batch); once it is durable, each is sent and published like a single push, in input order.
+   * The outcomes come in input order, each settled on its own.
+   */
+  async pushMany(pushes: readonly { userId: UserId; input: PushInput }[]): Promise<PromiseSettledResult<PushResult | 'muted'>[]> {
+    const outcomes = await this.store.appendMany(pushes.map(({ userId, input }) => ({ input: this.stored(userId, input), unlessMuted: !input.critical })));
+    return outcomes.map((outcome, i): PromiseSettledResult<PushResult | 'muted'> => {
+      if (outcome.status === 'rejected' || outcome.value === 'muted') return outcome as PromiseSettledResult<'muted'>;
+      return { status: 'fulfilled', value: this.sent(pushes[i]!.userId, outcome.value) };
+    });
+  }
+
+  /**
    * `pushShared`, except that (unless `critical`) the audience members who turned its category or type off
    * never see it: it is deleted for them in the same write. `muted` counts them.
    */
