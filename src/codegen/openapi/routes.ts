@@ -3,6 +3,7 @@ import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
+import { batchRoute, batchSchemas } from './batch.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
 import type { ApiParameter, ApiRoute, ErrorResponseName } from './route-types.js';
@@ -137,6 +138,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
   },
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
   ...timingSchemas,
+  ...batchSchemas,
   Readiness: {
     oneOf: [
       { type: 'object', additionalProperties: false, required: ['status', 'connections'], properties: { status: { const: 'ready' }, connections: { type: 'integer', minimum: 0 } } },
@@ -218,6 +220,7 @@ export const apiRoutes: ApiRoute[] = [
       '422': 'OffContract',
     },
   },
+  batchRoute,
   {
     method: 'get',
     path: '/api/v1/users/{userId}/notifications',
