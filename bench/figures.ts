@@ -2,8 +2,10 @@
 
 import { stages } from './push-stages.js';
 
-export type Scenario = 'connections' | 'push' | 'latency' | 'broadcast';
-export const scenarios: readonly Scenario[] = ['connections', 'push', 'latency', 'broadcast'];
+export type Scenario = 'connections' | 'push' | 'latency' | 'broadcast' | 'batch';
+export const scenarios: readonly Scenario[] = ['connections', 'push', 'latency', 'broadcast', 'batch'];
+/** Pushes per batch request in the batch scenario (notify only: the references have no batch route). */
+export const batchSize = 100;
 
 /** One figure of one server in one run, keyed `scenario.name` (latency: `latency.<rate>.name`). */
 export type Figures = Record<string, number>;
@@ -62,6 +64,9 @@ export function figureDefs(rates: readonly number[]): FigureDef[] {
   defs.push(
     { key: 'broadcast.deliveriesPerSec', scenario: 'broadcast', label: 'broadcast deliveries/s', decimals: 0, better: 'higher' },
     { key: 'broadcast.deliveredPct', scenario: 'broadcast', label: 'broadcast delivered %', decimals: 1, better: 'higher' },
+    { key: 'batch.notificationsPerSec', scenario: 'batch', label: `batch route: notifications/s stored and sent (${batchSize} a request)`, decimals: 0, better: 'higher' },
+    { key: 'batch.deliveredPct', scenario: 'batch', label: 'batch route: delivered %', decimals: 1, better: 'higher' },
+    { key: 'batch.serverUsPerNotification', scenario: 'batch', label: 'batch route: server CPU µs per notification', decimals: 1, better: 'lower' },
   );
   return defs;
 }
@@ -97,5 +102,12 @@ export function goals(rates: readonly number[]): Goal[] {
     });
   }
   list.push(atLeast('broadcast.deliveriesPerSec', 'baseline', 0.9), atLeast('broadcast.deliveriesPerSec', 'socketio', ahead));
+  list.push({
+    key: 'batch.notificationsPerSec',
+    vs: 'absolute',
+    text: '≥ 50,000/s',
+    test: (v) => v >= 50_000,
+    gap: (v) => `${(50_000 - v).toLocaleString('en-US', { maximumFractionDigits: 0 })}/s short`,
+  });
   return list;
 }

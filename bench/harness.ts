@@ -1,7 +1,7 @@
 // Runs the bench: load processes once, then per repeat each server (notify, raw ws, Socket.IO) in turn through connections → push → broadcast → latency.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Figures, Scenario } from './figures.js';
+import { batchSize, type Figures, type Scenario } from './figures.js';
 import { startLoadMeter, type LoadReport } from './machine.js';
 import type { PusherApi, ReceiverApi, ReceiverStatus, TargetKind, UserRange } from './protocol.js';
 import { RpcClient } from './rpc.js';
@@ -38,6 +38,8 @@ export interface BenchOptions {
   store: 'sqlite' | 'memory';
   /** notify's `serve --workers` (1: one process, like the baseline). */
   workers: number;
+  /** Slow notify deliberately by this many µs of CPU per push (the CI guard's self-check; bench/probe.ts). */
+  slowNotifyUs?: number;
   /** Progress lines (stderr). */
   progress(line: string): void;
 }
@@ -209,6 +211,24 @@ async function latencyScenario(load: Load, server: ServerUnderTest, rate: number
   figures[`latency.${rate}.deliveredPct`] = (100 * received) / result.sent;
 }
 
+/** Batches of `batchSize` through notify's batch route, closed loop, for the scenario's duration. */
+async function batchScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+  const concurrency = Math.max(1, Math.min(16, Math.round(options.pushConcurrency / 8)));
+  await reset(load, false);
+  const warm = await load.pusher.call('batchLoop', { durationMs: Math.min(1000, options.durationMs / 4), concurrency, size: batchSize }, 60_000);
+  await waitFor(load, (s) => s.received >= warm.ok * batchSize, drainTimeoutMs);
+  await reset(load, false);
+  const cpuBefore = await server.stats(false);
+  const result = await load.pusher.call('batchLoop', { durationMs: options.durationMs, concurrency, size: batchSize }, options.durationMs + 60_000);
+  const cpuAfter = await server.stats(false);
+  const notifications = result.ok * batchSize;
+  const status = await waitFor(load, (s) => s.received >= notifications, drainTimeoutMs * 3);
+  if (result.failed > 0) errors.push(`batch: ${result.failed} batch requests failed (${result.firstError ?? 'unknown'})`);
+  figures['batch.notificationsPerSec'] = notifications / (result.elapsedMs / 1000);
+  figures['batch.deliveredPct'] = notifications === 0 ? 0 : (100 * status.received) / notifications;
+  figures['batch.serverUsPerNotification'] = (cpuAfter.cpuUs - cpuBefore.cpuUs) / Math.max(1, notifications);
+}
+
 async function broadcastScenario(load: Load, connected: number, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
   const rates: number[] = [];
   const delivered: number[] = [];
@@ -228,7 +248,12 @@ async function broadcastScenario(load: Load, connected: number, options: BenchOp
 async function runTarget(kind: TargetKind, load: Load, options: BenchOptions, repeat: number): Promise<TargetRun> {
   const figures: Figures = {};
   const errors: string[] = [];
-  const server = await startTarget(kind, { store: options.store, workers: options.workers, ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}) });
+  const server = await startTarget(kind, {
+    store: options.store,
+    workers: options.workers,
+    ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}),
+    ...(kind === 'notify' && options.slowNotifyUs ? { slowPushUs: options.slowNotifyUs } : {}),
+  });
   servers.add(server);
   const meter = startLoadMeter();
   let ownBefore = 0;
@@ -249,6 +274,10 @@ async function runTarget(kind: TargetKind, load: Load, options: BenchOptions, re
     if (options.scenarios.has('broadcast')) {
       options.progress(`  ${kind}: broadcast to ${connected} × ${options.broadcasts}`);
       await broadcastScenario(load, connected, options, figures, errors);
+    }
+    if (options.scenarios.has('batch') && kind === 'notify') {
+      options.progress(`  ${kind}: batch route, ${batchSize} a request, closed loop for ${options.durationMs / 1000} s`);
+      await batchScenario(load, server, options, figures, errors);
     }
     // Last: a rate past a server's capacity leaves a backlog that would leak into any figure after it.
     if (options.scenarios.has('latency')) {

@@ -2,6 +2,7 @@
 // summed over the node:cluster workers of `serve --workers N` (they inherit the preload and answer their primary).
 import cluster, { type Worker } from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Server, type IncomingMessage } from 'node:http';
 import { Session } from 'node:inspector';
 import type { ProbeApi } from './protocol.js';
 import { serveRpc } from './rpc.js';
@@ -76,6 +77,26 @@ function ask(worker: Worker, gc: boolean): Promise<Stats> {
     worker.on('message', onMessage);
     worker.send({ benchProbe: 'stats', id, gc } satisfies WorkerQuestion);
   });
+}
+
+/**
+ * A deliberately slowed server, for checking that the CI guard (bench/guard.ts) fails: with BENCH_SLOW_PUSH_US=N in
+ * its environment, the server burns N µs of CPU before handling each POST request. Set by the bench for notify only.
+ */
+const slowPushUs = Number(process.env['BENCH_SLOW_PUSH_US'] ?? 0);
+if (slowPushUs > 0) {
+  const emit = Server.prototype.emit;
+  Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'request' && (args[0] as IncomingMessage).method === 'POST') {
+      const cpu = (): number => {
+        const used = process.cpuUsage();
+        return used.user + used.system;
+      };
+      const until = cpu() + slowPushUs;
+      while (cpu() < until);
+    }
+    return (emit as (this: Server, event: string | symbol, ...args: unknown[]) => boolean).call(this, event, ...args);
+  } as typeof emit;
 }
 
 if (cluster.isWorker) {

@@ -84,6 +84,11 @@ export interface PusherApi {
   closedLoop(p: { durationMs: number; concurrency: number }): PushOutcome & { elapsedMs: number };
   /** Pushes at `rate` per second for `durationMs`, whatever the answers, over `connections` pipelined connections. */
   openLoop(p: { rate: number; durationMs: number; connections: number }): PushOutcome & { sent: number; elapsedMs: number };
+  /**
+   * The batch route (notify only): `concurrency` keep-alive connections, each posting its next batch of `size` pushes
+   * (to random users) as soon as the last is answered. `ok` counts answered batches.
+   */
+  batchLoop(p: { durationMs: number; concurrency: number; size: number }): PushOutcome & { elapsedMs: number };
   /** One broadcast; `sentUs` is when its request was written. */
   broadcast(p: { timeoutMs: number }): PushOutcome & { sentUs: number };
   cpu(p: Record<string, never>): { cpuUs: number };

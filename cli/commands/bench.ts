@@ -11,8 +11,8 @@ import { usageError, exitWithUsageCode } from '../support/usage.js';
 export const maxConnections = 19_000;
 /** With `--workers K` and notify alone, the sockets spread over K processes. */
 export const maxConnectionsWithWorkers = 120_000;
-type Extra = 'push' | 'latency' | 'broadcast';
-const extras: readonly Extra[] = ['push', 'latency', 'broadcast'];
+type Extra = 'push' | 'latency' | 'broadcast' | 'batch';
+const extras: readonly Extra[] = ['push', 'latency', 'broadcast', 'batch'];
 
 interface BenchFlags {
   n: number;
@@ -65,7 +65,8 @@ function targetList(value: string): TargetKind[] {
 
 /** A generous bound on the whole run, from its size: the bench stops itself past it. */
 function estimateSec(o: Pick<BenchFlags, 'n' | 'duration' | 'rates' | 'repeat' | 'broadcasts' | 'targets'>): number {
-  const perTarget = 8 + o.n * 0.001 + (o.duration + 2) + o.rates.length * (o.duration + 1.5) + o.broadcasts * 1.5;
+  // The push loop, each latency rate, the broadcasts and (notify only, counted for every target) the batch loop.
+  const perTarget = 8 + o.n * 0.001 + (o.duration + 2) + o.rates.length * (o.duration + 1.5) + o.broadcasts * 1.5 + (o.duration + 3);
   return o.repeat * o.targets.length * perTarget;
 }
 
@@ -82,7 +83,7 @@ export function makeBenchCommand(): Command {
     .addOption(new Option('--repeat <k>', 'runs of each server; figures are medians').argParser(integer(1, 20)).default(3))
     .addOption(new Option('--broadcasts <k>', 'broadcasts per run (median kept)').argParser(integer(1, 20)).default(3))
     .addOption(new Option('--push-concurrency <c>', 'pushes in flight in the closed-loop push scenario').argParser(integer(1, 1000)).default(128))
-    .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast to run (connections always runs)').argParser(scenarioList).default([...extras], extras.join(',')))
+    .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast,batch to run (connections always runs; batch: notify only)').argParser(scenarioList).default([...extras], extras.join(',')))
     .addOption(new Option('--targets <list>', 'which servers run: notify, baseline (raw ws with JWT), socketio').argParser(targetList).default([...targetKinds], targetKinds.join(',')))
     .addOption(new Option('--store <kind>', "notify's store: sqlite (a temp file, durable before 201) or memory (shows what durability costs)").choices(['sqlite', 'memory']).default('sqlite'))
     .addOption(new Option('--workers <k>', 'run notify as `serve --workers K` (node:cluster; the references stay one process)').argParser(integer(1, 16)).default(1))
