@@ -3,6 +3,7 @@ import type { JsonSchema } from './contract-model.js';
 import { httpErrors } from '../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './openapi-preferences.js';
 import { scheduleHandle, timingSchemas } from './openapi-timing.js';
+import { displayRoutes, displaySchemas } from './openapi-display.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
 import type { ApiParameter, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
@@ -137,6 +138,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
   },
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
   ...timingSchemas,
+  ...displaySchemas,
   Readiness: {
     oneOf: [
       { type: 'object', additionalProperties: false, required: ['status', 'connections'], properties: { status: { const: 'ready' }, connections: { type: 'integer', minimum: 0 } } },
@@ -389,4 +391,5 @@ export const apiRoutes: ApiRoute[] = [
     service: false,
     responses: { '200': { description: 'The OpenAPI 3.1 document of this API, generated from the contract.', body: { type: 'object' } } },
   },
+  ...displayRoutes,
 ];
