@@ -153,8 +153,16 @@ function classify(message: MessageInterface, direction: string, payload: JsonSch
   return { kind: required.includes('id') ? 'notification' : 'control', wireName: type };
 }
 
+export interface ReadContractOptions {
+  /**
+   * `throw` (the default: generate, docs, serve's checks): display templates that do not fit their data make the
+   * contract unusable. `keep`: read them as far as they go (notify diff, which compares contracts, valid or not).
+   */
+  displayProblems?: 'throw' | 'keep';
+}
+
 /** Extracts every message of the contract, ordered by operation then message, as the document lists them. */
-export function readContractModel(document: AsyncAPIDocumentInterface): ContractModel {
+export function readContractModel(document: AsyncAPIDocumentInterface, options: ReadContractOptions = {}): ContractModel {
   const messages: ContractMessage[] = [];
   const displayProblems: string[] = [];
   const seen = new Set<string>();
@@ -201,7 +209,7 @@ export function readContractModel(document: AsyncAPIDocumentInterface): Contract
       });
     }
   }
-  if (displayProblems.length) {
+  if (displayProblems.length && options.displayProblems !== 'keep') {
     throw new Error(`${displayExtension}: ${displayProblems.length} template problem${displayProblems.length > 1 ? 's' : ''}:\n${displayProblems.map((p) => `  ${p}`).join('\n')}`);
   }
   const wireNames = new Map<string, string>();

@@ -177,8 +177,8 @@ function inheritLinks(set: Record<string, DisplayTemplate>): Record<string, Disp
 }
 
 /**
- * The message's `x-notify-display` (`raw`), checked: undefined when it has none. Throws nothing; every problem is
- * returned, each naming the message, the template (locale and key) and the field.
+ * The message's `x-notify-display` (`raw`), checked: `templates` is undefined when it has none. Throws nothing; every
+ * problem is returned, each naming the message, the template (locale and key) and the field, beside what could be read.
  */
 export function readDisplayTemplates(raw: unknown, subject: DisplaySubject): { templates?: DisplayTemplateSet; problems: string[] } {
   if (raw === undefined) return { problems: [] };
@@ -205,8 +205,7 @@ export function readDisplayTemplates(raw: unknown, subject: DisplaySubject): { t
   } else {
     problems.push(`${where}: must be a template { title, body?, url?, icon? } or templates by locale { en: {…}, de: {…} }`);
   }
-  if (problems.length) return { problems };
-  return { templates: inheritLinks(set), problems };
+  return Object.keys(set).length ? { templates: inheritLinks(set), problems } : { problems };
 }
 
 /** The template of a type without `x-notify-display`: its message title, as literal text, for any locale. */
