@@ -1,8 +1,8 @@
 // The SQLite store's feed reads with their LIMIT written into the SQL (resume and page), prepared once per filter and limit.
 import type Database from 'better-sqlite3';
-import type { Notification } from '../../generated/index.js';
-import type { NotificationId, PageFilter } from './store.js';
-import { columns, feed, notDeleted, pageWhere, withState } from './sqlite-queries.js';
+import type { Notification } from '../../../generated/index.js';
+import type { NotificationId, PageFilter } from '../store.js';
+import { columns, feed, notDeleted, pageWhere, withState } from './queries.js';
 
 /** A notification as the feed reads return it (`columns`), with the reading user's state. */
 export interface NotificationRow {

@@ -1,5 +1,5 @@
-// The HTTP API's schemas for expiry and scheduled delivery (DESIGN §9): push body fields and the scheduled answer.
-import type { JsonSchema } from './contract-model.js';
+// The HTTP API's schemas for expiry and scheduled delivery: push body fields and the scheduled answer.
+import type { JsonSchema } from '../contract-model.js';
 
 /** The optional timing fields of every push body. */
 export const pushTimingProperties: Record<string, JsonSchema> = {

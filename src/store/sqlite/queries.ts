@@ -1,5 +1,5 @@
 // SQL fragments of the SQLite store: a user's feed over the one-copy model, per-user state upserts, page filters.
-import { uncategorized, type PageFilter, type StateChange } from './store.js';
+import { uncategorized, type PageFilter, type StateChange } from '../store.js';
 
 /** Larger than any seq SQLite will hand out in practice: "no cursor" in keyset queries. */
 export const noCursor = Number.MAX_SAFE_INTEGER;

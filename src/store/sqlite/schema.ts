@@ -116,16 +116,28 @@ const fromVersion3 = `
   ${schedulesTable}
   ${timingIndexes}`;
 
-export const schemaVersion = 4;
+/** The schema every migration below starts from: a new file is created at it, an older one brought to it first. */
+const baseVersion = 4;
+
+/**
+ * Migrations after schema 4, in order: entry i brings the file from version 5 + i - 1 to 5 + i. Append new ones at
+ * the end (never edit a released one); a new file runs them too, so each table is written down once.
+ */
+const laterSteps: readonly string[] = [];
+
+export const schemaVersion = baseVersion + laterSteps.length;
 
 /** Brings the file to `schemaVersion` in one write transaction (several processes may open it at once). */
 export function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version >= schemaVersion) return;
-    // Schema 1's script creates the current tables at once (its user_states is new).
-    const steps: Record<number, string> = { 1: fromVersion1, 2: `${fromVersion2}${fromVersion3}`, 3: fromVersion3 };
-    db.exec(steps[version] ?? `${tables}${indexes}`);
+    if (version < baseVersion) {
+      // Schema 1's script creates the schema-4 tables at once (its user_states is new).
+      const steps: Record<number, string> = { 1: fromVersion1, 2: `${fromVersion2}${fromVersion3}`, 3: fromVersion3 };
+      db.exec(steps[version] ?? `${tables}${indexes}`);
+    }
+    for (let v = Math.max(version, baseVersion); v < schemaVersion; v++) db.exec(laterSteps[v - baseVersion]!);
     db.pragma(`user_version = ${schemaVersion}`);
   }).immediate();
 }

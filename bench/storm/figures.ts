@@ -1,7 +1,7 @@
 // The storm's figures from what the devices recorded and what the pusher had acknowledged; the kernel's listen counters.
 import { readFileSync } from 'node:fs';
-import type { AckedPush, DeviceRecord } from './storm-protocol.js';
-import { usersOfDevice } from './storm-protocol.js';
+import type { AckedPush, DeviceRecord } from './protocol.js';
+import { usersOfDevice } from './protocol.js';
 
 export interface DeliveryFigures {
   pushes: number;

@@ -1,8 +1,8 @@
 // openapi.json (OpenAPI 3.1) for the HTTP API, from the contract's catalog: push bodies use its own data schemas.
-import type { ContractMessage, ContractModel, JsonSchema } from './contract-model.js';
-import { generatedHeader, pascalCase } from './naming.js';
-import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './openapi-routes.js';
-import { pushTimingProperties } from './openapi-timing.js';
+import type { ContractMessage, ContractModel, JsonSchema } from '../contract-model.js';
+import { generatedHeader, pascalCase } from '../naming.js';
+import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './routes.js';
+import { pushTimingProperties } from './timing.js';
 
 const schemaPrefix = '#/components/schemas/';
 

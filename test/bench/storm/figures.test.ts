@@ -1,7 +1,7 @@
 // The storm's accounting: each acknowledged push checked at both devices of its user; return times as shares of all devices.
 import { describe, expect, it } from 'vitest';
-import { deliveryFigures, listenCounters, returnFigures } from '../../bench/storm-figures.js';
-import type { DeviceRecord } from '../../bench/storm-protocol.js';
+import { deliveryFigures, listenCounters, returnFigures } from '../../../bench/storm/figures.js';
+import type { DeviceRecord } from '../../../bench/storm/protocol.js';
 
 const restartAt = 10_000;
 const device = (index: number, extra: Partial<DeviceRecord> = {}): DeviceRecord => ({

@@ -1,6 +1,6 @@
-// The preferences part of the HTTP API's route table (DESIGN §9): its routes, and the push answers that report suppression.
-import type { JsonSchema } from './contract-model.js';
-import type { ApiParameter, ApiRoute } from './openapi-route-types.js';
+// The preferences part of the HTTP API's route table: its routes, and the push answers that report suppression.
+import type { JsonSchema } from '../contract-model.js';
+import type { ApiParameter, ApiRoute } from './route-types.js';
 
 const switches: JsonSchema = {
   type: 'object',

@@ -1,11 +1,11 @@
 // The SQLite store's expiry, scheduled delivery and retraction (its statements and the methods built on them).
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Notification } from '../../generated/index.js';
-import { checkTopic, idPattern, notificationOf } from './arguments.js';
-import { currentSeq } from './sqlite-queries.js';
-import type { NotificationId } from './store.js';
-import type { sqlitePreferences } from './sqlite-preferences.js';
+import type { Notification } from '../../../generated/index.js';
+import { checkTopic, idPattern, notificationOf } from '../arguments.js';
+import { currentSeq } from './queries.js';
+import type { NotificationId } from '../store.js';
+import type { sqlitePreferences } from './preferences.js';
 import {
   recipientsOf,
   scheduleIdPattern,
@@ -15,7 +15,7 @@ import {
   type RemoveOutcome,
   type ScheduleAudience,
   type ScheduleId,
-} from './timing.js';
+} from '../timing.js';
 
 /** The rows `prune(@cutoff)` deletes: old ones, and those expired before the cutoff. */
 export const prunable = `ts < @cutoff OR (expires_at IS NOT NULL AND expires_at < @cutoff)`;

@@ -1,8 +1,8 @@
 // The PostgreSQL store's preference statements: what a user turned off, and who of an audience muted a push.
-import type { MutedNames, PreferenceChange, SharedAudience, UserId } from './store.js';
-import { muteCategory, mutedNamesOf, preferenceRows } from './preference-rows.js';
+import type { MutedNames, PreferenceChange, SharedAudience, UserId } from '../store.js';
+import { muteCategory, mutedNamesOf, preferenceRows } from '../preference-rows.js';
 
-import type { Runner } from './postgres-runner.js';
+import type { Runner } from './runner.js';
 
 /** The statements of schema `S` (quoted); every method runs on the runner it is given (the caller's transaction). */
 export function postgresPreferences(S: string) {

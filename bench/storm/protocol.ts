@@ -1,5 +1,5 @@
 // Messages between the storm coordinator and its device processes (over the fork IPC channel).
-import type { BackoffOptions } from '../src/client/index.js';
+import type { BackoffOptions } from '../../src/client/index.js';
 
 /** Coordinator → device process: hold devices `first … first+count-1`; device i belongs to user `storm<i/2>`. */
 export interface DevicesStart {

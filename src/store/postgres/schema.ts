@@ -1,8 +1,8 @@
 // The PostgreSQL store's schema and its migrations, applied in order under an advisory lock.
 import type pg from 'pg';
-import { storedFunctions } from './postgres-functions.js';
+import { storedFunctions } from './functions.js';
 
-/** Migration n (1-based) brings the schema (`S`, quoted) to version n. */
+/** Migration n (1-based) brings the schema (`S`, quoted) to version n. Append new ones at the end; never edit a released one. */
 const migrations = (S: string): readonly string[] => [
   // 1 (up to 0db1023): one row per user per notification, ids counted per user in users.last_seq.
   `CREATE TABLE IF NOT EXISTS ${S}.users (user_id text PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0);
@@ -82,6 +82,9 @@ const migrations = (S: string): readonly string[] => [
    );
    CREATE INDEX preferences_off_name ON ${S}.preferences_off (kind, name, user_id);`,
 ];
+
+/** The version a migrated schema reaches. */
+export const schemaVersion = migrations('x').length;
 
 /** Creates the schema when missing, applies every migration it lacks and (re)creates the stored functions; serialized across nodes. */
 export async function migrate(pool: pg.Pool, schema: string, S: string): Promise<void> {

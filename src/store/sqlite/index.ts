@@ -2,7 +2,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Notification } from '../../generated/index.js';
+import type { Notification } from '../../../generated/index.js';
 import {
   uncategorized,
   type AppendResult,
@@ -14,19 +14,19 @@ import {
   type StateChange,
   type UnreadSummary,
   type UserId,
-} from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
-import { migrate } from './sqlite-schema.js';
-import { feedStatements, type FeedParams, type NotificationRow } from './sqlite-feed-statements.js';
-import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, withState } from './sqlite-queries.js';
-import { createWalSync } from './sqlite-wal-sync.js';
-import { KnownUsers } from './known-users.js';
-import { keysetPage } from './keyset-page.js';
-import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
-import { createGroupCommit } from './sqlite-group-commit.js';
-import { notMutedBy, sqlitePreferences } from './sqlite-preferences.js';
-import { muteCategory } from './preference-rows.js';
-import { prunable, sqliteTiming } from './sqlite-timing.js';
+} from '../store.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from '../arguments.js';
+import { migrate } from './schema.js';
+import { feedStatements, type FeedParams, type NotificationRow } from './feed-statements.js';
+import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, withState } from './queries.js';
+import { createWalSync } from './wal-sync.js';
+import { KnownUsers } from '../known-users.js';
+import { keysetPage } from '../keyset-page.js';
+import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from '../count-rows.js';
+import { createGroupCommit } from './group-commit.js';
+import { notMutedBy, sqlitePreferences } from './preferences.js';
+import { muteCategory } from '../preference-rows.js';
+import { prunable, sqliteTiming } from './timing.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */

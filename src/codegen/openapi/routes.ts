@@ -1,11 +1,11 @@
 // The HTTP API's routes for openapi.json, in one table: a new route is one entry here (and its handler in src/http/).
-import type { JsonSchema } from './contract-model.js';
-import { httpErrors } from '../errors.js';
-import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './openapi-preferences.js';
-import { scheduleHandle, timingSchemas } from './openapi-timing.js';
+import type { JsonSchema } from '../contract-model.js';
+import { httpErrors } from '../../errors.js';
+import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
+import { scheduleHandle, timingSchemas } from './timing.js';
 
-export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
-import type { ApiParameter, ApiRoute, ErrorResponseName } from './openapi-route-types.js';
+export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
+import type { ApiParameter, ApiRoute, ErrorResponseName } from './route-types.js';
 
 const userId: ApiParameter = { name: 'userId', in: 'path', required: true, description: 'The user (the `sub` of their JWT).', schema: { type: 'string', minLength: 1, maxLength: 256 } };
 const topic: ApiParameter = { name: 'topic', in: 'path', required: true, description: 'Topic name.', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
@@ -155,7 +155,7 @@ export const errorResponses: Record<ErrorResponseName, { status: string; descrip
   NotReady: { status: '503', description: 'Not ready (shutting down).', schema: 'Readiness' },
 };
 
-/** Every route of the HTTP API (DESIGN §4, §10), in the order the document lists them. */
+/** Every route of the HTTP API (docs/http-api.md), in the order the document lists them. */
 const notificationParam = { name: 'id', in: 'path', required: true, description: 'The notification.', schema: notificationId } as const;
 
 /**

@@ -1,6 +1,6 @@
 // PostgreSQL NotificationStore (pg Pool): notifications and read state shared by every node.
 import pg from 'pg';
-import type { Notification } from '../../generated/index.js';
+import type { Notification } from '../../../generated/index.js';
 import {
   uncategorized,
   type AppendResult,
@@ -12,16 +12,16 @@ import {
   type PageFilter,
   type SharedAppendResult,
   type UserId,
-} from './store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from './arguments.js';
-import { migrate } from './postgres-schema.js';
-import { createLanes } from './postgres-lanes.js';
-import { postgresTiming } from './postgres-timing.js';
-import { createRunners, type Runner } from './postgres-runner.js';
-import { postgresPreferences } from './postgres-preferences.js';
-import { KnownUsers } from './known-users.js';
-import { keysetPage } from './keyset-page.js';
-import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from './count-rows.js';
+} from '../store.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from '../arguments.js';
+import { migrate } from './schema.js';
+import { createLanes } from './lanes.js';
+import { postgresTiming } from './timing.js';
+import { createRunners, type Runner } from './runner.js';
+import { postgresPreferences } from './preferences.js';
+import { KnownUsers } from '../known-users.js';
+import { keysetPage } from '../keyset-page.js';
+import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from '../count-rows.js';
 
 export interface PostgresStoreOptions {
   /** PostgreSQL schema holding the tables, created when missing. Default 'public'. */

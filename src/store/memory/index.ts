@@ -1,6 +1,6 @@
 // In-memory NotificationStore: single process, nothing survives a restart (tests and `--store memory`).
 import { randomUUID } from 'node:crypto';
-import type { Notification } from '../../generated/index.js';
+import type { Notification } from '../../../generated/index.js';
 import {
   uncategorized,
   type NewNotification,
@@ -10,12 +10,12 @@ import {
   type TopicName,
   type UnreadSummary,
   type UserId,
-} from './store.js';
-import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type RemovedNotification, type ScheduleId } from './timing.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from './arguments.js';
-import { MutedIndex } from './preference-rows.js';
-import { keysetPage } from './keyset-page.js';
-import { applied, untouched, type Row, type Schedule, type State, type User } from './memory-rows.js';
+} from '../store.js';
+import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type RemovedNotification, type ScheduleId } from '../timing.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from '../arguments.js';
+import { MutedIndex } from '../preference-rows.js';
+import { keysetPage } from '../keyset-page.js';
+import { applied, untouched, type Row, type Schedule, type State, type User } from './rows.js';
 
 /**
  * Opens a store that keeps everything in this process's memory. Single-node only: two processes

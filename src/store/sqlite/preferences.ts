@@ -1,7 +1,7 @@
 // The SQLite store's preference statements: what a user turned off, and who of an audience muted a push.
 import type Database from 'better-sqlite3';
-import type { MutedNames, PreferenceChange, SharedAudience, UserId } from './store.js';
-import { muteCategory, mutedNamesOf, preferenceRows } from './preference-rows.js';
+import type { MutedNames, PreferenceChange, SharedAudience, UserId } from '../store.js';
+import { muteCategory, mutedNamesOf, preferenceRows } from '../preference-rows.js';
 
 /** A row of `preferences_off` matches a push of (`category`, @type). */
 const matching = (category: string): string => `((p.kind = 'category' AND p.name = ${category}) OR (p.kind = 'type' AND p.name = @type))`;

@@ -1,6 +1,6 @@
 // Steady pushes for the storm: each to one user, retried with the same Idempotency-Key until the server answers 201.
 import http from 'node:http';
-import type { AckedPush } from './storm-protocol.js';
+import type { AckedPush } from './protocol.js';
 
 export interface StormPusher {
   /** Every acknowledged push so far (a replayed answer is recorded once, by id). */

@@ -1,5 +1,5 @@
-// The shape of an entry of the HTTP API's route table (openapi-routes.ts and the tables it joins).
-import type { JsonSchema } from './contract-model.js';
+// The shape of an entry of the HTTP API's route table (routes.ts and the tables it joins).
+import type { JsonSchema } from '../contract-model.js';
 
 /** A shared error answer under components.responses. */
 export type ErrorResponseName = 'BadRequest' | 'Unauthorized' | 'NotFound' | 'PayloadTooLarge' | 'OffContract' | 'NotReady';

@@ -1,6 +1,6 @@
 // The SQLite store's group commit: every write of one event-loop turn in one transaction, each resolved after it commits.
 import type Database from 'better-sqlite3';
-import type { createWalSync } from './sqlite-wal-sync.js';
+import type { createWalSync } from './wal-sync.js';
 
 interface Job {
   run: () => unknown;

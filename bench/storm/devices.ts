@@ -1,9 +1,9 @@
 // A storm device process: many devices, each a NotifyClient with default options, recording what it receives.
 import WebSocket from 'ws';
-import { mintToken } from '../src/auth/mint-token.js';
-import { NotifyClient } from '../src/client/index.js';
-import type { DeviceRecord, DevicesCommand, DevicesReport, DevicesStart, DevicesStatus } from './storm-protocol.js';
-import { usersOfDevice } from './storm-protocol.js';
+import { mintToken } from '../../src/auth/mint-token.js';
+import { NotifyClient } from '../../src/client/index.js';
+import type { DeviceRecord, DevicesCommand, DevicesReport, DevicesStart, DevicesStatus } from './protocol.js';
+import { usersOfDevice } from './protocol.js';
 
 /**
  * The initial connect is not what is measured: each process opens up to 25 devices per 100 ms and keeps at most

@@ -1,5 +1,5 @@
 // Server-side functions of the PostgreSQL store, replaced on every open (they hold code, not data).
-import { uncategorized } from './store.js';
+import { uncategorized } from '../store.js';
 
 /**
  * `append_one` is a unicast append in one round trip instead of five (BEGIN, audience lock, user lock, INSERT,

@@ -1,11 +1,11 @@
 // The PostgreSQL store's expiry, scheduled delivery (claimed with FOR UPDATE SKIP LOCKED) and retraction.
 import { randomUUID } from 'node:crypto';
-import type { Notification } from '../../generated/index.js';
-import { checkTopic, idPattern, notificationOf } from './arguments.js';
-import type { NotificationId, UserId } from '../ids.js';
-import type { Query, Runner } from './postgres-runner.js';
-import type { postgresPreferences } from './postgres-preferences.js';
-import { muteCategory } from './preference-rows.js';
+import type { Notification } from '../../../generated/index.js';
+import { checkTopic, idPattern, notificationOf } from '../arguments.js';
+import type { NotificationId, UserId } from '../../ids.js';
+import type { Query, Runner } from './runner.js';
+import type { postgresPreferences } from './preferences.js';
+import { muteCategory } from '../preference-rows.js';
 import {
   recipientsOf,
   scheduleIdPattern,
@@ -15,7 +15,7 @@ import {
   type RemoveOutcome,
   type ScheduleAudience,
   type ScheduleId,
-} from './timing.js';
+} from '../timing.js';
 
 interface TimingDeps {
   /** The quoted schema. */

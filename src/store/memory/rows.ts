@@ -1,7 +1,7 @@
 // What the memory store keeps: its rows, schedules, users and per-user states, and how a state change applies.
-import type { Notification } from '../../generated/index.js';
-import type { NotificationId, StateChange, TopicName, UserId } from './store.js';
-import type { NewScheduledNotification, ScheduleId } from './timing.js';
+import type { Notification } from '../../../generated/index.js';
+import type { NotificationId, StateChange, TopicName, UserId } from '../store.js';
+import type { NewScheduledNotification, ScheduleId } from '../timing.js';
 
 export interface Row {
   id: NotificationId;

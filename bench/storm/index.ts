@@ -1,6 +1,6 @@
 // Restart storm (not in CI): N devices on the client library, steady pushes with Idempotency-Key retries, SIGTERM and a
 // restart on the same port and SQLite store; prints how fast devices come back and whether any push was lost,
-// duplicated or seen only in a snapshot. `node dist/bench/storm.js [--devices 10000] [--clients 4] [--rate 20]
+// duplicated or seen only in a snapshot. `node dist/bench/storm/index.js [--devices 10000] [--clients 4] [--rate 20]
 // [--warm-sec 5] [--gap-ms 0] [--runs 1] [--listen-backlog N] [--backoff-base-ms N] [--backoff-cap-ms N]
 // [--restart-spread-ms N] [--connect-timeout-ms N] [--json]`; progress notes go to stderr.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -10,9 +10,9 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuTimes, deliveryFigures, listenCounters, returnFigures, type DeliveryFigures, type ReturnFigures } from './storm-figures.js';
-import { startPusher } from './storm-pusher.js';
-import type { DeviceRecord, DevicesCommand, DevicesReport, DevicesStart, DevicesStatus } from './storm-protocol.js';
+import { cpuTimes, deliveryFigures, listenCounters, returnFigures, type DeliveryFigures, type ReturnFigures } from './figures.js';
+import { startPusher } from './pusher.js';
+import type { DeviceRecord, DevicesCommand, DevicesReport, DevicesStart, DevicesStatus } from './protocol.js';
 
 interface Options {
   devices: number;
@@ -59,7 +59,7 @@ interface RunFigures {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cliPath = path.resolve(here, '../cli/notify.js');
-const devicesPath = path.join(here, 'storm-devices.js');
+const devicesPath = path.join(here, 'devices.js');
 const backTimeoutMs = 180_000;
 const connectTimeoutMs = 300_000;
 /** Keep pushing this long after the last device is back: those pushes must arrive live. */
