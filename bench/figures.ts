@@ -1,4 +1,4 @@
-// The figures a bench run reports, how to print them, and the goals of DESIGN.md §11 (ratios notify / raw ws and notify / Socket.IO).
+// The figures a bench run reports, how to print them, and the performance goals of docs/decisions.md (ratios notify / raw ws and notify / Socket.IO).
 
 export type Scenario = 'connections' | 'push' | 'latency' | 'broadcast';
 export const scenarios: readonly Scenario[] = ['connections', 'push', 'latency', 'broadcast'];
@@ -19,7 +19,7 @@ export interface Goal {
   key: string;
   /** Which reference the ratio is taken to; absolute goals test notify's own median figure. */
   vs: 'baseline' | 'socketio' | 'absolute';
-  /** What DESIGN.md §11 asks, as printed. */
+  /** The goal, as printed. */
   text: string;
   /** Met when this holds on the median ratio (or, for absolute goals, on notify's median figure). */
   test: (value: number) => boolean;
@@ -72,7 +72,7 @@ function atMost(key: string, vs: 'baseline' | 'socketio', max: number): Goal {
   return { key, vs, text: `≤ ${max.toFixed(2).replace(/\.?0+$/, '')}× ${vs === 'baseline' ? 'ws' : 'S.IO'}`, test: (r) => r <= max, gap: (r) => `${(r / max).toFixed(2)}× the allowed` };
 }
 
-/** DESIGN.md §11 at 10k connections: each headline figure against raw ws, and ≥ 1.2× ahead of Socket.IO. */
+/** The performance goals at 10k connections (docs/decisions.md): each headline figure against raw ws, and ≥ 1.2× ahead of Socket.IO. */
 export function goals(rates: readonly number[]): Goal[] {
   const list: Goal[] = [
     atMost('connections.rssPerConnKB', 'baseline', 1.1),

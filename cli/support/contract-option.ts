@@ -5,7 +5,7 @@ import { builtInContractPath, defaultContractPath } from '../../src/paths.js';
 /**
  * The contract whose catalog a command uses: the flag, else NOTIFY_CONTRACT, else the default. Commands that work
  * on a contract file (generate, validate, docs) default to `./asyncapi.yaml` when there is one; commands that run
- * against a server (serve, push, tail) default to the built-in catalog, as DESIGN §5 says.
+ * against a server (serve, push, tail) default to the built-in catalog, as docs/cli.md says.
  */
 export function contractOption(defaultTo: 'local' | 'built-in' = 'local'): Option {
   const option = new Option('--contract <file>', 'the AsyncAPI contract whose catalog to use').env('NOTIFY_CONTRACT');

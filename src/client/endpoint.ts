@@ -1,6 +1,6 @@
 // Server URL normalisation: http(s):// and ws(s):// alike, base URL or the endpoint itself.
 
-/** The WebSocket endpoint's path (DESIGN §2). */
+/** The WebSocket endpoint's path (docs/protocol.md). */
 export const notificationsPath = '/api/v1/notifications';
 
 const wsProtocol: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' };

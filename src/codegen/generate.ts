@@ -8,7 +8,7 @@ import { generateModels } from './generate-models.js';
 import { generateValidators, validatorName, dataValidatorName } from './generate-validators.js';
 import { generateIndex, type IndexFormat } from './generate-index.js';
 import { generateCloseCodes } from './generate-close-codes.js';
-import { generateOpenApi } from './generate-openapi.js';
+import { generateOpenApi } from './openapi/index.js';
 import { generateDisplay } from './generate-display.js';
 import { generatedHeaderFor } from './naming.js';
 

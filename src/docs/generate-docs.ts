@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { createRequire } from 'node:module';
 import { loadCheckedContract } from '../codegen/load-app-contract.js';
 import { bundleContract } from '../catalog/contract-files.js';
-import { generateOpenApi } from '../codegen/generate-openapi.js';
+import { generateOpenApi } from '../codegen/openapi/index.js';
 import { buildDocsModel } from './docs-model.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml, type HtmlAssets } from './html.js';

@@ -1,4 +1,4 @@
-// The push API of DESIGN §4 and §9: push to a user, to many or to all, list a user's notifications, change their state.
+// The push API (docs/http-api.md): push to a user, to many or to all, list a user's notifications, change their state.
 import type { IncomingMessage } from 'node:http';
 import type { Catalog } from '../catalog/catalog.js';
 import { checkNotificationData } from '../contract/check-notification.js';

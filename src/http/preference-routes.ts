@@ -1,4 +1,4 @@
-// The preferences API of DESIGN §9 for backends: read a user's preferences, replace them.
+// The preferences API for backends: read a user's preferences, replace them.
 import type { IncomingMessage } from 'node:http';
 import { preferenceChangeOf } from '../hub/preferences.js';
 import type { ServerContext } from '../server-context.js';

@@ -1,4 +1,4 @@
-// The `expiresAt` and `deliverAt` fields of a push body (DESIGN §9): parsed, checked against the clock, and
+// The `expiresAt` and `deliverAt` fields of a push body: parsed, checked against the clock, and
 // the answer of a scheduled push.
 import { HttpError } from '../errors.js';
 import type { NewScheduledNotification, ScheduleAudience } from '../store/store.js';

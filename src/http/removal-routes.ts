@@ -1,4 +1,4 @@
-// DELETE /api/v1/notifications/{id} (DESIGN §9): cancels a scheduled push, or retracts a delivered notification.
+// DELETE /api/v1/notifications/{id}: cancels a scheduled push, or retracts a delivered notification.
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';

@@ -1,4 +1,4 @@
-// The topic API of DESIGN §10: subscribe, unsubscribe and list a topic's users, push to a topic.
+// The topic API (docs/http-api.md): subscribe, unsubscribe and list a topic's users, push to a topic.
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';

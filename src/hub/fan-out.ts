@@ -17,7 +17,7 @@ export interface PushInput {
   data: Notification['data'];
   category?: string;
   idempotencyKey?: string;
-  /** Delivered whatever the recipients' preferences (DESIGN §9). */
+  /** Delivered whatever the recipients' preferences. */
   critical?: boolean;
   /** Epoch milliseconds (see NewNotification). */
   expiresAt?: number;

@@ -1,4 +1,4 @@
-// Preferences (DESIGN §9): read and change what a user turned off, checked against the catalog, synced to every device.
+// Preferences: read and change what a user turned off, checked against the catalog, synced to every device.
 import { clientMessageValidators, type PreferencesData } from '../../generated/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { fieldErrors, pointerSegment, type FieldError } from '../contract/validation-errors.js';

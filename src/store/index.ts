@@ -21,17 +21,17 @@ export interface OpenStoreOptions {
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<NotificationStore> {
   if (url === 'memory') {
-    const { openMemoryStore } = await import('./memory.js');
+    const { openMemoryStore } = await import('./memory/index.js');
     return openMemoryStore();
   }
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new Error('store URL "sqlite:" needs a file path, e.g. sqlite:./.notify/notify.db');
-    const { openSqliteStore } = await import('./sqlite.js');
+    const { openSqliteStore } = await import('./sqlite/index.js');
     return openSqliteStore(resolve(path));
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const { openPostgresStore } = await import('./postgres.js');
+    const { openPostgresStore } = await import('./postgres/index.js');
     return openPostgresStore(url, options.schema === undefined ? {} : { schema: options.schema });
   }
   throw new Error(

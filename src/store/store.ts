@@ -1,4 +1,4 @@
-// The NotificationStore interface and its value types; backends live beside it (memory.ts, sqlite.ts, postgres.ts).
+// The NotificationStore interface and its value types; backends live in memory/, sqlite/ and postgres/ beside it.
 import type { Notification, NotificationType, PreferencesData } from '../../generated/index.js';
 import type { NotificationId, UserId } from '../ids.js';
 import type { SharedAudience, TopicName } from './audience.js';
@@ -100,7 +100,7 @@ export interface StateResult extends StateCounts {
 
 export const uncategorized = 'general';
 
-/** What a user turned off: category and type names, each sorted (DESIGN §9 preferences; absent means on). */
+/** What a user turned off: category and type names, each sorted (preferences; absent means on). */
 export interface MutedNames {
   categories: string[];
   types: string[];

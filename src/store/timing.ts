@@ -1,4 +1,4 @@
-// Value types of expiry, scheduled delivery and retraction (DESIGN §9), shared by every store backend.
+// Value types of expiry, scheduled delivery and retraction, shared by every store backend.
 import type { Notification } from '../../generated/index.js';
 import type { NotificationId, UserId } from '../ids.js';
 import type { SharedAudience } from './audience.js';

@@ -5,7 +5,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOpenApi } from '../../src/codegen/generate-openapi.js';
+import { generateOpenApi } from '../../src/codegen/openapi/index.js';
 import { loadContractOrThrow } from '../../src/codegen/load-contract.js';
 import { readContractModel } from '../../src/codegen/contract-model.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';

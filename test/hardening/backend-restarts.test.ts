@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisBus, type BusStatus } from '../../src/bus/redis.js';
-import { openMemoryStore } from '../../src/store/memory.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
 import { makeConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startNotifyServer, type NotifyServer } from '../../src/server.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { mintUserToken, startServer } from '../support/server.js';
 import { databaseUrl, dropSchema, postgresUnavailable, redisUnavailable, redisUrl, skipReason } from '../support/services.js';
 import { startTcpProxyTo, viaProxy, type TcpProxy } from '../support/tcp-proxy.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { openMemoryStore } from '../../src/store/memory.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
 import { spawnCli, requireBuiltCli } from '../cli/spawn-cli.js';
 import { mintUserToken, startServer, type TestServer } from '../support/server.js';

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { NotifyClient } from '../../src/client/client.js';
 import { defaultBackoff } from '../../src/client/backoff.js';
 import type { WebSocketConstructor } from '../../src/client/websocket-like.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { requireBuiltCli } from '../cli/spawn-cli.js';
 import { makeDeployment, spawnServe, type ServeProcess } from '../support/serve-process.js';
 import { rawHttpStatus } from './support/raw-http.js';

@@ -1,4 +1,4 @@
-// An independent client in another language (Python, stdlib only) exercises the protocol from DESIGN.md; every frame it saw must be valid under asyncapi.yaml.
+// An independent client in another language (Python, stdlib only) exercises the protocol as docs/protocol.md describes it; every frame it saw must be valid under asyncapi.yaml.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';

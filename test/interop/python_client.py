@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent notify client in Python (stdlib only), written from DESIGN.md alone.
+"""An independent notify client in Python (stdlib only), written from docs/protocol.md and asyncapi.yaml alone.
 
 Usage: python_client.py HOST PORT TOKEN PUSH_TOKEN
 Prints one JSON object a line: every frame received ({"frame": ...}) and every close ({"close": [code, reason]}).

@@ -1,6 +1,6 @@
 // The server never puts an off-contract frame on the wire, even when its own store hands it bad data.
 import { afterEach, describe, expect, it } from 'vitest';
-import { openMemoryStore } from '../../src/store/memory.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
 import type { Notification } from '../../generated/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connect, type TestClient } from '../support/ws-client.js';

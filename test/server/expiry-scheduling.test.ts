@@ -1,4 +1,4 @@
-// DESIGN §9 expiry, scheduling, cancel and retract over a real server: two devices of one user, every frame on the
+// Expiry, scheduling, cancel and retract over a real server: two devices of one user, every frame on the
 // contract, every REST answer on openapi.json, bad timing refused with nothing stored.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';

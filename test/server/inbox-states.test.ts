@@ -1,4 +1,4 @@
-// DESIGN §9 states over a real server: two devices of one user see every transition (socket and REST) in one frame
+// Inbox states over a real server: two devices of one user see every transition (socket and REST) in one frame
 // with the counts; pages filter; deleted is gone; every frame is on the contract and every REST answer on openapi.json.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';

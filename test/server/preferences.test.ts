@@ -1,4 +1,4 @@
-// DESIGN §9 preferences over a real server: socket and REST, sync to every device, suppression of every kind of
+// Preferences over a real server: socket and REST, sync to every device, suppression of every kind of
 // push, `critical` bypass, bad input; every frame on the contract and every REST answer on openapi.json.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notificationCategories, notificationTypes } from '../../generated/index.js';
@@ -189,7 +189,7 @@ describe('preferences over the socket and REST, two devices of one user', () => 
   });
 });
 
-describe('suppression (DESIGN §9): a muted push is neither stored nor delivered for that user', () => {
+describe('suppression: a muted push is neither stored nor delivered for that user', () => {
   it('a push to one user: 201 suppressed with no id, for the category ("general" without one) or the type; critical bypasses', async () => {
     const phone = await open('alice');
     await api('/api/v1/users/alice/preferences', { method: 'PUT', body: JSON.stringify({ categories: { system: false, general: false }, types: { warning: false } }) });

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer } from '../support/server.js';
 import { connect } from '../support/ws-client.js';
-import { openMemoryStore } from '../../src/store/memory.js';
+import { openMemoryStore } from '../../src/store/memory/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
 
 describe('shutdown', () => {

@@ -8,6 +8,7 @@ import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
 import { postgresUnavailable, skipReason } from '../support/services.js';
+import { schemaVersion as postgresSchemaVersion } from '../../src/store/postgres/schema.js';
 import { migratedPostgresFixture } from './postgres-fixture.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -77,6 +78,6 @@ const skip = skipReason('migration on PostgreSQL', [await postgresUnavailable()]
 
 describe.skipIf(skip !== null)('migration from schema 3: PostgreSQL', () => {
   it('opens a schema dumped from 6e0116a and keeps every notification, state, key and subscription', async () => {
-    expect(await migratedPostgresFixture('v3-postgres.sql', 'notify_v3_fixture', expectV3FixtureKept)).toBe(4);
+    expect(await migratedPostgresFixture('v3-postgres.sql', 'notify_v3_fixture', expectV3FixtureKept)).toBe(postgresSchemaVersion);
   });
 });

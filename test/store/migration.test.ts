@@ -7,6 +7,7 @@ import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { NotificationStore } from '../../src/store/store.js';
 import { postgresUnavailable, skipReason } from '../support/services.js';
+import { schemaVersion as postgresSchemaVersion } from '../../src/store/postgres/schema.js';
 import { migratedPostgresFixture } from './postgres-fixture.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -83,7 +84,7 @@ describe.skipIf(skip !== null)('migration from schema 1: PostgreSQL', () => {
       await expectFixtureKept(store, { alice: [1, 2, 3, 4] });
       expect((await store.since('bob', id(1), 10)) as Notification[]).toHaveLength(3);
     });
-    expect(version).toBe(4);
+    expect(version).toBe(postgresSchemaVersion);
   });
 });
 
@@ -127,6 +128,6 @@ describe('migration from schema 2: SQLite', () => {
 
 describe.skipIf(skip !== null)('migration from schema 2: PostgreSQL', () => {
   it('opens a schema dumped from 2f86443 and keeps every notification, read state (now also seen), key and subscription', async () => {
-    expect(await migratedPostgresFixture('v2-postgres.sql', 'notify_v2_fixture', expectV2FixtureKept)).toBe(4);
+    expect(await migratedPostgresFixture('v2-postgres.sql', 'notify_v2_fixture', expectV2FixtureKept)).toBe(postgresSchemaVersion);
   });
 });

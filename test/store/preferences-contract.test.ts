@@ -1,4 +1,4 @@
-// The preferences rows of the NotificationStore contract (DESIGN §9), run against every backend.
+// The preferences rows of the NotificationStore contract, run against every backend.
 import { expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';

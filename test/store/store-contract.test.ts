@@ -261,7 +261,7 @@ function contract(backend: Backend): void {
     });
   });
 
-  describe('changeState: seen / read / archived / deleted (DESIGN §9)', () => {
+  describe('changeState: seen / read / archived / deleted', () => {
     const summary = async (userId: string) => {
       const { unreadCount, unseenCount } = await store.unreadSummary(userId);
       return { unreadCount, unseenCount };

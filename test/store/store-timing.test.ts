@@ -1,4 +1,4 @@
-// NotificationStore contract for expiry, scheduled delivery and retraction (DESIGN §9), on every backend.
+// NotificationStore contract for expiry, scheduled delivery and retraction, on every backend.
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { originId } from '../../src/store/arguments.js';

@@ -1,0 +1,176 @@
+// openapi.json (OpenAPI 3.1) for the HTTP API, from the contract's catalog: push bodies use its own data schemas.
+import type { ContractMessage, ContractModel, JsonSchema } from '../contract-model.js';
+import { generatedHeader, pascalCase } from '../naming.js';
+import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './routes.js';
+import { pushTimingProperties } from './timing.js';
+import { displayTemplatesSchema } from './display.js';
+
+const schemaPrefix = '#/components/schemas/';
+
+/** `{ $ref: 'Name' }` (the contract model's form, and the route table's) → `{ $ref: '#/components/schemas/Name' }`. */
+function pointRefs(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(pointRefs);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) out[key] = schemaPrefix + value;
+    else out[key] = key === 'enum' || key === 'const' || key === 'examples' ? value : pointRefs(value);
+  }
+  return out;
+}
+
+/** Named schemas reachable from `roots` through `{ $ref: name }`. */
+function reachable(roots: readonly string[], schemas: ReadonlyMap<string, JsonSchema>): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string' && schemas.has(child) && !found.has(child)) {
+        found.add(child);
+        visit(schemas.get(child));
+      } else if (key !== 'enum' && key !== 'const' && key !== 'examples') visit(child);
+    }
+  };
+  visit(roots.map(($ref) => ({ $ref })));
+  return [...found].sort();
+}
+
+/** The push body of one type: the contract's own `type`, `data` and `category` field schemas, closed. */
+function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonSchema>, audience: boolean): JsonSchema {
+  const envelope = schemas.get(message.payloadSchemaName)?.['properties'] as Record<string, unknown> | undefined;
+  const field = (name: string): unknown => envelope?.[name];
+  const properties: JsonSchema = { type: field('type'), data: field('data') };
+  if (field('category') !== undefined) properties['category'] = field('category');
+  properties['critical'] = { type: 'boolean', description: "Delivered whatever the recipients' preferences (default false)." };
+  Object.assign(properties, pushTimingProperties);
+  const schema: JsonSchema = {
+    type: 'object',
+    title: `${message.title} push`,
+    description: message.description || message.summary,
+    additionalProperties: false,
+    required: ['type', 'data'],
+    properties,
+  };
+  if (!audience) return schema;
+  properties['users'] = { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 256 }, description: 'Recipients (duplicates are pushed once).' };
+  properties['broadcast'] = { const: true, description: 'Every user the store knows.' };
+  return { ...schema, oneOf: [{ required: ['users'] }, { required: ['broadcast'] }] };
+}
+
+function examplesFor(notifications: readonly ContractMessage[], multi: boolean): Record<string, { summary: string; value: unknown }> {
+  const examples: Record<string, { summary: string; value: unknown }> = {};
+  for (const message of notifications) {
+    for (const example of message.examples) {
+      const payload = example.payload as { type: string; data: unknown; category?: string };
+      const value = { ...(multi ? { users: ['alice', 'bob'] } : {}), type: payload.type, data: payload.data, ...(payload.category === undefined ? {} : { category: payload.category }) };
+      examples[`${message.wireName}.${example.name}`] = { summary: example.summary || message.title, value };
+    }
+  }
+  return examples;
+}
+
+function response(value: ApiResponse): JsonSchema {
+  const out: JsonSchema = { description: value.description };
+  if (value.headers) out['headers'] = Object.fromEntries(Object.entries(value.headers).map(([name, h]) => [name, { description: h.description, schema: h.schema }]));
+  if (value.body) out['content'] = { 'application/json': { schema: pointRefs(value.body) } };
+  if (value.text) out['content'] = { [value.text.contentType]: { schema: value.text.schema } };
+  return out;
+}
+
+function operation(route: ApiRoute, notifications: readonly ContractMessage[]): JsonSchema {
+  const op: JsonSchema = { operationId: route.operationId, summary: route.summary, tags: [route.tag] };
+  if (route.description) op['description'] = route.description;
+  if (route.parameters?.length) op['parameters'] = route.parameters.map((p) => ({ ...p, required: p.in === 'path' ? true : (p.required ?? false) }));
+  if (route.body) {
+    const media: JsonSchema = { schema: { $ref: schemaPrefix + route.body.schema } };
+    if (route.body.examples) media['examples'] = examplesFor(notifications, route.body.examples === 'multi');
+    op['requestBody'] = { required: true, description: route.body.description, content: { 'application/json': media } };
+  }
+  op['responses'] = Object.fromEntries(
+    Object.entries(route.responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
+  );
+  op['security'] = route.service ? [{ pushToken: [] }, { pushTokenHeader: [] }] : [];
+  return op;
+}
+
+function httpUrl(url: string): string {
+  return url.replace(/^wss:/, 'https:').replace(/^ws:/, 'http:').replace(/\/$/, '');
+}
+
+/** The OpenAPI 3.1 document of the HTTP API for this contract's catalog, as JSON text. Same contract, same bytes. */
+export function generateOpenApi(contract: ContractModel, routes: readonly ApiRoute[] = apiRoutes): string {
+  const notifications = contract.messages.filter((m) => m.kind === 'notification');
+  const schemas = contract.schemas;
+  const catalog: Record<string, JsonSchema> = {};
+  const pushNames: string[] = [];
+  const multiNames: string[] = [];
+  for (const message of notifications) {
+    const name = `${pascalCase(message.wireName)}Push`;
+    catalog[name] = pushSchema(message, schemas, false);
+    catalog[`${pascalCase(message.wireName)}MultiPush`] = pushSchema(message, schemas, true);
+    pushNames.push(name);
+    multiNames.push(`${pascalCase(message.wireName)}MultiPush`);
+  }
+  const union = (names: string[], description: string): JsonSchema => ({
+    description,
+    oneOf: names.map((n) => ({ $ref: n })),
+    discriminator: { propertyName: 'type', mapping: Object.fromEntries(notifications.map((m, i) => [m.wireName, schemaPrefix + names[i]!])) },
+  });
+  catalog['PushRequest'] = union(pushNames, 'A notification of one of the catalog\'s types; `data` is that type\'s schema from the contract.');
+  catalog['MultiPushRequest'] = union(multiNames, 'A notification with its audience: `users` or `broadcast: true`.');
+  catalog['Notification'] = union(notifications.map((m) => m.payloadSchemaName), 'A stored notification, as clients receive it.');
+  catalog['DisplayTemplates'] = displayTemplatesSchema(notifications);
+
+  const own = { ...apiSchemas, ...catalog };
+  const fromContract = reachable(Object.values(own).flatMap(refsIn), schemas);
+  const components: Record<string, unknown> = {};
+  for (const name of fromContract) {
+    if (name in own) throw new Error(`the contract's schema ${name} has the name of an HTTP API schema; rename it`);
+    components[name] = pointRefs(schemas.get(name));
+  }
+  for (const [name, schema] of Object.entries(own)) components[name] = pointRefs(schema);
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route, notifications);
+
+  const document = {
+    // JSON has no comments: the "do not edit" stamp is an extension field, first in the file.
+    'x-generated': generatedHeader.replace(/^\/\/ /, '').trim(),
+    openapi: '3.1.0',
+    info: {
+      title: `${contract.title} HTTP API`,
+      version: contract.version,
+      description: `Push notifications to users of ${contract.title} and read their state. Generated from the AsyncAPI contract by \`notify generate\`: the push body is a \`oneOf\` over the catalog's notification types, discriminated by \`type\`, with the contract's own \`data\` schemas. Errors are \`{error, message, details?}\`.`,
+    },
+    servers: contract.servers.map((s) => ({ url: httpUrl(s.url), description: s.description })),
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
+      responses: Object.fromEntries(
+        Object.entries(errorResponses).map(([name, r]) => [name, { description: r.description, content: { 'application/json': { schema: { $ref: schemaPrefix + r.schema } } } }]),
+      ),
+      securitySchemes: {
+        pushToken: { type: 'http', scheme: 'bearer', description: 'The push token (`--push-token`), or a JWT with scope `notify:push`, as `Authorization: Bearer <token>`.' },
+        pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The same credential in `X-Auth-Token`.' },
+      },
+    },
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Names referenced (`{ $ref: name }`) anywhere in a schema of the route table or catalog. */
+function refsIn(schema: unknown): string[] {
+  const names: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string') names.push(child);
+      else if (key !== 'enum' && key !== 'const' && key !== 'examples') visit(child);
+    }
+  };
+  visit(schema);
+  return names;
+}
