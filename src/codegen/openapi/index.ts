@@ -3,6 +3,7 @@ import type { ContractMessage, ContractModel, JsonSchema } from '../contract-mod
 import { generatedHeader, pascalCase } from '../naming.js';
 import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './routes.js';
 import { pushTimingProperties } from './timing.js';
+import { displayTemplatesSchema } from './display.js';
 
 const schemaPrefix = '#/components/schemas/';
 
@@ -147,6 +148,7 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
     properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: { $ref: 'BatchPushItem' }, description: 'Independent pushes, answered in this order.' } },
   };
   catalog['Notification'] = union(notifications.map((m) => m.payloadSchemaName), 'A stored notification, as clients receive it.');
+  catalog['DisplayTemplates'] = displayTemplatesSchema(notifications);
 
   const own = { ...apiSchemas, ...catalog };
   const fromContract = reachable(Object.values(own).flatMap(refsIn), schemas);
