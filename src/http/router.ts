@@ -16,6 +16,8 @@ export type RouteHandler = (req: RouteRequest) => Promise<void> | void;
 interface Route {
   method: string;
   path: string;
+  /** The path's literal start (up to its first `:param`): routes that cannot match are passed over without the regex. */
+  prefix: string;
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
@@ -33,7 +35,8 @@ export class Router {
         return '/([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, path, pattern, names, handler });
+    const param = path.indexOf('/:');
+    this.routes.push({ method, path, prefix: param < 0 ? path : path.slice(0, param + 1), pattern, names, handler });
     return this;
   }
 
@@ -52,6 +55,7 @@ export class Router {
     const pathname = plainPathname(raw) ?? parse().pathname;
     let pathMatched = false;
     for (const route of this.routes) {
+      if (!pathname.startsWith(route.prefix)) continue;
       const match = route.pattern.exec(pathname);
       if (!match) continue;
       pathMatched = true;

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationId, UserId } from '../ids.js';
-import type { DeliveredNotification, NotificationStore, RemovedNotification, SharedAudience, StateChange, StateResult } from '../store/store.js';
+import type { DeliveredNotification, NewNotification, NotificationStore, RemovedNotification, SharedAudience, StateChange, StateResult } from '../store/store.js';
 import { catchUp } from './catch-up.js';
 import type { Hub } from './hub.js';
 import { Removals } from './removals.js';
@@ -149,9 +149,9 @@ export class FanOut {
     return { ...(await this.sentShared(audience, notification)), muted };
   }
 
-  private stored(userId: UserId, input: PushInput) {
-    const { critical: _critical, ...rest } = input;
-    return { userId, ...rest, timestamp: Date.now() };
+  private stored(userId: UserId, input: PushInput): NewNotification {
+    // Field by field: an object rest/spread here was ~1 % of a push's CPU in the profile.
+    return { userId, type: input.type, data: input.data, category: input.category, idempotencyKey: input.idempotencyKey, expiresAt: input.expiresAt, timestamp: Date.now() };
   }
 
   private storedShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>) {

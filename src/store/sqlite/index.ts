@@ -186,7 +186,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }
     if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
     // The row's data is the text of input.data: no need to parse it back. Its seq is the rowid.
-    return { notification: notificationOf({ ...input, id: formatSeq(Number(lastInsertRowid)), data: input.data, read: false }), created: true };
+    return { notification: notificationOf({ type: input.type, id: formatSeq(Number(lastInsertRowid)), timestamp: input.timestamp, data: input.data, read: false, category: input.category }), created: true };
   }
   /** Stores a broadcast or topic notification (inside a write). */
   const sharedRow = (input: NewSharedNotification): Notification => {
