@@ -3,8 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../src/paths.js';
-import { runBench, stopEverything, type BenchOptions, type RepeatRun } from './harness.js';
-import { machineInfo } from './machine.js';
+import { spawnLoad, stopEverything, trackServer } from './harness.js';
+import { machineInfo, startLoadMeter } from './machine.js';
+import type { PusherApi, ReceiverApi } from './protocol.js';
+import { RpcClient } from './rpc.js';
+import { startTarget, type ServerUnderTest } from './server-process.js';
 import { median } from './stats.js';
 
 /** bench/baseline.json: the ratio the guard holds the build to. Changing it is a deliberate commit that says why. */
@@ -22,7 +25,6 @@ export interface GuardBaseline {
 
 export interface GuardOptions {
   n: number;
-  durationSec: number;
   repeat: number;
   pushConcurrency: number;
   /** Burn this much CPU (µs) in notify's process per push request (bench/probe.ts): a deliberately slowed build. */
@@ -43,45 +45,77 @@ export interface GuardResult {
   baselineUs: number[];
 }
 
-export const guardDefaults = { n: 500, durationSec: 3, repeat: 3, pushConcurrency: 64 } as const;
+export const guardDefaults = { n: 500, repeat: 3, pushConcurrency: 64 } as const;
 export const defaultBaselineFile = path.join(packageRoot, 'bench', 'baseline.json');
 
-/** Runs notify and raw ws `repeat` times (order rotated per repeat) through the closed-loop push scenario. */
+const sliceMs = 500;
+const slicesPerRepeat = 6;
+
+/**
+ * Starts notify and raw ws side by side (each with its own receiver and pusher process holding `n` connections),
+ * warms both up, then per repeat alternates closed-loop push slices of 0.5 s between them, 6 each: the two servers
+ * see the same machine, slice by slice, so a load that comes and goes moves both sides of the ratio. A repeat's
+ * ratio is notify's CPU per push over raw ws's, each summed over its slices.
+ */
 export async function measureRatio(options: GuardOptions): Promise<GuardResult> {
-  const bench: BenchOptions = {
-    n: options.n,
-    durationMs: Math.round(options.durationSec * 1000),
-    rates: [],
-    repeat: options.repeat,
-    broadcasts: 1,
-    pushConcurrency: options.pushConcurrency,
-    openLoopConnections: 8,
-    scenarios: new Set(['push']),
-    targets: ['notify', 'baseline'],
-    store: 'sqlite',
-    workers: 1,
-    ...(options.slowNotifyUs > 0 ? { slowNotifyUs: options.slowNotifyUs } : {}),
-    progress: options.progress,
-  };
-  let repeats: RepeatRun[];
+  const kinds = ['notify', 'baseline'] as const;
+  const sides: Record<(typeof kinds)[number], { server: ServerUnderTest; receiver: RpcClient<ReceiverApi>; pusher: RpcClient<PusherApi>; untrack: () => void }> = {} as never;
   try {
-    repeats = await runBench(bench);
+    for (const [i, kind] of kinds.entries()) {
+      const server = await startTarget(kind, { store: 'sqlite', ...(kind === 'notify' && options.slowNotifyUs > 0 ? { slowPushUs: options.slowNotifyUs } : {}) });
+      const untrack = trackServer(server);
+      const receiver = new RpcClient<ReceiverApi>(`${kind} receiver`, spawnLoad('receiver', i));
+      const pusher = new RpcClient<PusherApi>(`${kind} pusher`, spawnLoad('pusher', i));
+      sides[kind] = { server, receiver, pusher, untrack };
+      const users = { prefix: 'u', first: 0, count: options.n, stride: 1 };
+      await receiver.call('prepare', { target: server.spec, users }, 60_000);
+      await pusher.call('configure', { target: server.spec, users }, 5000);
+      options.progress(`  ${kind}: connecting ${options.n}`);
+      const timeoutMs = 30_000 + options.n * 20;
+      const connected = await receiver.call('connect', { concurrency: 64, timeoutMs }, timeoutMs + 10_000);
+      if (connected.failed > 0) throw new Error(`${kind}: ${connected.failed} of ${options.n} connections failed (${connected.firstError ?? 'unknown'})`);
+      // Warm-up (JIT, SQLite page cache), not measured.
+      await pusher.call('closedLoop', { durationMs: 1000, concurrency: options.pushConcurrency }, 60_000);
+    }
+    /** CPU of every process of the guard (servers, load processes, this one): the rest of the machine's is other work. */
+    const benchCpuUs = async (): Promise<number> => {
+      const parts = await Promise.all(
+        Object.values(sides).flatMap((side) => [side.server.stats(false), side.receiver.call('cpu', {}, 5000), side.pusher.call('cpu', {}, 5000)]),
+      );
+      const own = process.cpuUsage();
+      return parts.reduce((sum, part) => sum + part.cpuUs, own.user + own.system);
+    };
+    const notifyUs: number[] = [];
+    const baselineUs: number[] = [];
+    const otherWorkPct: number[] = [];
+    for (let repeat = 0; repeat < options.repeat; repeat++) {
+      options.progress(`repeat ${repeat + 1}/${options.repeat}: ${slicesPerRepeat} slices of ${sliceMs} ms each, alternating`);
+      const repeatMeter = startLoadMeter();
+      const ownBefore = await benchCpuUs();
+      const totals = { notify: { cpuUs: 0, pushes: 0 }, baseline: { cpuUs: 0, pushes: 0 } };
+      for (let slice = 0; slice < slicesPerRepeat; slice++) {
+        // Alternate which goes first, so neither always follows the other.
+        for (const kind of slice % 2 === 0 ? kinds : [...kinds].reverse()) {
+          const { server, pusher } = sides[kind];
+          const before = await server.stats(false);
+          const result = await pusher.call('closedLoop', { durationMs: sliceMs, concurrency: options.pushConcurrency }, sliceMs + 30_000);
+          const after = await server.stats(false);
+          if (result.failed > 0) throw new Error(`${kind}: ${result.failed} pushes failed (${result.firstError ?? 'unknown'})`);
+          totals[kind].cpuUs += after.cpuUs - before.cpuUs;
+          totals[kind].pushes += result.ok;
+        }
+      }
+      notifyUs.push(totals.notify.cpuUs / Math.max(1, totals.notify.pushes));
+      baselineUs.push(totals.baseline.cpuUs / Math.max(1, totals.baseline.pushes));
+      otherWorkPct.push(repeatMeter.finish((await benchCpuUs()) - ownBefore).otherPct);
+    }
+    const ratios = notifyUs.map((us, i) => us / baselineUs[i]!);
+    return { ratios, median: median(ratios), otherWorkPct, notifyUs, baselineUs };
   } finally {
+    for (const side of Object.values(sides)) side.untrack();
+    await Promise.allSettled(Object.values(sides).map((side) => side.server.stop()));
     await stopEverything();
   }
-  const notifyUs: number[] = [];
-  const baselineUs: number[] = [];
-  const otherWorkPct: number[] = [];
-  for (const { runs } of repeats) {
-    const [notify, baseline] = [runs.notify, runs.baseline];
-    const problems = [...(notify?.errors ?? []), ...(baseline?.errors ?? [])];
-    if (!notify || !baseline || problems.length > 0) throw new Error(`the guard's bench run failed: ${problems.join('; ') || 'a server did not run'}`);
-    notifyUs.push(notify.figures['push.serverUsPerPush']!);
-    baselineUs.push(baseline.figures['push.serverUsPerPush']!);
-    otherWorkPct.push(Math.max(notify.load.otherPct, baseline.load.otherPct));
-  }
-  const ratios = notifyUs.map((us, i) => us / baselineUs[i]!);
-  return { ratios, median: median(ratios), otherWorkPct, notifyUs, baselineUs };
 }
 
 /** `measureRatio`, once more when the bench itself failed (a server that did not start, sockets not ready in time). */
@@ -128,7 +162,7 @@ function describeRun(result: GuardResult): string[] {
   );
 }
 
-/** `node dist/bench/guard.js [--record --reason TEXT] [--slow-notify-us N] [--n N] [--duration S] [--repeat K]`; exit 1 on a regression. */
+/** `node dist/bench/guard.js [--record --reason TEXT] [--slow-notify-us N] [--n N] [--repeat K] [--baseline FILE]`; exit 1 on a regression. */
 async function main(argv: string[]): Promise<number> {
   const arg = (name: string): string | undefined => {
     const at = argv.indexOf(name);
@@ -136,7 +170,6 @@ async function main(argv: string[]): Promise<number> {
   };
   const options: GuardOptions = {
     n: Number(arg('--n') ?? guardDefaults.n),
-    durationSec: Number(arg('--duration') ?? guardDefaults.durationSec),
     repeat: Number(arg('--repeat') ?? guardDefaults.repeat),
     pushConcurrency: Number(arg('--push-concurrency') ?? guardDefaults.pushConcurrency),
     slowNotifyUs: Number(arg('--slow-notify-us') ?? 0),
@@ -154,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
     result = combine(result, await measureOrRetry(options));
   }
   const lines = [
-    `push guard: notify / raw ws server CPU per push, ${options.repeat} repeat(s) of ${options.durationSec} s at ${options.pushConcurrency} in flight, ${options.n} connections${options.slowNotifyUs > 0 ? `, notify deliberately slowed by ${options.slowNotifyUs} µs a push` : ''}`,
+    `push guard: notify / raw ws server CPU per push, ${options.repeat} repeat(s) of ${slicesPerRepeat} alternating ${sliceMs} ms slices each at ${options.pushConcurrency} in flight, ${options.n} connections each${options.slowNotifyUs > 0 ? `, notify deliberately slowed by ${options.slowNotifyUs} µs a push` : ''}`,
     ...describeRun(result),
     `  median ratio ${result.median.toFixed(2)} over ${result.ratios.length} repeats (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   ];

@@ -74,13 +74,20 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const started = new Set<ChildProcess>();
 const servers = new Set<ServerUnderTest>();
 
+/** A server under test the bench started, stopped by `stopEverything` (for scripts that start their own, like the guard). */
+export function trackServer(server: ServerUnderTest): () => void {
+  servers.add(server);
+  return () => servers.delete(server);
+}
+
 /** Stops every child process and server the bench started. */
 export async function stopEverything(): Promise<void> {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   await Promise.allSettled([...servers].map((server) => server.stop()));
 }
 
-function spawnLoad(role: 'receiver' | 'pusher', index: number): ChildProcess {
+/** A load process (receiver or pusher), stopped by `stopEverything`. */
+export function spawnLoad(role: 'receiver' | 'pusher', index: number): ChildProcess {
   const child = fork(compiledPath('bench', 'load-client.js'), [role, String(index)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
