@@ -91,6 +91,8 @@ export function goals(rates: readonly number[]): Goal[] {
     atLeast('connections.connectsPerSec', 'socketio', ahead),
     atLeast('push.pushesPerSec', 'baseline', 0.75),
     atLeast('push.pushesPerSec', 'socketio', ahead),
+    // The push path's CPU budget (docs/decisions.md, "The push path and the batch API"): 55 µs where raw ws takes 32.
+    atMost('push.serverUsPerPush', 'baseline', 55 / 32),
   ];
   if (rates.includes(5000)) {
     list.push(atMost('latency.5000.p99Ms', 'baseline', 2), atMost('latency.5000.p99Ms', 'socketio', 1 / ahead), {
