@@ -10,18 +10,23 @@ const guardPath = path.resolve('dist/bench/guard.js');
 const run = promisify(execFile);
 
 describe('push guard', () => {
-  it('fails only past the baseline ratio plus its margin', () => {
-    const baseline = { ratio: 2, margin: 0.25 };
-    expect(judge({ median: 2.5 }, baseline)).toMatchObject({ pass: true, limit: 2.5 });
-    expect(judge({ median: 1.2 }, baseline).pass).toBe(true);
-    expect(judge({ median: 2.51 }, baseline).pass).toBe(false);
-    expect(judge({ median: 2.6 }, baseline).change).toBeCloseTo(0.3);
+  it('fails only past the baseline ratio plus its margin, the wider one on a busy machine', () => {
+    const baseline = { ratio: 2, margin: 0.25, busyAbovePct: 50, busyMargin: 0.75 };
+    const quiet = [5, 10, 2];
+    expect(judge({ median: 2.5, otherWorkPct: quiet }, baseline)).toMatchObject({ pass: true, limit: 2.5, busy: false });
+    expect(judge({ median: 1.2, otherWorkPct: quiet }, baseline).pass).toBe(true);
+    expect(judge({ median: 2.51, otherWorkPct: quiet }, baseline).pass).toBe(false);
+    expect(judge({ median: 2.6, otherWorkPct: quiet }, baseline).change).toBeCloseTo(0.3);
+    const busy = [90, 40, 80];
+    expect(judge({ median: 3.4, otherWorkPct: busy }, baseline)).toMatchObject({ pass: true, busy: true, limit: 3.5 });
+    expect(judge({ median: 3.6, otherWorkPct: busy }, baseline).pass).toBe(false);
   });
 
   it('reads the committed bench/baseline.json', () => {
     const baseline = readBaseline(defaultBaselineFile);
     expect(baseline.ratio).toBeGreaterThan(0);
-    expect(baseline.margin).toBeGreaterThanOrEqual(0.25);
+    expect(baseline.margin).toBe(0.25);
+    expect(baseline.busyMargin).toBeGreaterThan(baseline.margin);
     expect(baseline.reason.length).toBeGreaterThan(10);
   });
 
