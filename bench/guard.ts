@@ -97,8 +97,9 @@ export async function measureRatio(options: GuardOptions): Promise<GuardResult> 
     const baselineUs: number[] = [];
     const mainRatios: number[] = [];
     const otherWorkPct: number[] = [];
-    for (let repeat = 0; repeat < options.repeat; repeat++) {
-      options.progress(`repeat ${repeat + 1}/${options.repeat}: ${slicesPerRepeat} slices of ${sliceMs} ms each, alternating`);
+    // The first round is not counted: measured, the first round after the warm-ups ran 20–40 % above the next ones for notify.
+    for (let repeat = -1; repeat < options.repeat; repeat++) {
+      options.progress(repeat < 0 ? `warm-up round: ${slicesPerRepeat} slices of ${sliceMs} ms each, alternating, not counted` : `repeat ${repeat + 1}/${options.repeat}: ${slicesPerRepeat} slices of ${sliceMs} ms each, alternating`);
       const repeatMeter = startLoadMeter();
       const ownBefore = await benchCpuUs();
       const totals = { notify: { cpuUs: 0, mainUs: 0, pushes: 0 }, baseline: { cpuUs: 0, mainUs: 0, pushes: 0 } };
@@ -115,6 +116,7 @@ export async function measureRatio(options: GuardOptions): Promise<GuardResult> 
           totals[kind].pushes += result.ok;
         }
       }
+      if (repeat < 0) continue;
       mainRatios.push(totals.notify.mainUs / Math.max(1, totals.notify.pushes) / (totals.baseline.mainUs / Math.max(1, totals.baseline.pushes)));
       notifyUs.push(totals.notify.cpuUs / Math.max(1, totals.notify.pushes));
       baselineUs.push(totals.baseline.cpuUs / Math.max(1, totals.baseline.pushes));
