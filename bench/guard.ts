@@ -32,6 +32,8 @@ export interface GuardBaseline {
 export interface GuardOptions {
   n: number;
   repeat: number;
+  /** Alternating slices per server per round. */
+  slices: number;
   pushConcurrency: number;
   /** Burn this much CPU (µs) in notify's process per push request (bench/probe.ts): a deliberately slowed build. */
   slowNotifyUs: number;
@@ -57,7 +59,8 @@ export const guardDefaults = { n: 500, repeat: 3, pushConcurrency: 64 } as const
 export const defaultBaselineFile = path.join(packageRoot, 'bench', 'baseline.json');
 
 const sliceMs = 500;
-const slicesPerRepeat = 6;
+/** Slices per server per round (`--slices`): 6 in CI; fewer only where the verdict is far from the limit (its test). */
+const defaultSlices = 6;
 
 /**
  * Starts notify and raw ws side by side (each with its own receiver and pusher process holding `n` connections),
@@ -99,11 +102,11 @@ export async function measureRatio(options: GuardOptions): Promise<GuardResult> 
     const otherWorkPct: number[] = [];
     // The first round is not counted: measured, the first round after the warm-ups ran 20–40 % above the next ones for notify.
     for (let repeat = -1; repeat < options.repeat; repeat++) {
-      options.progress(repeat < 0 ? `warm-up round: ${slicesPerRepeat} slices of ${sliceMs} ms each, alternating, not counted` : `repeat ${repeat + 1}/${options.repeat}: ${slicesPerRepeat} slices of ${sliceMs} ms each, alternating`);
+      options.progress(repeat < 0 ? `warm-up round: ${options.slices} slices of ${sliceMs} ms each, alternating, not counted` : `repeat ${repeat + 1}/${options.repeat}: ${options.slices} slices of ${sliceMs} ms each, alternating`);
       const repeatMeter = startLoadMeter();
       const ownBefore = await benchCpuUs();
       const totals = { notify: { cpuUs: 0, mainUs: 0, pushes: 0 }, baseline: { cpuUs: 0, mainUs: 0, pushes: 0 } };
-      for (let slice = 0; slice < slicesPerRepeat; slice++) {
+      for (let slice = 0; slice < options.slices; slice++) {
         // Alternate which goes first, so neither always follows the other.
         for (const kind of slice % 2 === 0 ? kinds : [...kinds].reverse()) {
           const { server, pusher } = sides[kind];
@@ -193,7 +196,7 @@ function describeRun(result: GuardResult): string[] {
   );
 }
 
-/** `node dist/bench/guard.js [--record --reason TEXT] [--slow-notify-us N] [--n N] [--repeat K] [--baseline FILE]`; exit 1 on a regression. */
+/** `node dist/bench/guard.js [--record --reason TEXT] [--slow-notify-us N] [--n N] [--repeat K] [--slices S] [--baseline FILE]`; exit 1 on a regression. */
 async function main(argv: string[]): Promise<number> {
   const arg = (name: string): string | undefined => {
     const at = argv.indexOf(name);
@@ -202,6 +205,7 @@ async function main(argv: string[]): Promise<number> {
   const options: GuardOptions = {
     n: Number(arg('--n') ?? guardDefaults.n),
     repeat: Number(arg('--repeat') ?? guardDefaults.repeat),
+    slices: Number(arg('--slices') ?? defaultSlices),
     pushConcurrency: Number(arg('--push-concurrency') ?? guardDefaults.pushConcurrency),
     slowNotifyUs: Number(arg('--slow-notify-us') ?? 0),
     baselineFile: path.resolve(arg('--baseline') ?? defaultBaselineFile),
@@ -218,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
     result = combine(result, await measureOrRetry(options));
   }
   const lines = [
-    `push guard: notify / raw ws server CPU per push, ${options.repeat} repeat(s) of ${slicesPerRepeat} alternating ${sliceMs} ms slices each at ${options.pushConcurrency} in flight, ${options.n} connections each${options.slowNotifyUs > 0 ? `, notify deliberately slowed by ${options.slowNotifyUs} µs a push` : ''}`,
+    `push guard: notify / raw ws server CPU per push, ${options.repeat} repeat(s) of ${options.slices} alternating ${sliceMs} ms slices each at ${options.pushConcurrency} in flight, ${options.n} connections each${options.slowNotifyUs > 0 ? `, notify deliberately slowed by ${options.slowNotifyUs} µs a push` : ''}`,
     ...describeRun(result),
     `  median ratio ${result.median.toFixed(2)} over ${result.ratios.length} repeats (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   ];

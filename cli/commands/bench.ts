@@ -105,7 +105,9 @@ Examples:
   $ notify bench                                 # n=10000, 3 repeats: a few minutes on 2 cores
   $ notify bench --quick --json
   $ notify bench --n 5000 --rates 5000 --repeat 5 --scenarios latency
-  $ notify bench --scenarios push --repeat 1 --cpu-prof ./profiles`,
+  $ notify bench --scenarios push --repeat 1 --cpu-prof ./profiles
+  $ notify bench --targets notify,baseline --scenarios push --stages ./stages   # CPU per push by stage
+  $ notify bench --targets notify --scenarios batch                             # the batch route`,
     )
     .action(async (flags: BenchFlags) => {
       if (flags.quick) {

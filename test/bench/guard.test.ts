@@ -33,12 +33,12 @@ describe('push guard', () => {
   it('exits 1 when notify is slowed by a 3 ms busy loop per push (bench/probe.ts BENCH_SLOW_PUSH_US)', async () => {
     if (!existsSync(guardPath)) throw new Error(`${guardPath} is missing: run \`npm run build\` before this test`);
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NOTIFY_')));
-    const failed = await run(process.execPath, [guardPath, '--repeat', '1', '--n', '100', '--duration', '1', '--slow-notify-us', '3000'], { env, timeout: 170_000 }).then(
+    const failed = await run(process.execPath, [guardPath, '--repeat', '1', '--slices', '2', '--n', '100', '--slow-notify-us', '3000'], { env, timeout: 280_000 }).then(
       () => undefined,
       (error: { code?: number; stdout?: string }) => error,
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stdout).toMatch(/notify deliberately slowed by 3000 µs a push/);
     expect(failed?.stdout).toMatch(/→ FAIL: the push path costs more CPU relative to raw ws/);
-  }, 180_000);
+  }, 300_000);
 });
