@@ -30,6 +30,9 @@ channels:
   # The protocol, owned by notify.
   notify:
     $ref: '${p}#/channels/notify'
+  # The protocol: webhook events POSTed to this app's backend, owned by notify.
+  webhooks:
+    $ref: '${p}#/channels/webhooks'
   # The catalog: this app's notification types.
   notifications:
     address: /api/v1/notifications
@@ -53,6 +56,8 @@ operations:
     $ref: '${p}#/operations/sendControl'
   receiveActions:
     $ref: '${p}#/operations/receiveActions'
+  sendWebhooks:
+    $ref: '${p}#/operations/sendWebhooks'
 
 components:
   messages:
