@@ -100,7 +100,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:81d692739d936d1c292d35887cb9ba29f74f20d07a14bc3cc5880928ce6554b6" = "sha256:81d692739d936d1c292d35887cb9ba29f74f20d07a14bc3cc5880928ce6554b6";
+export const contractHash: "sha256:46fb5d5e827205bcd98ebf56171b5d7c6d57280ee21f25c7aa2b9da32c783549" = "sha256:46fb5d5e827205bcd98ebf56171b5d7c6d57280ee21f25c7aa2b9da32c783549";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
