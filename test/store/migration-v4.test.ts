@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
+import Database from 'better-sqlite3';
 import { schemaVersion as postgresSchemaVersion } from '../../src/store/postgres/schema.js';
+import { schemaVersion as sqliteSchemaVersion } from '../../src/store/sqlite/schema.js';
 import type { NotificationStore } from '../../src/store/store.js';
 import { postgresUnavailable, skipReason } from '../support/services.js';
 import { migratedPostgresFixture } from './postgres-fixture.js';
@@ -50,16 +52,30 @@ async function expectV4FixtureKept(store: NotificationStore): Promise<void> {
   expect((await store.expiredBetween(0, 4_000_000_000_001)).map((r) => r.recipients)).toContainEqual({ kind: 'user', userId: 'alice' });
 }
 
+/** Webhooks (issue 27) on the migrated store: an endpoint is kept, and a state change of an old notification queues its event. */
+async function expectWebhooksOnMigrated(store: NotificationStore): Promise<void> {
+  await expectV4FixtureKept(store);
+  expect(await store.webhooks.listEndpoints()).toEqual([]);
+  const hook = await store.webhooks.createEndpoint({ url: 'https://hooks.example.com/n', events: ['notification.read'], secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, Date.now());
+  const [, a2] = (await store.page('alice', { limit: 10 })).notifications;
+  await store.changeState('alice', [a2!.id], 'read');
+  const [claimed] = await store.webhooks.claim(Date.now(), 10, Date.now() + 30_000, []);
+  expect(claimed).toMatchObject({ endpointId: hook.id, type: 'notification.read', data: { userId: 'alice', notificationId: a2!.id, state: { read: true } } });
+}
+
 describe('migration from schema 4: SQLite', () => {
   it('opens a file written by 6828636 and keeps every notification, state, schedule and preference', async () => {
     const file = join(dir, 'v4.db');
     copyFileSync(join(fixtures, 'v4.db'), file);
     const store = await openStore(`sqlite:${file}`);
     try {
-      await expectV4FixtureKept(store);
+      await expectWebhooksOnMigrated(store);
     } finally {
       await store.close();
     }
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(sqliteSchemaVersion);
+    db.close();
   });
 });
 
@@ -67,6 +83,6 @@ const skip = skipReason('migration on PostgreSQL', [await postgresUnavailable()]
 
 describe.skipIf(skip !== null)('migration from schema 4: PostgreSQL', () => {
   it('opens a schema dumped from 6828636 and keeps every notification, state, schedule and preference', async () => {
-    expect(await migratedPostgresFixture('v4-postgres.sql', 'notify_v4_fixture', expectV4FixtureKept)).toBe(postgresSchemaVersion);
+    expect(await migratedPostgresFixture('v4-postgres.sql', 'notify_v4_fixture', expectWebhooksOnMigrated)).toBe(postgresSchemaVersion);
   });
 });
