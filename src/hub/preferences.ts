@@ -66,11 +66,16 @@ export class Preferences {
   }
 
   private whole(muted: MutedNames): PreferencesData {
-    const switches = (known: readonly string[], off: readonly string[]): Record<string, boolean> => {
-      const out: Record<string, boolean> = {};
-      for (const name of [...known, ...off].sort()) out[name] = !off.includes(name);
-      return out;
-    };
-    return { categories: switches(this.catalog.notificationCategories, muted.categories), types: switches(this.catalog.notificationTypes, muted.types) };
+    return preferencesOf(this.catalog, muted);
   }
+}
+
+/** Every category and type of the catalog with its value, plus names turned off that the catalog no longer declares. */
+export function preferencesOf(catalog: Catalog, muted: MutedNames): PreferencesData {
+  const switches = (known: readonly string[], off: readonly string[]): Record<string, boolean> => {
+    const out: Record<string, boolean> = {};
+    for (const name of [...known, ...off].sort()) out[name] = !off.includes(name);
+    return out;
+  };
+  return { categories: switches(catalog.notificationCategories, muted.categories), types: switches(catalog.notificationTypes, muted.types) };
 }
