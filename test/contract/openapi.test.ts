@@ -99,14 +99,14 @@ describe('generated/openapi.json', () => {
     expect(validate({ type: 'party', data: {} })).toBe(false);
   });
 
-  it('security: the push token as bearer and as X-Auth-Token on the push, notification and topic routes, none on status', () => {
+  it('security: the push token as bearer and as X-Auth-Token on the push, notification, topic and webhook routes, none on status', () => {
     expect(doc['components']['securitySchemes']).toMatchObject({
       pushToken: { type: 'http', scheme: 'bearer' },
       pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
     });
     for (const [p, item] of Object.entries(doc['paths'] as Json)) {
       for (const op of Object.values(item as Json)) {
-        expect((op as Json)['security'], p).toEqual(p.startsWith('/api/v1/users') || p.startsWith('/api/v1/topics') || p.startsWith('/api/v1/notifications') ? [{ pushToken: [] }, { pushTokenHeader: [] }] : []);
+        expect((op as Json)['security'], p).toEqual(p.startsWith('/api/v1/users') || p.startsWith('/api/v1/topics') || p.startsWith('/api/v1/notifications') || p.startsWith('/api/v1/webhooks') ? [{ pushToken: [] }, { pushTokenHeader: [] }] : []);
       }
     }
   });

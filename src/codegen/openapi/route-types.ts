@@ -22,13 +22,13 @@ export interface ApiParameter {
 }
 
 export interface ApiRoute {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path template: `/api/v1/users/{userId}/notifications`. */
   path: string;
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Push' | 'Notifications' | 'Topics' | 'Status' | 'Documentation';
+  tag: 'Push' | 'Notifications' | 'Topics' | 'Webhooks' | 'Status' | 'Documentation';
   /** Needs the service credential (push token or a JWT with scope notify:push). */
   service: boolean;
   parameters?: ApiParameter[];

@@ -3,6 +3,7 @@ import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
+import { webhookRoutes } from './webhooks.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
 import type { ApiParameter, ApiRoute, ErrorResponseName } from './route-types.js';
@@ -269,6 +270,7 @@ export const apiRoutes: ApiRoute[] = [
     done: 'Deleted.',
   }),
   ...preferenceRoutes(userId),
+  ...webhookRoutes,
   {
     method: 'delete',
     path: '/api/v1/notifications/{id}',
