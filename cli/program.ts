@@ -13,6 +13,7 @@ import { makeServeCommand } from './commands/serve.js';
 import { makeTailCommand } from './commands/tail.js';
 import { makeTokenCommand } from './commands/token.js';
 import { makeValidateCommand } from './commands/validate.js';
+import { makeWebhooksCommand } from './commands/webhooks.js';
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -30,5 +31,6 @@ export function buildProgram(): Command {
     .addCommand(makeTokenCommand())
     .addCommand(makeDocsCommand())
     .addCommand(makeDiffCommand())
+    .addCommand(makeWebhooksCommand())
     .addCommand(makeBenchCommand());
 }
