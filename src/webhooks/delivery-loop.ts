@@ -50,7 +50,7 @@ export class WebhookDeliveryLoop {
 
   constructor(private readonly deps: WebhookLoopDeps) {
     // Past the send's own deadline, with room for recording its outcome.
-    this.leaseMs = 2 * deps.config.timeoutMs + 5_000;
+    this.leaseMs = 2 * deps.config.timeoutMs + 1_000;
   }
 
   async start(): Promise<void> {
