@@ -43,7 +43,7 @@ export function createMetrics(): Metrics {
     }),
     busMessagesReceived: new Counter({
       name: 'notify_bus_messages_received_total',
-      help: 'Bus envelopes this node received (its own echoes included), by kind: deliver, sync, broadcast, topic, removed',
+      help: 'Bus envelopes this node received (its own echoes included), by kind: deliver, sync, broadcast, topic, removed, webhooks',
       labelNames: ['kind'],
       registers: [registry],
     }),

@@ -2,7 +2,7 @@
 import { webhookEventValidators, type WebhookEvent } from '../../generated/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { fieldErrors } from '../contract/validation-errors.js';
-import { preferencesOf } from '../hub/preferences.js';
+import { preferencesOf } from '../catalog/preferences-of.js';
 import type { ClaimedWebhook, MutedNames } from '../store/store.js';
 
 /**
