@@ -39,6 +39,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  // Every documented answer of the webhook routes was seen, and valid under openapi.json.
+  expect(openApi.documentedAnswers().filter((a) => a.includes(' /api/v1/webhooks') && !openApi.seen.has(a))).toEqual([]);
   await server.close();
   await receiver.close();
   rmSync(dir, { recursive: true, force: true });
@@ -99,6 +101,27 @@ describe('endpoints (admin routes)', () => {
     expect((await api('/api/v1/webhooks/whep_0000000000000000', { method: 'DELETE' })).status).toBe(404);
     expect((await api(`/api/v1/webhooks/${created.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`/api/v1/webhooks/${created.id}`)).status).toBe(404);
+  });
+
+  it('answer every documented error: 401 without the credential, 400 bad JSON or query, 413 too large, 404 unknown, 422 off the contract', async () => {
+    const unknown = '/api/v1/webhooks/whep_0000000000000000';
+    const routes: [string, string][] = [['POST', '/api/v1/webhooks'], ['GET', '/api/v1/webhooks'], ['GET', '/api/v1/webhooks/dead-letters'], ['POST', '/api/v1/webhooks/dead-letters/replay'], ['GET', unknown], ['PATCH', unknown], ['DELETE', unknown], ['POST', `${unknown}/test`]];
+    for (const [method, route] of routes) expect((await openApi.fetch(`${server.url}${route}`, { method })).status, `${method} ${route}`).toBe(401);
+    const hook = await register('/errors', ['notification.read']);
+    const big = JSON.stringify({ description: 'x'.repeat(70 * 1024) });
+    for (const [method, route] of [['POST', '/api/v1/webhooks'], ['POST', '/api/v1/webhooks/dead-letters/replay'], ['PATCH', `/api/v1/webhooks/${hook.id}`]] as const) {
+      expect((await api(route, { method, body: '{nope', headers: { 'content-type': 'application/json' } })).status, `${method} ${route}`).toBe(400);
+      expect((await api(route, { method, body: big, headers: { 'content-type': 'application/json' } })).status, `${method} ${route}`).toBe(413);
+    }
+    expect((await api('/api/v1/webhooks/dead-letters?limit=0')).status).toBe(400);
+    expect((await api('/api/v1/webhooks/dead-letters/replay', { method: 'POST', json: { eventIds: 'evt_1' } })).status).toBe(422);
+    expect((await api('/api/v1/webhooks/dead-letters/replay', { method: 'POST', json: {} })).status).toBe(200);
+    expect((await api(`/api/v1/webhooks/${hook.id}`, { method: 'PATCH', json: { enabled: 'yes' } })).status).toBe(422);
+    expect((await api(unknown, { method: 'PATCH', json: { enabled: true } })).status).toBe(404);
+    expect((await api(unknown)).status).toBe(404);
+    expect((await api(`${unknown}/test`, { method: 'POST' })).status).toBe(404);
+    const dead = (await (await api('/api/v1/webhooks/dead-letters')).json()) as { deadLetters: unknown[]; nextCursor: string | null };
+    expect(dead).toEqual({ deadLetters: [], nextCursor: null });
   });
 });
 

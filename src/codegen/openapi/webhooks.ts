@@ -129,7 +129,7 @@ export const webhookRoutes: ApiRoute[] = [
     tag: 'Webhooks',
     service: true,
     body: { schema: 'WebhookReplayBody', description: 'Which dead letters.' },
-    responses: { '200': { description: 'How many were queued again.', body: { $ref: 'WebhookReplayResult' } }, '400': 'BadRequest', '401': 'Unauthorized', '422': 'OffContract' },
+    responses: { '200': { description: 'How many were queued again.', body: { $ref: 'WebhookReplayResult' } }, '400': 'BadRequest', '401': 'Unauthorized', '413': 'PayloadTooLarge', '422': 'OffContract' },
   },
   {
     method: 'get',
@@ -151,7 +151,7 @@ export const webhookRoutes: ApiRoute[] = [
     service: true,
     parameters: [endpointId],
     body: { schema: 'WebhookEndpointChange', description: 'What changes.' },
-    responses: { '200': { description: 'The endpoint now.', body: { $ref: 'WebhookEndpoint' } }, '400': 'BadRequest', '401': 'Unauthorized', '404': 'NotFound', '422': 'OffContract' },
+    responses: { '200': { description: 'The endpoint now.', body: { $ref: 'WebhookEndpoint' } }, '400': 'BadRequest', '401': 'Unauthorized', '404': 'NotFound', '413': 'PayloadTooLarge', '422': 'OffContract' },
   },
   {
     method: 'delete',

@@ -109,9 +109,9 @@ const migrations = (S: string): readonly string[] => [
      lease_until bigint NOT NULL DEFAULT 0,
      window_start bigint NOT NULL,
      last_error text,
-     dedupe text,
-     UNIQUE (endpoint_id, dedupe)
+     dedupe text
    );
+   CREATE UNIQUE INDEX webhook_outbox_dedupe ON ${S}.webhook_outbox (endpoint_id, dedupe) WHERE dedupe IS NOT NULL;
    CREATE INDEX webhook_outbox_due ON ${S}.webhook_outbox (next_at) WHERE state = 'pending';
    CREATE INDEX webhook_outbox_order ON ${S}.webhook_outbox (endpoint_id, order_key, seq) WHERE state = 'pending';
    CREATE INDEX webhook_outbox_dead ON ${S}.webhook_outbox (seq) WHERE state = 'dead';

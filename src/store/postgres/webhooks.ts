@@ -120,7 +120,7 @@ export function postgresWebhooks({ S, run, tx, live }: WebhookDeps) {
       ins AS (INSERT INTO ${S}.webhook_outbox ${columnsIn}, dedupe)
         SELECT n.event_id, e.id, 'notification.expired', coalesce(n.user_id, 'seq:' || n.seq), ${removalData}, n.expires_at, $2, n.expires_at,
           'expired:' || n.seq FROM due n ${subscribed(`'notification.expired'`)} ORDER BY n.expires_at, n.seq, e.id
-        ON CONFLICT (endpoint_id, dedupe) DO NOTHING)
+        ON CONFLICT (endpoint_id, dedupe) WHERE dedupe IS NOT NULL DO NOTHING)
       SELECT count(*)::int AS n, max(expires_at)::text AS last FROM due`),
     setCursor: q('set_cursor', `UPDATE ${S}.webhook_cursors SET at = $1 WHERE name = 'expired'`),
     stats: q('stats', `SELECT (SELECT count(*)::int FROM ${S}.webhook_outbox WHERE state = 'pending') AS pending,

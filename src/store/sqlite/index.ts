@@ -182,7 +182,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       throw new Error('notification insert stored nothing');
     }
     if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
-    if (input.markDelivered) webhooks.events.delivered(input.userId, row.id);
+    if (input.markDelivered) webhooks.events.delivered(input.userId, row.id, input.type, input.category);
     // The row's data is the text of input.data: no need to parse it back.
     return { notification: notificationOf({ ...input, id: row.id, data: input.data, read: false }), created: true };
   }

@@ -152,9 +152,9 @@ const laterSteps: readonly string[] = [
      lease_until INTEGER NOT NULL DEFAULT 0,
      window_start INTEGER NOT NULL,
      last_error TEXT,
-     dedupe TEXT,
-     UNIQUE (endpoint_id, dedupe)
+     dedupe TEXT
    );
+   CREATE UNIQUE INDEX webhook_outbox_dedupe ON webhook_outbox (endpoint_id, dedupe) WHERE dedupe IS NOT NULL;
    CREATE INDEX webhook_outbox_due ON webhook_outbox (next_at) WHERE state = 'pending';
    CREATE INDEX webhook_outbox_order ON webhook_outbox (endpoint_id, order_key, seq) WHERE state = 'pending';
    CREATE INDEX webhook_outbox_dead ON webhook_outbox (seq) WHERE state = 'dead';

@@ -63,7 +63,7 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
     enqueue: db.prepare<{ event: string; type: string; key: string; data: string; now: number; dedupe: string | null }>(
       `INSERT INTO webhook_outbox (event_id, endpoint_id, type, order_key, data, created_at, next_at, window_start, dedupe)
        SELECT @event, e.id, @type, @key, @data, @now, @now, @now, @dedupe ${subscribed}
-       ON CONFLICT (endpoint_id, dedupe) DO NOTHING`,
+       ON CONFLICT (endpoint_id, dedupe) WHERE dedupe IS NOT NULL DO NOTHING`,
     ),
     enqueueTo: db.prepare<{ event: string; endpoint: string; type: string; data: string; now: number }>(
       `INSERT INTO webhook_outbox (event_id, endpoint_id, type, order_key, data, created_at, next_at, window_start)
@@ -186,9 +186,11 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
     preferencesUpdated(userId: UserId, muted: MutedNames): void {
       if (wanted.has('preferences.updated')) enqueue('preferences.updated', userId, { userId, off: muted }, Date.now());
     },
-    /** An appended notification that a device of the user is sent right after the commit. */
-    delivered(userId: UserId, id: NotificationId): void {
-      if (wanted.has('notification.delivered')) delivered(userId, Number(id), Date.now());
+    /** An appended notification (its type and category as appended) that a device of the user is sent right after the commit. */
+    delivered(userId: UserId, id: NotificationId, type: string, category: string | undefined): void {
+      if (!wanted.has('notification.delivered') || sql.markDelivered.get(userId, Number(id)) === undefined) return;
+      const data = { userId, notificationId: id, notificationType: type, ...(category === undefined ? {} : { category }) };
+      enqueue('notification.delivered', userId, data, Date.now());
     },
   };
 
