@@ -4,6 +4,8 @@ import type * as M from './models.js';
 import * as v from './validators.js';
 
 export type * from './models.js';
+export { display, displayTemplates } from './display.js';
+export type { DisplayInput } from './display.js';
 
 /** A precompiled validator: a type guard that leaves its errors (JSON pointer + message) on `.errors`. */
 export interface Validator<T> {
@@ -100,7 +102,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:46fb5d5e827205bcd98ebf56171b5d7c6d57280ee21f25c7aa2b9da32c783549" = "sha256:46fb5d5e827205bcd98ebf56171b5d7c6d57280ee21f25c7aa2b9da32c783549";
+export const contractHash: "sha256:de3a9c4c334fea22a43741ebce559c2d49164e99756af6d64922ab5bdb59d2d6" = "sha256:de3a9c4c334fea22a43741ebce559c2d49164e99756af6d64922ab5bdb59d2d6";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];

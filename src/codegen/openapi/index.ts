@@ -4,6 +4,7 @@ import { generatedHeader, pascalCase } from '../naming.js';
 import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './routes.js';
 import { pushTimingProperties } from './timing.js';
 import { webhookSchemas } from './webhooks.js';
+import { displayTemplatesSchema } from './display.js';
 
 const schemaPrefix = '#/components/schemas/';
 
@@ -120,6 +121,7 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   catalog['PushRequest'] = union(pushNames, 'A notification of one of the catalog\'s types; `data` is that type\'s schema from the contract.');
   catalog['MultiPushRequest'] = union(multiNames, 'A notification with its audience: `users` or `broadcast: true`.');
   catalog['Notification'] = union(notifications.map((m) => m.payloadSchemaName), 'A stored notification, as clients receive it.');
+  catalog['DisplayTemplates'] = displayTemplatesSchema(notifications);
 
   const webhooks = contract.messages.filter((m) => m.kind === 'webhook');
   const own = { ...apiSchemas, ...webhookSchemas(webhooks.map((m) => m.wireName)), ...catalog };
