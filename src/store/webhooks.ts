@@ -112,7 +112,7 @@ export interface WebhookStore {
   /** Queues a `webhook.test` event for the endpoint (whatever it subscribes to); returns its event id, undefined when unknown. */
   enqueueTest(id: string, nowMs: number): Promise<string | undefined>;
   /**
-   * Claims up to `limit` due rows (not of `busyEndpoints`), leasing each until `leaseUntilMs`: another claim skips it
+   * Claims up to `limit` due rows of enabled endpoints (not of `busyEndpoints`), leasing each until `leaseUntilMs`: another claim skips it
    * until then (a node that died mid-send leaves it to the others after the lease).
    */
   claim(nowMs: number, limit: number, leaseUntilMs: number, busyEndpoints: readonly string[]): Promise<ClaimedWebhook[]>;

@@ -180,6 +180,14 @@ function contract(backend: Backend): void {
       expect(test.map((c) => [c.type, c.eventId, c.data])).toEqual([['webhook.test', testId, { endpointId: two.id, message: 'Test event from notify' }]]);
       await store.webhooks.deleteEndpoint(one.id);
       expect(await claimAll(store)).toEqual([]);
+      // A disabled endpoint's events wait: none is claimed until it is enabled again.
+      for (const c of [...claimed, ...test]) await store.webhooks.sent(c.seq);
+      const b = (await store.append(info('hal'))).notification;
+      await store.changeState('hal', [b.id], 'read');
+      await store.webhooks.updateEndpoint(two.id, { enabled: false });
+      expect(await claimAll(store)).toEqual([]);
+      await store.webhooks.updateEndpoint(two.id, { enabled: true });
+      expect((await claimAll(store)).map((c) => c.data['notificationId'])).toEqual([b.id]);
     });
   });
 

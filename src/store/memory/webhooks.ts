@@ -180,7 +180,7 @@ export function memoryWebhooks(rows: MemoryRows) {
         const held = all.some((p) => p.seq < r.seq && p.endpointId === r.endpointId && p.orderKey === r.orderKey && inFlightOrUntried(p, nowMs));
         if (held) continue;
         const e = endpoints.get(r.endpointId);
-        if (!e) continue;
+        if (!e?.enabled) continue;
         claimed.push({ seq: String(r.seq), eventId: r.eventId, endpointId: r.endpointId, url: e.url, secret: e.secret, type: r.type, data: structuredClone(r.data), createdAt: r.createdAt, attempts: r.attempts, windowStart: r.windowStart });
       }
       // Leased only after the choice, as one statement would: an earlier row claimed here still held later ones back.

@@ -86,10 +86,12 @@ export function postgresWebhooks({ S, run, tx, live }: WebhookDeps) {
           'notificationId', lpad(n.seq::text, 16, '0'), 'notificationType', n.type, 'category', n.category)), $3, $3, $3
         FROM ev JOIN ${S}.notifications n ON n.seq = ev.seq ${subscribed(`'notification.delivered'`)} ORDER BY ev.seq, e.id RETURNING 1)
       SELECT count(*)::int AS n FROM ins`),
+    anyDue: q('any_due', `SELECT 1 FROM ${S}.webhook_outbox WHERE state = 'pending' AND next_at <= $1 AND lease_until <= $1 LIMIT 1`),
     // SKIP LOCKED: rows another node is claiming are not waited for; the lease keeps them from a second claim after.
     claim: q('claim', `WITH picked AS (
         SELECT o.seq FROM ${S}.webhook_outbox o WHERE o.state = 'pending' AND o.next_at <= $1 AND o.lease_until <= $1
         AND NOT (o.endpoint_id = ANY($4::text[]))
+        AND o.endpoint_id IN (SELECT id FROM ${S}.webhook_endpoints WHERE enabled)
         AND NOT EXISTS (SELECT 1 FROM ${S}.webhook_outbox p WHERE p.endpoint_id = o.endpoint_id AND p.order_key = o.order_key
           AND p.state = 'pending' AND p.seq < o.seq AND (p.attempts = 0 OR p.lease_until > $1))
         ORDER BY o.seq LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
@@ -202,6 +204,8 @@ export function postgresWebhooks({ S, run, tx, live }: WebhookDeps) {
     },
     async claim(nowMs, limit, leaseUntilMs, busyEndpoints) {
       live();
+      // A read first: every node polls several times a second, and an idle queue costs no write.
+      if ((await run(sql.anyDue, [nowMs])).length === 0) return [];
       const rows = await run<OutboxRow>(sql.claim, [nowMs, limit, leaseUntilMs, busyEndpoints]);
       return rows.map(claimedOf).sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
     },

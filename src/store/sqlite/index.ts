@@ -137,7 +137,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     Object.entries(changeSql).map(([change, text]) => [change, db.prepare<{ u: string; seq: number }, { seq: number }>(text)]),
   ) as Record<StateChange, Database.Statement<{ u: string; seq: number }, { seq: number }>>;
   const feedReads = feedStatements(db);
-  const webhooks = sqliteWebhooks(db, (run) => write(run), () => live());
+  const webhooks = sqliteWebhooks(db, (run, options) => write(run, options), () => live());
   const timing = sqliteTiming(db, (run) => write(run), preferences, webhooks.events);
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor, now: Date.now() });
   /**

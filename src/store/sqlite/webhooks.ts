@@ -6,8 +6,10 @@ import { expiryOverlapMs, type ClaimedWebhook, type DeadWebhook, type WebhookSto
 import { audienceFields, endpointOf, newEndpointId, newEventId, stateEvents, type EndpointRow } from '../webhook-rows.js';
 import { recipientsOf } from '../timing.js';
 
-/** Runs `run` in the store's next group-commit write transaction. */
-type Write = <T>(run: () => T) => Promise<T>;
+/** Runs `run` in the store's next group-commit write transaction; `durable: false` skips the fsync when the batch holds nothing else. */
+type Write = <T>(run: () => T, options?: { durable?: boolean }) => Promise<T>;
+/** Writes whose loss in an OS crash only means an event is sent again (leases, outcomes): at least once allows it. */
+const notSynced = { durable: false };
 
 interface OutboxRow {
   seq: number;
@@ -81,10 +83,14 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
       `UPDATE webhook_outbox SET lease_until = @lease WHERE seq IN (
          SELECT o.seq FROM webhook_outbox o WHERE o.state = 'pending' AND o.next_at <= @now AND o.lease_until <= @now
          AND o.endpoint_id NOT IN (SELECT value FROM json_each(@busy))
+         AND o.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
          AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.endpoint_id = o.endpoint_id AND p.order_key = o.order_key
            AND p.state = 'pending' AND p.seq < o.seq AND (p.attempts = 0 OR p.lease_until > @now))
          ORDER BY o.seq LIMIT @limit)
        RETURNING seq`,
+    ),
+    anyDue: db.prepare<{ now: number }, { one: number }>(
+      `SELECT 1 AS one FROM webhook_outbox WHERE state = 'pending' AND next_at <= @now AND lease_until <= @now LIMIT 1`,
     ),
     claimed: db.prepare<[string], OutboxRow>(
       `SELECT o.seq, o.event_id, o.endpoint_id, e.url, e.secret, o.type, o.data, o.created_at, o.attempts, o.window_start
@@ -248,11 +254,14 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
       });
     },
     claim(nowMs, limit, leaseUntilMs, busyEndpoints) {
+      live();
+      // A read first: every node polls several times a second, and an idle queue takes no write lock.
+      if (sql.anyDue.get({ now: nowMs }) === undefined) return Promise.resolve([]);
       return write(() => {
         const seqs = sql.claim.all({ now: nowMs, limit, lease: leaseUntilMs, busy: JSON.stringify(busyEndpoints) }).map((r) => r.seq);
         if (seqs.length === 0) return [];
         return sql.claimed.all(JSON.stringify(seqs)).map(claimedOf);
-      });
+      }, notSynced);
     },
     sent(seq) {
       return write(() => {
@@ -260,14 +269,14 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
         sql.sent.run(Number(seq));
         sql.sentGone.run(Number(seq));
         if (row) sql.succeeded.run(row.endpoint_id);
-      });
+      }, notSynced);
     },
     failed(seq, failure, nowMs) {
       return write(() => {
         sql.failed.run({ seq: Number(seq), error: failure.error.slice(0, 500), retry: failure.retryAt });
         const row = sql.endpointOf.get(Number(seq));
         return row ? (sql.failing.get(nowMs, row.endpoint_id)?.since ?? nowMs) : nowMs;
-      });
+      }, notSynced);
     },
     async deadLetters(query) {
       live();
