@@ -20,7 +20,7 @@ export interface Rule {
   reason?: string;
 }
 
-/** The rule table (README "Contract evolution" mirrors it; a test keeps the two in step). */
+/** The rule table (docs/app-contract.md mirrors it; a test keeps the two in step). */
 export const rules = {
   // ---- schemas (named schemas under components.schemas, and payloads) ----
   'type-narrowed': { verdict: { effect: 'narrows' }, summary: 'a `type` list loses a type' },
