@@ -4,7 +4,9 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import { hashApiKey } from '../../src/auth/api-key.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -134,6 +136,26 @@ describe('API keys', () => {
     expect(bytes.includes(Buffer.from(hashApiKey(key)))).toBe(true);
     expect(bytes.includes(Buffer.from(key))).toBe(false);
     expect(bytes.includes(Buffer.from(key.slice(3)))).toBe(false);
+  });
+});
+
+describe('logs', () => {
+  it('name keys and who made them, never a key or its hash (trace level, every path: create, use, 403, 429, revoke, revoked use)', async () => {
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
+    server = await startServer({}, { logger: createLogger('trace', stream) });
+    const key = await createKey({ name: 'audited', scopes: ['read'], rate: '1/h' });
+    await api('/api/v1/users/alice/notifications', key);
+    await push(key);
+    await api('/api/v1/users/alice/notifications', key);
+    await api('/api/v1/keys/audited', server.pushToken, { method: 'DELETE' });
+    await push(key);
+    await server.close();
+    const log = lines.join('');
+    expect(log).toContain('API key created');
+    expect(log).toContain('API key revoked');
+    for (const secret of [key, key.slice(3), hashApiKey(key), server.pushToken]) expect(log).not.toContain(secret);
   });
 });
 
