@@ -54,11 +54,11 @@ async function measure(run: () => Promise<unknown>, count = iterations): Promise
   return { wallUs: median(wall), cpuUs: median(cpu) };
 }
 
-async function redisLimiter(): Promise<RateLimiter | undefined> {
+async function redisLimiter(takeAhead: boolean): Promise<RateLimiter | undefined> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const { createRedisRateLimiter } = await import('../src/limits/redis-rate-limiter.js');
   let failed = false;
-  const limiter = await createRedisRateLimiter(url, { prefix: `notify:bench:${process.pid}:`, onError: () => (failed = true) });
+  const limiter = await createRedisRateLimiter(url, { prefix: `notify:bench:${process.pid}:${String(takeAhead)}:`, takeAhead, onError: () => (failed = true) });
   await limiter.take('probe', { capacity: 1, refillPerMs: 1 });
   if (!failed) return limiter;
   await limiter.close();
@@ -92,13 +92,16 @@ async function main(): Promise<void> {
   rows.push(['push token, now', mean(pairs.map((p) => p[1]))]);
   rows.push(['API key, no rate', await measure(() => withMemory(requestWith(plain.key), response, 'push'))]);
   rows.push(['API key, rate in memory', await measure(() => withMemory(requestWith(rated.key), response, 'push'))]);
-  const redis = await redisLimiter();
-  if (redis) {
-    const withRedis = authorizer(redis);
+  const redis = await redisLimiter(true);
+  const eachTime = await redisLimiter(false);
+  if (redis && eachTime) {
+    const [busy, roundTrips] = [authorizer(redis), authorizer(eachTime)];
+    rows.push(['API key, rate on Redis, busy (taken ahead)', await measure(() => busy(requestWith(rated.key), response, 'push'))]);
     // A round trip each: fewer of them.
-    rows.push(['API key, rate on Redis (one round trip)', await measure(() => withRedis(requestWith(rated.key), response, 'push'), Math.max(1000, Math.round(iterations / 20)))]);
-    await redis.close();
+    rows.push(['API key, rate on Redis, a round trip each', await measure(() => roundTrips(requestWith(rated.key), response, 'push'), Math.max(1000, Math.round(iterations / 20)))]);
   }
+  await redis?.close();
+  await eachTime?.close();
   rows.push(['service JWT (HS256)', await measure(() => withMemory(requestWith(serviceJwt), response, 'push'))]);
 
   console.log(`service credential check per request (median of ${rounds} rounds of ${iterations}; Node ${process.version})`);
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
   for (const [name, f] of rows) {
     console.log(`  ${name.padEnd(42)} ${f.wallUs.toFixed(2).padStart(9)} ${f.cpuUs.toFixed(2).padStart(9)}   ${(f.cpuUs / baseline.cpuUs).toFixed(2)}×`);
   }
-  if (!redis) console.log('  (Redis not reachable: the Redis row is left out)');
+  if (!redis || !eachTime) console.log('  (Redis not reachable: the Redis rows are left out)');
   await keys.close();
   await memory.close();
   await store.close();

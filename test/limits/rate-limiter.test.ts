@@ -55,6 +55,31 @@ describe.skipIf(skip !== null)('Redis limiter', () => {
     }
   });
 
+  it('a busy key takes tokens ahead (far fewer round trips than requests), and two nodes together still never pass the bucket', async () => {
+    const prefix = `notify:test:rl:${randomUUID()}:`;
+    let roundTrips = 0;
+    const onRoundTrip = () => void roundTrips++;
+    const [one, two] = await Promise.all([createRedisRateLimiter(redisUrl, { prefix, onRoundTrip }), createRedisRateLimiter(redisUrl, { prefix, onRoundTrip })]);
+    try {
+      // 50 at once, refilled at 500/s: up to 5 tokens per lease.
+      const bucket = { capacity: 50, refillPerMs: 0.5 };
+      const started = Date.now();
+      let allowed = 0;
+      let takes = 0;
+      while (Date.now() - started < 300) {
+        const decisions = await Promise.all([one.take('busy', bucket), two.take('busy', bucket)]);
+        takes += 2;
+        allowed += decisions.filter((d) => d.allowed).length;
+      }
+      const elapsedMs = Date.now() - started;
+      expect(allowed).toBeLessThanOrEqual(50 + Math.ceil(0.5 * elapsedMs));
+      expect(allowed).toBeGreaterThan(50);
+      expect(roundTrips).toBeLessThan(takes / 2);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
   it('counts in memory while Redis cannot be reached, and says so', async () => {
     const errors: unknown[] = [];
     const limiter = await createRedisRateLimiter('redis://127.0.0.1:1', { prefix: 'x:', commandTimeoutMs: 200, onError: (e) => errors.push(e) });
