@@ -4,6 +4,8 @@ import type * as M from './models.js';
 import * as v from './validators.js';
 
 export type * from './models.js';
+export { display, displayTemplates } from './display.js';
+export type { DisplayInput } from './display.js';
 
 /** A precompiled validator: a type guard that leaves its errors (JSON pointer + message) on `.errors`. */
 export interface Validator<T> {
@@ -84,7 +86,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:f82ea73edb0b2b0fde25528de3b6cfcba3b6c0b0974cea3b5d4f7067ddc59bb6" = "sha256:f82ea73edb0b2b0fde25528de3b6cfcba3b6c0b0974cea3b5d4f7067ddc59bb6";
+export const contractHash: "sha256:f0ec58d9f42b0d779f9526d89ed5d0b3d726c7fd149e6d9c79732d7982bfaf53" = "sha256:f0ec58d9f42b0d779f9526d89ed5d0b3d726c7fd149e6d9c79732d7982bfaf53";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];

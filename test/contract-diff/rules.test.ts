@@ -252,6 +252,23 @@ const table: Row[] = [
     exit: 1,
   },
   {
+    name: 'change a display template and add a locale',
+    edit: (y) =>
+      replaceOnce(
+        y,
+        "        de:\n          title: '{deniedByUsername} hat deine Einladung abgelehnt'\n",
+        "        de:\n          title: '{deniedByUsername} hat die Einladung abgelehnt'\n        fr:\n          title: '{deniedByUsername} a décliné votre invitation'\n",
+      ),
+    changes: [{ rule: 'display-template-changed', where: 'messages.invitation_denied.x-notify-display', breaks: 'none' }],
+    exit: 0,
+  },
+  {
+    name: 'remove display templates',
+    edit: (y) => replaceOnce(y, "      x-notify-display:\n        title: '{title}'\n        body: '{message}'\n      payload:\n        $ref: '#/components/schemas/WarningNotification'", "      payload:\n        $ref: '#/components/schemas/WarningNotification'"),
+    changes: [{ rule: 'display-template-changed', where: 'messages.warning.x-notify-display', breaks: 'none' }],
+    exit: 0,
+  },
+  {
     name: 'no change',
     edit: (y) => y,
     changes: [],
@@ -303,6 +320,14 @@ describe('notify diff rules (asyncapi.yaml → a mutated copy)', () => {
     expect(diffExitCode(report.changes, 'breaking', report.announced)).toBe(row.exit);
     expect(diffExitCode(report.changes, 'any', report.announced)).toBe(row.changes.length > 0 ? 1 : 0);
     expect(diffExitCode(report.changes, 'none', report.announced)).toBe(0);
+  }, 60_000);
+
+  it('says which locale and key of a display template changed, and that removing one is documentation only', async () => {
+    const rows = ['change a display template and add a locale', 'remove display templates'].map((name) => table.find((r) => r.name === name)!);
+    const [changed, removed] = await Promise.all(rows.map((row) => diffAgainstBase(`${row.name} details`, row.edit(original))));
+    expect(changed!.changes.map((c) => c.detail)).toEqual(['de.title changed; fr added']);
+    expect(removed!.changes.map((c) => c.detail)).toEqual(['templates removed']);
+    expect(changed!.changes[0]!.reason).toMatch(/how the type is shown changes, not what is sent/);
   }, 60_000);
 
   it('a breaking change is announced by a higher major of info.version (a higher minor below 1.0.0)', async () => {

@@ -4,6 +4,7 @@ import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
 import { cappedForUser, keyRoutes, keySchemas, scopeResponses } from './keys.js';
+import { displayRoutes, displaySchemas } from './display.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
 import type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
@@ -141,6 +142,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
   ...timingSchemas,
   ...keySchemas,
+  ...displaySchemas,
   Readiness: {
     oneOf: [
       { type: 'object', additionalProperties: false, required: ['status', 'connections'], properties: { status: { const: 'ready' }, connections: { type: 'integer', minimum: 0 } } },
@@ -346,7 +348,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'ping',
     summary: 'Liveness as text',
     tag: 'Status',
-        responses: { '200': { description: 'Alive.', text: { contentType: 'text/plain', schema: { type: 'string', const: 'pong' } } } },
+    responses: { '200': { description: 'Alive.', text: { contentType: 'text/plain', schema: { type: 'string', const: 'pong' } } } },
   },
   {
     method: 'get',
@@ -354,7 +356,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'info',
     summary: 'Server name and version',
     tag: 'Status',
-        responses: { '200': { description: 'Name and version.', body: { $ref: 'StatusInfo' } } },
+    responses: { '200': { description: 'Name and version.', body: { $ref: 'StatusInfo' } } },
   },
   {
     method: 'get',
@@ -362,7 +364,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'health',
     summary: 'Liveness',
     tag: 'Status',
-        responses: { '200': { description: 'Alive.', body: { $ref: 'Health' } } },
+    responses: { '200': { description: 'Alive.', body: { $ref: 'Health' } } },
   },
   {
     method: 'get',
@@ -370,7 +372,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'readiness',
     summary: 'Readiness (503 while shutting down)',
     tag: 'Status',
-        responses: { '200': { description: 'Ready.', body: { $ref: 'Readiness' } }, '503': 'NotReady' },
+    responses: { '200': { description: 'Ready.', body: { $ref: 'Readiness' } }, '503': 'NotReady' },
   },
   {
     method: 'get',
@@ -378,7 +380,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'metrics',
     summary: 'Prometheus metrics',
     tag: 'Status',
-        responses: { '200': { description: 'Prometheus text exposition format.', text: { contentType: 'text/plain', schema: { type: 'string' } } } },
+    responses: { '200': { description: 'Prometheus text exposition format.', text: { contentType: 'text/plain', schema: { type: 'string' } } } },
   },
   {
     method: 'get',
@@ -386,6 +388,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'openApiDocument',
     summary: 'This document',
     tag: 'Documentation',
-        responses: { '200': { description: 'The OpenAPI 3.1 document of this API, generated from the contract.', body: { type: 'object' } } },
+    responses: { '200': { description: 'The OpenAPI 3.1 document of this API, generated from the contract.', body: { type: 'object' } } },
   },
+  ...displayRoutes,
 ];
