@@ -1,7 +1,7 @@
-// The webhook API for backends (admin scope): register, list, change and delete endpoints, send a test event, list and replay dead letters.
+// The webhook API for backends (scope admin): register, list, change and delete endpoints, send a test event, list and replay dead letters.
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { webhookEventTypes, type WebhookEventType } from '../../generated/index.js';
+import type { AuthorizeService } from '../auth/service-auth.js';
 import { HttpError, NotifyError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import { endpointIdPattern } from '../store/webhook-rows.js';
@@ -42,7 +42,7 @@ function endpointIdParam(value: string | undefined): string {
   return value;
 }
 
-export function addWebhookRoutes(router: Router, context: ServerContext, loop: WebhookDeliveryLoop, authenticateAdmin: (request: IncomingMessage) => Promise<void>): void {
+export function addWebhookRoutes(router: Router, context: ServerContext, loop: WebhookDeliveryLoop, authorize: AuthorizeService): void {
   const { config, store } = context;
   const webhooks = store.webhooks;
   const known = (endpoint: WebhookEndpoint | undefined, id: string): WebhookEndpoint => {
@@ -52,7 +52,7 @@ export function addWebhookRoutes(router: Router, context: ServerContext, loop: W
 
   /** Registers an endpoint; its signing secret is in this answer only. */
   router.on('POST', '/api/v1/webhooks', async ({ request, response }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     const body = object(await readJsonBody(request, config.maxBodyBytes));
     only(body, ['url', 'events', 'description']);
     if (typeof body['url'] !== 'string' || body['url'].length > maxUrl) throw new NotifyError('off_contract', `url must be an https URL of at most ${maxUrl} characters`, [{ pointer: '/url', message: 'must be a URL' }]);
@@ -66,13 +66,13 @@ export function addWebhookRoutes(router: Router, context: ServerContext, loop: W
   });
 
   router.on('GET', '/api/v1/webhooks', async ({ request, response }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     sendJson(response, 200, { endpoints: await webhooks.listEndpoints() });
   });
 
   /** Dead letters, oldest first (`after`: the previous page's `nextCursor`). */
   router.on('GET', '/api/v1/webhooks/dead-letters', async ({ request, response, url }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     const limit = Number(url.searchParams.get('limit') ?? 100);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new HttpError('bad_request', 'limit must be an integer from 1 to 1000');
     const after = url.searchParams.get('after') ?? undefined;
@@ -85,7 +85,7 @@ export function addWebhookRoutes(router: Router, context: ServerContext, loop: W
 
   /** Puts dead letters back in the queue with a new 24-hour window: those of `endpointId`, these `eventIds`, or all. */
   router.on('POST', '/api/v1/webhooks/dead-letters/replay', async ({ request, response }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     const body = object(await readJsonBody(request, config.maxBodyBytes));
     only(body, ['endpointId', 'eventIds']);
     const endpointId = body['endpointId'];
@@ -100,7 +100,7 @@ export function addWebhookRoutes(router: Router, context: ServerContext, loop: W
   });
 
   router.on('GET', '/api/v1/webhooks/:id', async ({ request, response, params }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     const id = endpointIdParam(params['id']);
     const endpoint = await webhooks.endpointWithSecret(id);
     if (!endpoint) throw new HttpError('not_found', `No webhook endpoint ${id}`);
@@ -110,7 +110,7 @@ export function addWebhookRoutes(router: Router, context: ServerContext, loop: W
 
   /** Changes `events`, `enabled` (enabling clears the failure record) or `description`. */
   router.on('PATCH', '/api/v1/webhooks/:id', async ({ request, response, params }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     const id = endpointIdParam(params['id']);
     const body = object(await readJsonBody(request, config.maxBodyBytes));
     only(body, ['events', 'enabled', 'description']);
@@ -129,7 +129,7 @@ export function addWebhookRoutes(router: Router, context: ServerContext, loop: W
 
   /** Deletes the endpoint and every event waiting for it. */
   router.on('DELETE', '/api/v1/webhooks/:id', async ({ request, response, params }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     const id = endpointIdParam(params['id']);
     if (!(await webhooks.deleteEndpoint(id))) throw new HttpError('not_found', `No webhook endpoint ${id}`);
     loop.endpointsChanged();
@@ -138,7 +138,7 @@ export function addWebhookRoutes(router: Router, context: ServerContext, loop: W
 
   /** Queues a `webhook.test` event for the endpoint (202: it is sent by the delivery loop, retried like any other). */
   router.on('POST', '/api/v1/webhooks/:id/test', async ({ request, response, params }) => {
-    await authenticateAdmin(request);
+    await authorize(request, response, 'admin');
     const id = endpointIdParam(params['id']);
     const eventId = await webhooks.enqueueTest(id, Date.now());
     if (eventId === undefined) throw new HttpError('not_found', `No webhook endpoint ${id}`);

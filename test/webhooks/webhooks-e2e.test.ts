@@ -40,7 +40,8 @@ afterEach(async () => {
 
 afterAll(async () => {
   // Every documented answer of the webhook routes was seen, and valid under openapi.json.
-  expect(openApi.documentedAnswers().filter((a) => a.includes(' /api/v1/webhooks') && !openApi.seen.has(a))).toEqual([]);
+  // 403 and 429 of every scoped route are checked in service-scopes.test.ts.
+  expect(openApi.documentedAnswers().filter((a) => a.includes(' /api/v1/webhooks') && !/ (403|429)$/.test(a) && !openApi.seen.has(a))).toEqual([]);
   await server.close();
   await receiver.close();
   rmSync(dir, { recursive: true, force: true });

@@ -28,6 +28,7 @@ import { notMutedBy, sqlitePreferences } from './preferences.js';
 import { muteCategory } from '../preference-rows.js';
 import { prunable, sqliteTiming } from './timing.js';
 import { sqliteWebhooks } from './webhooks.js';
+import { sqliteApiKeys } from './api-keys.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -195,6 +196,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   };
 
   const store: NotificationStore = {
+    apiKeys: sqliteApiKeys(db, write, live),
     append(input) {
       return write(() => appendRow(input)).then((result) => {
         knownUsers.add(input.userId);
