@@ -8,11 +8,13 @@ import { makeDiffCommand } from './commands/diff.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
 import { makeInitCommand } from './commands/init.js';
+import { makeKeysCommand } from './commands/keys.js';
 import { makePushCommand } from './commands/push.js';
 import { makeServeCommand } from './commands/serve.js';
 import { makeTailCommand } from './commands/tail.js';
 import { makeTokenCommand } from './commands/token.js';
 import { makeValidateCommand } from './commands/validate.js';
+import { makeWebhooksCommand } from './commands/webhooks.js';
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -28,7 +30,9 @@ export function buildProgram(): Command {
     .addCommand(makePushCommand())
     .addCommand(makeTailCommand())
     .addCommand(makeTokenCommand())
+    .addCommand(makeKeysCommand())
     .addCommand(makeDocsCommand())
     .addCommand(makeDiffCommand())
+    .addCommand(makeWebhooksCommand())
     .addCommand(makeBenchCommand());
 }

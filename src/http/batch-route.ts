@@ -1,5 +1,5 @@
 // The batch push API (docs/http-api.md): up to 1,000 independent pushes in one request, stored in one write, answered item by item.
-import type { IncomingMessage } from 'node:http';
+import type { AuthorizeService } from '../auth/service-auth.js';
 import { HttpError, NotifyError } from '../errors.js';
 import type { PushInput, PushResult } from '../hub/fan-out.js';
 import type { UserId } from '../ids.js';
@@ -88,7 +88,7 @@ function plan(context: ServerContext, raw: unknown, index: number): Planned {
   return { kind: 'topic', topic, input, timing };
 }
 
-export function addBatchRoute(router: Router, context: ServerContext, authenticate: (request: IncomingMessage) => Promise<void>): void {
+export function addBatchRoute(router: Router, context: ServerContext, authorize: AuthorizeService): void {
   const { config, fanOut, store, metrics, logger } = context;
 
   /** The answer of a failed item: its registry error, or 500 (logged) for anything else. */
@@ -108,7 +108,7 @@ export function addBatchRoute(router: Router, context: ServerContext, authentica
   };
 
   router.on('POST', batchPath, async ({ request, response }) => {
-    await authenticate(request);
+    await authorize(request, response, 'push');
     if (request.headers['idempotency-key'] !== undefined) {
       throw new HttpError('bad_request', 'A batch takes no Idempotency-Key header: give each item its own "idempotencyKey"');
     }

@@ -10,6 +10,7 @@ import type { DeliveredNotification, NewNotification, NotificationStore, Removed
 import { catchUp } from './catch-up.js';
 import type { Hub } from './hub.js';
 import { Removals } from './removals.js';
+import type { DeliveredRecorder } from '../webhooks/delivered-recorder.js';
 
 export interface PushInput {
   type: NotificationType;
@@ -52,9 +53,15 @@ export class FanOut {
     private readonly logger: Logger,
     /** The slow-consumer cap; a catch-up paces itself below half of it. */
     private readonly maxBufferedBytes: number,
+    /** Records `notification.delivered` for the webhooks (absent: nothing recorded). */
+    private readonly delivered?: DeliveredRecorder,
   ) {
     this.removals = new Removals(store, hub, encoder, metrics, logger);
+    this.onNotificationSent = delivered?.sent;
   }
+
+  /** Told by each connection of every notification it is sent (webhooks); undefined when nothing records it. */
+  readonly onNotificationSent: ((userId: UserId, notificationId: NotificationId) => void) | undefined;
 
   /** This node now holds a device of `userId`: route the user's envelopes here (resolves once they are). */
   watch(userId: UserId): Promise<void> {
@@ -105,7 +112,8 @@ export class FanOut {
    * before delivery (a store connection lost after COMMIT); devices that already have the id drop it.
    */
   async push(userId: UserId, input: PushInput): Promise<PushResult> {
-    return this.sent(userId, await this.store.append(this.stored(userId, input)));
+    const stored = this.stored(userId, input);
+    return this.sent(userId, await this.store.append(stored), stored.markDelivered);
   }
 
   /**
@@ -123,7 +131,7 @@ export class FanOut {
   async pushUnlessMuted(userId: UserId, input: PushInput): Promise<PushResult | 'muted'> {
     const stored = this.stored(userId, input);
     const result = input.critical ? await this.store.append(stored) : await this.store.appendUnlessMuted(stored);
-    return result === 'muted' ? result : this.sent(userId, result);
+    return result === 'muted' ? result : this.sent(userId, result, stored.markDelivered);
   }
 
   /**
@@ -132,10 +140,11 @@ export class FanOut {
    * The outcomes come in input order, each settled on its own.
    */
   async pushMany(pushes: readonly { userId: UserId; input: PushInput }[]): Promise<PromiseSettledResult<PushResult | 'muted'>[]> {
-    const outcomes = await this.store.appendMany(pushes.map(({ userId, input }) => ({ input: this.stored(userId, input), unlessMuted: !input.critical })));
+    const stored = pushes.map(({ userId, input }) => this.stored(userId, input));
+    const outcomes = await this.store.appendMany(stored.map((input, i) => ({ input, unlessMuted: !pushes[i]!.input.critical })));
     return outcomes.map((outcome, i): PromiseSettledResult<PushResult | 'muted'> => {
       if (outcome.status === 'rejected' || outcome.value === 'muted') return outcome as PromiseSettledResult<'muted'>;
-      return { status: 'fulfilled', value: this.sent(pushes[i]!.userId, outcome.value) };
+      return { status: 'fulfilled', value: this.sent(pushes[i]!.userId, outcome.value, stored[i]!.markDelivered) };
     });
   }
 
@@ -151,7 +160,10 @@ export class FanOut {
 
   private stored(userId: UserId, input: PushInput): NewNotification {
     // Field by field: an object rest/spread here was ~1 % of a push's CPU in the profile.
-    return { userId, type: input.type, data: input.data, category: input.category, idempotencyKey: input.idempotencyKey, expiresAt: input.expiresAt, timestamp: Date.now() };
+    const stored: NewNotification = { userId, type: input.type, data: input.data, category: input.category, idempotencyKey: input.idempotencyKey, expiresAt: input.expiresAt, timestamp: Date.now() };
+    // With a device of the user here, the append itself records `notification.delivered` (no write of its own after the send).
+    if (this.delivered !== undefined && this.store.webhooks.wants('notification.delivered') && this.hub.countOf(userId) > 0) stored.markDelivered = true;
+    return stored;
   }
 
   private storedShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>) {
@@ -159,7 +171,8 @@ export class FanOut {
     return { ...rest, audience, timestamp: Date.now() };
   }
 
-  private sent(userId: UserId, { notification, created }: { notification: Notification; created: boolean }): PushResult {
+  private sent(userId: UserId, { notification, created }: { notification: Notification; created: boolean }, markedDelivered = false): PushResult {
+    if (markedDelivered && created) this.delivered?.markedInAppend(userId, notification.id);
     const frame = this.encoder.notification(notification);
     if (frame === undefined) return { notification, delivered: 0, created };
     const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
@@ -250,7 +263,8 @@ export class FanOut {
 
   private onEnvelope(envelope: BusEnvelope): void {
     this.metrics.busMessagesReceived.labels(envelope.kind === 'shared' ? envelope.audience.kind : envelope.kind).inc();
-    if (envelope.origin === this.bus.nodeId) return;
+    // 'webhooks' is for the webhook delivery loop, which subscribes to the bus itself.
+    if (envelope.origin === this.bus.nodeId || envelope.kind === 'webhooks') return;
     // Frames from other nodes were validated there; the type is only needed for the metric label.
     if (envelope.kind === 'deliver') {
       this.deliverLocally(envelope.userId, envelope.notificationId, envelope.frame, 'notification');

@@ -1,11 +1,14 @@
 // The NotificationStore interface and its value types; backends live in memory/, sqlite/ and postgres/ beside it.
 import type { Notification, NotificationType, PreferencesData } from '../../generated/index.js';
 import type { NotificationId, UserId } from '../ids.js';
+import type { ApiKeyStore } from './api-keys.js';
 import type { SharedAudience, TopicName } from './audience.js';
 import type { DeliveredNotification, NewScheduledNotification, RemoveOutcome, RemovedNotification, ScheduleId } from './timing.js';
+import type { WebhookStore } from './webhooks.js';
 
 export type { NotificationId, UserId } from '../ids.js';
 export type * from './timing.js';
+export type * from './webhooks.js';
 
 export interface NewNotification {
   userId: UserId;
@@ -19,6 +22,11 @@ export interface NewNotification {
   idempotencyKey?: string;
   /** Epoch milliseconds: from then on the notification is out of every page, count and resume. */
   expiresAt?: number;
+  /**
+   * A device of the user is sent it right after the append (it is connected to this node): record
+   * `notification.delivered` in the same write (webhooks), instead of a write of its own after the send.
+   */
+  markDelivered?: boolean;
 }
 
 export type { SharedAudience } from './audience.js';
@@ -138,6 +146,8 @@ export interface SharedAppendResult {
  *   point that expired still resumes: the gap is provable).
  */
 export interface NotificationStore {
+  /** Backends' API keys, on the same data (and the same close) as the notifications. */
+  readonly apiKeys: ApiKeyStore;
   /** Stores it whatever the user's preferences (a critical push). */
   append(input: NewNotification): Promise<AppendResult>;
   /**
@@ -220,5 +230,10 @@ export interface NotificationStore {
   remove(id: NotificationId | ScheduleId): Promise<RemoveOutcome>;
   /** Notifications (not retracted) whose `expiresAt` is in (`afterMs`, `upToMs`], oldest expiry first. */
   expiredBetween(afterMs: number, upToMs: number): Promise<RemovedNotification[]>;
+  /**
+   * Webhook endpoints and their outbox. The events of `changeState`, `setPreferences`, `remove` and an append with
+   * `markDelivered` are written by those calls' own transactions (for the types some enabled endpoint wants).
+   */
+  readonly webhooks: WebhookStore;
   close(): Promise<void>;
 }

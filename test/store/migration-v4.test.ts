@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
 import { schemaVersion as postgresSchemaVersion } from '../../src/store/postgres/schema.js';
+import { schemaVersion as sqliteSchemaVersion } from '../../src/store/sqlite/schema.js';
+import Database from 'better-sqlite3';
 import type { NotificationStore } from '../../src/store/store.js';
 import { postgresUnavailable, skipReason } from '../support/services.js';
 import { migratedPostgresFixture } from './postgres-fixture.js';
@@ -48,6 +50,30 @@ async function expectV4FixtureKept(store: NotificationStore): Promise<void> {
   expect((due!.notification.data as { title: string }).title).toBe('scheduled for bob');
   // The expiring notification leaves at its time.
   expect((await store.expiredBetween(0, 4_000_000_000_001)).map((r) => r.recipients)).toContainEqual({ kind: 'user', userId: 'alice' });
+  await expectApiKeysWork(store);
+}
+
+/** API keys (issue 25): a v4 store has none; once migrated it creates, lists, revokes and records use. */
+async function expectApiKeysWork(store: NotificationStore): Promise<void> {
+  expect(await store.apiKeys.list({ includeRevoked: true })).toEqual([]);
+  const mark = await store.apiKeys.changeMark();
+  const key = await store.apiKeys.create({ name: 'billing', hash: 'a'.repeat(64), scopes: ['push'], rate: { count: 10, periodMs: 1000 }, createdAt: 1_800_000_000_000 });
+  await store.apiKeys.recordUse(new Map([[key.id, 1_800_000_000_500]]));
+  expect(await store.apiKeys.list()).toEqual([{ ...key, lastUsedAt: 1_800_000_000_500 }]);
+  expect(await store.apiKeys.revoke('billing', 1_800_000_001_000)).toBe(true);
+  expect(await store.apiKeys.list()).toEqual([]);
+  expect(await store.apiKeys.changeMark()).not.toBe(mark);
+}
+
+/** Webhooks (issue 27) on the migrated store: an endpoint is kept, and a state change of an old notification queues its event. */
+async function expectWebhooksOnMigrated(store: NotificationStore): Promise<void> {
+  await expectV4FixtureKept(store);
+  expect(await store.webhooks.listEndpoints()).toEqual([]);
+  const hook = await store.webhooks.createEndpoint({ url: 'https://hooks.example.com/n', events: ['notification.read'], secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, Date.now());
+  const [, a2] = (await store.page('alice', { limit: 10 })).notifications;
+  await store.changeState('alice', [a2!.id], 'read');
+  const [claimed] = await store.webhooks.claim(Date.now(), 10, Date.now() + 30_000, []);
+  expect(claimed).toMatchObject({ endpointId: hook.id, type: 'notification.read', data: { userId: 'alice', notificationId: a2!.id, state: { read: true } } });
 }
 
 describe('migration from schema 4: SQLite', () => {
@@ -56,9 +82,15 @@ describe('migration from schema 4: SQLite', () => {
     copyFileSync(join(fixtures, 'v4.db'), file);
     const store = await openStore(`sqlite:${file}`);
     try {
-      await expectV4FixtureKept(store);
+      await expectWebhooksOnMigrated(store);
     } finally {
       await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(sqliteSchemaVersion);
+    } finally {
+      db.close();
     }
   });
 });
@@ -67,6 +99,6 @@ const skip = skipReason('migration on PostgreSQL', [await postgresUnavailable()]
 
 describe.skipIf(skip !== null)('migration from schema 4: PostgreSQL', () => {
   it('opens a schema dumped from 6828636 and keeps every notification, state, schedule and preference', async () => {
-    expect(await migratedPostgresFixture('v4-postgres.sql', 'notify_v4_fixture', expectV4FixtureKept)).toBe(postgresSchemaVersion);
+    expect(await migratedPostgresFixture('v4-postgres.sql', 'notify_v4_fixture', expectWebhooksOnMigrated)).toBe(postgresSchemaVersion);
   });
 });

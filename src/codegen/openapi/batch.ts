@@ -106,7 +106,7 @@ export const batchRoute: ApiRoute = {
   description:
     'Each item is a push of its own (`user`, `users` or `topic`, with the fields of a single push and its own `idempotencyKey`), checked, stored and answered on its own: one bad item does not fail the others. The valid items are stored in one write (one transaction and one disk sync on SQLite; the unicast ones in one statement on PostgreSQL) and answered once it is durable; then each is sent like a single push, in item order. At most 10,000 recipients per batch; the body may be 64 times the single push limit.',
   tag: 'Push',
-  service: true,
+  scope: 'push',
   body: { schema: 'BatchPushRequest', description: '`{"items": [...]}`: 1–1000 pushes.', examples: 'batch' },
   responses: {
     '200': { description: "Every item's answer, in item order.", body: { $ref: 'BatchPushResult' } },

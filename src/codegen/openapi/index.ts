@@ -3,6 +3,7 @@ import type { ContractMessage, ContractModel, JsonSchema } from '../contract-mod
 import { generatedHeader, pascalCase } from '../naming.js';
 import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './routes.js';
 import { pushTimingProperties } from './timing.js';
+import { webhookSchemas } from './webhooks.js';
 import { displayTemplatesSchema } from './display.js';
 
 const schemaPrefix = '#/components/schemas/';
@@ -105,10 +106,14 @@ function operation(route: ApiRoute, notifications: readonly ContractMessage[]): 
     if (route.body.examples) media['examples'] = examplesFor(notifications, route.body.examples);
     op['requestBody'] = { required: true, description: route.body.description, content: { 'application/json': media } };
   }
+  // A route that requires a scope may also answer 401, 403 and 429 (authorize() before anything else).
+  const responses: ApiRoute['responses'] = route.scope ? { ...route.responses, '401': 'Unauthorized', '403': 'Forbidden', '429': 'RateLimited' } : route.responses;
   op['responses'] = Object.fromEntries(
-    Object.entries(route.responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
+    Object.entries(responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
   );
-  op['security'] = route.service ? [{ pushToken: [] }, { pushTokenHeader: [] }] : [];
+  // OpenAPI 3.1 lets a non-OAuth requirement list the roles it needs: here, the scope.
+  op['security'] = route.scope ? [{ serviceToken: [route.scope] }, { serviceTokenHeader: [route.scope] }] : [];
+  if (route.scope) op['x-notify-scope'] = route.scope;
   return op;
 }
 
@@ -150,8 +155,24 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   catalog['Notification'] = union(notifications.map((m) => m.payloadSchemaName), 'A stored notification, as clients receive it.');
   catalog['DisplayTemplates'] = displayTemplatesSchema(notifications);
 
-  const own = { ...apiSchemas, ...catalog };
-  const fromContract = reachable(Object.values(own).flatMap(refsIn), schemas);
+  const webhooks = contract.messages.filter((m) => m.kind === 'webhook');
+  const own = { ...apiSchemas, ...webhookSchemas(webhooks.map((m) => m.wireName)), ...catalog };
+  // OpenAPI 3.1 `webhooks`: what notify POSTs to a registered endpoint, one entry per event type of the contract.
+  const webhookOperations = Object.fromEntries(
+    webhooks.map((m) => [
+      m.wireName,
+      {
+        post: {
+          operationId: `on${pascalCase(m.wireName)}`,
+          summary: m.summary,
+          description: `${m.description} Signed per Standard Webhooks (headers \`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\`).`,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: schemaPrefix + m.payloadSchemaName } } } },
+          responses: { '2XX': { description: 'Taken; anything else (or no answer within the timeout) is retried.' } },
+        },
+      },
+    ]),
+  );
+  const fromContract = reachable([...Object.values(own).flatMap(refsIn), ...webhooks.map((m) => m.payloadSchemaName)], schemas);
   const components: Record<string, unknown> = {};
   for (const name of fromContract) {
     if (name in own) throw new Error(`the contract's schema ${name} has the name of an HTTP API schema; rename it`);
@@ -174,14 +195,23 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
     servers: contract.servers.map((s) => ({ url: httpUrl(s.url), description: s.description })),
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
+    ...(webhooks.length > 0 && { webhooks: webhookOperations }),
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
       responses: Object.fromEntries(
-        Object.entries(errorResponses).map(([name, r]) => [name, { description: r.description, content: { 'application/json': { schema: { $ref: schemaPrefix + r.schema } } } }]),
+        Object.entries(errorResponses).map(([name, r]) => [
+          name,
+          { ...response({ description: r.description, ...(r.headers ? { headers: r.headers } : {}) }), content: { 'application/json': { schema: { $ref: schemaPrefix + r.schema } } } },
+        ]),
       ),
       securitySchemes: {
-        pushToken: { type: 'http', scheme: 'bearer', description: 'The push token (`--push-token`), or a JWT with scope `notify:push`, as `Authorization: Bearer <token>`.' },
-        pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The same credential in `X-Auth-Token`.' },
+        serviceToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'As `Authorization: Bearer <credential>`: an API key (`nk_…`, from `notify keys create` or `POST /api/v1/keys`) holding the scope the operation lists (`admin` holds every scope); or the push token (`--push-token`, every scope); or a JWT with scope `notify:push` (push and read), `notify:read` or `notify:admin`.',
+        },
+        serviceTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The same credential in `X-Auth-Token`.' },
       },
     },
   };

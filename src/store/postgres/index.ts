@@ -20,6 +20,8 @@ import { createLanes } from './lanes.js';
 import { postgresTiming } from './timing.js';
 import { createRunners, type Runner } from './runner.js';
 import { postgresPreferences } from './preferences.js';
+import { postgresWebhooks } from './webhooks.js';
+import { postgresApiKeys } from './api-keys.js';
 import { KnownUsers } from '../known-users.js';
 import { keysetPage } from '../keyset-page.js';
 import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from '../count-rows.js';
@@ -118,12 +120,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const q = (name: string, text: string) => ({ name: `notify_${name}`, text });
   const preferences = postgresPreferences(S);
   const sql = {
-    appendOne: q('append_one', `SELECT id, created FROM ${S}.append_one($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9)`),
+    appendOne: q('append_one', `SELECT id, created FROM ${S}.append_one($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10)`),
     // The batch push: append_one for every row of the arrays, in array order, as one statement (one transaction, one
     // commit). The function runs in the order unnest yields the rows; ORDER BY only sorts the answer back.
     appendMany: q('append_many', `SELECT r.id, r.created FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::bigint[], $6::text[],
-      $7::bigint[], $9::boolean[]) WITH ORDINALITY AS i(u, t, d, c, ts, k, e, m, ord)
-      CROSS JOIN LATERAL ${S}.append_one(i.u, i.t, i.d, i.c, i.ts, i.k, i.e, $8, i.m) r ORDER BY i.ord`),
+      $7::bigint[], $9::boolean[], $10::boolean[]) WITH ORDINALITY AS i(u, t, d, c, ts, k, e, m, dl, ord)
+      CROSS JOIN LATERAL ${S}.append_one(i.u, i.t, i.d, i.c, i.ts, i.k, i.e, $8, i.m, i.dl) r ORDER BY i.ord`),
     lockShared: q('lock_shared', `SELECT pg_advisory_xact_lock_shared(hashtext($1))`),
     lockExclusive: q('lock_exclusive', `SELECT pg_advisory_xact_lock(hashtext($1))`),
     byKey: q('by_key', `SELECT ${cols} FROM ${S}.notifications n LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = n.seq
@@ -190,6 +192,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (closed) throw new Error('NotificationStore is closed');
   };
   const { run, single, tx } = createRunners(pool, live);
+  const webhooks = postgresWebhooks({ S, run, tx, live });
+  await webhooks.init();
   const whole = (userId: UserId): [UserId, string, string] => [userId, '0', noCursor];
   const countsOf = async (t: Runner, userId: UserId): Promise<{ unreadCount: number; unseenCount: number }> => {
     const [row] = await t<{ unread: number; unseen: number }>(sql.counts, [...whole(userId), Date.now()]);
@@ -212,7 +216,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     const key = input.idempotencyKey ?? null;
     return lanes.one(input.userId, async () => {
       const text = JSON.stringify(input.data);
-      const values = [input.userId, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null, lockKey, unlessMuted];
+      const delivered = input.markDelivered === true && webhooks.store.wants('notification.delivered');
+      const values = [input.userId, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null, lockKey, unlessMuted, delivered];
       const [row] = await single<{ id: NotificationId | null; created: boolean }>(sql.appendOne, values);
       if (row!.id === null) return 'muted';
       if (row!.created) return { notification: notificationOf({ ...input, id: row!.id, data: JSON.parse(text), read: false }), created: true };
@@ -233,6 +238,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return ua < ub ? -1 : ua > ub ? 1 : a - b;
     });
     const texts = appends.map(({ input }) => JSON.stringify(input.data));
+    const delivered = webhooks.store.wants('notification.delivered');
     const column = <T>(pick: (a: BatchAppend, i: number) => T): T[] => order.map((i) => pick(appends[i]!, i));
     try {
       const rows = await lanes.many(appends.map((a) => a.input.userId), async () => {
@@ -247,6 +253,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           column((a) => a.input.expiresAt ?? null),
           lockKey,
           column((a) => a.unlessMuted),
+          // As a single append: `notification.delivered` recorded in the same transaction for a user with a device here.
+          column((a) => a.input.markDelivered === true && delivered),
         ]);
       });
       const outcomes: PromiseSettledResult<MaybeAppended>[] = new Array(appends.length);
@@ -283,6 +291,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   const knownUsers = new KnownUsers();
   const store: NotificationStore = {
+    apiKeys: postgresApiKeys(S, single),
     append(input) {
       return appendOne(input, false) as Promise<AppendResult>;
     },
@@ -396,6 +405,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         const found = (await t<{ seq: string }>(ids === 'all' ? sql.foundAll : sql.foundSome, ids === 'all' ? [...whole(userId), now] : [...whole(userId), seqs, now]))
           .map((r) => r.seq);
         const changed = found.length ? (await t<{ seq: string }>(sql[change], [userId, found])).map((r) => r.seq) : [];
+        await webhooks.events.stateChanged(t, userId, change, changed);
         const format = (seq: string): NotificationId => seq.padStart(16, '0');
         return { changed: changed.map(format).sort(), found: found.map(format), ...(await countsOf(t, userId)) };
       });
@@ -411,7 +421,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
 
     setPreferences(userId, change, mode) {
-      return tx((t) => preferences.set(t, userId, change, mode));
+      return tx(async (t) => {
+        const muted = await preferences.set(t, userId, change, mode);
+        await webhooks.events.preferencesUpdated(t, userId, muted);
+        return muted;
+      });
     },
 
     async prune(olderThanMs) {
@@ -423,7 +437,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       });
     },
 
-    ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences }),
+    ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences, webhookEvents: webhooks.events }),
+    webhooks: webhooks.store,
 
     async close() {
       if (closed) return;

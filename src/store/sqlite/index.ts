@@ -27,6 +27,8 @@ import { createGroupCommit } from './group-commit.js';
 import { sqlitePreferences } from './preferences.js';
 import { createMutingUsers } from './muting-users.js';
 import { prunable, sqliteTiming } from './timing.js';
+import { sqliteWebhooks } from './webhooks.js';
+import { sqliteApiKeys } from './api-keys.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -134,7 +136,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     Object.entries(changeSql).map(([change, text]) => [change, db.prepare<{ u: string; seq: number }, { seq: number }>(text)]),
   ) as Record<StateChange, Database.Statement<{ u: string; seq: number }, { seq: number }>>;
   const feedReads = feedStatements(db);
-  const timing = sqliteTiming(db, (run) => write(run), preferences);
+  const webhooks = sqliteWebhooks(db, (run, options) => write(run, options), () => live());
+  const timing = sqliteTiming(db, (run) => write(run), preferences, webhooks.events);
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor, now: Date.now() });
   /**
    * `after` must itself be in the feed (the origin id, before every notification, always is); one read transaction,
@@ -185,8 +188,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       throw new Error('notification insert stored nothing');
     }
     if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
+    const id = formatSeq(Number(lastInsertRowid));
+    if (input.markDelivered) webhooks.events.delivered(input.userId, id, input.type, input.category);
     // The row's data is the text of input.data: no need to parse it back. Its seq is the rowid.
-    return { notification: notificationOf({ type: input.type, id: formatSeq(Number(lastInsertRowid)), timestamp: input.timestamp, data: input.data, read: false, category: input.category }), created: true };
+    return { notification: notificationOf({ type: input.type, id, timestamp: input.timestamp, data: input.data, read: false, category: input.category }), created: true };
   }
   /** Stores a broadcast or topic notification (inside a write). */
   const sharedRow = (input: NewSharedNotification): Notification => {
@@ -197,6 +202,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   };
 
   const store: NotificationStore = {
+    apiKeys: sqliteApiKeys(db, write, live),
     append(input) {
       return write(() => appendRow(input)).then((result) => {
         knownUsers.add(input.userId);
@@ -319,6 +325,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
           ? sql.feedIds.all(whole(userId))
           : [...asked].sort((a, b) => a - b).flatMap((seq) => sql.feedIds.all({ u: userId, lo: seq - 1, hi: seq + 1, now }));
         const changed = found.filter((r) => apply.get({ u: userId, seq: r.seq }) !== undefined);
+        webhooks.events.stateChanged(userId, change, changed.map((r) => r.seq));
         const { unreadCount, unseenCount } = summaryOf(userId);
         return { changed: changed.map((r) => formatSeq(r.seq)), found: found.map((r) => formatSeq(r.seq)), unreadCount, unseenCount };
       });
@@ -337,6 +344,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return write(() => {
         const muted = preferences.set(userId, change, mode);
         mutingUsers.changed(userId, muted);
+        webhooks.events.preferencesUpdated(userId, muted);
         return muted;
       });
     },
@@ -350,6 +358,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
+    webhooks: webhooks.store,
     schedule: timing.schedule,
     claimDue: timing.claimDue,
     remove: timing.remove,
