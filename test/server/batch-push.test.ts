@@ -27,8 +27,9 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  // Every documented answer of the batch route (and each kind of item answer below) was seen and validated.
-  const unseen = openApi.documentedAnswers().filter((a) => a.startsWith(`POST ${batchPath} `) && !openApi.seen.has(a));
+  // Every documented answer of the batch route (and each kind of item answer below) was seen and validated; its 403 and
+  // 429, as every scoped route's, in service-scopes.test.ts.
+  const unseen = openApi.documentedAnswers().filter((a) => a.startsWith(`POST ${batchPath} `) && !/ (403|429)$/.test(a) && !openApi.seen.has(a));
   expect(unseen).toEqual([]);
 });
 
