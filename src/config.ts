@@ -20,6 +20,20 @@ export interface JwtConfig {
   requiredScopes: string[];
 }
 
+/** Web Push (VAPID) settings; Web Push is off unless keys are given (a file, or the keys themselves). */
+export interface WebPushConfig {
+  /** A JSON file `{publicKey, privateKey, subject}` (`--web-push-keys`), read at start. */
+  keysFile?: string;
+  /** The keys themselves (library use and tests); wins over `keysFile`. */
+  keys?: import('./web-push/vapid-keys.js').VapidKeys;
+  /** Accept `http:` push endpoints (a local push service in tests); otherwise only `https:`. */
+  allowHttp: boolean;
+  /** Subscriptions one user keeps at most; registering one more drops the oldest. */
+  maxSubscriptionsPerUser: number;
+  /** Web Push requests in flight per node at most. */
+  concurrency: number;
+}
+
 export interface NotifyConfig {
   host: string;
   /** 0 picks a free port. */
@@ -64,6 +78,7 @@ export interface NotifyConfig {
    */
   contract?: string;
   generatedDir?: string;
+  webPush: WebPushConfig;
   /** Demo mode: seconds between sample notifications, or undefined when off. */
   demoIntervalSec?: number;
   logLevel: string;
@@ -92,12 +107,15 @@ export const defaultConfig: Readonly<NotifyConfig> = {
   shutdownDrainMs: 0,
   pageSize: 20,
   retentionDays: 30,
+  webPush: { allowHttp: false, maxSubscriptionsPerUser: 10, concurrency: 16 },
   logLevel: 'info',
   devMode: false,
   stateDir: './.notify',
 };
 
 /** A full config from defaults and overrides (tests pass only what they care about). */
-export function makeConfig(overrides: Partial<Omit<NotifyConfig, 'jwt'>> & { jwt?: Partial<JwtConfig> } = {}): NotifyConfig {
-  return { ...defaultConfig, ...overrides, jwt: { ...defaultConfig.jwt, ...overrides.jwt } };
+export function makeConfig(
+  overrides: Partial<Omit<NotifyConfig, 'jwt' | 'webPush'>> & { jwt?: Partial<JwtConfig>; webPush?: Partial<WebPushConfig> } = {},
+): NotifyConfig {
+  return { ...defaultConfig, ...overrides, jwt: { ...defaultConfig.jwt, ...overrides.jwt }, webPush: { ...defaultConfig.webPush, ...overrides.webPush } };
 }

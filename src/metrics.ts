@@ -12,6 +12,7 @@ export interface Metrics {
   busMessagesReceived: Counter<'kind'>;
   busCatchUps: Counter;
   busUp: Gauge;
+  webPushSent: Counter<'result'>;
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +45,12 @@ export function createMetrics(): Metrics {
     busCatchUps: new Counter({
       name: 'notify_bus_catch_up_notifications_total',
       help: 'Notifications sent to live connections from the store after a bus outage',
+      registers: [registry],
+    }),
+    webPushSent: new Counter({
+      name: 'notify_web_push_sent_total',
+      help: 'Web Push messages by outcome: sent, gone (404/410, subscription removed), too_large (413), rejected (other 4xx), retried (429, 5xx or no answer; tried again), failed (gave up), expired (expired or retracted before it went), dropped (send queue full)',
+      labelNames: ['result'],
       registers: [registry],
     }),
     slowConsumersClosed: new Counter({ name: 'notify_slow_consumers_closed_total', help: 'Sockets closed with 1013 for not reading', registers: [registry] }),

@@ -24,6 +24,8 @@ import { addPreferenceRoutes } from './http/preference-routes.js';
 import { addRemovalRoutes } from './http/removal-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
+import { addWebPushRoutes } from './http/web-push-routes.js';
+import { createWebPush, webPushKeysOf } from './web-push/index.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { builtInContractPath, packageRoot } from './paths.js';
@@ -92,13 +94,19 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics, catalog);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
-  onBusStatus = (status) => fanOut.onBusStatus(status);
+  const webPushKeys = await webPushKeysOf(config.webPush);
+  const webPush = webPushKeys && createWebPush(webPushKeys, { config: config.webPush, store, bus, hub, fanOut, catalog, metrics, logger });
+  onBusStatus = (status) => {
+    fanOut.onBusStatus(status);
+    webPush?.onBusStatus(status);
+  };
   await fanOut.start();
+  await webPush?.start();
   const preferences = new Preferences(store, fanOut, catalog);
   let shuttingDown = false;
   const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec, generator: new SampleGenerator(catalogSampleSource(catalog)) });
   const context = buildServerContext(
-    { config, store, bus, catalog, hub, fanOut, preferences, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
+    { config, store, bus, catalog, hub, fanOut, preferences, verifier, encoder, metrics, logger, webPush, shuttingDown: () => shuttingDown },
     demo && demoWiring(demo),
   );
 
@@ -109,6 +117,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addTopicRoutes(router, context, authenticateService);
   addPreferenceRoutes(router, context, authenticateService);
   addRemovalRoutes(router, context, authenticateService);
+  addWebPushRoutes(router, context, authenticateService);
   addPageRoutes(router, context);
   addSseRoute(router, context);
   addOpenApiRoute(router);
@@ -186,6 +195,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     await httpClosed;
     clearInterval(idleCloser);
     const httpClosedAtMs = since(closeStartMs);
+    // In-flight Web Push sends end (aborted, counted as failed); a shared push half done resumes on another node or the next start.
+    await webPush?.close();
     await fanOut.stop();
     await bus.close();
     await store.close();

@@ -19,6 +19,7 @@ import { createLanes } from './lanes.js';
 import { postgresTiming } from './timing.js';
 import { createRunners, type Runner } from './runner.js';
 import { postgresPreferences } from './preferences.js';
+import { postgresWebPush } from './web-push.js';
 import { KnownUsers } from '../known-users.js';
 import { keysetPage } from '../keyset-page.js';
 import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from '../count-rows.js';
@@ -370,6 +371,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
 
     ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences }),
+
+    webPush: postgresWebPush({ S, single, tx }),
 
     async close() {
       if (closed) return;

@@ -27,6 +27,7 @@ import { createGroupCommit } from './group-commit.js';
 import { notMutedBy, sqlitePreferences } from './preferences.js';
 import { muteCategory } from '../preference-rows.js';
 import { prunable, sqliteTiming } from './timing.js';
+import { sqliteWebPush } from './web-push.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -335,6 +336,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         return sql.prune.run(cutoff).changes;
       });
     },
+
+    webPush: sqliteWebPush(db, (run) => write(run), live),
 
     schedule: timing.schedule,
     claimDue: timing.claimDue,
