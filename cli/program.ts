@@ -13,6 +13,7 @@ import { makeServeCommand } from './commands/serve.js';
 import { makeTailCommand } from './commands/tail.js';
 import { makeTokenCommand } from './commands/token.js';
 import { makeValidateCommand } from './commands/validate.js';
+import { makeVapidCommand } from './commands/vapid.js';
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .addCommand(makePushCommand())
     .addCommand(makeTailCommand())
     .addCommand(makeTokenCommand())
+    .addCommand(makeVapidCommand())
     .addCommand(makeDocsCommand())
     .addCommand(makeDiffCommand())
     .addCommand(makeBenchCommand());
