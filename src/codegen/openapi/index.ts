@@ -36,11 +36,13 @@ function reachable(roots: readonly string[], schemas: ReadonlyMap<string, JsonSc
 }
 
 /** The push body of one type: the contract's own `type`, `data` and `category` field schemas, closed. */
-function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonSchema>, audience: boolean): JsonSchema {
+function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonSchema>, categories: readonly string[], audience: boolean): JsonSchema {
   const envelope = schemas.get(message.payloadSchemaName)?.['properties'] as Record<string, unknown> | undefined;
   const field = (name: string): unknown => envelope?.[name];
   const properties: JsonSchema = { type: field('type'), data: field('data') };
-  if (field('category') !== undefined) properties['category'] = field('category');
+  if (field('category') !== undefined) {
+    properties['category'] = { type: 'string', enum: categories, description: 'One of the catalog\'s categories (`info.x-notify-categories`, "general" always); any other is 422.' };
+  }
   properties['critical'] = { type: 'boolean', description: "Delivered whatever the recipients' preferences (default false)." };
   Object.assign(properties, pushTimingProperties);
   const schema: JsonSchema = {
@@ -89,7 +91,7 @@ function operation(route: ApiRoute, notifications: readonly ContractMessage[]): 
   op['responses'] = Object.fromEntries(
     Object.entries(route.responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
   );
-  op['security'] = route.service ? [{ pushToken: [] }, { pushTokenHeader: [] }] : [];
+  op['security'] = route.service ? [{ pushToken: [] }, { pushTokenHeader: [] }] : route.user ? [{ userToken: [] }] : [];
   return op;
 }
 
@@ -106,8 +108,8 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   const multiNames: string[] = [];
   for (const message of notifications) {
     const name = `${pascalCase(message.wireName)}Push`;
-    catalog[name] = pushSchema(message, schemas, false);
-    catalog[`${pascalCase(message.wireName)}MultiPush`] = pushSchema(message, schemas, true);
+    catalog[name] = pushSchema(message, schemas, contract.categories, false);
+    catalog[`${pascalCase(message.wireName)}MultiPush`] = pushSchema(message, schemas, contract.categories, true);
     pushNames.push(name);
     multiNames.push(`${pascalCase(message.wireName)}MultiPush`);
   }
@@ -152,6 +154,7 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
       securitySchemes: {
         pushToken: { type: 'http', scheme: 'bearer', description: 'The push token (`--push-token`), or a JWT with scope `notify:push`, as `Authorization: Bearer <token>`.' },
         pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The same credential in `X-Auth-Token`.' },
+        userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A user's own token (the one their devices connect with), as `Authorization: Bearer <token>`." },
       },
     },
   };

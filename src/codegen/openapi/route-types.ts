@@ -28,9 +28,11 @@ export interface ApiRoute {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Push' | 'Notifications' | 'Topics' | 'Status' | 'Documentation';
+  tag: 'Push' | 'Notifications' | 'Topics' | 'Web Push' | 'Status' | 'Documentation';
   /** Needs the service credential (push token or a JWT with scope notify:push). */
   service: boolean;
+  /** Needs a user's own token (`Authorization: Bearer`), and acts for that user. */
+  user?: boolean;
   parameters?: ApiParameter[];
   /** JSON request body, by component name; `examples` takes the contract's message examples in that shape. */
   body?: { schema: string; description: string; examples?: 'single' | 'multi' };

@@ -2,6 +2,7 @@
 import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
+import { webPushRoutes, webPushSchemas } from './web-push.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
@@ -129,6 +130,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
     },
   },
   ...preferenceSchemas,
+  ...webPushSchemas,
   StatusInfo: {
     type: 'object',
     additionalProperties: false,
@@ -269,6 +271,7 @@ export const apiRoutes: ApiRoute[] = [
     done: 'Deleted.',
   }),
   ...preferenceRoutes(userId),
+  ...webPushRoutes(userId),
   {
     method: 'delete',
     path: '/api/v1/notifications/{id}',
