@@ -93,6 +93,12 @@ export class WebPushDispatcher implements DeliveryObserver {
     this.#wake();
   }
 
+  /** Resolves once every decision taken so far was carried out: sent (with its outcome), skipped or queued and drained. */
+  async settled(): Promise<void> {
+    while (this.#work.size > 0 || this.#draining) await Promise.allSettled([...this.#work, this.#draining]);
+    await this.#deps.sender.idle();
+  }
+
   /** Stops taking work and waits for what is in flight here; a shared push half done is resumed by its lease's next holder. */
   async close(): Promise<void> {
     this.#closed = true;

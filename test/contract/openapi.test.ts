@@ -9,6 +9,7 @@ import { generateOpenApi } from '../../src/codegen/openapi/index.js';
 import { loadContractOrThrow } from '../../src/codegen/load-contract.js';
 import { readContractModel } from '../../src/codegen/contract-model.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
+import { publicKey, subscriptionId, subscriptionJson } from '../../src/codegen/openapi/web-push.js';
 import { startServer } from '../support/server.js';
 import { contractModel, makeTempDir, removeTempDir, repoRoot } from '../support/contract.js';
 
@@ -20,6 +21,12 @@ const contract = await contractModel();
 const text = await readFile(path.join(repoRoot, 'generated', 'openapi.json'), 'utf8');
 const doc = JSON.parse(text) as Json;
 const notifications = contract.messages.filter((m) => m.kind === 'notification');
+
+/** `schema` with its `{ $ref: name }` properties replaced by the schemas given. */
+function cleanNames(schema: Json | undefined, refs: Record<string, unknown>): Json {
+  const properties = Object.fromEntries(Object.entries((schema?.['properties'] ?? {}) as Json).map(([k, v]) => [k, refs[k] ?? v]));
+  return { ...schema, properties };
+}
 
 function ajvFor(document: Json): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -99,14 +106,23 @@ describe('generated/openapi.json', () => {
     expect(validate({ type: 'party', data: {} })).toBe(false);
   });
 
-  it('security: the push token as bearer and as X-Auth-Token on the push, notification and topic routes, none on status', () => {
+  it("restates the contract's Web Push schemas exactly (openapi.json stands alone even for an app's contract)", () => {
+    expect(subscriptionJson).toEqual(cleanNames(contract.schemas.get('WebPushSubscriptionJson'), { keys: contract.schemas.get('WebPushSubscriptionKeys') }));
+    expect(subscriptionId).toEqual(contract.schemas.get('WebPushSubscriptionId'));
+    expect(publicKey).toEqual(contract.schemas.get('WebPushPublicKey'));
+  });
+
+  it("security: the push token as bearer and as X-Auth-Token on the push, notification and topic routes, a user's token on their own Web Push subscriptions, none on status", () => {
     expect(doc['components']['securitySchemes']).toMatchObject({
       pushToken: { type: 'http', scheme: 'bearer' },
       pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+      userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     });
+    const service = (p: string): boolean => p.startsWith('/api/v1/users') || p.startsWith('/api/v1/topics') || p.startsWith('/api/v1/notifications');
+    const user = (p: string, method: string): boolean => /^\/api\/v1\/web-push\/subscriptions(\/\{id\})?$/.test(p) && method !== 'get';
     for (const [p, item] of Object.entries(doc['paths'] as Json)) {
-      for (const op of Object.values(item as Json)) {
-        expect((op as Json)['security'], p).toEqual(p.startsWith('/api/v1/users') || p.startsWith('/api/v1/topics') || p.startsWith('/api/v1/notifications') ? [{ pushToken: [] }, { pushTokenHeader: [] }] : []);
+      for (const [method, op] of Object.entries(item as Json)) {
+        expect((op as Json)['security'], `${method} ${p}`).toEqual(service(p) ? [{ pushToken: [] }, { pushTokenHeader: [] }] : user(p, method) ? [{ userToken: [] }] : []);
       }
     }
   });

@@ -71,12 +71,12 @@ for (const backend of stores) {
       expect(first.data.unreadCount).toBe(0);
       await cid.nextOfType('unread_notifications');
 
-      const pushed = await api('/api/v1/topics/group:42/notifications', 'POST', { ...info('standup'), category: 'groups' });
+      const pushed = await api('/api/v1/topics/group:42/notifications', 'POST', { ...info('standup'), category: 'invitations' });
       expect(pushed.status).toBe(201);
       const answer = (await pushed.json()) as { id: string; timestamp: number; count: number; delivered: number };
       expect(answer).toMatchObject({ count: 2, delivered: 1 });
       const live = await ana.nextOfType('info');
-      expect(live).toMatchObject({ id: answer.id, category: 'groups', read: false, data: { title: 'standup' } });
+      expect(live).toMatchObject({ id: answer.id, category: 'invitations', read: false, data: { title: 'standup' } });
 
       // Ben was offline: he gets it in his snapshot, with counts; cid (not subscribed) never sees it.
       const ben = await device('ben');

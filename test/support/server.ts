@@ -18,7 +18,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-type Overrides = Partial<Omit<NotifyConfig, 'jwt'>> & { jwt?: Partial<NotifyConfig['jwt']> };
+type Overrides = Partial<Omit<NotifyConfig, 'jwt' | 'webPush'>> & { jwt?: Partial<NotifyConfig['jwt']>; webPush?: Partial<NotifyConfig['webPush']> };
 
 export async function startServer(overrides: Overrides = {}, options: { logger?: Logger; store?: NotificationStore } = {}): Promise<TestServer> {
   const jwtSecret = overrides.jwt?.secret ?? randomBytes(32).toString('hex');

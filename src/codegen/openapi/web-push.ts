@@ -2,13 +2,44 @@
 import type { JsonSchema } from '../contract-model.js';
 import type { ApiParameter, ApiRoute } from './route-types.js';
 
+/**
+ * The contract's WebPushSubscriptionId, WebPushPublicKey and WebPushSubscriptionJson, restated: an app's contract
+ * need not reach them, and openapi.json must stand alone (test/contract/openapi.test.ts keeps the copies equal).
+ */
+export const subscriptionId: JsonSchema = { type: 'string', description: 'Names one kept push subscription.', pattern: '^wps_[0-9a-f]{16}$' };
+export const publicKey: JsonSchema = {
+  type: 'string',
+  description: "The server's VAPID public key (an uncompressed P-256 point, base64url without padding).",
+  pattern: '^[A-Za-z0-9_-]{87}$',
+};
+export const subscriptionJson: JsonSchema = {
+  type: 'object',
+  description: "A browser's push subscription as `PushSubscription.toJSON()` gives it.",
+  additionalProperties: false,
+  required: ['endpoint', 'keys'],
+  properties: {
+    endpoint: { type: 'string', format: 'uri', minLength: 8, maxLength: 2048, description: 'The push service URL (https).' },
+    expirationTime: { type: ['number', 'null'], description: 'Epoch milliseconds, or null.' },
+    keys: {
+      type: 'object',
+      description: "The subscription's encryption keys (RFC 8291).",
+      additionalProperties: false,
+      required: ['p256dh', 'auth'],
+      properties: {
+        p256dh: { type: 'string', pattern: '^[A-Za-z0-9_-]{86,88}={0,2}$', description: "The browser's P-256 public key, base64url." },
+        auth: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,24}={0,2}$', description: 'The 16-byte authentication secret, base64url.' },
+      },
+    },
+  },
+};
+
 const subscriptionView: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'pushService', 'createdAt', 'expirationTime'],
   description: 'A kept subscription: no key material, and only the origin of its endpoint (a capability URL).',
   properties: {
-    id: { $ref: 'WebPushSubscriptionId' },
+    id: subscriptionId,
     pushService: { type: 'string', description: "The push service's origin." },
     createdAt: { type: 'string', format: 'date-time', description: 'When it was (last) registered.' },
     expirationTime: { oneOf: [{ type: 'number' }, { type: 'null' }], description: 'Epoch ms the browser gave, or null.' },
@@ -20,8 +51,9 @@ export const webPushSchemas: Record<string, JsonSchema> = {
     type: 'object',
     additionalProperties: false,
     required: ['publicKey'],
-    properties: { publicKey: { $ref: 'WebPushPublicKey' } },
+    properties: { publicKey },
   },
+  WebPushSubscriptionBody: subscriptionJson,
   WebPushSubscriptionView: subscriptionView,
   WebPushSubscriptionList: {
     type: 'object',
@@ -42,7 +74,7 @@ export const webPushSchemas: Record<string, JsonSchema> = {
     properties: {
       oldEndpoint: { type: 'string', description: "The replaced subscription's endpoint." },
       oldAuth: { type: 'string', description: "The replaced subscription's `keys.auth` (proves the browser held it)." },
-      subscription: { $ref: 'WebPushSubscriptionJson' },
+      subscription: { $ref: 'WebPushSubscriptionBody' },
     },
   },
 };
@@ -71,7 +103,7 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       tag: 'Web Push',
       service: false,
       user: true,
-      body: { schema: 'WebPushSubscriptionJson', description: 'What `PushSubscription.toJSON()` gives.' },
+      body: { schema: 'WebPushSubscriptionBody', description: 'What `PushSubscription.toJSON()` gives.' },
       responses: {
         '201': { description: 'Kept.', body: { $ref: 'WebPushSubscriptionView' } },
         '400': 'BadRequest',
@@ -89,7 +121,7 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       tag: 'Web Push',
       service: false,
       user: true,
-      parameters: [{ name: 'id', in: 'path', required: true, description: 'The subscription.', schema: { $ref: 'WebPushSubscriptionId' } }],
+      parameters: [{ name: 'id', in: 'path', required: true, description: 'The subscription.', schema: subscriptionId }],
       responses: { '204': { description: 'Forgotten.' }, '401': 'Unauthorized', '404': unavailable },
     },
     {
