@@ -81,7 +81,7 @@ for (const backend of stores) {
       // Ben was offline: he gets it in his snapshot, with counts; cid (not subscribed) never sees it.
       const ben = await device('ben');
       const snapshot = await ben.nextOfType('unread_notifications');
-      expect(snapshot.data).toMatchObject({ unreadCount: 1, unreadByCategory: { groups: 1 } });
+      expect(snapshot.data).toMatchObject({ unreadCount: 1, unreadByCategory: { invitations: 1 } });
       expect(snapshot.data.notifications.map((n: { id: string }) => n.id)).toEqual([answer.id]);
 
       // Read state is per user: ana reads, ben still has it unread.

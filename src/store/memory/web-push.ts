@@ -81,7 +81,7 @@ export function memoryWebPush({ live, mutesWebPush, visible }: MemoryWebPushDeps
     async enqueue(job) {
       live();
       const id = randomUUID();
-      jobs.set(id, { ...job, id, cursor: null, leaseUntil: 0, seq: ++jobSeq });
+      jobs.set(id, { ...structuredClone(job), id, cursor: null, leaseUntil: 0, seq: ++jobSeq });
     },
 
     async claim(nowMs, leaseMs) {
