@@ -45,12 +45,23 @@ async function openOrFocus(url) {
   return self.clients.openWindow ? self.clients.openWindow(target) : undefined;
 }
 
-self.addEventListener('notificationclick', (event) => {
-  const data = event.notification.data || {};
-  event.notification.close();
+/** What a click on a shown notification does: close it, mark it read on the server, open or focus its url. */
+function clicked(notification) {
+  const data = notification.data || {};
+  notification.close();
   const work = [openOrFocus(data.url)];
   if (typeof data.readToken === 'string') work.push(post('/api/v1/web-push/read', { token: data.readToken }));
-  event.waitUntil(Promise.all(work));
+  return Promise.all(work);
+}
+
+self.addEventListener('notificationclick', (event) => event.waitUntil(clicked(event.notification)));
+
+// A page may forward a click on one of the shown notifications by its id (an in-app list of them, or a test driving
+// the worker): `registration.active.postMessage({ type: 'notify:click', id })`.
+self.addEventListener('message', (event) => {
+  const message = event.data || {};
+  if (message.type !== 'notify:click' || typeof message.id !== 'string') return;
+  event.waitUntil(self.registration.getNotifications({ tag: message.id }).then((shown) => Promise.all(shown.map(clicked))));
 });
 
 // The browser replaced the subscription: the new one takes the old one's place, proven by the old one's secret.
