@@ -53,7 +53,9 @@ export function encodePayload(payload: WebPushPayload, limit = maxPayloadBytes):
   if (over() <= 0) return { json: JSON.stringify(current), truncated: false };
   if (current.body !== undefined) {
     // JSON escaping can make a character cost more than its UTF-8 bytes: cut by the overshoot until it fits.
-    while (over() > 0 && current.body) current = { ...current, body: cut(current.body, Buffer.byteLength(current.body) - over() - 8) };
+    while (over() > 0 && current.body !== undefined && current.body.length > 1) {
+      current = { ...current, body: cut(current.body, Buffer.byteLength(current.body) - over() - 8) };
+    }
     if (over() > 0 || current.body === '…' || current.body === '') {
       const { body: _body, ...rest } = current;
       current = rest;
@@ -64,7 +66,11 @@ export function encodePayload(payload: WebPushPayload, limit = maxPayloadBytes):
     const { [field]: _dropped, ...rest } = current;
     current = rest;
   }
-  while (over() > 0 && current.title.length > 1) current = { ...current, title: cut(current.title, Buffer.byteLength(current.title) - over() - 8) };
+  while (over() > 0 && current.title.length > 1) {
+    const title = cut(current.title, Buffer.byteLength(current.title) - over() - 8);
+    if (title === current.title) break;
+    current = { ...current, title };
+  }
   if (over() > 0) throw new Error(`a Web Push payload for ${payload.id} cannot fit in ${limit} bytes`);
   return { json: JSON.stringify(current), truncated: true };
 }
