@@ -4,6 +4,8 @@ import type * as M from './models.js';
 import * as v from './validators.js';
 
 export type * from './models.js';
+export { display, displayTemplates } from './display.js';
+export type { DisplayInput } from './display.js';
 
 /** A precompiled validator: a type guard that leaves its errors (JSON pointer + message) on `.errors`. */
 export interface Validator<T> {
@@ -94,7 +96,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:d8da83a079806a5b5426baa650f2dd6ac111a70f7dba97504f9711fcd29ebdb1" = "sha256:d8da83a079806a5b5426baa650f2dd6ac111a70f7dba97504f9711fcd29ebdb1";
+export const contractHash: "sha256:22de448838f1d8d79ac2bf28b5b7d7094c21981cbc49f6c3446e1b851b145619" = "sha256:22de448838f1d8d79ac2bf28b5b7d7094c21981cbc49f6c3446e1b851b145619";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];

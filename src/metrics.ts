@@ -37,7 +37,7 @@ export function createMetrics(): Metrics {
     }),
     busMessagesReceived: new Counter({
       name: 'notify_bus_messages_received_total',
-      help: 'Bus envelopes this node received (its own echoes included), by kind: deliver, read, broadcast, topic',
+      help: 'Bus envelopes this node received (its own echoes included), by kind: deliver, sync, broadcast, topic, removed',
       labelNames: ['kind'],
       registers: [registry],
     }),

@@ -19,6 +19,7 @@ import { startTimingLoop } from './hub/timing-loop.js';
 import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
 import { addOpenApiRoute } from './http/openapi-route.js';
+import { addDisplayTemplatesRoute } from './http/display-route.js';
 import { addPageRoutes } from './http/page-routes.js';
 import { addPreferenceRoutes } from './http/preference-routes.js';
 import { addRemovalRoutes } from './http/removal-routes.js';
@@ -121,6 +122,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addPageRoutes(router, context);
   addSseRoute(router, context);
   addOpenApiRoute(router);
+  addDisplayTemplatesRoute(router, context);
 
   // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so a
   // slow-header client could hold its socket for 40 s; checking every second closes it at the 10 s timeout.

@@ -1,6 +1,7 @@
 // The catalog a server runs on: notification types, their precompiled validators and examples (built-in or an app's).
 import * as builtIn from '../../generated/index.js';
 import type { Validator } from '../../generated/index.js';
+import type { DisplayTemplates } from '../client/display.js';
 
 /**
  * What `notify generate` writes into an index, read at run time: the built-in `generated/index.ts` and an app's
@@ -19,6 +20,8 @@ export interface Catalog {
   /** Every server → client frame by `type`: the catalog's notifications and the protocol's control frames. */
   readonly serverMessageValidators: Readonly<Record<string, Validator<unknown>>>;
   readonly notificationExamples: Readonly<Record<string, readonly unknown[]>>;
+  /** How each type is shown (`x-notify-display`, checked at generate time), by type then locale. */
+  readonly displayTemplates: DisplayTemplates;
   /** When each type also goes out as Web Push (`x-notify-web-push`); absent in output of older versions: all `offline`. */
   readonly notificationWebPush?: Readonly<Record<string, 'offline' | 'always' | 'never'>>;
 }

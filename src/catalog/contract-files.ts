@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 /** Bumped when the shape of generated output changes, so output from an older generator counts as stale. */
-export const generatorFormat = 1;
+export const generatorFormat = 2;
 
 type Json = unknown;
 

@@ -29,7 +29,7 @@ function generateCommand(contractFile: string, generatedDir: string): string {
   return `npx notify generate --contract ${contract}${defaultOut ? '' : ` --out ${out}`}`;
 }
 
-const requiredExports = ['contractHash', 'notificationTypes', 'notificationCategories', 'notificationValidators', 'notificationDataValidators', 'serverMessageValidators', 'notificationExamples'] as const;
+const requiredExports = ['contractHash', 'notificationTypes', 'notificationCategories', 'notificationValidators', 'notificationDataValidators', 'serverMessageValidators', 'notificationExamples', 'displayTemplates'] as const;
 
 /**
  * The catalog of `contractFile`: the built-in one for notify's own contract, else the app's precompiled output in

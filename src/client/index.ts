@@ -11,6 +11,13 @@ export { closeAdvice } from './close-codes.js';
 export type { CloseAdvice } from './close-codes.js';
 export { decodeJwtTimes, refreshDelayMs } from './jwt-expiry.js';
 export { httpBaseUrl, notificationsPath, webSocketEndpoint } from './endpoint.js';
+export { renderDisplay, pickTemplate } from './display.js';
+export type { DisplayContent, DisplayTemplate, DisplayTemplateSet, DisplayTemplates, DisplayableNotification } from './display.js';
+export { displayTemplatesPath, fetchDisplayTemplates, isDisplayTemplates } from './display-fetch.js';
+export { anyLocale, pickLocale } from './display-locale.js';
+export { isSafeLink } from './display-link.js';
+export { literalTemplate, parseTemplate } from './display-template.js';
+export type { ParsedTemplate, TemplatePart } from './display-template.js';
 export type { Unsubscribe } from './emitter.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
 export type {

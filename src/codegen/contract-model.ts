@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface, MessageInterface, SecuritySchemeInterface } from '@asyncapi/parser';
 import { parse } from 'yaml';
+import type { DisplayTemplateSet } from '../client/display.js';
 import { packageRoot } from '../paths.js';
+import { displayExtension, readDisplayTemplates } from './display-templates.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -32,6 +34,8 @@ export interface ContractMessage {
   data?: { schema: JsonSchema; schemaName: string };
   /** For notifications: when a push of this type also goes out as Web Push (`x-notify-web-push`, default `offline`). */
   webPush?: WebPushMode;
+  /** For notifications: how the type is shown (`x-notify-display`), checked against `data`; undefined when it has none. */
+  display?: DisplayTemplateSet;
   examples: { name: string; summary: string; payload: unknown }[];
 }
 
@@ -167,9 +171,18 @@ function classify(message: MessageInterface, direction: string, payload: JsonSch
   return { kind: required.includes('id') ? 'notification' : 'control', wireName: type };
 }
 
+export interface ReadContractOptions {
+  /**
+   * `throw` (the default: generate, docs, serve's checks): display templates that do not fit their data make the
+   * contract unusable. `keep`: read them as far as they go (notify diff, which compares contracts, valid or not).
+   */
+  displayProblems?: 'throw' | 'keep';
+}
+
 /** Extracts every message of the contract, ordered by operation then message, as the document lists them. */
-export function readContractModel(document: AsyncAPIDocumentInterface): ContractModel {
+export function readContractModel(document: AsyncAPIDocumentInterface, options: ReadContractOptions = {}): ContractModel {
   const messages: ContractMessage[] = [];
+  const displayProblems: string[] = [];
   const seen = new Set<string>();
   for (const operation of document.operations().all()) {
     const direction = operation.action();
@@ -181,6 +194,19 @@ export function readContractModel(document: AsyncAPIDocumentInterface): Contract
       const payload = cleanSchema(rawPayload);
       const { kind, wireName } = classify(message, direction, payload);
       const dataSchema = (rawPayload as JsonSchema)['properties'] as Record<string, unknown> | undefined;
+      const data =
+        kind === 'notification' && dataSchema?.['data']
+          ? { schema: cleanSchema(dataSchema['data']), schemaName: schemaName(dataSchema['data'], `message ${message.id()} data`) }
+          : undefined;
+      const rawDisplay: unknown = message.extensions().get(displayExtension)?.value();
+      let display: ContractMessage['display'];
+      if (rawDisplay !== undefined && kind !== 'notification') {
+        displayProblems.push(`message ${wireName} (components.messages.${message.id()}) ${displayExtension}: only notification messages are displayed`);
+      } else if (rawDisplay !== undefined) {
+        const read = readDisplayTemplates(rawDisplay, { key: message.id(), wireName, data });
+        displayProblems.push(...read.problems);
+        display = read.templates;
+      }
       messages.push({
         key: message.id(),
         wireName,
@@ -191,10 +217,8 @@ export function readContractModel(document: AsyncAPIDocumentInterface): Contract
         contentType: message.contentType() ?? document.defaultContentType() ?? 'application/json',
         payload,
         payloadSchemaName: schemaName(rawPayload, `message ${message.id()}`),
-        data:
-          kind === 'notification' && dataSchema?.['data']
-            ? { schema: cleanSchema(dataSchema['data']), schemaName: schemaName(dataSchema['data'], `message ${message.id()} data`) }
-            : undefined,
+        data,
+        ...(display ? { display } : {}),
         webPush: readWebPushMode(message, kind),
         examples: message.examples().all().map((example, index) => ({
           name: example.name() ?? `example${index + 1}`,
@@ -203,6 +227,9 @@ export function readContractModel(document: AsyncAPIDocumentInterface): Contract
         })),
       });
     }
+  }
+  if (displayProblems.length && options.displayProblems !== 'keep') {
+    throw new Error(`${displayExtension}: ${displayProblems.length} template problem${displayProblems.length > 1 ? 's' : ''}:\n${displayProblems.map((p) => `  ${p}`).join('\n')}`);
   }
   const wireNames = new Map<string, string>();
   for (const m of messages) {

@@ -162,6 +162,8 @@ import type * as M from './models.js';
 import * as v from './validators.js';
 
 export type * from './models.js';
+export { display, displayTemplates } from './display.js';
+export type { DisplayInput } from './display.js';
 
 ${types}
 
@@ -171,11 +173,15 @@ ${render('ts')}
   }
   const code = `${options.header}import * as v from './validators.js';
 
+export { display, displayTemplates } from './display.js';
+
 ${render('js')}
 `;
   const declarations = `${options.header}import type * as M from './models.js';
 
 export type * from './models.js';
+export { display, displayTemplates } from './display.js';
+export type { DisplayInput } from './display.js';
 
 /** What a failed validation leaves on \`.errors\` (ajv's ErrorObject). */
 export interface ErrorObject {

@@ -9,6 +9,7 @@ import { generateValidators, validatorName, dataValidatorName } from './generate
 import { generateIndex, type IndexFormat } from './generate-index.js';
 import { generateCloseCodes } from './generate-close-codes.js';
 import { generateOpenApi } from './openapi/index.js';
+import { generateDisplay } from './generate-display.js';
 import { generatedHeaderFor } from './naming.js';
 
 /** Paths relative to the output directory → file contents. Same contract, same bytes. */
@@ -33,11 +34,13 @@ export async function generateFiles(contractFile: string, format: IndexFormat): 
   }
   const hash = contractHash(contractFile);
   const index = generateIndex(contract, { format, header, hash });
+  const display = generateDisplay(contract, { format, header });
   if (format === 'ts') {
     return new Map([
       ['models.ts', models.text],
       ['validators.ts', generateValidators(contract, { header, anchor: 'self' })],
       ['index.ts', index.code],
+      ['display.ts', display.code],
       // The protocol's close codes, for notify's own server and client (an app's output does not need them).
       ['close-codes.ts', generateCloseCodes(contract)],
       ['openapi.json', generateOpenApi(contract)],
@@ -53,6 +56,9 @@ export async function generateFiles(contractFile: string, format: IndexFormat): 
     ['validators.d.ts', validatorTypes],
     ['index.js', index.code],
     ['index.d.ts', index.declarations ?? ''],
+    // Browser-safe on its own (index.js is not: it loads the validators, which use Node's require).
+    ['display.js', display.code],
+    ['display.d.ts', display.declarations ?? ''],
     // ESM whatever the app's own package.json says (no "type": "module" there is the npm default).
     ['package.json', '{\n  "type": "module"\n}\n'],
     ['openapi.json', generateOpenApi(contract)],

@@ -43,7 +43,8 @@ export function messageSlot(message: Pick<ContractMessage, 'kind' | 'wireName'>)
 
 /** Reads a contract parsed by @asyncapi/parser (references already resolved, relative to its file). */
 export function snapshotContract(document: AsyncAPIDocumentInterface): ContractSnapshot {
-  const model = readContractModel(document);
+  // Templates that no longer fit a changed schema are generate's to refuse; the diff reports the schema change.
+  const model = readContractModel(document, { displayProblems: 'keep' });
   const schemas = new Map(model.schemas);
   for (const message of document.messages().all()) collectNamed(message.payload()?.json(), schemas);
   return {

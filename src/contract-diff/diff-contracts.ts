@@ -61,6 +61,8 @@ function diffMessages(before: ContractSnapshot, after: ContractSnapshot): Contra
     }
     const docs = (['title', 'summary', 'description', 'examples'] as const).filter((key) => !isDeepStrictEqual(old[key], now[key]));
     if (docs.length) changes.push(fixed('message-docs-changed', where, `${docs.join(', ')} changed`));
+    const display = displayChanges(old.display, now.display);
+    if (display) changes.push(fixed('display-template-changed', `${where}.x-notify-display`, display));
   }
   for (const [slot, now] of after.messages) {
     if (before.messages.has(slot)) continue;
@@ -68,6 +70,26 @@ function diffMessages(before: ContractSnapshot, after: ContractSnapshot): Contra
     changes.push(fixed(rule, `messages.${now.wireName}`, `${messageKindNames[now.kind]} "${now.wireName}" added`));
   }
   return changes;
+}
+
+/** What changed between two versions of a type's display templates, by locale and key; undefined when nothing did. */
+function displayChanges(before: ContractMessage['display'], after: ContractMessage['display']): string | undefined {
+  const order = (set: ContractMessage['display']): string => Object.keys(set ?? {}).join(',');
+  if (isDeepStrictEqual(before, after)) return order(before) === order(after) ? undefined : `locale order ${order(before)} → ${order(after)} (the first is the last resort)`;
+  if (!before) return 'templates added';
+  if (!after) return 'templates removed';
+  const parts: string[] = [];
+  for (const locale of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const old = before[locale];
+    const now = after[locale];
+    if (!old) parts.push(`${locale} added`);
+    else if (!now) parts.push(`${locale} removed`);
+    else {
+      const keys = (['title', 'body', 'url', 'icon'] as const).filter((key) => old[key] !== now[key]);
+      if (keys.length) parts.push(`${keys.map((key) => `${locale}.${key}`).join(', ')} changed`);
+    }
+  }
+  return parts.join('; ');
 }
 
 /** Payload schemas of the notification types added or removed: a union gaining or losing one echoes that change. */

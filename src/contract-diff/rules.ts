@@ -20,7 +20,7 @@ export interface Rule {
   reason?: string;
 }
 
-/** The rule table (README "Contract evolution" mirrors it; a test keeps the two in step). */
+/** The rule table (docs/app-contract.md mirrors it; a test keeps the two in step). */
 export const rules = {
   // ---- schemas (named schemas under components.schemas, and payloads) ----
   'type-narrowed': { verdict: { effect: 'narrows' }, summary: 'a `type` list loses a type' },
@@ -66,6 +66,11 @@ export const rules = {
   'action-removed': { verdict: { party: 'backends' }, summary: 'a client action is removed', reason: 'senders of it now get `request_error` `unknown_action`' },
   'payload-schema-changed': { verdict: { effect: 'changes' }, summary: 'a message points at another payload schema' },
   'message-docs-changed': { verdict: { party: 'none' }, summary: 'a message\'s title, summary, description or examples change', reason: 'documentation only' },
+  'display-template-changed': {
+    verdict: { party: 'none' },
+    summary: 'a notification type\'s display templates (`x-notify-display`) are added, removed or changed',
+    reason: 'how the type is shown changes, not what is sent: every placeholder is checked against the data schema when generated',
+  },
   // ---- protocol ----
   'close-code-added': { verdict: { party: 'clients' }, summary: 'a close code is added', reason: 'clients that handle close codes meet one they do not know' },
   'close-code-removed': { verdict: { party: 'clients' }, summary: 'a close code is removed (or renumbered)', reason: 'clients that handle it never see it; the situation now closes with another code' },

@@ -8,8 +8,9 @@ export function starterContract(protocolRef: string): string {
   const p = protocolRef;
   return `# This app's notification catalog, on notify's protocol.
 #
-# Add a type: a message under components.messages (with an example), its two schemas under
-# components.schemas, and one line under channels.notifications.messages; then run \`npx notify generate\`.
+# Add a type: a message under components.messages (with an example and, optionally, how it is shown:
+# x-notify-display), its two schemas under components.schemas, and one line under
+# channels.notifications.messages; then run \`npx notify generate\`.
 # The $refs into ${p} bring notify's protocol (control frames, client actions, close codes,
 # credentials) from the installed package: leave them as they are, an upgrade of notify never asks you to edit them.
 asyncapi: 3.0.0
@@ -61,6 +62,11 @@ components:
       title: Order shipped
       summary: An order left the warehouse.
       description: Sent to the buyer when the carrier picks the parcel up; the client links to the tracking page.
+      # How the inbox, push messages and docs show it: {field} is a field of data, checked by \`notify generate\`.
+      x-notify-display:
+        title: 'Order {orderId} shipped'
+        body: 'On its way with {carrier}.'
+        url: '{trackingUrl}'
       payload:
         $ref: '#/components/schemas/OrderShippedNotification'
       examples:
@@ -80,6 +86,15 @@ components:
       title: Invoice ready
       summary: An invoice can be downloaded.
       description: Sent when the monthly invoice is issued.
+      # One template per locale; readers get theirs, else en, else the first. A locale without a url takes en's.
+      x-notify-display:
+        en:
+          title: 'Invoice {invoiceNumber} is ready'
+          body: 'Total: {amountCents} cents ({currency}).'
+          url: '/invoices/{invoiceNumber}'
+        de:
+          title: 'Rechnung {invoiceNumber} ist bereit'
+          body: 'Betrag: {amountCents} Cent ({currency}).'
       payload:
         $ref: '#/components/schemas/InvoiceReadyNotification'
       examples:

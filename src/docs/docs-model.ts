@@ -1,5 +1,6 @@
 // What the client docs say, gathered once from the contract so the Markdown and HTML renderers agree.
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import type { DisplayTemplate } from '../client/display.js';
 import { closeAdviceOf, type CloseCode, type ContractMessage, type ContractModel, type JsonSchema, type MessageKind } from '../codegen/contract-model.js';
 import { payloadFields, type FieldRow, type SchemaContext } from './schema-fields.js';
 
@@ -20,6 +21,13 @@ export interface DocsMessage
   /** For text frames: the exact frame text. */
   textFrame?: string;
   examples: DocsExample[];
+  /** For notifications: how the type is shown, one row per locale (`*`: any locale); empty when it has no template. */
+  display: DocsDisplayRow[];
+}
+
+/** One locale's display template, as the docs list it. */
+export interface DocsDisplayRow extends DisplayTemplate {
+  locale: string;
 }
 
 export interface DocsGroup {
@@ -67,6 +75,7 @@ function toDocsMessage(ctx: SchemaContext, message: ContractMessage): DocsMessag
     payloadSchemaName: message.payloadSchemaName,
     fields: payloadFields(ctx, payload),
     textFrame: isText ? message.wireName : undefined,
+    display: Object.entries(message.display ?? {}).map(([locale, template]) => ({ locale, ...template })),
     examples: message.examples.map((example) => {
       const text = typeof example.payload === 'string' && isText;
       return {
@@ -118,6 +127,13 @@ export function buildDocsModel(document: AsyncAPIDocumentInterface, contract: Co
     ].filter((g) => g.messages.length > 0),
   };
 }
+
+/** What the docs say of a notification type without `x-notify-display`. */
+export const noDisplayTemplateNote = 'No display template (`x-notify-display`): shown by its title.';
+
+/** The docs' one-line account of the display templates. */
+export const displayTemplatesNote =
+  'Display (`x-notify-display`): how the inbox, push messages and `display()` show it; `{field}` is a field of `data`, inserted as text. A locale falls back to its language, then `en`, then the first row; `*` serves every locale.';
 
 /** The reconnect column of the close-code tables: yes, no, or with a new token. */
 export function reconnectText(closeCode: CloseCode): string {

@@ -1,5 +1,5 @@
 // Renders the docs model as one self-contained HTML page: a plain reference (no JavaScript) plus the AsyncAPI view.
-import { reconnectText, type DocsGroup, type DocsMessage, type DocsModel } from './docs-model.js';
+import { displayTemplatesNote, noDisplayTemplateNote, reconnectText, type DocsGroup, type DocsMessage, type DocsModel } from './docs-model.js';
 import { escapeHtml, inlineHtml, inlineScript, inlineStyle, paragraphsHtml, scriptLiteral } from './html-text.js';
 import { referenceCss } from './html-style.js';
 import { fieldNotes } from './schema-fields.js';
@@ -25,6 +25,14 @@ function table(head: string[], rows: string[][], className = ''): string {
   return `<table${className ? ` class="${className}"` : ''}>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
+/** A type's display templates: one row per locale, the template text as code (escaped: it is text, never markup). */
+function displayHtml(m: DocsMessage): string {
+  if (!m.display.length) return `<p class="display">${inlineHtml(noDisplayTemplateNote)}</p>`;
+  const codeOf = (text: string | undefined): string => (text === undefined ? '' : `<code>${escapeHtml(text)}</code>`);
+  const rows = m.display.map((d) => [codeOf(d.locale), codeOf(d.title), codeOf(d.body), codeOf(d.url), codeOf(d.icon)]);
+  return `<p class="display">${inlineHtml(displayTemplatesNote)}</p>\n${table(['locale', 'title', 'body', 'url', 'icon'], rows, 'display')}`;
+}
+
 function messageHtml(m: DocsMessage): string {
   const parts = [
     `<article class="message message-${m.kind}" id="${refId(m.anchor)}">`,
@@ -43,6 +51,7 @@ function messageHtml(m: DocsMessage): string {
     ]);
     parts.push(table(['field', 'type', 'required', 'notes'], rows, 'fields'));
   }
+  if (m.kind === 'notification') parts.push(displayHtml(m));
   for (const example of m.examples) {
     const title = `Example <code>${escapeHtml(example.name)}</code>${example.summary ? ` — ${inlineHtml(example.summary)}` : ''}`;
     parts.push(`<figure class="example"><figcaption>${title}</figcaption><pre><code class="language-${example.language}">${escapeHtml(example.text)}</code></pre></figure>`);

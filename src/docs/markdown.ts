@@ -1,5 +1,5 @@
 // Renders the docs model as Markdown (docs/client/README.md).
-import { reconnectText, type DocsMessage, type DocsModel } from './docs-model.js';
+import { displayTemplatesNote, noDisplayTemplateNote, reconnectText, type DocsMessage, type DocsModel } from './docs-model.js';
 import { fieldNotes, type FieldRow } from './schema-fields.js';
 
 /** Header line stamped on the generated Markdown. */
@@ -28,6 +28,19 @@ function fieldTable(fields: readonly FieldRow[]): string[] {
   );
 }
 
+/** Inline code that survives backticks inside `text` (a longer run of backticks around it). */
+function code(text: string): string {
+  if (text === '') return '';
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const marks = '`'.repeat(longest + 1);
+  return longest ? `${marks} ${text} ${marks}` : `${marks}${text}${marks}`;
+}
+
+function displaySection(m: DocsMessage): string[] {
+  if (!m.display.length) return [noDisplayTemplateNote, ''];
+  return [displayTemplatesNote, '', ...table(['locale', 'title', 'body', 'url', 'icon'], m.display.map((d) => [code(d.locale), code(d.title), code(d.body ?? ''), code(d.url ?? ''), code(d.icon ?? '')])), ''];
+}
+
 function messageSection(m: DocsMessage): string[] {
   const out = [`### <a id="${m.anchor}"></a>\`${m.wireName}\` — ${m.title}`, ''];
   if (m.summary) out.push(m.summary, '');
@@ -35,6 +48,7 @@ function messageSection(m: DocsMessage): string[] {
   out.push(`Payload: \`${m.payloadSchemaName}\` (${m.contentType}).`, '');
   if (m.textFrame !== undefined) out.push(`A bare text frame, exactly \`${m.textFrame}\`.`, '');
   if (m.fields.length) out.push(...fieldTable(m.fields), '');
+  if (m.kind === 'notification') out.push(...displaySection(m));
   for (const example of m.examples) {
     out.push(`Example \`${example.name}\`${example.summary ? ` — ${example.summary}` : ''}:`, '', ...fence(example.text, example.language), '');
   }

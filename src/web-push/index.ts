@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { NotificationStore } from '../store/store.js';
 import { SubscribedUsers } from './directory.js';
 import { WebPushDispatcher, type DispatcherOptions } from './dispatcher.js';
-import { fallbackDisplay, type WebPushDisplay } from './payload.js';
+import { displayOf, type WebPushDisplay } from './payload.js';
 import { ReadTokens } from './read-token.js';
 import { WebPushSender, type WebPushOutcomeListener, type WebPushSenderOptions } from './sender.js';
 import { Subscriptions } from './subscriptions.js';
@@ -48,7 +48,7 @@ export interface WebPushDeps {
   catalog: Catalog;
   metrics: Metrics;
   logger: Logger;
-  /** How a notification is shown; default: its data's title and message. */
+  /** How a notification is shown; default: the catalog's display templates (`x-notify-display`). */
   display?: (notification: Notification) => WebPushDisplay;
   sender?: Partial<Omit<WebPushSenderOptions, 'keys' | 'store' | 'metrics' | 'logger'>>;
   dispatcher?: DispatcherOptions;
@@ -68,7 +68,7 @@ export function createWebPush(keys: VapidKeys, deps: WebPushDeps): WebPushServic
   const sender = new WebPushSender({ keys, store: store.webPush, metrics, logger, concurrency: config.concurrency, ...deps.sender });
   const readTokens = new ReadTokens(keys);
   const dispatcher = new WebPushDispatcher(
-    { store, bus, hub, catalog, users, sender, readTokens, display: deps.display ?? fallbackDisplay, logger },
+    { store, bus, hub, catalog, users, sender, readTokens, display: deps.display ?? ((notification) => displayOf(catalog.displayTemplates, notification)), logger },
     deps.dispatcher,
   );
   // A dead subscription the sender removed may have been the user's last.

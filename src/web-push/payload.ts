@@ -1,13 +1,15 @@
 // The JSON a Web Push message carries (what notify/sw.js shows), kept within the 4 KB a push service takes.
 import type { Notification } from '../../generated/index.js';
+import { renderDisplay, type DisplayContent, type DisplayTemplates } from '../client/display.js';
 import { uncategorized } from '../store/store.js';
 
-/** How a notification is shown: the display template's fields (title always; body, url and icon when it has them). */
-export interface WebPushDisplay {
-  title: string;
-  body?: string;
-  url?: string;
-  icon?: string;
+/** How a notification is shown: its display template's fields (title always; body, url and icon when it has them). */
+export type WebPushDisplay = Omit<DisplayContent, 'lang'>;
+
+/** The display of `notification` by the catalog's templates (`x-notify-display`), in their default locale. */
+export function displayOf(templates: DisplayTemplates, notification: Notification): WebPushDisplay {
+  const { lang: _lang, ...shown } = renderDisplay(templates, notification);
+  return shown;
 }
 
 /** What the service worker receives, decrypted. */
@@ -85,16 +87,4 @@ export function payloadOf(notification: Notification, display: WebPushDisplay, r
     ...display,
     readToken,
   };
-}
-
-/**
- * How a notification is shown when its type has no display template: the data's `title` (else the type, in words)
- * and its `message` as the body.
- */
-export function fallbackDisplay(notification: Notification): WebPushDisplay {
-  const data = notification.data as unknown as Record<string, unknown>;
-  const title = typeof data['title'] === 'string' && data['title'] !== '' ? data['title'] : notification.type.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-  const display: WebPushDisplay = { title };
-  if (typeof data['message'] === 'string') display.body = data['message'];
-  return display;
 }

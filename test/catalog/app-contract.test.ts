@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckedContract } from '../../src/codegen/load-app-contract.js';
 import { cliTimeoutMs, makeTempDir, removeTempDir, replaceOnce, repoRoot, runNotify } from '../support/contract.js';
@@ -36,6 +37,8 @@ describe('notify init', () => {
     expect(starter).toContain("$ref: './node_modules/notify/protocol.yaml#/operations/sendControl'");
     expect(starter).toContain('name: order_shipped');
     expect(starter).toContain('examples:');
+    // Every starter type says how it is shown.
+    expect(starter.match(/^ {6}x-notify-display:$/gm)).toHaveLength(2);
     expect(result.stdout).toContain(`notify serve --contract`);
     expect(result.stdout).toContain(`notify generate --contract`);
     // Generated at once, so serve works right away.
@@ -63,7 +66,7 @@ describe('a missing or stale catalog', () => {
     const result = await runNotify(['generate', '--contract', contract]);
     expect(result.code, result.stderr).toBe(0);
     const files = (await readdir(path.join(dir, 'generated'))).sort();
-    expect(files).toEqual(['index.d.ts', 'index.js', 'models.d.ts', 'openapi.json', 'package.json', 'validators.d.ts', 'validators.js']);
+    expect(files).toEqual(['display.d.ts', 'display.js', 'index.d.ts', 'index.js', 'models.d.ts', 'openapi.json', 'package.json', 'validators.d.ts', 'validators.js']);
     const index = await readFile(path.join(dir, 'generated', 'index.js'), 'utf8');
     expect(index).toMatch(/export const contractHash = "sha256:[0-9a-f]{64}"/);
     expect(index).not.toMatch(/: Validator<|as unknown as/); // JavaScript, not TypeScript
@@ -74,6 +77,22 @@ describe('a missing or stale catalog', () => {
     expect(declarations).toContain('"order_shipped": M.OrderShippedNotification;');
     const check = await runNotify(['generate', '--contract', contract, '--check']);
     expect(check.code, check.stderr).toBe(0);
+  }, cliTimeoutMs);
+
+  it("renders the app's types with the generated display(), in its locales, importing only notify/client", async () => {
+    const displayFile = path.join(dir, 'generated', 'display.js');
+    // Browser-safe: nothing but the renderer of notify/client (index.js loads the validators, which need Node).
+    expect([...(await readFile(displayFile, 'utf8')).matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['notify/client']);
+    // The app's own module, typed by hand here (its display.d.ts is checked by tsc in the packed-install suite).
+    const generated = (await import(pathToFileURL(displayFile).href)) as { displayTemplates: unknown; display(n: { type: string; data: unknown }, locale?: string): unknown };
+    const shipped = { type: 'order_shipped', data: { orderId: 'A-1042', carrier: 'DHL', trackingUrl: 'https://tracking.example.com/A-1042' } };
+    expect(generated.display(shipped, 'de')).toEqual({ title: 'Order A-1042 shipped', body: 'On its way with DHL.', url: 'https://tracking.example.com/A-1042' });
+    const invoice = { type: 'invoice_ready', data: { invoiceNumber: 'INV 2024/11', amountCents: 4900, currency: 'EUR' } };
+    expect(generated.display(invoice, 'de-AT')).toEqual({ title: 'Rechnung INV 2024/11 ist bereit', body: 'Betrag: 4900 Cent (EUR).', url: '/invoices/INV%202024%2F11', lang: 'de' });
+    expect(generated.display(invoice, 'fr')).toEqual({ title: 'Invoice INV 2024/11 is ready', body: 'Total: 4900 cents (EUR).', url: '/invoices/INV%202024%2F11', lang: 'en' });
+    const index = (await import(pathToFileURL(path.join(dir, 'generated', 'index.js')).href)) as { displayTemplates: unknown; display: unknown };
+    expect(index.displayTemplates).toBe(generated.displayTemplates);
+    expect(index.display).toBe(generated.display);
   }, cliTimeoutMs);
 
   it('refuses to start, naming the command, once the contract changed after generation', async () => {
@@ -170,5 +189,15 @@ describe('notify serve --contract', () => {
     const offContract = await deployment.push(server.url, 'alice', 'order_shipped', { orderId: 'A-1', carrier: 'DHL', trackingUrl: 'not a url' });
     expect(offContract.status).toBe(422);
     expect((offContract.body as unknown as { details: unknown[] }).details).toContainEqual({ pointer: '/data/trackingUrl', message: 'must match format "uri"' });
+  });
+
+  it("serves the app's display templates, not the built-in ones", async () => {
+    const response = await fetch(`${server.url}/api/v1/display-templates`);
+    expect(response.status).toBe(200);
+    const templates = (await response.json()) as Record<string, Record<string, { title: string }>>;
+    expect(Object.keys(templates)).toEqual(['order_shipped', 'invoice_ready']);
+    expect(templates['order_shipped']).toEqual({ '*': { title: 'Order {orderId} shipped', body: 'On its way with {carrier}.', url: '{trackingUrl}' } });
+    expect(Object.keys(templates['invoice_ready']!)).toEqual(['en', 'de']);
+    expect(response.headers.get('etag')).toMatch(/^"sha256:[0-9a-f]{64}"$/);
   });
 });

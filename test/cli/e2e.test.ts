@@ -1,4 +1,4 @@
-// The README's three terminals as child processes: `serve` (dev mode), `tail`, `push`, with no flags beyond those.
+// The three terminals of docs/cli.md as child processes: `serve` (dev mode), `tail`, `push`, with no flags beyond those.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';

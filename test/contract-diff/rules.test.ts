@@ -252,6 +252,23 @@ const table: Row[] = [
     exit: 1,
   },
   {
+    name: 'change a display template and add a locale',
+    edit: (y) =>
+      replaceOnce(
+        y,
+        "        de:\n          title: '{deniedByUsername} hat deine Einladung abgelehnt'\n",
+        "        de:\n          title: '{deniedByUsername} hat die Einladung abgelehnt'\n        fr:\n          title: '{deniedByUsername} a décliné votre invitation'\n",
+      ),
+    changes: [{ rule: 'display-template-changed', where: 'messages.invitation_denied.x-notify-display', breaks: 'none' }],
+    exit: 0,
+  },
+  {
+    name: 'remove display templates',
+    edit: (y) => replaceOnce(y, "      x-notify-display:\n        title: '{title}'\n        body: '{message}'\n      payload:\n        $ref: '#/components/schemas/WarningNotification'", "      payload:\n        $ref: '#/components/schemas/WarningNotification'"),
+    changes: [{ rule: 'display-template-changed', where: 'messages.warning.x-notify-display', breaks: 'none' }],
+    exit: 0,
+  },
+  {
     name: 'no change',
     edit: (y) => y,
     changes: [],
@@ -305,6 +322,14 @@ describe('notify diff rules (asyncapi.yaml → a mutated copy)', () => {
     expect(diffExitCode(report.changes, 'none', report.announced)).toBe(0);
   }, 60_000);
 
+  it('says which locale and key of a display template changed, and that removing one is documentation only', async () => {
+    const rows = ['change a display template and add a locale', 'remove display templates'].map((name) => table.find((r) => r.name === name)!);
+    const [changed, removed] = await Promise.all(rows.map((row) => diffAgainstBase(`${row.name} details`, row.edit(original))));
+    expect(changed!.changes.map((c) => c.detail)).toEqual(['de.title changed; fr added']);
+    expect(removed!.changes.map((c) => c.detail)).toEqual(['templates removed']);
+    expect(changed!.changes[0]!.reason).toMatch(/how the type is shown changes, not what is sent/);
+  }, 60_000);
+
   it('a breaking change is announced by a higher major of info.version (a higher minor below 1.0.0)', async () => {
     const setVersion = (y: string, v: string): string => y.replace(/^ {2}version: .*$/m, `  version: ${v}`);
     const removeHigh = (y: string): string => replaceOnce(y, 'enum: [low, medium, high]', 'enum: [low, medium]');
@@ -325,10 +350,10 @@ describe('notify diff rules (asyncapi.yaml → a mutated copy)', () => {
   }, 120_000);
 });
 
-describe('the README rule table', () => {
+describe('the rule table of docs/app-contract.md', () => {
   it('lists every rule of src/contract-diff/rules.ts with its verdict, and no other', async () => {
-    const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Contract evolution'), readme.indexOf('Not compared:'));
+    const page = await readFile(path.join(repoRoot, 'docs', 'app-contract.md'), 'utf8');
+    const section = page.slice(page.indexOf('## Contract evolution'), page.indexOf('Not compared:'));
     const rows = [...section.matchAll(/^\| `([a-z-]+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({ id: m[1]!, verdict: m[3]!.trim() }));
     expect(rows.map((r) => r.id).sort()).toEqual(Object.keys(rules).sort());
     for (const { id, verdict } of rows) {

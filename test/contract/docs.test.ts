@@ -4,7 +4,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliTimeoutMs, contractModel, makeTempDir, removeTempDir, repoRoot, runNotify } from '../support/contract.js';
+import { loadContractOrThrow } from '../../src/codegen/load-contract.js';
+import { buildDocsModel } from '../../src/docs/docs-model.js';
+import { renderReferenceHtml } from '../../src/docs/html.js';
+import { renderMarkdown } from '../../src/docs/markdown.js';
+import { cliTimeoutMs, contractModel, contractPath, makeTempDir, removeTempDir, repoRoot, runNotify } from '../support/contract.js';
 
 const contract = await contractModel();
 let tmp: string;
@@ -99,6 +103,42 @@ describe('docs/index.html', () => {
     const ids = [...referenceHtml().matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id === 'reference' || id!.startsWith('ref-'), id).toBe(true);
+  });
+});
+
+describe('display templates in the docs', () => {
+  const templated = contract.messages.filter((m) => m.kind === 'notification');
+
+  it('the Markdown shows every type\'s templates, one row per locale', () => {
+    expect(templated.every((m) => m.display)).toBe(true);
+    for (const m of templated) {
+      for (const [locale, t] of Object.entries(m.display!)) {
+        const row = `| \`${locale}\` | \`${t.title}\` | ${t.body === undefined ? '' : `\`${t.body}\``} | ${t.url === undefined ? '' : `\`${t.url}\``} | ${t.icon === undefined ? '' : `\`${t.icon}\``} |`;
+        expect(markdown, `${m.wireName} ${locale}`).toContain(row);
+      }
+    }
+    expect(markdown).toContain('| `de` | `{inviterUsername} hat dich zu {groupName} eingeladen` | `Nimm die Einladung in {groupName} an oder lehne sie ab.` |  |  |');
+  });
+
+  it('the HTML reference shows them in a table per type, as escaped text', () => {
+    const reference = referenceHtml();
+    expect([...reference.matchAll(/<table class="display">/g)]).toHaveLength(templated.length);
+    const text = referenceText(html);
+    for (const m of templated) for (const t of Object.values(m.display!)) for (const value of [t.title, t.body, t.url, t.icon]) if (value) expect(text).toContain(value);
+    expect(reference).toContain('<td><code>*</code></td><td><code>{title}</code></td><td><code>{message}</code></td>');
+  });
+
+  it('template text that looks like markup stays text in both documents; a type without templates says so', async () => {
+    const document = await loadContractOrThrow(contractPath);
+    const edited = { ...contract, messages: contract.messages.map((m) => (m.wireName === 'info' ? { ...m, display: { '*': { title: '<img src=x onerror=alert(1)>{title}', body: 'a | b `c`' } } } : m.wireName === 'warning' ? { ...m, display: undefined } : m)) };
+    const model = buildDocsModel(document, edited);
+    const page = renderReferenceHtml(model);
+    expect(page).toContain('<code>&lt;img src=x onerror=alert(1)&gt;{title}</code>');
+    expect(page).not.toContain('<img src=x');
+    const md = renderMarkdown(model);
+    expect(md).toContain('| `*` | `<img src=x onerror=alert(1)>{title}` | `` a \\| b `c` `` |');
+    expect(md).toContain('No display template (`x-notify-display`): shown by its title.');
+    expect(page).toContain('No display template (<code>x-notify-display</code>): shown by its title.');
   });
 });
 

@@ -31,6 +31,14 @@ function addBuildFinished(contract: string): string {
     '      title: Build finished',
     '      summary: A CI build ended.',
     '      description: Sent to the author of the commit when its build ends.',
+    '      x-notify-display:',
+    '        en:',
+    "          title: 'Build {buildNumber} finished'",
+    "          body: 'It took {durationSec} s.'",
+    "          url: '/builds/{buildNumber}'",
+    '        de:',
+    "          title: 'Build {buildNumber} ist fertig'",
+    "          body: 'Dauer: {durationSec} s.'",
     '      payload:',
     "        $ref: '#/components/schemas/BuildFinishedNotification'",
     '      examples:',
@@ -101,7 +109,7 @@ describe('an app on its own contract, from the packed package', () => {
     await writeFile(file, addBuildFinished(await readFile(file, 'utf8')));
     const generated = await notify(['generate']);
     expect(generated.code, generated.stderr).toBe(0);
-    for (const name of ['index.js', 'index.d.ts', 'models.d.ts', 'validators.js']) expect(existsSync(path.join(project.dir, 'generated', name)), name).toBe(true);
+    for (const name of ['index.js', 'index.d.ts', 'models.d.ts', 'validators.js', 'display.js', 'display.d.ts']) expect(existsSync(path.join(project.dir, 'generated', name)), name).toBe(true);
     const check = await notify(['generate', '--check']);
     expect(check.code, check.stderr).toBe(0);
   }, cliTimeoutMs);
@@ -147,6 +155,17 @@ describe('an app on its own contract, from the packed package', () => {
       expect(JSON.stringify(builtIn.body)).toContain('valid types: order_shipped, invoice_ready, build_finished');
     });
 
+    it("serves the new type's display templates to pages without generated code", async () => {
+      const response = await fetch(`${server.url}/api/v1/display-templates`);
+      expect(response.status).toBe(200);
+      const templates = (await response.json()) as Record<string, unknown>;
+      expect(Object.keys(templates)).toEqual(['order_shipped', 'invoice_ready', 'build_finished']);
+      expect(templates['build_finished']).toEqual({
+        en: { title: 'Build {buildNumber} finished', body: 'It took {durationSec} s.', url: '/builds/{buildNumber}' },
+        de: { title: 'Build {buildNumber} ist fertig', body: 'Dauer: {durationSec} s.', url: '/builds/{buildNumber}' },
+      });
+    });
+
     it('delivers it on a WebSocket and to notify tail --contract', async () => {
       const frame = await socket.nextOfType('build_finished');
       expect(frame.data).toEqual(build);
@@ -156,6 +175,20 @@ describe('an app on its own contract, from the packed package', () => {
     });
   });
 
+  it("renders the new type through its template: the app's display() and notify/client's renderDisplay agree", async () => {
+    const output = await project.node(
+      `import { display, displayTemplates } from './generated/display.js';
+import { renderDisplay } from 'notify/client';
+const n = { type: 'build_finished', data: ${JSON.stringify(build)} };
+console.log(JSON.stringify([display(n), display(n, 'de-CH'), renderDisplay(displayTemplates, n, ['fr', 'de'])]));`,
+    );
+    expect(JSON.parse(output)).toEqual([
+      { title: 'Build 812 finished', body: 'It took 95 s.', url: '/builds/812', lang: 'en' },
+      { title: 'Build 812 ist fertig', body: 'Dauer: 95 s.', url: '/builds/812', lang: 'de' },
+      { title: 'Build 812 ist fertig', body: 'Dauer: 95 s.', url: '/builds/812', lang: 'de' },
+    ]);
+  }, cliTimeoutMs);
+
   it('documents the new type with notify docs', async () => {
     const result = await notify(['docs', '--out', 'docs']);
     expect(result.code, result.stderr).toBe(0);
@@ -163,16 +196,18 @@ describe('an app on its own contract, from the packed package', () => {
     for (const text of [markdown, html]) {
       expect(text).toContain('build_finished');
       expect(text).toContain('durationSec');
+      expect(text).toContain('Build {buildNumber} ist fertig');
     }
   }, cliTimeoutMs);
 
   it("type-checks a consumer of the typed client on the app's catalog, and fails it on a misspelt field", async () => {
     const consumer = (field: string): string => `import { createNotifyClient } from 'notify/client';
 import type { Catalog } from './generated/index.js';
+import { display } from './generated/display.js';
 
 const client = createNotifyClient<Catalog>({ url: 'http://127.0.0.1:8080', getToken: () => 'token' });
 client.on('build_finished', (n) => console.log(n.data.${field} + 1));
-client.on('order_shipped', (n) => console.log(n.data.trackingUrl.toUpperCase()));
+client.on('order_shipped', (n) => console.log(n.data.trackingUrl.toUpperCase(), display(n, navigator.languages).title.length, display(n).url?.length));
 `;
     await writeFile(path.join(project.dir, 'tsconfig.json'), `${JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] })}\n`);
     const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -182,7 +217,7 @@ client.on('order_shipped', (n) => console.log(n.data.trackingUrl.toUpperCase()))
     await writeFile(path.join(project.dir, 'consumer.ts'), consumer('durationSecs'));
     const misspelt = await runNode(tsc, ['-p', project.dir], { cwd: project.dir });
     expect(misspelt.code).not.toBe(0);
-    expect(misspelt.stdout).toMatch(/consumer\.ts\(5,\d+\): error TS\d+: Property 'durationSecs' does not exist on type 'BuildFinishedData'/);
+    expect(misspelt.stdout).toMatch(/consumer\.ts\(6,\d+\): error TS\d+: Property 'durationSecs' does not exist on type 'BuildFinishedData'/);
   }, cliTimeoutMs);
 
   it("starts a server from code: import { startNotifyServer } from 'notify', on the app's contract", async () => {

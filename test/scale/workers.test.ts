@@ -153,7 +153,7 @@ describe.each(backends)('--workers 2 over $name', (backend) => {
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) ids.push((await deployment.push(primary.url, 'w-fay', 'info', info(`after restart ${i}`))).body.id);
       await Promise.all(devices.map((client) => client.next((f) => f.id === ids.at(-1), 10_000)));
-      // Exactly once each; pushes taken by different workers may arrive in either order (see README "Ordering across nodes").
+      // Exactly once each; pushes taken by different workers may arrive in either order (see docs/decisions.md, "Ordering across nodes").
       for (const client of devices) expect(client.frames.flatMap((f) => (typeof f.id === 'string' ? [f.id] : [])).sort()).toEqual([...ids].sort());
     }, 120_000);
 

@@ -1,7 +1,8 @@
 // Web Push's pure parts: the payload within 4 KB, read tokens, Retry-After, subscription bodies, VAPID key files.
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
-import { encodePayload, fallbackDisplay, maxPayloadBytes, payloadOf } from '../../src/web-push/payload.js';
+import { displayTemplates } from '../../generated/display.js';
+import { displayOf, encodePayload, maxPayloadBytes, payloadOf } from '../../src/web-push/payload.js';
 import { ReadTokens } from '../../src/web-push/read-token.js';
 import { retryAfterMs } from '../../src/web-push/sender.js';
 import { subscriptionOf } from '../../src/web-push/subscriptions.js';
@@ -13,16 +14,24 @@ const notification = (message: string, title = 'Title'): Notification =>
 const subscription = { endpoint: 'https://push.example/abc', expirationTime: null, keys: { p256dh: 'B'.repeat(87), auth: 'a'.repeat(22) } };
 
 describe('payload', () => {
-  it('carries id, type, category ("general" without one), timestamp, the display fields and the read token', () => {
+  it('carries id, type, category ("general" without one), timestamp, the display template\'s fields and the read token', () => {
     const n = notification('Body');
-    expect(payloadOf(n, fallbackDisplay(n), 'tok')).toEqual({ id: n.id, type: 'info', category: 'general', timestamp: n.timestamp, title: 'Title', body: 'Body', readToken: 'tok' });
-    const untitled = { ...n, type: 'invitation_received', data: { groupName: 'x' } } as unknown as Notification;
-    expect(fallbackDisplay(untitled)).toEqual({ title: 'Invitation received' });
+    expect(payloadOf(n, displayOf(displayTemplates, n), 'tok')).toEqual({ id: n.id, type: 'info', category: 'general', timestamp: n.timestamp, title: 'Title', body: 'Body', readToken: 'tok' });
+    const invitation = {
+      ...n,
+      type: 'invitation_received',
+      data: { invitationId: '550e8400-e29b-41d4-a716-446655440000', groupId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', groupName: 'Alpha', inviterUsername: 'alice' },
+    } as unknown as Notification;
+    expect(displayOf(displayTemplates, invitation)).toEqual({
+      title: 'alice invited you to Alpha',
+      body: 'Accept or decline the invitation to join Alpha.',
+      url: '/groups/7c9e6679-7425-40de-944b-e07fc1f90ae7/invitations/550e8400-e29b-41d4-a716-446655440000',
+    });
   });
 
   it('stays within the 4 KB record: the body is cut (on a character), never the id or the token', () => {
     const n = notification('é'.repeat(5000));
-    const payload = { ...payloadOf(n, { ...fallbackDisplay(n), url: '/x', icon: '/i.png' }, 't'.repeat(300)) };
+    const payload = { ...payloadOf(n, { ...displayOf(displayTemplates, n), url: '/x', icon: '/i.png' }, 't'.repeat(300)) };
     const { json, truncated } = encodePayload(payload);
     expect(truncated).toBe(true);
     expect(Buffer.byteLength(json)).toBeLessThanOrEqual(maxPayloadBytes);

@@ -65,12 +65,23 @@ async function device(userId: string): Promise<TestClient> {
 }
 
 describe('Web Push to one user', () => {
-  it('with no device connected, reaches the push service encrypted and decrypts to the id, type, title and body', async () => {
+  it("with no device connected, reaches the push service encrypted and decrypts to the id and its display template's title and url", async () => {
     const browser = await subscribedBrowser('wp-alice');
-    const { id } = await pushTo('wp-alice', { type: 'info', data: info('Standup'), category: 'system' });
+    const invitation = { invitationId: '550e8400-e29b-41d4-a716-446655440000', groupId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', groupName: 'Project Alpha', inviterUsername: 'bob' };
+    const { id } = await pushTo('wp-alice', { type: 'invitation_received', data: invitation, category: 'invitations' });
     const [payload, ...more] = await payloads(browser);
     expect(more).toEqual([]);
-    expect(payload).toMatchObject({ id, type: 'info', category: 'system', title: 'Standup', body: 'Standup body' });
+    // The built-in catalog's x-notify-display for invitation_received.
+    expect(payload).toEqual({
+      id,
+      type: 'invitation_received',
+      category: 'invitations',
+      timestamp: expect.any(Number),
+      title: 'bob invited you to Project Alpha',
+      body: 'Accept or decline the invitation to join Project Alpha.',
+      url: `/groups/${invitation.groupId}/invitations/${invitation.invitationId}`,
+      readToken: expect.any(String),
+    });
     expect(typeof payload!.readToken).toBe('string');
     expect(outcomes.find((o) => o.notificationId === id)).toMatchObject({ userId: 'wp-alice', result: 'sent', status: 201, removed: false, attempts: 1 });
   });

@@ -3,6 +3,7 @@ import type { ContractMessage, ContractModel, JsonSchema } from '../contract-mod
 import { generatedHeader, pascalCase } from '../naming.js';
 import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './routes.js';
 import { pushTimingProperties } from './timing.js';
+import { displayTemplatesSchema } from './display.js';
 
 const schemaPrefix = '#/components/schemas/';
 
@@ -121,6 +122,7 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   catalog['PushRequest'] = union(pushNames, 'A notification of one of the catalog\'s types; `data` is that type\'s schema from the contract.');
   catalog['MultiPushRequest'] = union(multiNames, 'A notification with its audience: `users` or `broadcast: true`.');
   catalog['Notification'] = union(notifications.map((m) => m.payloadSchemaName), 'A stored notification, as clients receive it.');
+  catalog['DisplayTemplates'] = displayTemplatesSchema(notifications);
 
   const own = { ...apiSchemas, ...catalog };
   const fromContract = reachable(Object.values(own).flatMap(refsIn), schemas);

@@ -22,7 +22,7 @@ export interface ApiParameter {
 }
 
 export interface ApiRoute {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'options';
   /** OpenAPI path template: `/api/v1/users/{userId}/notifications`. */
   path: string;
   operationId: string;

@@ -4,6 +4,7 @@ import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
 import { webPushRoutes, webPushSchemas } from './web-push.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
+import { displayRoutes, displaySchemas } from './display.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
 import type { ApiParameter, ApiRoute, ErrorResponseName } from './route-types.js';
@@ -139,6 +140,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
   },
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
   ...timingSchemas,
+  ...displaySchemas,
   Readiness: {
     oneOf: [
       { type: 'object', additionalProperties: false, required: ['status', 'connections'], properties: { status: { const: 'ready' }, connections: { type: 'integer', minimum: 0 } } },
@@ -392,4 +394,5 @@ export const apiRoutes: ApiRoute[] = [
     service: false,
     responses: { '200': { description: 'The OpenAPI 3.1 document of this API, generated from the contract.', body: { type: 'object' } } },
   },
+  ...displayRoutes,
 ];
