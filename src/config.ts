@@ -20,12 +20,22 @@ export interface JwtConfig {
   requiredScopes: string[];
 }
 
+/** `{"publicKey", "privateKey", "subject"}`: base64url keys as `web-push` writes them, `subject` a mailto: or https: URL. */
+export interface VapidKeys {
+  /** Uncompressed P-256 point, 65 bytes, base64url without padding (the browser's `applicationServerKey`). */
+  publicKey: string;
+  /** P-256 private scalar, 32 bytes, base64url without padding. */
+  privateKey: string;
+  /** Who push services may contact about this sender: `mailto:…` or `https:…`. */
+  subject: string;
+}
+
 /** Web Push (VAPID) settings; Web Push is off unless keys are given (a file, or the keys themselves). */
 export interface WebPushConfig {
   /** A JSON file `{publicKey, privateKey, subject}` (`--web-push-keys`), read at start. */
   keysFile?: string;
   /** The keys themselves (library use and tests); wins over `keysFile`. */
-  keys?: import('./web-push/vapid-keys.js').VapidKeys;
+  keys?: VapidKeys;
   /** Accept `http:` push endpoints (a local push service in tests); otherwise only `https:`. */
   allowHttp: boolean;
   /** Subscriptions one user keeps at most; registering one more drops the oldest. */

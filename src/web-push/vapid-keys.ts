@@ -1,16 +1,9 @@
 // VAPID keys (RFC 8292): the key pair and contact a server signs its Web Push requests with, read from a JSON file.
 import { readFile } from 'node:fs/promises';
 import webpush from 'web-push';
+import type { VapidKeys } from '../config.js';
 
-/** `{"publicKey", "privateKey", "subject"}`: base64url keys as `web-push` writes them, `subject` a mailto: or https: URL. */
-export interface VapidKeys {
-  /** Uncompressed P-256 point, 65 bytes, base64url without padding (the browser's `applicationServerKey`). */
-  publicKey: string;
-  /** P-256 private scalar, 32 bytes, base64url without padding. */
-  privateKey: string;
-  /** Who push services may contact about this sender: `mailto:…` or `https:…`. */
-  subject: string;
-}
+export type { VapidKeys } from '../config.js';
 
 const base64url = /^[A-Za-z0-9_-]+$/;
 
