@@ -213,6 +213,42 @@ describe('registration', () => {
   });
 });
 
+describe('every documented answer of the Web Push routes (each validated against openapi.json)', () => {
+  it('answers each status openapi.json lists for them', async () => {
+    const noKeys = await startServer();
+    try {
+      const plain = (url: string, init: RequestInit = {}): Promise<Response> => openApi.fetch(url, init);
+      const token = await server.mintUserToken('wp-docs');
+      const postJson = (path: string, body: string, headers: Record<string, string> = {}): Promise<Response> =>
+        plain(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      // Without keys: 404 on every route that needs them.
+      expect((await plain(`${noKeys.url}/api/v1/web-push/public-key`)).status).toBe(404);
+      const user = { authorization: `Bearer ${await noKeys.mintUserToken('wp-docs')}`, 'content-type': 'application/json' };
+      expect((await plain(`${noKeys.url}/api/v1/web-push/subscriptions`, { method: 'POST', headers: user, body: '{}' })).status).toBe(404);
+      expect((await plain(`${noKeys.url}/api/v1/users/u/web-push/subscriptions`, { headers: { authorization: `Bearer ${noKeys.pushToken}` } })).status).toBe(404);
+      expect((await plain(`${noKeys.url}/api/v1/web-push/read`, { method: 'POST', body: '{"token":"x"}' })).status).toBe(404);
+      // Bad JSON, too large, off the schema, no credential.
+      expect((await postJson('/api/v1/web-push/subscriptions', '{', { authorization: `Bearer ${token}` })).status).toBe(400);
+      expect((await postJson('/api/v1/web-push/subscriptions', JSON.stringify({ pad: 'x'.repeat(70_000) }), { authorization: `Bearer ${token}` })).status).toBe(413);
+      expect((await plain(`${server.url}/api/v1/web-push/subscriptions/wps_0000000000000000`, { method: 'DELETE' })).status).toBe(401);
+      expect((await plain(`${server.url}/api/v1/web-push/subscriptions/wps_0000000000000000`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect((await plain(`${server.url}/api/v1/users/${'u'.repeat(300)}/web-push/subscriptions`, { headers: { authorization: `Bearer ${server.pushToken}` } })).status).toBe(400);
+      expect((await plain(`${server.url}/api/v1/users/u/web-push/subscriptions`)).status).toBe(401);
+      expect((await postJson('/api/v1/web-push/read', '{')).status).toBe(400);
+      expect((await postJson('/api/v1/web-push/subscriptions/renew', '{')).status).toBe(400);
+      expect((await postJson('/api/v1/web-push/subscriptions/renew', '{"oldEndpoint":"https://x.example/1"}')).status).toBe(422);
+      const sw = await plain(`${server.url}/sw.js`);
+      expect(sw.status).toBe(200);
+      expect(await sw.text()).toContain("addEventListener('push'");
+    } finally {
+      await noKeys.close();
+    }
+    const documented = openApi.documentedAnswers().filter((answer) => /web-push|\/sw\.js /.test(answer));
+    expect(documented.length).toBeGreaterThan(20);
+    expect(documented.filter((answer) => !openApi.seen.has(answer))).toEqual([]);
+  });
+});
+
 describe('shared pushes', () => {
   it('a broadcast is queued and drained: each subscribed user offline gets one, a connected one none', async () => {
     const [ivy, jack, kim] = [await subscribedBrowser('wp-ivy'), await subscribedBrowser('wp-jack'), await subscribedBrowser('wp-kim')];
