@@ -11,8 +11,8 @@ export type DisplayInput = { [K in NotificationType]: Pick<NotificationByType[K]
  * all checked by `notify generate`. A server answers the same at `GET /api/v1/display-templates`.
  */
 export const displayTemplates: { readonly [K in NotificationType]: DisplayTemplateSet } = {
-  "invitation_received": {"en":{"title":"{inviterUsername} invited you to {groupName}","body":"Accept or decline the invitation to join {groupName}.","url":"/groups/{groupId}/invitations/{invitationId}"},"de":{"title":"{inviterUsername} hat dich zu {groupName} eingeladen","body":"Nimm die Einladung in {groupName} an oder lehne sie ab.","url":"/groups/{groupId}/invitations/{invitationId}"}},
-  "invitation_accepted": {"en":{"title":"{acceptedByUsername} joined {groupName}","body":"{acceptedByUsername} accepted your invitation."},"de":{"title":"{acceptedByUsername} ist {groupName} beigetreten","body":"{acceptedByUsername} hat deine Einladung angenommen."}},
+  "invitation_received": {"en":{"title":"{inviterUsername} invited you to {groupName}","body":"Accept or decline the invitation to join {groupName}."},"de":{"title":"{inviterUsername} hat dich zu {groupName} eingeladen","body":"Nimm die Einladung in {groupName} an oder lehne sie ab."}},
+  "invitation_accepted": {"en":{"title":"{acceptedByUsername} joined {groupName}","body":"{acceptedByUsername} accepted your invitation.","url":"/groups/{groupId}"},"de":{"title":"{acceptedByUsername} ist {groupName} beigetreten","body":"{acceptedByUsername} hat deine Einladung angenommen.","url":"/groups/{groupId}"}},
   "invitation_denied": {"en":{"title":"{deniedByUsername} declined your invitation"},"de":{"title":"{deniedByUsername} hat deine Einladung abgelehnt"}},
   "info": {"*":{"title":"{title}","body":"{message}"}},
   "warning": {"*":{"title":"{title}","body":"{message}"}},

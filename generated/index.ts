@@ -96,7 +96,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:22de448838f1d8d79ac2bf28b5b7d7094c21981cbc49f6c3446e1b851b145619" = "sha256:22de448838f1d8d79ac2bf28b5b7d7094c21981cbc49f6c3446e1b851b145619";
+export const contractHash: "sha256:e1f8fc7a256ff6a674b17fb34fdd5d8a963800b821f94023672edf72f61f9c6d" = "sha256:e1f8fc7a256ff6a674b17fb34fdd5d8a963800b821f94023672edf72f61f9c6d";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];

@@ -17,16 +17,12 @@ describe('payload', () => {
   it('carries id, type, category ("general" without one), timestamp, the display template\'s fields and the read token', () => {
     const n = notification('Body');
     expect(payloadOf(n, displayOf(displayTemplates, n), 'tok')).toEqual({ id: n.id, type: 'info', category: 'general', timestamp: n.timestamp, title: 'Title', body: 'Body', readToken: 'tok' });
-    const invitation = {
+    const accepted = {
       ...n,
-      type: 'invitation_received',
-      data: { invitationId: '550e8400-e29b-41d4-a716-446655440000', groupId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', groupName: 'Alpha', inviterUsername: 'alice' },
+      type: 'invitation_accepted',
+      data: { invitationId: '550e8400-e29b-41d4-a716-446655440000', groupId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', groupName: 'Alpha', acceptedByUsername: 'alice' },
     } as unknown as Notification;
-    expect(displayOf(displayTemplates, invitation)).toEqual({
-      title: 'alice invited you to Alpha',
-      body: 'Accept or decline the invitation to join Alpha.',
-      url: '/groups/7c9e6679-7425-40de-944b-e07fc1f90ae7/invitations/550e8400-e29b-41d4-a716-446655440000',
-    });
+    expect(displayOf(displayTemplates, accepted)).toEqual({ title: 'alice joined Alpha', body: 'alice accepted your invitation.', url: '/groups/7c9e6679-7425-40de-944b-e07fc1f90ae7' });
   });
 
   it('stays within the 4 KB record: the body is cut (on a character), never the id or the token', () => {

@@ -67,19 +67,19 @@ async function device(userId: string): Promise<TestClient> {
 describe('Web Push to one user', () => {
   it("with no device connected, reaches the push service encrypted and decrypts to the id and its display template's title and url", async () => {
     const browser = await subscribedBrowser('wp-alice');
-    const invitation = { invitationId: '550e8400-e29b-41d4-a716-446655440000', groupId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', groupName: 'Project Alpha', inviterUsername: 'bob' };
-    const { id } = await pushTo('wp-alice', { type: 'invitation_received', data: invitation, category: 'invitations' });
+    const accepted = { invitationId: '550e8400-e29b-41d4-a716-446655440000', groupId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', groupName: 'Project Alpha', acceptedByUsername: 'bob' };
+    const { id } = await pushTo('wp-alice', { type: 'invitation_accepted', data: accepted, category: 'invitations' });
     const [payload, ...more] = await payloads(browser);
     expect(more).toEqual([]);
-    // The built-in catalog's x-notify-display for invitation_received.
+    // The built-in catalog's x-notify-display for invitation_accepted.
     expect(payload).toEqual({
       id,
-      type: 'invitation_received',
+      type: 'invitation_accepted',
       category: 'invitations',
       timestamp: expect.any(Number),
-      title: 'bob invited you to Project Alpha',
-      body: 'Accept or decline the invitation to join Project Alpha.',
-      url: `/groups/${invitation.groupId}/invitations/${invitation.invitationId}`,
+      title: 'bob joined Project Alpha',
+      body: 'bob accepted your invitation.',
+      url: `/groups/${accepted.groupId}`,
       readToken: expect.any(String),
     });
     expect(typeof payload!.readToken).toBe('string');
