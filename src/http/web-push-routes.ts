@@ -47,7 +47,7 @@ export function addWebPushRoutes(router: Router, context: ServerContext, authent
   router.on('POST', '/api/v1/web-push/subscriptions', async ({ request, response }) => {
     const webPush = service();
     const userId = await userOf(request);
-    const subscription = subscriptionOf(await readJsonBody(request, config.maxBodyBytes), { allowHttp: config.webPush.allowHttp, maxPerUser: 0 });
+    const subscription = subscriptionOf(await readJsonBody(request, config.maxBodyBytes), { allowHttp: config.webPush.allowHttp });
     const { record } = await webPush.subscriptions.register(userId, subscription);
     sendJson(response, 201, viewOf(record));
   });
@@ -87,7 +87,7 @@ export function addWebPushRoutes(router: Router, context: ServerContext, authent
     if (typeof oldEndpoint !== 'string' || typeof oldAuth !== 'string') {
       throw new HttpError('off_contract', 'Send {oldEndpoint, oldAuth, subscription}', [{ pointer: typeof oldEndpoint === 'string' ? '/oldAuth' : '/oldEndpoint', message: 'must be a string' }]);
     }
-    const subscription = subscriptionOf(body['subscription'], { allowHttp: config.webPush.allowHttp, maxPerUser: 0 }, '/subscription');
+    const subscription = subscriptionOf(body['subscription'], { allowHttp: config.webPush.allowHttp }, '/subscription');
     const record = await webPush.subscriptions.renew(oldEndpoint, oldAuth, subscription);
     sendJson(response, 201, viewOf(record), openToAnyOrigin);
   });

@@ -64,10 +64,9 @@ export const actionHandlers = {
   },
   register_web_push: async (session, message) => {
     if (!session.webPush) return replyError(session, 'not_found', 'Web Push is not enabled on this server', message.action);
-    const policy = { allowHttp: session.config.webPush.allowHttp, maxPerUser: 0 };
     let subscription;
     try {
-      subscription = subscriptionOf(message.subscription, policy, '/subscription');
+      subscription = subscriptionOf(message.subscription, { allowHttp: session.config.webPush.allowHttp }, '/subscription');
     } catch (error) {
       return replyError(session, 'invalid_message', (error as Error).message, message.action);
     }

@@ -31,7 +31,7 @@ export function viewOf(s: WebPushSubscriptionRecord): SubscriptionView {
  * `body` as a browser's `PushSubscription.toJSON()`: checked by the contract's own validator (the `subscription` of
  * `register_web_push`), then for an endpoint this server may call. Off-contract input is `off_contract` with pointers.
  */
-export function subscriptionOf(body: unknown, policy: SubscriptionPolicy, at = ''): WebPushSubscriptionJson {
+export function subscriptionOf(body: unknown, policy: Pick<SubscriptionPolicy, 'allowHttp'>, at = ''): WebPushSubscriptionJson {
   const validate = clientMessageValidators.register_web_push;
   if (!validate({ action: 'register_web_push', subscription: body })) {
     const errors = fieldErrors(validate.errors).map((e) => ({ ...e, pointer: `${at}${e.pointer.replace(/^\/subscription/, '')}` }));

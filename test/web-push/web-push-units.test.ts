@@ -66,12 +66,12 @@ describe('Retry-After', () => {
 
 describe('subscription bodies', () => {
   it('take PushSubscription.toJSON(); https only unless http is allowed; pointers for what is off', () => {
-    expect(subscriptionOf(subscription, { allowHttp: false, maxPerUser: 1 })).toEqual(subscription);
+    expect(subscriptionOf(subscription, { allowHttp: false })).toEqual(subscription);
     const http = { ...subscription, endpoint: 'http://127.0.0.1:9/x' };
-    expect(() => subscriptionOf(http, { allowHttp: false, maxPerUser: 1 })).toThrow(/https/);
-    expect(subscriptionOf(http, { allowHttp: true, maxPerUser: 1 }).endpoint).toBe(http.endpoint);
+    expect(() => subscriptionOf(http, { allowHttp: false })).toThrow(/https/);
+    expect(subscriptionOf(http, { allowHttp: true }).endpoint).toBe(http.endpoint);
     try {
-      subscriptionOf({ ...subscription, keys: { auth: 'x' } }, { allowHttp: false, maxPerUser: 1 });
+      subscriptionOf({ ...subscription, keys: { auth: 'x' } }, { allowHttp: false });
       expect.unreachable();
     } catch (error) {
       expect((error as { details: { pointer: string }[] }).details.map((d) => d.pointer)).toEqual(expect.arrayContaining(['/keys/p256dh']));
