@@ -13,6 +13,8 @@ export interface Metrics {
   busCatchUps: Counter;
   busUp: Gauge;
   webPushSent: Counter<'result'>;
+  rateLimited: Counter<'key'>;
+  userCapRefused: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -51,6 +53,12 @@ export function createMetrics(): Metrics {
       name: 'notify_web_push_sent_total',
       help: 'Web Push messages by outcome: sent, gone (404/410, subscription removed), too_large (413), rejected (other 4xx), retried (429, 5xx or no answer; tried again), failed (gave up), expired (expired or retracted before it went), dropped (send queue full)',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({ name: 'notify_api_key_rate_limited_total', help: 'Requests answered 429 for passing their API key\'s rate, by key name', labelNames: ['key'], registers: [registry] }),
+    userCapRefused: new Counter({
+      name: 'notify_user_cap_refused_total',
+      help: 'Notifications not stored because their user had been pushed the per-minute cap (--user-cap-per-minute)',
       registers: [registry],
     }),
     slowConsumersClosed: new Counter({ name: 'notify_slow_consumers_closed_total', help: 'Sockets closed with 1013 for not reading', registers: [registry] }),

@@ -2,6 +2,7 @@
 import type { Bus } from './bus/bus.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { WebPushService } from './web-push/index.js';
+import type { UserCaps } from './limits/user-caps.js';
 import type { DemoControl, SessionHooks, SessionServices } from './session/session.js';
 
 /** Every service a transport or route works with; built once, before the server listens, and never changed after. */
@@ -11,6 +12,8 @@ export interface ServerContext extends SessionServices {
   readonly catalog: Catalog;
   /** Web Push, when the server has VAPID keys; undefined otherwise. */
   readonly webPush?: WebPushService;
+  /** Per-user caps on pushes (`--user-cap-per-minute`); admits everyone when off. */
+  readonly userCaps: UserCaps;
   /** True once shutdown began: readiness fails and new connections are refused. */
   shuttingDown(): boolean;
 }

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { AuthorizeService } from '../auth/service-auth.js';
 import { HttpError } from '../errors.js';
 import type { UserId } from '../ids.js';
 import { packageRoot } from '../paths.js';
@@ -22,7 +23,7 @@ export const serviceWorkerFile = path.join(packageRoot, 'dist', 'web', 'sw.js');
  */
 const openToAnyOrigin = { 'access-control-allow-origin': '*' };
 
-export function addWebPushRoutes(router: Router, context: ServerContext, authenticateService: (request: IncomingMessage) => Promise<void>): void {
+export function addWebPushRoutes(router: Router, context: ServerContext, authorize: AuthorizeService): void {
   const { config, verifier } = context;
 
   const service = (): WebPushService => {
@@ -63,7 +64,7 @@ export function addWebPushRoutes(router: Router, context: ServerContext, authent
   });
 
   router.on('GET', '/api/v1/users/:userId/web-push/subscriptions', async ({ request, response, params }) => {
-    await authenticateService(request);
+    await authorize(request, response, 'read');
     const userId = userIdParam(params['userId']);
     sendJson(response, 200, { subscriptions: (await service().subscriptions.list(userId)).map(viewOf) });
   });

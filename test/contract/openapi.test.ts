@@ -112,19 +112,30 @@ describe('generated/openapi.json', () => {
     expect(publicKey).toEqual(contract.schemas.get('WebPushPublicKey'));
   });
 
-  it("security: the push token as bearer and as X-Auth-Token on the push, notification and topic routes, a user's token on their own Web Push subscriptions, none on status", () => {
+  it("security: every service route names its scope (API key, push token or service JWT, as bearer or X-Auth-Token) and answers 401/403/429; a user's token on their own Web Push subscriptions; status routes are open", () => {
     expect(doc['components']['securitySchemes']).toMatchObject({
-      pushToken: { type: 'http', scheme: 'bearer' },
-      pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
-      userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      serviceToken: { type: 'http', scheme: 'bearer' },
+      serviceTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
     });
-    const service = (p: string): boolean => p.startsWith('/api/v1/users') || p.startsWith('/api/v1/topics') || p.startsWith('/api/v1/notifications');
-    const user = (p: string, method: string): boolean => /^\/api\/v1\/web-push\/subscriptions(\/\{id\})?$/.test(p) && method !== 'get';
+    const isService = (p: string): boolean => ['/api/v1/users', '/api/v1/topics', '/api/v1/notifications', '/api/v1/keys'].some((prefix) => p.startsWith(prefix));
+    const userRoute = (p: string): boolean => /^\/api\/v1\/web-push\/subscriptions(\/\{id\})?$/.test(p);
+    expect(doc['components']['securitySchemes']['userToken']).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    let scoped = 0;
     for (const [p, item] of Object.entries(doc['paths'] as Json)) {
-      for (const [method, op] of Object.entries(item as Json)) {
-        expect((op as Json)['security'], `${method} ${p}`).toEqual(service(p) ? [{ pushToken: [] }, { pushTokenHeader: [] }] : user(p, method) ? [{ userToken: [] }] : []);
+      for (const op of Object.values(item as Json) as Json[]) {
+        if (!isService(p)) {
+          expect(op['security'], p).toEqual(userRoute(p) ? [{ userToken: [] }] : []);
+          continue;
+        }
+        scoped++;
+        const scope = op['x-notify-scope'];
+        expect(['push', 'read', 'admin'], p).toContain(scope);
+        expect(op['security'], p).toEqual([{ serviceToken: [scope] }, { serviceTokenHeader: [scope] }]);
+        expect(op['responses'], p).toMatchObject({ '401': { $ref: '#/components/responses/Unauthorized' }, '403': { $ref: '#/components/responses/Forbidden' }, '429': { $ref: '#/components/responses/RateLimited' } });
       }
     }
+    expect(scoped).toBeGreaterThan(10);
+    expect(Object.keys(doc['components']['responses']['RateLimited']['headers'])).toEqual(['Retry-After', 'RateLimit', 'RateLimit-Policy']);
   });
 });
 

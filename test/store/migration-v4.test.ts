@@ -52,10 +52,23 @@ async function expectV4FixtureKept(store: NotificationStore): Promise<void> {
   expect((due!.notification.data as { title: string }).title).toBe('scheduled for bob');
   // The expiring notification leaves at its time.
   expect((await store.expiredBetween(0, 4_000_000_000_001)).map((r) => r.recipients)).toContainEqual({ kind: 'user', userId: 'alice' });
+  await expectApiKeysWork(store);
   await expectWebPushAfterMigration(store);
 }
 
-/** Schema 5's additions work on a migrated store: muted rows still mute in-app and for Web Push; subscriptions; the queue. */
+/** API keys (issue 25): a v4 store has none; once migrated it creates, lists, revokes and records use. */
+async function expectApiKeysWork(store: NotificationStore): Promise<void> {
+  expect(await store.apiKeys.list({ includeRevoked: true })).toEqual([]);
+  const mark = await store.apiKeys.changeMark();
+  const key = await store.apiKeys.create({ name: 'billing', hash: 'a'.repeat(64), scopes: ['push'], rate: { count: 10, periodMs: 1000 }, createdAt: 1_800_000_000_000 });
+  await store.apiKeys.recordUse(new Map([[key.id, 1_800_000_000_500]]));
+  expect(await store.apiKeys.list()).toEqual([{ ...key, lastUsedAt: 1_800_000_000_500 }]);
+  expect(await store.apiKeys.revoke('billing', 1_800_000_001_000)).toBe(true);
+  expect(await store.apiKeys.list()).toEqual([]);
+  expect(await store.apiKeys.changeMark()).not.toBe(mark);
+}
+
+/** Web Push (issue 24): muted rows still mute in-app and for Web Push; subscriptions; the queue of shared pushes. */
 async function expectWebPushAfterMigration(store: NotificationStore): Promise<void> {
   expect(await store.appendUnlessMuted({ userId: 'bob', ...info('muted still'), category: 'marketing' })).toBe('muted');
   const endpoint = { endpoint: 'https://push.example/bob', p256dh: 'p'.repeat(87), auth: 'a'.repeat(22), expirationTime: null };

@@ -90,7 +90,6 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       summary: "The server's VAPID public key",
       description: 'The `applicationServerKey` a browser subscribes with (also in `connection_established`). No credential needed.',
       tag: 'Web Push',
-      service: false,
       responses: { '200': { description: 'The key.', body: { $ref: 'WebPushPublicKeyAnswer' } }, '404': unavailable },
     },
     {
@@ -101,7 +100,6 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       description:
         "With the user's own token. The body is `PushSubscription.toJSON()`; the endpoint must be https. Registering an endpoint already kept refreshes it (same id); past the per-user bound the oldest is dropped. The WebSocket action `register_web_push` does the same.",
       tag: 'Web Push',
-      service: false,
       user: true,
       body: { schema: 'WebPushSubscriptionBody', description: 'What `PushSubscription.toJSON()` gives.' },
       responses: {
@@ -119,7 +117,6 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       operationId: 'unregisterWebPushSubscription',
       summary: "Forget one of the calling user's push subscriptions",
       tag: 'Web Push',
-      service: false,
       user: true,
       parameters: [{ name: 'id', in: 'path', required: true, description: 'The subscription.', schema: subscriptionId }],
       responses: { '204': { description: 'Forgotten.' }, '401': 'Unauthorized', '404': unavailable },
@@ -130,7 +127,7 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       operationId: 'listWebPushSubscriptions',
       summary: "A user's push subscriptions",
       tag: 'Web Push',
-      service: true,
+      scope: 'read',
       parameters: [userId],
       responses: { '200': { description: 'Oldest first.', body: { $ref: 'WebPushSubscriptionList' } }, '400': 'BadRequest', '401': 'Unauthorized', '404': unavailable },
     },
@@ -141,7 +138,6 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       summary: 'Mark the notification of a read token read (the service worker, on a click)',
       description: "Credential-free: the token in the push's payload names one notification of one user and expires. May be sent as `text/plain` from any origin.",
       tag: 'Web Push',
-      service: false,
       body: { schema: 'WebPushReadBody', description: 'The read token.' },
       responses: { '204': { description: 'Read; every device of the user was told.' }, '400': 'BadRequest', '401': 'Unauthorized', '404': unavailable },
     },
@@ -152,7 +148,6 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       summary: 'Replace a subscription the browser changed (the service worker, on pushsubscriptionchange)',
       description: "Credential-free: the old subscription's `keys.auth` secret proves the browser held it. May be sent as `text/plain` from any origin.",
       tag: 'Web Push',
-      service: false,
       body: { schema: 'WebPushRenewBody', description: 'The old endpoint and secret, and the new subscription.' },
       responses: {
         '201': { description: 'The new subscription took the old one\'s place.', body: { $ref: 'WebPushSubscriptionView' } },
@@ -167,7 +162,6 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
       operationId: 'serviceWorker',
       summary: "notify's service worker (notify/sw.js)",
       tag: 'Web Push',
-      service: false,
       responses: { '200': { description: 'The script.', text: { contentType: 'text/javascript', schema: { type: 'string' } } } },
     },
   ];

@@ -16,6 +16,7 @@ import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, che
 import { MutedIndex } from '../preference-rows.js';
 import { memoryWebPush } from './web-push.js';
 import { keysetPage } from '../keyset-page.js';
+import { memoryApiKeys } from './api-keys.js';
 import { applied, untouched, type Row, type Schedule, type State, type User } from './rows.js';
 
 /**
@@ -112,6 +113,7 @@ export function openMemoryStore(): NotificationStore {
   };
 
   const store: NotificationStore = {
+    apiKeys: memoryApiKeys(live),
     async append(input) {
       live();
       const u = user(input.userId);

@@ -81,8 +81,21 @@ const migrations = (S: string): readonly string[] => [
      PRIMARY KEY (user_id, kind, name)
    );
    CREATE INDEX preferences_off_name ON ${S}.preferences_off (kind, name, user_id);`,
-  // 5 (issue 24): preferences per channel ('all': the top level, every channel; 'web_push': Web Push only), the rows
-  // of schema 4 kept as 'all'; browsers' Web Push subscriptions (unique by endpoint); the queue of shared pushes to
+  // 5 (issue 25): API keys for backends; only a SHA-256 of each key; a name is unique among keys not revoked.
+  `CREATE TABLE ${S}.api_keys (
+     id text PRIMARY KEY,
+     name text NOT NULL,
+     key_hash text NOT NULL UNIQUE,
+     scopes text NOT NULL,
+     rate_count integer,
+     rate_period_ms bigint,
+     created_at bigint NOT NULL,
+     last_used_at bigint,
+     revoked_at bigint
+   );
+   CREATE UNIQUE INDEX api_keys_active_name ON ${S}.api_keys (name) WHERE revoked_at IS NULL;`,
+  // 6 (issue 24): preferences per channel ('all': the top level, every channel; 'web_push': Web Push only), every row
+  // before it kept as 'all'; browsers' Web Push subscriptions (unique by endpoint); the queue of shared pushes to
   // send as Web Push (leased to one node at a time, its cursor the last subscribed user handled).
   `ALTER TABLE ${S}.preferences_off ADD COLUMN channel text NOT NULL DEFAULT 'all' CHECK (channel IN ('all', 'web_push'));
    ALTER TABLE ${S}.preferences_off DROP CONSTRAINT preferences_off_pkey, ADD PRIMARY KEY (user_id, kind, name, channel);

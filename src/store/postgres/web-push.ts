@@ -1,4 +1,4 @@
-// The PostgreSQL store's Web Push surface: subscriptions, who may be sent a push, and the shared-push queue (schema 5).
+// The PostgreSQL store's Web Push surface: subscriptions, who may be sent a push, and the shared-push queue (schema 6).
 import { randomUUID } from 'node:crypto';
 import type { Notification } from '../../../generated/index.js';
 import { idPattern } from '../arguments.js';

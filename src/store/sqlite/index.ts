@@ -27,6 +27,7 @@ import { createGroupCommit } from './group-commit.js';
 import { notMutedBy, sqlitePreferences } from './preferences.js';
 import { muteCategory } from '../preference-rows.js';
 import { prunable, sqliteTiming } from './timing.js';
+import { sqliteApiKeys } from './api-keys.js';
 import { sqliteWebPush } from './web-push.js';
 
 export interface SqliteStoreOptions {
@@ -193,6 +194,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   };
 
   const store: NotificationStore = {
+    apiKeys: sqliteApiKeys(db, write, live),
     append(input) {
       return write(() => appendRow(input)).then((result) => {
         knownUsers.add(input.userId);

@@ -124,8 +124,21 @@ const baseVersion = 4;
  * the end (never edit a released one); a new file runs them too, so each table is written down once.
  */
 const laterSteps: readonly string[] = [
-  // 5 (issue 24): preferences per channel ('all': the top level, every channel; 'web_push': Web Push only), the rows of
-  // schema 4 kept as 'all'; browsers' Web Push subscriptions (unique by endpoint); the queue of shared pushes to send
+  // 5 (issue 25): API keys for backends; only a SHA-256 of each key; a name is unique among keys not revoked.
+  `CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     key_hash TEXT NOT NULL UNIQUE,
+     scopes TEXT NOT NULL,
+     rate_count INTEGER,
+     rate_period_ms INTEGER,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER,
+     revoked_at INTEGER
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;`,
+  // 6 (issue 24): preferences per channel ('all': the top level, every channel; 'web_push': Web Push only), every row
+  // before it kept as 'all'; browsers' Web Push subscriptions (unique by endpoint); the queue of shared pushes to send
   // as Web Push (leased to one process at a time, its cursor the last subscribed user handled).
   `CREATE TABLE preferences_off_channels (
      user_id TEXT NOT NULL,
