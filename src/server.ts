@@ -30,7 +30,6 @@ import { addRemovalRoutes } from './http/removal-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
 import { addWebPushRoutes } from './http/web-push-routes.js';
-import { createWebPush, webPushKeysOf } from './web-push/index.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { builtInContractPath, packageRoot } from './paths.js';
@@ -108,8 +107,14 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics, catalog);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
-  const webPushKeys = await webPushKeysOf(config.webPush);
-  const webPush = webPushKeys && createWebPush(webPushKeys, { config: config.webPush, store, bus, hub, fanOut, catalog, metrics, logger });
+  // Loaded only with keys: a server without Web Push never holds the web-push library.
+  const webPush =
+    config.webPush.keys || config.webPush.keysFile !== undefined
+      ? await import('./web-push/index.js').then(async ({ createWebPush, webPushKeysOf }) => {
+          const keys = (await webPushKeysOf(config.webPush))!;
+          return createWebPush(keys, { config: config.webPush, store, bus, hub, fanOut, catalog, metrics, logger });
+        })
+      : undefined;
   onBusStatus = (status) => {
     fanOut.onBusStatus(status);
     webPush?.onBusStatus(status);
