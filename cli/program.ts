@@ -15,6 +15,7 @@ import { makeTailCommand } from './commands/tail.js';
 import { makeTokenCommand } from './commands/token.js';
 import { makeValidateCommand } from './commands/validate.js';
 import { makeWebhooksCommand } from './commands/webhooks.js';
+import { makeVapidCommand } from './commands/vapid.js';
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .addCommand(makePushCommand())
     .addCommand(makeTailCommand())
     .addCommand(makeTokenCommand())
+    .addCommand(makeVapidCommand())
     .addCommand(makeKeysCommand())
     .addCommand(makeDocsCommand())
     .addCommand(makeDiffCommand())

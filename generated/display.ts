@@ -12,7 +12,7 @@ export type DisplayInput = { [K in NotificationType]: Pick<NotificationByType[K]
  */
 export const displayTemplates: { readonly [K in NotificationType]: DisplayTemplateSet } = {
   "invitation_received": {"en":{"title":"{inviterUsername} invited you to {groupName}","body":"Accept or decline the invitation to join {groupName}."},"de":{"title":"{inviterUsername} hat dich zu {groupName} eingeladen","body":"Nimm die Einladung in {groupName} an oder lehne sie ab."}},
-  "invitation_accepted": {"en":{"title":"{acceptedByUsername} joined {groupName}","body":"{acceptedByUsername} accepted your invitation."},"de":{"title":"{acceptedByUsername} ist {groupName} beigetreten","body":"{acceptedByUsername} hat deine Einladung angenommen."}},
+  "invitation_accepted": {"en":{"title":"{acceptedByUsername} joined {groupName}","body":"{acceptedByUsername} accepted your invitation.","url":"/groups/{groupId}"},"de":{"title":"{acceptedByUsername} ist {groupName} beigetreten","body":"{acceptedByUsername} hat deine Einladung angenommen.","url":"/groups/{groupId}"}},
   "invitation_denied": {"en":{"title":"{deniedByUsername} declined your invitation"},"de":{"title":"{deniedByUsername} hat deine Einladung abgelehnt"}},
   "info": {"*":{"title":"{title}","body":"{message}"}},
   "warning": {"*":{"title":"{title}","body":"{message}"}},

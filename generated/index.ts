@@ -14,16 +14,22 @@ export interface Validator<T> {
 }
 
 export type NotificationType = (typeof notificationTypes)[number];
-export type Notification = M.InvitationReceivedNotification | M.InvitationAcceptedNotification | M.InvitationDeniedNotification | M.InfoNotification | M.WarningNotification | M.ErrorNotification | M.SuccessNotification | M.ProductExpiryNotification;
+/** A category the catalog declares (`info.x-notify-categories`, "general" always): the only ones a push may carry. */
+export type NotificationCategory = (typeof notificationCategories)[number];
+/** When a notification type also goes out as Web Push (`x-notify-web-push`). */
+export type WebPushMode = 'offline' | 'always' | 'never';
+/** A model whose `category` is one of the catalog's. */
+type WithCatalogCategory<N> = N extends { category?: unknown } ? Omit<N, 'category'> & { category?: NotificationCategory } : N;
+export type Notification = WithCatalogCategory<M.InvitationReceivedNotification> | WithCatalogCategory<M.InvitationAcceptedNotification> | WithCatalogCategory<M.InvitationDeniedNotification> | WithCatalogCategory<M.InfoNotification> | WithCatalogCategory<M.WarningNotification> | WithCatalogCategory<M.ErrorNotification> | WithCatalogCategory<M.SuccessNotification> | WithCatalogCategory<M.ProductExpiryNotification>;
 export interface NotificationByType {
-  "invitation_received": M.InvitationReceivedNotification;
-  "invitation_accepted": M.InvitationAcceptedNotification;
-  "invitation_denied": M.InvitationDeniedNotification;
-  "info": M.InfoNotification;
-  "warning": M.WarningNotification;
-  "error": M.ErrorNotification;
-  "success": M.SuccessNotification;
-  "product_expiry": M.ProductExpiryNotification;
+  "invitation_received": WithCatalogCategory<M.InvitationReceivedNotification>;
+  "invitation_accepted": WithCatalogCategory<M.InvitationAcceptedNotification>;
+  "invitation_denied": WithCatalogCategory<M.InvitationDeniedNotification>;
+  "info": WithCatalogCategory<M.InfoNotification>;
+  "warning": WithCatalogCategory<M.WarningNotification>;
+  "error": WithCatalogCategory<M.ErrorNotification>;
+  "success": WithCatalogCategory<M.SuccessNotification>;
+  "product_expiry": WithCatalogCategory<M.ProductExpiryNotification>;
 }
 export type NotificationData<T extends NotificationType = NotificationType> = NotificationByType[T]['data'];
 
@@ -41,9 +47,10 @@ export type PongMessage = WithCatalogNotifications<M.PongMessage>;
 export type TokenRefreshedMessage = WithCatalogNotifications<M.TokenRefreshedMessage>;
 export type RequestErrorMessage = WithCatalogNotifications<M.RequestErrorMessage>;
 export type PreferencesMessage = WithCatalogNotifications<M.PreferencesMessage>;
+export type WebPushSubscriptionMessage = WithCatalogNotifications<M.WebPushSubscriptionMessage>;
 
 export type ControlMessageType = (typeof controlMessageTypes)[number];
-export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | NotificationsRemovedMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage | PreferencesMessage;
+export type ControlMessage = ConnectionEstablishedMessage | UnreadNotificationsMessage | NotificationsPageMessage | NotificationReadMessage | NotificationStateMessage | NotificationsRemovedMessage | PongMessage | TokenRefreshedMessage | RequestErrorMessage | PreferencesMessage | WebPushSubscriptionMessage;
 export interface ControlMessageByType {
   "connection_established": ConnectionEstablishedMessage;
   "unread_notifications": UnreadNotificationsMessage;
@@ -55,6 +62,7 @@ export interface ControlMessageByType {
   "token_refreshed": TokenRefreshedMessage;
   "request_error": RequestErrorMessage;
   "preferences": PreferencesMessage;
+  "web_push_subscription": WebPushSubscriptionMessage;
 }
 
 export type ServerMessage = Notification | ControlMessage;
@@ -62,7 +70,7 @@ export type ServerMessageType = ServerMessage['type'];
 export type ServerMessageByType = NotificationByType & ControlMessageByType;
 
 export type ClientAction = (typeof clientActions)[number];
-export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.MarkSeenAction | M.ArchiveAction | M.UnarchiveAction | M.DeleteAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction | M.GetPreferencesAction | M.SetPreferencesAction;
+export type ClientMessage = M.PingAction | M.MarkReadAction | M.AcknowledgeAction | M.MarkAllReadAction | M.MarkSeenAction | M.ArchiveAction | M.UnarchiveAction | M.DeleteAction | M.LoadMoreAction | M.RefreshTokenAction | M.ConfigureAction | M.GetPreferencesAction | M.SetPreferencesAction | M.RegisterWebPushAction | M.UnregisterWebPushAction;
 export interface ClientMessageByAction {
   "ping": M.PingAction;
   "mark_read": M.MarkReadAction;
@@ -77,6 +85,8 @@ export interface ClientMessageByAction {
   "configure": M.ConfigureAction;
   "get_preferences": M.GetPreferencesAction;
   "set_preferences": M.SetPreferencesAction;
+  "register_web_push": M.RegisterWebPushAction;
+  "unregister_web_push": M.UnregisterWebPushAction;
 }
 export type ClientTextFrame = (typeof clientTextFrames)[number];
 
@@ -102,19 +112,31 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:de3a9c4c334fea22a43741ebce559c2d49164e99756af6d64922ab5bdb59d2d6" = "sha256:de3a9c4c334fea22a43741ebce559c2d49164e99756af6d64922ab5bdb59d2d6";
+export const contractHash: "sha256:52a45990e6f0d2c2e037f4f370113eddc30a2cc4e34a28c3f0975a284e56c7e2" = "sha256:52a45990e6f0d2c2e037f4f370113eddc30a2cc4e34a28c3f0975a284e56c7e2";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
 
-/** The categories users may turn off in their preferences (`info.x-notify-categories`, "general" always), sorted. */
-export const notificationCategories: readonly string[] = ["general","invitations","products","system"];
+/** The categories pushes may carry and users may turn off in their preferences (`info.x-notify-categories`, "general" always), sorted. */
+export const notificationCategories: readonly ["general","invitations","products","system"] = ["general","invitations","products","system"];
+
+/** When each notification type also goes out as Web Push (`x-notify-web-push`, default `offline`). */
+export const notificationWebPush: { readonly [K in NotificationType]: WebPushMode } = {
+  "invitation_received": "offline",
+  "invitation_accepted": "offline",
+  "invitation_denied": "offline",
+  "info": "offline",
+  "warning": "offline",
+  "error": "always",
+  "success": "never",
+  "product_expiry": "offline",
+};
 
 /** Every server → client message `type` that is not a notification. */
-export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error", "preferences"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error", "preferences"];
+export const controlMessageTypes: readonly ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error", "preferences", "web_push_subscription"] = ["connection_established", "unread_notifications", "notifications_page", "notification_read", "notification_state", "notifications_removed", "pong", "token_refreshed", "request_error", "preferences", "web_push_subscription"];
 
 /** Every client → server `action`. */
-export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences"] = ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences"];
+export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences", "register_web_push", "unregister_web_push"] = ["ping", "mark_read", "acknowledge", "mark_all_read", "mark_seen", "archive", "unarchive", "delete", "load_more", "refresh_token", "configure", "get_preferences", "set_preferences", "register_web_push", "unregister_web_push"];
 
 /** Bare text frames a client may send instead of JSON. */
 export const clientTextFrames: readonly ["PING"] = ["PING"];
@@ -123,14 +145,14 @@ export const clientTextFrames: readonly ["PING"] = ["PING"];
 export const webhookEventTypes: readonly ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "webhook.test"] = ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "webhook.test"];
 
 export const notificationValidators: { readonly [K in NotificationType]: Validator<NotificationByType[K]> } = {
-  "invitation_received": v.validateInvitationReceived as unknown as Validator<M.InvitationReceivedNotification>,
-  "invitation_accepted": v.validateInvitationAccepted as unknown as Validator<M.InvitationAcceptedNotification>,
-  "invitation_denied": v.validateInvitationDenied as unknown as Validator<M.InvitationDeniedNotification>,
-  "info": v.validateInfo as unknown as Validator<M.InfoNotification>,
-  "warning": v.validateWarning as unknown as Validator<M.WarningNotification>,
-  "error": v.validateError as unknown as Validator<M.ErrorNotification>,
-  "success": v.validateSuccess as unknown as Validator<M.SuccessNotification>,
-  "product_expiry": v.validateProductExpiry as unknown as Validator<M.ProductExpiryNotification>,
+  "invitation_received": v.validateInvitationReceived as unknown as Validator<WithCatalogCategory<M.InvitationReceivedNotification>>,
+  "invitation_accepted": v.validateInvitationAccepted as unknown as Validator<WithCatalogCategory<M.InvitationAcceptedNotification>>,
+  "invitation_denied": v.validateInvitationDenied as unknown as Validator<WithCatalogCategory<M.InvitationDeniedNotification>>,
+  "info": v.validateInfo as unknown as Validator<WithCatalogCategory<M.InfoNotification>>,
+  "warning": v.validateWarning as unknown as Validator<WithCatalogCategory<M.WarningNotification>>,
+  "error": v.validateError as unknown as Validator<WithCatalogCategory<M.ErrorNotification>>,
+  "success": v.validateSuccess as unknown as Validator<WithCatalogCategory<M.SuccessNotification>>,
+  "product_expiry": v.validateProductExpiry as unknown as Validator<WithCatalogCategory<M.ProductExpiryNotification>>,
 };
 
 /** Validators for the `data` of each notification type (what a backend pushes). */
@@ -157,6 +179,7 @@ export const serverMessageValidators: { readonly [K in ServerMessageType]: Valid
   "token_refreshed": v.validateTokenRefreshed as unknown as Validator<TokenRefreshedMessage>,
   "request_error": v.validateRequestError as unknown as Validator<RequestErrorMessage>,
   "preferences": v.validatePreferences as unknown as Validator<PreferencesMessage>,
+  "web_push_subscription": v.validateWebPushSubscription as unknown as Validator<WebPushSubscriptionMessage>,
 };
 
 export const clientMessageValidators: { readonly [K in ClientAction]: Validator<ClientMessageByAction[K]> } = {
@@ -173,6 +196,8 @@ export const clientMessageValidators: { readonly [K in ClientAction]: Validator<
   "configure": v.validateConfigure as unknown as Validator<M.ConfigureAction>,
   "get_preferences": v.validateGetPreferences as unknown as Validator<M.GetPreferencesAction>,
   "set_preferences": v.validateSetPreferences as unknown as Validator<M.SetPreferencesAction>,
+  "register_web_push": v.validateRegisterWebPush as unknown as Validator<M.RegisterWebPushAction>,
+  "unregister_web_push": v.validateUnregisterWebPush as unknown as Validator<M.UnregisterWebPushAction>,
 };
 
 /** Validators for the body of each webhook event (what an endpoint receives, once its signature is verified). */
@@ -214,6 +239,6 @@ export const webhookEventExamples: { readonly [K in WebhookEventType]: readonly 
   "notification.deleted": [{"type":"notification.deleted","timestamp":"2026-01-15T09:30:00.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","state":{"seen":true,"read":false,"archived":false,"deleted":true}}}],
   "notification.expired": [{"type":"notification.expired","timestamp":"2026-01-15T10:00:00.000Z","data":{"notificationId":"0000000000000009","notificationType":"info","audience":"topic","topic":"flash-sales"}}],
   "notification.retracted": [{"type":"notification.retracted","timestamp":"2026-01-15T09:45:00.000Z","data":{"notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","audience":"user","userId":"u-42"}}],
-  "preferences.updated": [{"type":"preferences.updated","timestamp":"2026-01-15T11:00:00.000Z","data":{"userId":"u-42","preferences":{"categories":{"general":true,"invitations":true,"products":false,"system":true},"types":{"info":true}}}}],
+  "preferences.updated": [{"type":"preferences.updated","timestamp":"2026-01-15T11:00:00.000Z","data":{"userId":"u-42","preferences":{"categories":{"general":true,"invitations":true,"products":false,"system":true},"types":{"info":true},"channels":{"webPush":{"categories":{"general":true,"invitations":true,"products":false,"system":true},"types":{"info":true}}}}}}],
   "webhook.test": [{"type":"webhook.test","timestamp":"2026-01-15T08:00:00.000Z","data":{"endpointId":"whep_3f2c9a51d6e84b0f","message":"Test event from notify"}}],
 };

@@ -14,6 +14,7 @@ export interface ConnectionEstablishedData {
   resumed: boolean;
   resumeFrom: string;
   heartbeat: Heartbeat;
+  webPushPublicKey?: string;
 }
 
 export interface Heartbeat {
@@ -142,6 +143,27 @@ export interface PreferencesMessage {
 export interface PreferencesData {
   categories: Record<string, boolean>;
   types: Record<string, boolean>;
+  channels: PreferenceChannels;
+}
+
+export interface PreferenceChannels {
+  webPush: ChannelPreferences;
+}
+
+export interface ChannelPreferences {
+  categories: Record<string, boolean>;
+  types: Record<string, boolean>;
+}
+
+export interface WebPushSubscriptionMessage {
+  type: 'web_push_subscription';
+  timestamp: number;
+  data: WebPushSubscriptionData;
+}
+
+export interface WebPushSubscriptionData {
+  id: string;
+  registered: boolean;
 }
 
 export interface PingAction {
@@ -216,6 +238,37 @@ export interface SetPreferencesAction {
   action: 'set_preferences';
   categories?: Record<string, boolean>;
   types?: Record<string, boolean>;
+  channels?: PreferenceChannelsChange;
+}
+
+export interface PreferenceChannelsChange {
+  webPush?: ChannelPreferencesChange;
+}
+
+export interface ChannelPreferencesChange {
+  categories?: Record<string, boolean>;
+  types?: Record<string, boolean>;
+}
+
+export interface RegisterWebPushAction {
+  action: 'register_web_push';
+  subscription: WebPushSubscriptionJson;
+}
+
+export interface WebPushSubscriptionJson {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys: WebPushSubscriptionKeys;
+}
+
+export interface WebPushSubscriptionKeys {
+  p256dh: string;
+  auth: string;
+}
+
+export interface UnregisterWebPushAction {
+  action: 'unregister_web_push';
+  id: string;
 }
 
 export type PingText = string;

@@ -8,7 +8,7 @@ export const validateInvitationReceived = validate10;
 const schema11 = {"type":"object","additionalProperties":false,"required":["type","id","timestamp","data"],"properties":{"type":{"type":"string","const":"invitation_received"},"id":{"$ref":"NotificationId"},"timestamp":{"$ref":"Timestamp"},"category":{"$ref":"Category"},"read":{"type":"boolean"},"data":{"$ref":"InvitationReceivedData"}},"$id":"InvitationReceivedNotification"};
 const schema12 = {"type":"string","pattern":"^[0-9A-Za-z._-]{1,64}$","description":"Sorts in delivery order per user.","$id":"NotificationId"};
 const schema13 = {"type":"integer","minimum":0,"description":"Epoch milliseconds.","$id":"Timestamp"};
-const schema14 = {"type":"string","minLength":1,"maxLength":64,"description":"Free grouping label chosen by the pushing backend.","$id":"Category"};
+const schema14 = {"type":"string","minLength":1,"maxLength":64,"description":"A grouping label: one of the catalog's categories (`info.x-notify-categories`, \"general\" always). A push with any other category is refused; notifications stored before a category left the catalog keep it.","$id":"Category"};
 const schema15 = {"type":"object","additionalProperties":false,"required":["invitationId","groupId","groupName","inviterUsername"],"properties":{"invitationId":{"type":"string","format":"uuid"},"groupId":{"type":"string","format":"uuid"},"groupName":{"type":"string","minLength":1,"maxLength":200},"inviterUsername":{"type":"string","minLength":1,"maxLength":100}},"$id":"InvitationReceivedData"};
 const pattern0 = new RegExp("^[0-9A-Za-z._-]{1,64}$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
@@ -3900,8 +3900,10 @@ export const validateProductExpiryData = validate26;
 
 export const validateConnectionEstablished = validate28;
 const schema59 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"connection_established"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"ConnectionEstablishedData"}},"$id":"ConnectionEstablishedMessage"};
-const schema61 = {"type":"object","additionalProperties":false,"required":["userId","connectionId","unreadCount","unseenCount","resumed","resumeFrom","heartbeat"],"properties":{"userId":{"type":"string","minLength":1,"maxLength":256},"connectionId":{"type":"string","minLength":1,"maxLength":64},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0,"description":"Notifications not archived that the user has not seen (never more than unreadCount)."},"resumed":{"type":"boolean","description":"True when every notification after `since` follows; false when the gap could not be filled (or no `since`) and a snapshot follows instead."},"resumeFrom":{"allOf":[{"$ref":"NotificationId"}],"description":"A resume point for this device even when it has seen nothing: the user's newest notification id when the connection was set up or, when the user has none, an id that sorts before the user's first one. Reconnecting with `?since=` (SSE: `Last-Event-ID`) set to it, or to a later notification id received since, delivers every notification made after it as a notification frame, in order, once. When `resumed` is true the replayed backlog runs up to it: resume from the last notification received until that backlog is through."},"heartbeat":{"$ref":"Heartbeat"}},"$id":"ConnectionEstablishedData"};
+const schema61 = {"type":"object","additionalProperties":false,"required":["userId","connectionId","unreadCount","unseenCount","resumed","resumeFrom","heartbeat"],"properties":{"userId":{"type":"string","minLength":1,"maxLength":256},"connectionId":{"type":"string","minLength":1,"maxLength":64},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0,"description":"Notifications not archived that the user has not seen (never more than unreadCount)."},"resumed":{"type":"boolean","description":"True when every notification after `since` follows; false when the gap could not be filled (or no `since`) and a snapshot follows instead."},"resumeFrom":{"allOf":[{"$ref":"NotificationId"}],"description":"A resume point for this device even when it has seen nothing: the user's newest notification id when the connection was set up or, when the user has none, an id that sorts before the user's first one. Reconnecting with `?since=` (SSE: `Last-Event-ID`) set to it, or to a later notification id received since, delivers every notification made after it as a notification frame, in order, once. When `resumed` is true the replayed backlog runs up to it: resume from the last notification received until that backlog is through."},"heartbeat":{"$ref":"Heartbeat"},"webPushPublicKey":{"allOf":[{"$ref":"WebPushPublicKey"}],"description":"Present when the server sends Web Push; the `applicationServerKey` a browser subscribes with."}},"$id":"ConnectionEstablishedData"};
 const schema63 = {"type":"object","additionalProperties":false,"required":["pingIntervalMs","pongTimeoutMs"],"properties":{"pingIntervalMs":{"type":"integer","minimum":1},"pongTimeoutMs":{"type":"integer","minimum":1}},"$id":"Heartbeat"};
+const schema64 = {"type":"string","description":"The server's VAPID public key (an uncompressed P-256 point, base64url without padding).","pattern":"^[A-Za-z0-9_-]{87}$","$id":"WebPushPublicKey"};
+const pattern9 = new RegExp("^[A-Za-z0-9_-]{87}$", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConnectionEstablishedData" */;
@@ -3979,7 +3981,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "userId") || (key0 === "connectionId")) || (key0 === "unreadCount")) || (key0 === "unseenCount")) || (key0 === "resumed")) || (key0 === "resumeFrom")) || (key0 === "heartbeat"))){
+if(!((((((((key0 === "userId") || (key0 === "connectionId")) || (key0 === "unreadCount")) || (key0 === "unseenCount")) || (key0 === "resumed")) || (key0 === "resumeFrom")) || (key0 === "heartbeat")) || (key0 === "webPushPublicKey"))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -4244,14 +4246,39 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.webPushPublicKey !== undefined){
+let data9 = data.webPushPublicKey;
+if(typeof data9 === "string"){
+if(!pattern9.test(data9)){
+const err29 = {instancePath:instancePath+"/webPushPublicKey",schemaPath:"WebPushPublicKey/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{87}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{87}$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/webPushPublicKey",schemaPath:"WebPushPublicKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
 }
 errors++;
 }
@@ -4377,10 +4404,10 @@ return errors === 0;
 }
 
 export const validateUnreadNotifications = validate31;
-const schema64 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"unread_notifications"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"UnreadNotificationsData"}},"$id":"UnreadNotificationsMessage"};
-const schema66 = {"type":"object","additionalProperties":false,"required":["notifications","unreadCount","unseenCount","unseenIds","unreadByCategory","hasMore"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0},"unseenIds":{"$ref":"UnseenIds"},"unreadByCategory":{"$ref":"UnreadByCategory"},"hasMore":{"type":"boolean"}},"$id":"UnreadNotificationsData"};
-const schema70 = {"type":"object","description":"Unread count per category; notifications without a category count under \"general\".","additionalProperties":{"type":"integer","minimum":0},"$id":"UnreadByCategory"};
-const schema67 = {"description":"Any notification type of this catalog.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
+const schema65 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"unread_notifications"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"UnreadNotificationsData"}},"$id":"UnreadNotificationsMessage"};
+const schema67 = {"type":"object","additionalProperties":false,"required":["notifications","unreadCount","unseenCount","unseenIds","unreadByCategory","hasMore"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0},"unseenIds":{"$ref":"UnseenIds"},"unreadByCategory":{"$ref":"UnreadByCategory"},"hasMore":{"type":"boolean"}},"$id":"UnreadNotificationsData"};
+const schema71 = {"type":"object","description":"Unread count per category; notifications without a category count under \"general\".","additionalProperties":{"type":"integer","minimum":0},"$id":"UnreadByCategory"};
+const schema68 = {"description":"Any notification type of this catalog.","oneOf":[{"$ref":"InvitationReceivedNotification"},{"$ref":"InvitationAcceptedNotification"},{"$ref":"InvitationDeniedNotification"},{"$ref":"InfoNotification"},{"$ref":"WarningNotification"},{"$ref":"ErrorNotification"},{"$ref":"SuccessNotification"},{"$ref":"ProductExpiryNotification"}],"$id":"AnyNotification"};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AnyNotification" */;
@@ -4536,7 +4563,7 @@ validate33.errors = vErrors;
 return errors === 0;
 }
 
-const schema68 = {"type":"array","description":"The ids among `notifications` that the user has not seen yet.","maxItems":100,"items":{"$ref":"NotificationId"},"$id":"UnseenIds"};
+const schema69 = {"type":"array","description":"The ids among `notifications` that the user has not seen yet.","maxItems":100,"items":{"$ref":"NotificationId"},"$id":"UnseenIds"};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="UnseenIds" */;
@@ -4945,8 +4972,8 @@ return errors === 0;
 }
 
 export const validateNotificationsPage = validate46;
-const schema71 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_page"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsPageData"}},"$id":"NotificationsPageMessage"};
-const schema73 = {"type":"object","additionalProperties":false,"required":["notifications","unseenIds","nextCursor"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unseenIds":{"$ref":"UnseenIds"},"nextCursor":{"oneOf":[{"$ref":"NotificationId"},{"type":"null"}]}},"$id":"NotificationsPageData"};
+const schema72 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_page"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsPageData"}},"$id":"NotificationsPageMessage"};
+const schema74 = {"type":"object","additionalProperties":false,"required":["notifications","unseenIds","nextCursor"],"properties":{"notifications":{"type":"array","maxItems":100,"items":{"$ref":"AnyNotification"}},"unseenIds":{"$ref":"UnseenIds"},"nextCursor":{"oneOf":[{"$ref":"NotificationId"},{"type":"null"}]}},"$id":"NotificationsPageData"};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationsPageData" */;
@@ -5243,8 +5270,8 @@ return errors === 0;
 }
 
 export const validateNotificationRead = validate51;
-const schema75 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_read"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationReadData"}},"$id":"NotificationReadMessage"};
-const schema77 = {"type":"object","additionalProperties":false,"required":["ids","unreadCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationReadData"};
+const schema76 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_read"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationReadData"}},"$id":"NotificationReadMessage"};
+const schema78 = {"type":"object","additionalProperties":false,"required":["ids","unreadCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationReadData"};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationReadData" */;
@@ -5507,9 +5534,9 @@ return errors === 0;
 }
 
 export const validateNotificationState = validate54;
-const schema79 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_state"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationStateData"}},"$id":"NotificationStateMessage"};
-const schema81 = {"type":"object","additionalProperties":false,"required":["ids","state","unreadCount","unseenCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"state":{"$ref":"NotificationStateName"},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationStateData"};
-const schema83 = {"type":"string","description":"The state the named notifications are now in.","enum":["seen","archived","unarchived","deleted"],"$id":"NotificationStateName"};
+const schema80 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification_state"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationStateData"}},"$id":"NotificationStateMessage"};
+const schema82 = {"type":"object","additionalProperties":false,"required":["ids","state","unreadCount","unseenCount"],"properties":{"ids":{"type":"array","items":{"$ref":"NotificationId"}},"state":{"$ref":"NotificationStateName"},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationStateData"};
+const schema84 = {"type":"string","description":"The state the named notifications are now in.","enum":["seen","archived","unarchived","deleted"],"$id":"NotificationStateName"};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationStateData" */;
@@ -5622,7 +5649,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((((data2 === "seen") || (data2 === "archived")) || (data2 === "unarchived")) || (data2 === "deleted"))){
-const err9 = {instancePath:instancePath+"/state",schemaPath:"NotificationStateName/enum",keyword:"enum",params:{allowedValues: schema83.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/state",schemaPath:"NotificationStateName/enum",keyword:"enum",params:{allowedValues: schema84.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5815,9 +5842,9 @@ return errors === 0;
 }
 
 export const validateNotificationsRemoved = validate57;
-const schema84 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_removed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsRemovedData"}},"$id":"NotificationsRemovedMessage"};
-const schema86 = {"type":"object","additionalProperties":false,"required":["ids","reason","unreadCount","unseenCount"],"properties":{"ids":{"type":"array","minItems":1,"items":{"$ref":"NotificationId"}},"reason":{"$ref":"NotificationsRemovedReason"},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationsRemovedData"};
-const schema88 = {"type":"string","description":"Why the notifications were removed.","enum":["expired","retracted"],"$id":"NotificationsRemovedReason"};
+const schema85 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notifications_removed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"NotificationsRemovedData"}},"$id":"NotificationsRemovedMessage"};
+const schema87 = {"type":"object","additionalProperties":false,"required":["ids","reason","unreadCount","unseenCount"],"properties":{"ids":{"type":"array","minItems":1,"items":{"$ref":"NotificationId"}},"reason":{"$ref":"NotificationsRemovedReason"},"unreadCount":{"type":"integer","minimum":0},"unseenCount":{"type":"integer","minimum":0}},"$id":"NotificationsRemovedData"};
+const schema89 = {"type":"string","description":"Why the notifications were removed.","enum":["expired","retracted"],"$id":"NotificationsRemovedReason"};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationsRemovedData" */;
@@ -5940,7 +5967,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data2 === "expired") || (data2 === "retracted"))){
-const err10 = {instancePath:instancePath+"/reason",schemaPath:"NotificationsRemovedReason/enum",keyword:"enum",params:{allowedValues: schema88.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"NotificationsRemovedReason/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6133,8 +6160,8 @@ return errors === 0;
 }
 
 export const validatePong = validate60;
-const schema89 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
-const schema91 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
+const schema90 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"pong"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PongData"}},"$id":"PongMessage"};
+const schema92 = {"type":"object","additionalProperties":false,"properties":{},"$id":"PongData"};
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PongMessage" */;
@@ -6272,8 +6299,8 @@ return errors === 0;
 }
 
 export const validateTokenRefreshed = validate61;
-const schema92 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
-const schema94 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
+const schema93 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"token_refreshed"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"TokenRefreshedData"}},"$id":"TokenRefreshedMessage"};
+const schema95 = {"type":"object","additionalProperties":false,"required":["expiresAt"],"properties":{"expiresAt":{"type":"string","format":"date-time"}},"$id":"TokenRefreshedData"};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="TokenRefreshedMessage" */;
@@ -6448,9 +6475,9 @@ return errors === 0;
 }
 
 export const validateRequestError = validate62;
-const schema95 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
-const schema97 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
-const schema98 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
+const schema96 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"request_error"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"RequestErrorData"}},"$id":"RequestErrorMessage"};
+const schema98 = {"type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"$ref":"RequestErrorCode"},"message":{"type":"string","maxLength":1000},"action":{"type":"string","maxLength":64}},"$id":"RequestErrorData"};
+const schema99 = {"type":"string","description":"Stable code of a refused client frame.","enum":["invalid_json","invalid_message","unknown_action","not_found","not_in_demo_mode","internal_error"],"$id":"RequestErrorCode"};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RequestErrorData" */;
@@ -6502,7 +6529,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((((data0 === "invalid_json") || (data0 === "invalid_message")) || (data0 === "unknown_action")) || (data0 === "not_found")) || (data0 === "not_in_demo_mode")) || (data0 === "internal_error"))){
-const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema98.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/code",schemaPath:"RequestErrorCode/enum",keyword:"enum",params:{allowedValues: schema99.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6695,12 +6722,14 @@ return errors === 0;
 }
 
 export const validatePreferences = validate65;
-const schema99 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"preferences"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PreferencesData"}},"$id":"PreferencesMessage"};
-const schema101 = {"type":"object","additionalProperties":false,"required":["categories","types"],"properties":{"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"}},"$id":"PreferencesData"};
-const schema102 = {"type":"object","description":"Category or notification type names, each `true` (on) or `false` (off); a name absent is on.","maxProperties":500,"propertyNames":{"minLength":1,"maxLength":64},"additionalProperties":{"type":"boolean"},"$id":"PreferenceSwitches"};
+const schema100 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"preferences"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"PreferencesData"}},"$id":"PreferencesMessage"};
+const schema102 = {"type":"object","additionalProperties":false,"required":["categories","types","channels"],"properties":{"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"},"channels":{"$ref":"PreferenceChannels"}},"$id":"PreferencesData"};
+const schema103 = {"type":"object","description":"Category or notification type names, each `true` (on) or `false` (off); a name absent is on.","maxProperties":500,"propertyNames":{"minLength":1,"maxLength":64},"additionalProperties":{"type":"boolean"},"$id":"PreferenceSwitches"};
+const schema105 = {"type":"object","description":"Preferences per delivery channel besides in-app (the top level, which holds for every channel).","additionalProperties":false,"required":["webPush"],"properties":{"webPush":{"$ref":"ChannelPreferences"}},"$id":"PreferenceChannels"};
+const schema106 = {"type":"object","description":"What is turned off on one delivery channel only, by category and by notification type.","additionalProperties":false,"required":["categories","types"],"properties":{"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"}},"$id":"ChannelPreferences"};
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="PreferencesData" */;
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="ChannelPreferences" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6893,6 +6922,270 @@ vErrors.push(err15);
 }
 errors++;
 }
+validate68.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="PreferenceChannels" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.webPush === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "webPush"},message:"must have required property '"+"webPush"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "webPush")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.webPush !== undefined){
+if(!(validate68(data.webPush, {instancePath:instancePath+"/webPush",parentData:data,parentDataProperty:"webPush",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate67.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="PreferencesData" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.categories === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "categories"},message:"must have required property '"+"categories"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.types === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "types"},message:"must have required property '"+"types"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.channels === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channels"},message:"must have required property '"+"channels"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "categories") || (key0 === "types")) || (key0 === "channels"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.categories !== undefined){
+let data0 = data.categories;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(Object.keys(data0).length > 500){
+const err4 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key1 in data0){
+const _errs5 = errors;
+if(typeof key1 === "string"){
+if(func2(key1) > 64){
+const err5 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func2(key1) < 1){
+const err6 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var valid2 = _errs5 === errors;
+if(!valid2){
+const err7 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+for(const key2 in data0){
+if(typeof data0[key2] !== "boolean"){
+const err8 = {instancePath:instancePath+"/categories/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.types !== undefined){
+let data2 = data.types;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length > 500){
+const err10 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+for(const key3 in data2){
+const _errs12 = errors;
+if(typeof key3 === "string"){
+if(func2(key3) > 64){
+const err11 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func2(key3) < 1){
+const err12 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid5 = _errs12 === errors;
+if(!valid5){
+const err13 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+for(const key4 in data2){
+if(typeof data2[key4] !== "boolean"){
+const err14 = {instancePath:instancePath+"/types/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.channels !== undefined){
+if(!(validate67(data.channels, {instancePath:instancePath+"/channels",parentData:data,parentDataProperty:"channels",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
 validate66.errors = vErrors;
 return errors === 0;
 }
@@ -7014,10 +7307,222 @@ validate65.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePingText = validate68;
-const schema104 = {"type":"string","const":"PING","$id":"PingText"};
+export const validateWebPushSubscription = validate72;
+const schema109 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"web_push_subscription"},"timestamp":{"$ref":"Timestamp"},"data":{"$ref":"WebPushSubscriptionData"}},"$id":"WebPushSubscriptionMessage"};
+const schema111 = {"type":"object","additionalProperties":false,"required":["id","registered"],"properties":{"id":{"$ref":"WebPushSubscriptionId"},"registered":{"type":"boolean"}},"$id":"WebPushSubscriptionData"};
+const schema112 = {"type":"string","description":"Names one kept push subscription.","pattern":"^wps_[0-9a-f]{16}$","$id":"WebPushSubscriptionId"};
+const pattern15 = new RegExp("^wps_[0-9a-f]{16}$", "u");
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="WebPushSubscriptionData" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.registered === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "registered"},message:"must have required property '"+"registered"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "id") || (key0 === "registered"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern15.test(data0)){
+const err3 = {instancePath:instancePath+"/id",schemaPath:"WebPushSubscriptionId/pattern",keyword:"pattern",params:{pattern: "^wps_[0-9a-f]{16}$"},message:"must match pattern \""+"^wps_[0-9a-f]{16}$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/id",schemaPath:"WebPushSubscriptionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.registered !== undefined){
+if(typeof data.registered !== "boolean"){
+const err5 = {instancePath:instancePath+"/registered",schemaPath:"#/properties/registered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate73.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="WebPushSubscriptionMessage" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.timestamp === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.data === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "timestamp")) || (key0 === "data"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if("web_push_subscription" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "web_push_subscription"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/timestamp",schemaPath:"Timestamp/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/timestamp",schemaPath:"Timestamp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.data !== undefined){
+if(!(validate73(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate72.errors = vErrors;
+return errors === 0;
+}
+
+export const validatePingText = validate75;
+const schema113 = {"type":"string","const":"PING","$id":"PingText"};
+
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingText" */;
 let vErrors = null;
 let errors = 0;
@@ -7041,14 +7546,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePing = validate69;
-const schema105 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
+export const validatePing = validate76;
+const schema114 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"ping"}},"$id":"PingAction"};
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="PingAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7109,15 +7614,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkRead = validate70;
-const schema106 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
-const schema108 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
+export const validateMarkRead = validate77;
+const schema115 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_read"},"id":{"$ref":"NotificationId"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkReadAction"};
+const schema117 = {"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"NotificationId"},"$id":"NotificationIds"};
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="NotificationIds" */;
 let vErrors = null;
 let errors = 0;
@@ -7179,12 +7684,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkReadAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7280,8 +7785,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate71(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -7319,14 +7824,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
-export const validateAcknowledge = validate73;
-const schema110 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
+export const validateAcknowledge = validate80;
+const schema119 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"acknowledge"},"id":{"$ref":"NotificationId"}},"$id":"AcknowledgeAction"};
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="AcknowledgeAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7422,14 +7927,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkAllRead = validate74;
-const schema112 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
+export const validateMarkAllRead = validate81;
+const schema121 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"mark_all_read"}},"$id":"MarkAllReadAction"};
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkAllReadAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7490,14 +7995,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
-export const validateMarkSeen = validate75;
-const schema113 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
+export const validateMarkSeen = validate82;
+const schema122 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"mark_seen"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"MarkSeenAction"};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="MarkSeenAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7568,8 +8073,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate71(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -7607,14 +8112,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
-export const validateArchive = validate77;
-const schema114 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
+export const validateArchive = validate84;
+const schema123 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"archive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"ArchiveAction"};
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ArchiveAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7685,8 +8190,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate71(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -7724,14 +8229,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-export const validateUnarchive = validate79;
-const schema115 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
+export const validateUnarchive = validate86;
+const schema124 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"unarchive"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"UnarchiveAction"};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="UnarchiveAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7802,8 +8307,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate71(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -7841,14 +8346,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-export const validateDelete = validate81;
-const schema116 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
+export const validateDelete = validate88;
+const schema125 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"maxProperties":2,"properties":{"action":{"type":"string","const":"delete"},"ids":{"$ref":"NotificationIds"},"all":{"type":"boolean","const":true}},"$id":"DeleteAction"};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="DeleteAction" */;
 let vErrors = null;
 let errors = 0;
@@ -7919,8 +8424,8 @@ errors++;
 }
 }
 if(data.ids !== undefined){
-if(!(validate71(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data.ids, {instancePath:instancePath+"/ids",parentData:data,parentDataProperty:"ids",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -7958,14 +8463,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLoadMore = validate83;
-const schema117 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
+export const validateLoadMore = validate90;
+const schema126 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"load_more"},"before":{"$ref":"NotificationId"},"limit":{"type":"integer","minimum":1,"maximum":100},"unread":{"type":"boolean","description":"Only unread notifications."},"archived":{"type":"boolean","description":"Only archived notifications (true); without it, or false, archived ones are left out."},"category":{"$ref":"Category"},"type":{"type":"string","minLength":1,"maxLength":64,"description":"Only notifications of this type."}},"$id":"LoadMoreAction"};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="LoadMoreAction" */;
 let vErrors = null;
 let errors = 0;
@@ -8180,14 +8685,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRefreshToken = validate84;
-const schema120 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
+export const validateRefreshToken = validate91;
+const schema129 = {"type":"object","additionalProperties":false,"required":["action","token"],"properties":{"action":{"type":"string","const":"refresh_token"},"token":{"type":"string","minLength":1,"maxLength":8192}},"$id":"RefreshTokenAction"};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="RefreshTokenAction" */;
 let vErrors = null;
 let errors = 0;
@@ -8293,14 +8798,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-export const validateConfigure = validate85;
-const schema121 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
+export const validateConfigure = validate92;
+const schema130 = {"type":"object","additionalProperties":false,"required":["action","frequency"],"properties":{"action":{"type":"string","const":"configure"},"frequency":{"type":"number","minimum":1,"maximum":30}},"$id":"ConfigureAction"};
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="ConfigureAction" */;
 let vErrors = null;
 let errors = 0;
@@ -8406,14 +8911,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
-export const validateGetPreferences = validate86;
-const schema122 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"get_preferences"}},"$id":"GetPreferencesAction"};
+export const validateGetPreferences = validate93;
+const schema131 = {"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","const":"get_preferences"}},"$id":"GetPreferencesAction"};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="GetPreferencesAction" */;
 let vErrors = null;
 let errors = 0;
@@ -8474,14 +8979,254 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSetPreferences = validate87;
-const schema123 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"properties":{"action":{"type":"string","const":"set_preferences"},"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"}},"$id":"SetPreferencesAction"};
+export const validateSetPreferences = validate94;
+const schema132 = {"type":"object","additionalProperties":false,"required":["action"],"minProperties":2,"properties":{"action":{"type":"string","const":"set_preferences"},"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"},"channels":{"$ref":"PreferenceChannelsChange"}},"$id":"SetPreferencesAction"};
+const schema135 = {"type":"object","additionalProperties":false,"minProperties":1,"properties":{"webPush":{"$ref":"ChannelPreferencesChange"}},"$id":"PreferenceChannelsChange"};
+const schema136 = {"type":"object","description":"Names to turn off (`false`) or back on (`true`) on one channel only.","additionalProperties":false,"minProperties":1,"properties":{"categories":{"$ref":"PreferenceSwitches"},"types":{"$ref":"PreferenceSwitches"}},"$id":"ChannelPreferencesChange"};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="ChannelPreferencesChange" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "categories") || (key0 === "types"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.categories !== undefined){
+let data0 = data.categories;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(Object.keys(data0).length > 500){
+const err2 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key1 in data0){
+const _errs5 = errors;
+if(typeof key1 === "string"){
+if(func2(key1) > 64){
+const err3 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(func2(key1) < 1){
+const err4 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid2 = _errs5 === errors;
+if(!valid2){
+const err5 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key2 in data0){
+if(typeof data0[key2] !== "boolean"){
+const err6 = {instancePath:instancePath+"/categories/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/categories",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.types !== undefined){
+let data2 = data.types;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length > 500){
+const err8 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/maxProperties",keyword:"maxProperties",params:{limit: 500},message:"must NOT have more than 500 properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key3 in data2){
+const _errs12 = errors;
+if(typeof key3 === "string"){
+if(func2(key3) > 64){
+const err9 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(func2(key3) < 1){
+const err10 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid5 = _errs12 === errors;
+if(!valid5){
+const err11 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+for(const key4 in data2){
+if(typeof data2[key4] !== "boolean"){
+const err12 = {instancePath:instancePath+"/types/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"PreferenceSwitches/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/types",schemaPath:"PreferenceSwitches/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="PreferenceChannelsChange" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "webPush")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.webPush !== undefined){
+if(!(validate96(data.webPush, {instancePath:instancePath+"/webPush",parentData:data,parentDataProperty:"webPush",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="SetPreferencesAction" */;
 let vErrors = null;
 let errors = 0;
@@ -8507,7 +9252,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((key0 === "action") || (key0 === "categories")) || (key0 === "types"))){
+if(!((((key0 === "action") || (key0 === "categories")) || (key0 === "types")) || (key0 === "channels"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8687,6 +9432,12 @@ vErrors.push(err16);
 errors++;
 }
 }
+if(data.channels !== undefined){
+if(!(validate95(data.channels, {instancePath:instancePath+"/channels",parentData:data,parentDataProperty:"channels",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -8698,19 +9449,419 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationDelivered = validate88;
-const schema126 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.delivered"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationData"}},"$id":"WebhookNotificationDeliveredEvent"};
-const schema127 = {"type":"string","format":"date-time","description":"When the event happened (ISO 8601, UTC).","$id":"WebhookTimestamp"};
-const schema128 = {"type":"object","additionalProperties":false,"required":["userId","notificationId","notificationType"],"properties":{"userId":{"$ref":"WebhookUserId"},"notificationId":{"$ref":"NotificationId"},"notificationType":{"$ref":"NotificationType"},"category":{"$ref":"Category"}},"$id":"WebhookNotificationData"};
-const schema129 = {"type":"string","minLength":1,"maxLength":256,"description":"The user the event is about.","$id":"WebhookUserId"};
-const schema131 = {"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","description":"A notification type of the catalog (snake_case).","$id":"NotificationType"};
-const pattern19 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
+export const validateRegisterWebPush = validate99;
+const schema139 = {"type":"object","additionalProperties":false,"required":["action","subscription"],"properties":{"action":{"type":"string","const":"register_web_push"},"subscription":{"$ref":"WebPushSubscriptionJson"}},"$id":"RegisterWebPushAction"};
+const schema140 = {"type":"object","description":"A browser's push subscription as `PushSubscription.toJSON()` gives it.","additionalProperties":false,"required":["endpoint","keys"],"properties":{"endpoint":{"type":"string","format":"uri","minLength":8,"maxLength":2048,"description":"The push service URL (https)."},"expirationTime":{"type":["number","null"],"description":"Epoch milliseconds, or null."},"keys":{"$ref":"WebPushSubscriptionKeys"}},"$id":"WebPushSubscriptionJson"};
+const schema141 = {"type":"object","description":"The subscription's encryption keys (RFC 8291).","additionalProperties":false,"required":["p256dh","auth"],"properties":{"p256dh":{"type":"string","pattern":"^[A-Za-z0-9_-]{86,88}={0,2}$","description":"The browser's P-256 public key, base64url."},"auth":{"type":"string","pattern":"^[A-Za-z0-9_-]{22,24}={0,2}$","description":"The 16-byte authentication secret, base64url."}},"$id":"WebPushSubscriptionKeys"};
+const formats28 = require("ajv-formats/dist/formats").fullFormats.uri;
+const pattern20 = new RegExp("^[A-Za-z0-9_-]{86,88}={0,2}$", "u");
+const pattern21 = new RegExp("^[A-Za-z0-9_-]{22,24}={0,2}$", "u");
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="WebPushSubscriptionJson" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.endpoint === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.keys === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "keys"},message:"must have required property '"+"keys"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "endpoint") || (key0 === "expirationTime")) || (key0 === "keys"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.endpoint !== undefined){
+let data0 = data.endpoint;
+if(typeof data0 === "string"){
+if(func2(data0) > 2048){
+const err3 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(func2(data0) < 8){
+const err4 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(formats28(data0))){
+const err5 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.expirationTime !== undefined){
+let data1 = data.expirationTime;
+if((!((typeof data1 == "number") && (isFinite(data1)))) && (data1 !== null)){
+const err7 = {instancePath:instancePath+"/expirationTime",schemaPath:"#/properties/expirationTime/type",keyword:"type",params:{type: schema140.properties.expirationTime.type},message:"must be number,null"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.keys !== undefined){
+let data2 = data.keys;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.p256dh === undefined){
+const err8 = {instancePath:instancePath+"/keys",schemaPath:"WebPushSubscriptionKeys/required",keyword:"required",params:{missingProperty: "p256dh"},message:"must have required property '"+"p256dh"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2.auth === undefined){
+const err9 = {instancePath:instancePath+"/keys",schemaPath:"WebPushSubscriptionKeys/required",keyword:"required",params:{missingProperty: "auth"},message:"must have required property '"+"auth"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!((key1 === "p256dh") || (key1 === "auth"))){
+const err10 = {instancePath:instancePath+"/keys",schemaPath:"WebPushSubscriptionKeys/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data2.p256dh !== undefined){
+let data3 = data2.p256dh;
+if(typeof data3 === "string"){
+if(!pattern20.test(data3)){
+const err11 = {instancePath:instancePath+"/keys/p256dh",schemaPath:"WebPushSubscriptionKeys/properties/p256dh/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{86,88}={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{86,88}={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/keys/p256dh",schemaPath:"WebPushSubscriptionKeys/properties/p256dh/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data2.auth !== undefined){
+let data4 = data2.auth;
+if(typeof data4 === "string"){
+if(!pattern21.test(data4)){
+const err13 = {instancePath:instancePath+"/keys/auth",schemaPath:"WebPushSubscriptionKeys/properties/auth/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{22,24}={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{22,24}={0,2}$"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/keys/auth",schemaPath:"WebPushSubscriptionKeys/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/keys",schemaPath:"WebPushSubscriptionKeys/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="RegisterWebPushAction" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.subscription === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subscription"},message:"must have required property '"+"subscription"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "action") || (key0 === "subscription"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data0 = data.action;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if("register_web_push" !== data0){
+const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/const",keyword:"const",params:{allowedValue: "register_web_push"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.subscription !== undefined){
+if(!(validate100(data.subscription, {instancePath:instancePath+"/subscription",parentData:data,parentDataProperty:"subscription",rootData}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate99.errors = vErrors;
+return errors === 0;
+}
+
+export const validateUnregisterWebPush = validate102;
+const schema142 = {"type":"object","additionalProperties":false,"required":["action","id"],"properties":{"action":{"type":"string","const":"unregister_web_push"},"id":{"$ref":"WebPushSubscriptionId"}},"$id":"UnregisterWebPushAction"};
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="UnregisterWebPushAction" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "action") || (key0 === "id"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data0 = data.action;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if("unregister_web_push" !== data0){
+const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/const",keyword:"const",params:{allowedValue: "unregister_web_push"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(!pattern15.test(data1)){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"WebPushSubscriptionId/pattern",keyword:"pattern",params:{pattern: "^wps_[0-9a-f]{16}$"},message:"must match pattern \""+"^wps_[0-9a-f]{16}$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/id",schemaPath:"WebPushSubscriptionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+
+export const validateWebhookNotificationDelivered = validate103;
+const schema144 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.delivered"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationData"}},"$id":"WebhookNotificationDeliveredEvent"};
+const schema145 = {"type":"string","format":"date-time","description":"When the event happened (ISO 8601, UTC).","$id":"WebhookTimestamp"};
+const schema146 = {"type":"object","additionalProperties":false,"required":["userId","notificationId","notificationType"],"properties":{"userId":{"$ref":"WebhookUserId"},"notificationId":{"$ref":"NotificationId"},"notificationType":{"$ref":"NotificationType"},"category":{"$ref":"Category"}},"$id":"WebhookNotificationData"};
+const schema147 = {"type":"string","minLength":1,"maxLength":256,"description":"The user the event is about.","$id":"WebhookUserId"};
+const schema149 = {"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","description":"A notification type of the catalog (snake_case).","$id":"NotificationType"};
+const pattern24 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
+
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationData" */;
 let vErrors = null;
 let errors = 0;
@@ -8820,7 +9971,7 @@ errors++;
 if(data.notificationType !== undefined){
 let data2 = data.notificationType;
 if(typeof data2 === "string"){
-if(!pattern19.test(data2)){
+if(!pattern24.test(data2)){
 const err9 = {instancePath:instancePath+"/notificationType",schemaPath:"NotificationType/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -8888,12 +10039,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationDeliveredEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -8989,8 +10140,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate89(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate104(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
@@ -9005,16 +10156,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationSeen = validate91;
-const schema133 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.seen"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationSeenEvent"};
-const schema135 = {"type":"object","additionalProperties":false,"required":["userId","notificationId","notificationType","state"],"properties":{"userId":{"$ref":"WebhookUserId"},"notificationId":{"$ref":"NotificationId"},"notificationType":{"$ref":"NotificationType"},"category":{"$ref":"Category"},"state":{"$ref":"WebhookNotificationState"}},"$id":"WebhookNotificationStateData"};
-const schema140 = {"type":"object","description":"The state of the notification for the user after the change.","additionalProperties":false,"required":["seen","read","archived","deleted"],"properties":{"seen":{"type":"boolean"},"read":{"type":"boolean"},"archived":{"type":"boolean"},"deleted":{"type":"boolean"}},"$id":"WebhookNotificationState"};
+export const validateWebhookNotificationSeen = validate106;
+const schema151 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.seen"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationSeenEvent"};
+const schema153 = {"type":"object","additionalProperties":false,"required":["userId","notificationId","notificationType","state"],"properties":{"userId":{"$ref":"WebhookUserId"},"notificationId":{"$ref":"NotificationId"},"notificationType":{"$ref":"NotificationType"},"category":{"$ref":"Category"},"state":{"$ref":"WebhookNotificationState"}},"$id":"WebhookNotificationStateData"};
+const schema158 = {"type":"object","description":"The state of the notification for the user after the change.","additionalProperties":false,"required":["seen","read","archived","deleted"],"properties":{"seen":{"type":"boolean"},"read":{"type":"boolean"},"archived":{"type":"boolean"},"deleted":{"type":"boolean"}},"$id":"WebhookNotificationState"};
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationStateData" */;
 let vErrors = null;
 let errors = 0;
@@ -9134,7 +10285,7 @@ errors++;
 if(data.notificationType !== undefined){
 let data2 = data.notificationType;
 if(typeof data2 === "string"){
-if(!pattern19.test(data2)){
+if(!pattern24.test(data2)){
 const err10 = {instancePath:instancePath+"/notificationType",schemaPath:"NotificationType/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -9317,12 +10468,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationSeenEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -9418,8 +10569,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate92(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate107(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
@@ -9434,14 +10585,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationRead = validate94;
-const schema141 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.read"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationReadEvent"};
+export const validateWebhookNotificationRead = validate109;
+const schema159 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.read"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationReadEvent"};
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationReadEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -9537,8 +10688,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate92(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate107(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
@@ -9553,14 +10704,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationArchived = validate96;
-const schema143 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.archived"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationArchivedEvent"};
+export const validateWebhookNotificationArchived = validate111;
+const schema161 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.archived"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationArchivedEvent"};
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationArchivedEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -9656,8 +10807,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate92(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate107(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
@@ -9672,14 +10823,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationUnarchived = validate98;
-const schema145 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.unarchived"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationUnarchivedEvent"};
+export const validateWebhookNotificationUnarchived = validate113;
+const schema163 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.unarchived"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationUnarchivedEvent"};
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationUnarchivedEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -9775,8 +10926,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate92(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate107(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
@@ -9791,14 +10942,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate98.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationDeleted = validate100;
-const schema147 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.deleted"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationDeletedEvent"};
+export const validateWebhookNotificationDeleted = validate115;
+const schema165 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.deleted"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationStateData"}},"$id":"WebhookNotificationDeletedEvent"};
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationDeletedEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -9894,8 +11045,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate92(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate107(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 }
@@ -9910,16 +11061,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate100.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationExpired = validate102;
-const schema149 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.expired"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationRemovedData"}},"$id":"WebhookNotificationExpiredEvent"};
-const schema151 = {"type":"object","additionalProperties":false,"required":["notificationId","notificationType","audience"],"properties":{"notificationId":{"$ref":"NotificationId"},"notificationType":{"$ref":"NotificationType"},"category":{"$ref":"Category"},"audience":{"$ref":"WebhookAudience"},"userId":{"$ref":"WebhookUserId"},"topic":{"type":"string","minLength":1,"maxLength":128}},"$id":"WebhookNotificationRemovedData"};
-const schema155 = {"type":"string","enum":["user","topic","broadcast"],"description":"Whose feed the notification was in; `userId` is set for `user`, `topic` for `topic`.","$id":"WebhookAudience"};
+export const validateWebhookNotificationExpired = validate117;
+const schema167 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.expired"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationRemovedData"}},"$id":"WebhookNotificationExpiredEvent"};
+const schema169 = {"type":"object","additionalProperties":false,"required":["notificationId","notificationType","audience"],"properties":{"notificationId":{"$ref":"NotificationId"},"notificationType":{"$ref":"NotificationType"},"category":{"$ref":"Category"},"audience":{"$ref":"WebhookAudience"},"userId":{"$ref":"WebhookUserId"},"topic":{"type":"string","minLength":1,"maxLength":128}},"$id":"WebhookNotificationRemovedData"};
+const schema173 = {"type":"string","enum":["user","topic","broadcast"],"description":"Whose feed the notification was in; `userId` is set for `user`, `topic` for `topic`.","$id":"WebhookAudience"};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationRemovedData" */;
 let vErrors = null;
 let errors = 0;
@@ -9994,7 +11145,7 @@ errors++;
 if(data.notificationType !== undefined){
 let data1 = data.notificationType;
 if(typeof data1 === "string"){
-if(!pattern19.test(data1)){
+if(!pattern24.test(data1)){
 const err6 = {instancePath:instancePath+"/notificationType",schemaPath:"NotificationType/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -10064,7 +11215,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!(((data3 === "user") || (data3 === "topic")) || (data3 === "broadcast"))){
-const err12 = {instancePath:instancePath+"/audience",schemaPath:"WebhookAudience/enum",keyword:"enum",params:{allowedValues: schema155.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/audience",schemaPath:"WebhookAudience/enum",keyword:"enum",params:{allowedValues: schema173.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10155,12 +11306,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationExpiredEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -10256,8 +11407,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate103(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate118(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 }
@@ -10272,14 +11423,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookNotificationRetracted = validate105;
-const schema157 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.retracted"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationRemovedData"}},"$id":"WebhookNotificationRetractedEvent"};
+export const validateWebhookNotificationRetracted = validate120;
+const schema175 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"notification.retracted"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookNotificationRemovedData"}},"$id":"WebhookNotificationRetractedEvent"};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookNotificationRetractedEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -10375,8 +11526,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate103(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate118(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 }
@@ -10391,15 +11542,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookPreferencesUpdated = validate107;
-const schema159 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"preferences.updated"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookPreferencesData"}},"$id":"WebhookPreferencesUpdatedEvent"};
-const schema161 = {"type":"object","additionalProperties":false,"required":["userId","preferences"],"properties":{"userId":{"$ref":"WebhookUserId"},"preferences":{"$ref":"PreferencesData"}},"$id":"WebhookPreferencesData"};
+export const validateWebhookPreferencesUpdated = validate122;
+const schema177 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"preferences.updated"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookPreferencesData"}},"$id":"WebhookPreferencesUpdatedEvent"};
+const schema179 = {"type":"object","additionalProperties":false,"required":["userId","preferences"],"properties":{"userId":{"$ref":"WebhookUserId"},"preferences":{"$ref":"PreferencesData"}},"$id":"WebhookPreferencesData"};
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookPreferencesData" */;
 let vErrors = null;
 let errors = 0;
@@ -10488,12 +11639,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookPreferencesUpdatedEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -10589,8 +11740,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate108(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate123(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
@@ -10605,15 +11756,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWebhookTest = validate111;
-const schema163 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"webhook.test"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookTestData"}},"$id":"WebhookTestEvent"};
-const schema165 = {"type":"object","additionalProperties":false,"required":["endpointId","message"],"properties":{"endpointId":{"type":"string","minLength":1,"maxLength":64},"message":{"type":"string","maxLength":200}},"$id":"WebhookTestData"};
+export const validateWebhookTest = validate126;
+const schema181 = {"type":"object","additionalProperties":false,"required":["type","timestamp","data"],"properties":{"type":{"type":"string","const":"webhook.test"},"timestamp":{"$ref":"WebhookTimestamp"},"data":{"$ref":"WebhookTestData"}},"$id":"WebhookTestEvent"};
+const schema183 = {"type":"object","additionalProperties":false,"required":["endpointId","message"],"properties":{"endpointId":{"type":"string","minLength":1,"maxLength":64},"message":{"type":"string","maxLength":200}},"$id":"WebhookTestData"};
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="WebhookTestEvent" */;
 let vErrors = null;
 let errors = 0;
@@ -10826,7 +11977,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 

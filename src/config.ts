@@ -59,6 +59,30 @@ export interface WebhookConfig {
   pollIntervalMs: number;
 }
 
+/** `{"publicKey", "privateKey", "subject"}`: base64url keys as `web-push` writes them, `subject` a mailto: or https: URL. */
+export interface VapidKeys {
+  /** Uncompressed P-256 point, 65 bytes, base64url without padding (the browser's `applicationServerKey`). */
+  publicKey: string;
+  /** P-256 private scalar, 32 bytes, base64url without padding. */
+  privateKey: string;
+  /** Who push services may contact about this sender: `mailto:…` or `https:…`. */
+  subject: string;
+}
+
+/** Web Push (VAPID) settings; Web Push is off unless keys are given (a file, or the keys themselves). */
+export interface WebPushConfig {
+  /** A JSON file `{publicKey, privateKey, subject}` (`--web-push-keys`), read at start. */
+  keysFile?: string;
+  /** The keys themselves (library use and tests); wins over `keysFile`. */
+  keys?: VapidKeys;
+  /** Accept `http:` push endpoints (a local push service in tests); otherwise only `https:`. */
+  allowHttp: boolean;
+  /** Subscriptions one user keeps at most; registering one more drops the oldest. */
+  maxSubscriptionsPerUser: number;
+  /** Web Push requests in flight per node at most. */
+  concurrency: number;
+}
+
 export interface NotifyConfig {
   host: string;
   /** 0 picks a free port. */
@@ -109,6 +133,7 @@ export interface NotifyConfig {
    */
   contract?: string;
   generatedDir?: string;
+  webPush: WebPushConfig;
   /** Demo mode: seconds between sample notifications, or undefined when off. */
   demoIntervalSec?: number;
   logLevel: string;
@@ -140,6 +165,7 @@ export const defaultConfig: Readonly<NotifyConfig> = {
   shutdownDrainMs: 0,
   pageSize: 20,
   retentionDays: 30,
+  webPush: { allowHttp: false, maxSubscriptionsPerUser: 10, concurrency: 16 },
   logLevel: 'info',
   devMode: false,
   stateDir: './.notify',
@@ -166,6 +192,18 @@ export function hasJwtKeys(jwt: JwtConfig): boolean {
 }
 
 /** A full config from defaults and overrides (tests pass only what they care about). */
-export function makeConfig(overrides: Partial<Omit<NotifyConfig, 'jwt' | 'webhooks'>> & { jwt?: Partial<JwtConfig>; webhooks?: Partial<WebhookConfig> } = {}): NotifyConfig {
-  return { ...defaultConfig, ...overrides, jwt: { ...defaultConfig.jwt, ...overrides.jwt }, webhooks: { ...defaultConfig.webhooks, ...overrides.webhooks } };
+export function makeConfig(
+  overrides: Partial<Omit<NotifyConfig, 'jwt' | 'webhooks' | 'webPush'>> & {
+    jwt?: Partial<JwtConfig>;
+    webhooks?: Partial<WebhookConfig>;
+    webPush?: Partial<WebPushConfig>;
+  } = {},
+): NotifyConfig {
+  return {
+    ...defaultConfig,
+    ...overrides,
+    jwt: { ...defaultConfig.jwt, ...overrides.jwt },
+    webhooks: { ...defaultConfig.webhooks, ...overrides.webhooks },
+    webPush: { ...defaultConfig.webPush, ...overrides.webPush },
+  };
 }

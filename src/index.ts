@@ -2,7 +2,8 @@
 export { startNotifyServer } from './server.js';
 export type { NotifyServer, StartOptions } from './server.js';
 export { defaultConfig, makeConfig } from './config.js';
-export type { BusUrl, JwtConfig, NotifyConfig, StoreUrl } from './config.js';
+export type { BusUrl, JwtConfig, NotifyConfig, StoreUrl, VapidKeys, WebPushConfig } from './config.js';
+export type { WebPushOutcome, WebPushOutcomeListener, WebPushResult, WebPushService } from './web-push/index.js';
 export type { ServerContext } from './server-context.js';
 export { builtInCatalog } from './catalog/catalog.js';
 export type { Catalog } from './catalog/catalog.js';

@@ -19,6 +19,7 @@ export interface Metrics {
   webhookQueueDepth: Gauge;
   webhookOldestPendingSeconds: Gauge;
   webhookDeadLetters: Gauge;
+  webPushSent: Counter<'result'>;
   rateLimited: Counter<'key'>;
   userCapRefused: Counter;
 }
@@ -99,6 +100,12 @@ export function createMetrics(): Metrics {
     busCatchUps: new Counter({
       name: 'notify_bus_catch_up_notifications_total',
       help: 'Notifications sent to live connections from the store after a bus outage',
+      registers: [registry],
+    }),
+    webPushSent: new Counter({
+      name: 'notify_web_push_sent_total',
+      help: 'Web Push messages by outcome: sent, gone (404/410, subscription removed), too_large (413), rejected (other 4xx), retried (429, 5xx or no answer; tried again), failed (gave up), expired (expired or retracted before it went), dropped (send queue full)',
+      labelNames: ['result'],
       registers: [registry],
     }),
     rateLimited: new Counter({ name: 'notify_api_key_rate_limited_total', help: 'Requests answered 429 for passing their API key\'s rate, by key name', labelNames: ['key'], registers: [registry] }),

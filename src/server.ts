@@ -33,6 +33,7 @@ import { addTopicRoutes } from './http/topic-routes.js';
 import { addWebhookRoutes } from './http/webhook-routes.js';
 import { DeliveredRecorder } from './webhooks/delivered-recorder.js';
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.js';
+import { addWebPushRoutes } from './http/web-push-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { builtInContractPath, packageRoot } from './paths.js';
@@ -111,14 +112,26 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const encoder = createOutboundEncoder(logger, metrics, catalog);
   const deliveredRecorder = new DeliveredRecorder(store.webhooks, logger);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes, deliveredRecorder);
-  onBusStatus = (status) => fanOut.onBusStatus(status);
+  // Loaded only with keys: a server without Web Push never holds the web-push library.
+  const webPush =
+    config.webPush.keys || config.webPush.keysFile !== undefined
+      ? await import('./web-push/index.js').then(async ({ createWebPush, webPushKeysOf }) => {
+          const keys = (await webPushKeysOf(config.webPush))!;
+          return createWebPush(keys, { config: config.webPush, store, bus, hub, fanOut, catalog, metrics, logger });
+        })
+      : undefined;
+  onBusStatus = (status) => {
+    fanOut.onBusStatus(status);
+    webPush?.onBusStatus(status);
+  };
   await fanOut.start();
+  await webPush?.start();
   const preferences = new Preferences(store, fanOut, catalog);
   let shuttingDown = false;
   const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec, generator: new SampleGenerator(catalogSampleSource(catalog)) });
   const context = buildServerContext(
     {
-      config, store, bus, catalog, hub, fanOut, preferences, verifier, encoder, metrics, logger,
+      config, store, bus, catalog, hub, fanOut, preferences, verifier, encoder, metrics, logger, webPush,
       userCaps: config.userCapPerMinute === undefined ? noUserCaps : createUserCaps(limiter, config.userCapPerMinute, metrics),
       shuttingDown: () => shuttingDown,
     },
@@ -137,6 +150,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addKeyRoutes(router, context, authorize, keys);
   const webhookLoop = new WebhookDeliveryLoop({ store: store.webhooks, bus, catalog, metrics, logger, config: config.webhooks, userAgent: `${packageInfo.name}/${packageInfo.version}` });
   addWebhookRoutes(router, context, webhookLoop, authorize);
+  addWebPushRoutes(router, context, authorize);
   addPageRoutes(router, context);
   addSseRoute(router, context);
   addOpenApiRoute(router);
@@ -218,6 +232,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     await httpClosed;
     clearInterval(idleCloser);
     const httpClosedAtMs = since(closeStartMs);
+    // In-flight Web Push sends end (aborted, counted as failed); a shared push half done resumes on another node or the next start.
+    await webPush?.close();
     await fanOut.stop();
     await keys.close();
     await limiter.close();

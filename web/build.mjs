@@ -1,4 +1,4 @@
-// Bundles the notification-center page (web/) into dist/web/ with esbuild: index.html, app.js, app.css. Run by `npm run build`.
+// Bundles the notification-center page (web/) into dist/web/ with esbuild (index.html, app.js, app.css) and copies sw.js. Run by `npm run build`.
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,3 +28,5 @@ await build({
   logLevel: 'warning',
 });
 await copyFile(path.join(webDir, 'index.html'), path.join(outDir, 'index.html'));
+// notify/sw.js: plain JavaScript, shipped as written (an app may serve or import it as it is).
+await copyFile(path.join(webDir, 'sw.js'), path.join(outDir, 'sw.js'));

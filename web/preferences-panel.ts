@@ -2,7 +2,7 @@
 import type { PreferencesData } from '../generated/index.js';
 
 /** Which half of the preferences a switch belongs to. */
-export type PreferenceGroup = keyof PreferencesData;
+export type PreferenceGroup = Exclude<keyof PreferencesData, 'channels'>;
 /** Sends one change (`set_preferences` with a single name); the `preferences` frame that answers it is what the panel shows. */
 export type SendPreference = (group: PreferenceGroup, name: string, on: boolean) => Promise<unknown>;
 

@@ -64,7 +64,7 @@ export function makePushCommand(): Command {
     .addOption(new Option('--data <json>', 'the notification data, as JSON').env('NOTIFY_DATA'))
     .addOption(new Option('--file <path>', 'a JSON file {type?, data, category?} instead of --type/--data').env('NOTIFY_FILE'))
     .addOption(new Option('--batch <file>', 'JSON lines ("-": stdin), one push a line: {user | users | topic, type, data, category?, critical?, expiresAt?, deliverAt?, idempotencyKey?}; sent 1,000 a request'))
-    .addOption(new Option('--category <name>', 'grouping label, e.g. invitations').env('NOTIFY_CATEGORY').argParser(parseCategory))
+    .addOption(new Option('--category <name>', "one of the contract's categories (info.x-notify-categories), e.g. invitations").env('NOTIFY_CATEGORY').argParser(parseCategory))
     .addOption(new Option('--idempotency-key <key>', 'a retried push with the same key returns the first answer').env('NOTIFY_IDEMPOTENCY_KEY').argParser(parseNonEmpty))
     .addOption(new Option('--critical', "deliver even to users who turned the category or type off (their preferences)").env('NOTIFY_CRITICAL'))
     .addOption(new Option('--deliver-at <iso>', 'deliver at this time (up to a year ahead); answered with a schedule handle').env('NOTIFY_DELIVER_AT').argParser(parseDateTime))
@@ -109,7 +109,15 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
       if (options.data === undefined && options.file === undefined) failUsage(cmd, 'give the notification data: --data JSON or --file F');
       if (options.file === undefined && options.type === undefined) failUsage(cmd, '--type is required with --data');
 
-      const payload = await readPayload(options, await loadCatalog(options.contract));
+      const catalog = await loadCatalog(options.contract);
+      const payload = await readPayload(options, catalog);
+      if (payload.category !== undefined && !catalog.notificationCategories.includes(payload.category as string)) {
+        process.stderr.write(
+          `notify push: nothing sent: category ${JSON.stringify(payload.category)} is not declared by the contract (info.x-notify-categories); valid categories: ${catalog.notificationCategories.join(', ')}\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
       if (!payload.check.ok) {
         const { check } = payload;
         const lines = [`notify push: nothing sent: ${check.message}`];

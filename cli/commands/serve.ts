@@ -1,7 +1,7 @@
 // `notify serve`: runs the server; with no configuration, dev mode (SQLite and generated secrets under ./.notify/).
 import cluster from 'node:cluster';
 import { Command } from 'commander';
-import { loadOrCreateDevSecrets, writeDevServerUrl } from '../support/dev-state.js';
+import { loadOrCreateDevSecrets, loadOrCreateDevWebPushKeys, writeDevServerUrl } from '../support/dev-state.js';
 import { createLogger, maskUrlPassword, type Logger } from '../../src/logger.js';
 import type { NotifyServer } from '../../src/server.js';
 import { CatalogError, loadCatalog } from '../../src/catalog/load-catalog.js';
@@ -19,12 +19,19 @@ export async function applyDevMode(config: NotifyConfig): Promise<{ config: Noti
   const warnings = [
     `dev mode: using ${created ? 'newly generated' : 'the'} dev ${hasJwtKey ? '' : 'JWT secret and '}push token in ${config.stateDir}/dev-secrets.json (mode 600); configure --jwt-secret and --push-token for production`,
   ];
+  let webPush = config.webPush;
+  if (webPush.keysFile === undefined && webPush.keys === undefined) {
+    const keys = await loadOrCreateDevWebPushKeys(config.stateDir);
+    webPush = { ...webPush, keysFile: keys.file };
+    warnings.push(`dev mode: Web Push signs with ${keys.created ? 'newly generated' : 'the'} VAPID keys in ${keys.file} (mode 600); configure --web-push-keys for production`);
+  }
   return {
     config: {
       ...config,
       devMode: true,
       jwt: hasJwtKey ? config.jwt : { ...config.jwt, secret: secrets.jwtSecret },
       pushToken: config.pushToken ?? secrets.pushToken,
+      webPush,
     },
     warnings,
   };

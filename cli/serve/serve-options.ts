@@ -37,6 +37,9 @@ export interface ServeFlags {
   shutdownDrainMs: number;
   listenBacklog: number;
   demo?: number | true;
+  webPushKeys?: string;
+  webPushAllowHttp?: boolean;
+  webPushMaxSubscriptions: number;
   contract: string;
   logLevel: string;
   stateDir: string;
@@ -111,6 +114,9 @@ export function addServeOptions(command: Command): Command {
     new Option('--shutdown-drain-ms <ms>', 'on SIGTERM, answer /readyz 503 this long before closing sockets').env('NOTIFY_SHUTDOWN_DRAIN_MS').argParser(integer(0)).default(d.shutdownDrainMs),
     new Option('--listen-backlog <n>', 'connections queued for accept() (the kernel caps it at net.core.somaxconn)').env('NOTIFY_LISTEN_BACKLOG').argParser(integer(1, 2_147_483_647)).default(d.listenBacklog),
     new Option('--retention-days <days>', 'notifications older than this are pruned').env('NOTIFY_RETENTION_DAYS').argParser(integer(1)).default(d.retentionDays),
+    new Option('--web-push-keys <file>', 'VAPID keys for Web Push: {"publicKey","privateKey","subject"} as `notify vapid` prints them (dev mode makes some)').env('NOTIFY_WEB_PUSH_KEYS'),
+    new Option('--web-push-allow-http', 'accept http: push endpoints too (a local push service in tests)').env('NOTIFY_WEB_PUSH_ALLOW_HTTP'),
+    new Option('--web-push-max-subscriptions <n>', 'Web Push subscriptions one user keeps at most (the oldest is dropped)').env('NOTIFY_WEB_PUSH_MAX_SUBSCRIPTIONS').argParser(integer(1, 1000)).default(d.webPush.maxSubscriptionsPerUser),
     new Option('--demo [seconds]', 'demo mode: sample notifications every SECONDS (default 3) and a self-signing page').env('NOTIFY_DEMO').argParser(demoSeconds),
     contractOption('built-in'),
     new Option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent').env('NOTIFY_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(d.logLevel),
@@ -163,6 +169,11 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     shutdownDrainMs: flags.shutdownDrainMs,
     listenBacklog: flags.listenBacklog,
     demoIntervalSec: flags.demo === undefined ? undefined : flags.demo === true ? 3 : flags.demo,
+    webPush: {
+      ...(flags.webPushKeys === undefined ? {} : { keysFile: flags.webPushKeys }),
+      allowHttp: flags.webPushAllowHttp === true,
+      maxSubscriptionsPerUser: flags.webPushMaxSubscriptions,
+    },
     contract: flags.contract,
     logLevel: flags.logLevel,
     stateDir: flags.stateDir,

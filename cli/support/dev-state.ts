@@ -54,3 +54,26 @@ export async function readDevServerUrl(stateDir = defaultStateDir): Promise<stri
   const url = (JSON.parse(text) as { url?: unknown }).url;
   return typeof url === 'string' ? url : undefined;
 }
+
+const webPushKeysFile = 'web-push-keys.json';
+
+/**
+ * Dev mode's VAPID keys in `stateDir` (mode 600), generated on first use, so Web Push works with no flags. Returns the
+ * file's path and whether it was just made.
+ */
+export async function loadOrCreateDevWebPushKeys(stateDir = defaultStateDir): Promise<{ file: string; created: boolean }> {
+  const file = path.join(stateDir, webPushKeysFile);
+  const { generateVapidKeys } = await import('../../src/web-push/vapid-keys.js');
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const text = `${JSON.stringify(generateVapidKeys('mailto:dev@notify.invalid'), null, 2)}\n`;
+  const created = await writeFile(file, text, { mode: 0o600, flag: 'wx' }).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      // Made before (or by another process at the same moment): keep it, browsers subscribed with its public key.
+      if (error.code !== 'EEXIST') throw error;
+      return false;
+    },
+  );
+  await chmod(file, 0o600);
+  return { file, created };
+}

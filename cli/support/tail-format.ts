@@ -78,7 +78,13 @@ export function formatRemoved(message: NotificationsRemovedMessage, style: Style
 /** "09:05:07  preferences  off: categories system; types warning": what the user turned off (everything else is on). */
 export function formatPreferences(message: PreferencesMessage, style: Style): string {
   const off = (switches: Record<string, boolean>): string[] => Object.keys(switches).filter((name) => !switches[name]);
-  const parts = [['categories', off(message.data.categories)], ['types', off(message.data.types)]] as const;
+  const webPush = message.data.channels?.webPush;
+  const parts = [
+    ['categories', off(message.data.categories)],
+    ['types', off(message.data.types)],
+    ['web push categories', off(webPush?.categories ?? {})],
+    ['web push types', off(webPush?.types ?? {})],
+  ] as const;
   const named = parts.filter(([, names]) => names.length > 0).map(([kind, names]) => `${kind} ${names.join(', ')}`);
   return [style.dim(clock(message.timestamp)), style.bold('preferences'), named.length ? `off: ${named.join('; ')}` : 'everything on'].join('  ');
 }

@@ -4,7 +4,7 @@ import type { RemovedNotification, SharedAudience } from '../store/store.js';
 
 /** Whether an envelope concerns one user (and so only the nodes watching them) or every node. */
 export function userOf(envelope: BusEnvelope): UserId | undefined {
-  return envelope.kind === 'shared' || envelope.kind === 'removed' || envelope.kind === 'webhooks' ? undefined : envelope.userId;
+  return envelope.kind === 'deliver' || envelope.kind === 'sync' ? envelope.userId : undefined;
 }
 
 /**
@@ -13,14 +13,16 @@ export function userOf(envelope: BusEnvelope): UserId | undefined {
  * concern one user; 'shared' (a broadcast or topic notification, stored once) concerns every node, which
  * finds its own recipients among its connected users; so does 'removed' (retracted notifications: each node
  * tells its connected recipients, with their counts); so does 'webhooks' (webhook endpoints changed: each node
- * re-reads which event types are wanted).
+ * re-reads which event types are wanted), and 'web_push_users' (a user gained or lost their last Web Push
+ * subscription: every node keeps the set of users with one).
  */
 export type BusEnvelope =
   | { kind: 'deliver'; origin: string; userId: UserId; notificationId: NotificationId; frame: string }
   | { kind: 'shared'; origin: string; audience: SharedAudience; notificationId: NotificationId; frame: string }
   | { kind: 'sync'; origin: string; userId: UserId; frameType: string; frame: string }
   | { kind: 'removed'; origin: string; reason: 'retracted'; notifications: RemovedNotification[] }
-  | { kind: 'webhooks'; origin: string };
+  | { kind: 'webhooks'; origin: string }
+  | { kind: 'web_push_users'; origin: string; userId: UserId; subscribed: boolean };
 
 /**
  * Fan-out between nodes. Delivery is at most once: an envelope published while a node is
@@ -44,5 +46,11 @@ export interface Bus {
   watch(userId: UserId): Promise<void>;
   /** Stops receiving the envelopes of `userId`; idempotent. */
   unwatch(userId: UserId): void;
+  /**
+   * Of `users`, those some node (this one included) watches at the moment the bus answers: where a device of theirs
+   * is connected. Asked after a publish, it sees every node that subscribed before that publish. Undefined when
+   * the bus cannot tell right now (it is down); a backend that can never tell leaves the method out.
+   */
+  watchedAmong?(users: readonly UserId[]): Promise<Set<UserId> | undefined>;
   close(): Promise<void>;
 }

@@ -14,6 +14,23 @@ function isBusMessage(message: unknown): message is BusMessage {
   return typeof message === 'object' && message !== null && 'notifyBus' in message;
 }
 
+/** A worker tells the primary it started (`on`) or stopped watching a user, so the primary can answer presence. */
+interface WatchMessage {
+  notifyBusWatch: { userId: UserId; on: boolean };
+}
+/** A worker asks which of `users` any worker watches; the primary answers with a {@link PresentMessage} of the same id. */
+interface PresenceMessage {
+  notifyBusPresence: { id: number; users: UserId[] };
+}
+interface PresentMessage {
+  notifyBusPresent: { id: number; users: UserId[] };
+}
+
+const has = <K extends string>(message: unknown, key: K): message is Record<K, unknown> => typeof message === 'object' && message !== null && key in message;
+
+/** How long a worker waits for the primary's presence answer before it cannot tell. */
+const presenceTimeoutMs = 1000;
+
 export interface ClusterWorkerBusOptions {
   /** Defaults to a random UUID. */
   nodeId?: string;
@@ -30,6 +47,8 @@ export interface ClusterWorkerBusOptions {
  * it once, and all workers see all envelopes in the same order (the primary's arrival order,
  * which keeps each publisher's order). Envelopes are lost if the primary or the IPC channel is
  * gone, and a worker receives nothing published before it subscribed. Subscribers get a copy.
+ * Presence: each worker tells the primary whom it watches, and `watchedAmong` asks the primary (undefined when it
+ * does not answer within a second).
  */
 export function createClusterWorkerBus(options: ClusterWorkerBusOptions = {}): Bus {
   if (!cluster.isWorker || typeof process.send !== 'function') {
@@ -39,9 +58,21 @@ export function createClusterWorkerBus(options: ClusterWorkerBusOptions = {}): B
   const onError = options.onError ?? reportError;
   const listeners = new Set<(envelope: BusEnvelope) => void>();
   const watched = new Set<UserId>();
+  const asked = new Map<number, (users: Set<UserId> | undefined) => void>();
+  let lastAsk = 0;
   let closed = false;
+  const tell = (message: WatchMessage | PresenceMessage): boolean => {
+    if (!process.send || !process.connected) return false;
+    process.send(message, undefined, undefined, () => undefined);
+    return true;
+  };
 
   const onMessage = (message: unknown): void => {
+    if (has(message, 'notifyBusPresent')) {
+      const { id, users } = (message as unknown as PresentMessage).notifyBusPresent;
+      asked.get(id)?.(new Set(users));
+      return;
+    }
     if (!isBusMessage(message)) return;
     // Workers of one machine share one IPC relay: routing is a filter here, not a saving of traffic.
     const user = userOf(message.notifyBus);
@@ -56,9 +87,17 @@ export function createClusterWorkerBus(options: ClusterWorkerBusOptions = {}): B
   };
   // Listening on process 'message' keeps the IPC channel (and the worker) alive, so we listen
   // only while someone is subscribed.
+  let listening = false;
+  /** Listens while someone is subscribed or a presence answer is awaited (see above), once. */
+  const listenAsNeeded = (): void => {
+    const needed = listeners.size > 0 || asked.size > 0;
+    if (needed && !listening) process.on('message', onMessage);
+    if (!needed && listening) process.off('message', onMessage);
+    listening = needed;
+  };
   const remove = (listener: (envelope: BusEnvelope) => void): void => {
     listeners.delete(listener);
-    if (listeners.size === 0) process.off('message', onMessage);
+    listenAsNeeded();
   };
   const live = (what: string): void => {
     if (closed) throw new Error(`cluster bus ${nodeId}: ${what} after close()`);
@@ -86,22 +125,44 @@ export function createClusterWorkerBus(options: ClusterWorkerBusOptions = {}): B
       live('subscribe');
       // Wrapped so the same function subscribed twice counts as two subscriptions.
       const listener = (envelope: BusEnvelope): void => onEnvelope(envelope);
-      if (listeners.size === 0) process.on('message', onMessage);
       listeners.add(listener);
+      listenAsNeeded();
       return async () => remove(listener);
     },
 
     async watch(userId) {
+      if (watched.has(userId)) return;
       watched.add(userId);
+      tell({ notifyBusWatch: { userId, on: true } });
     },
 
     unwatch(userId) {
-      watched.delete(userId);
+      if (!watched.delete(userId)) return;
+      tell({ notifyBusWatch: { userId, on: false } });
+    },
+
+    // Asked over the same IPC channel as the publishes, so the primary answers after it relayed them.
+    watchedAmong(users) {
+      if (closed || users.length === 0) return Promise.resolve(closed ? undefined : new Set<UserId>());
+      const id = ++lastAsk;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => answer(undefined), presenceTimeoutMs);
+        const answer = (found: Set<UserId> | undefined): void => {
+          clearTimeout(timer);
+          asked.delete(id);
+          listenAsNeeded();
+          resolve(found);
+        };
+        asked.set(id, answer);
+        listenAsNeeded();
+        if (!tell({ notifyBusPresence: { id, users: [...users] } })) answer(undefined);
+      });
     },
 
     async close() {
       closed = true;
       for (const listener of [...listeners]) remove(listener);
+      for (const answer of [...asked.values()]) answer(undefined);
     },
   };
 }
@@ -113,7 +174,29 @@ export function createClusterWorkerBus(options: ClusterWorkerBusOptions = {}): B
  */
 export function relayClusterBus(target: Cluster = cluster): () => void {
   if (!target.isPrimary) throw new Error('relayClusterBus() must run in the node:cluster primary');
-  const relay = (_from: unknown, message: unknown): void => {
+  /** The users each worker watches (has a device of), by worker id: what presence questions are answered from. */
+  const watching = new Map<number, Set<UserId>>();
+  const presence = (from: { id: number; send?: (message: PresentMessage, callback: () => void) => unknown }, message: unknown): boolean => {
+    if (has(message, 'notifyBusWatch')) {
+      const { userId, on } = (message as unknown as WatchMessage).notifyBusWatch;
+      const set = watching.get(from.id) ?? new Set<UserId>();
+      watching.set(from.id, set);
+      if (on) set.add(userId);
+      else set.delete(userId);
+      return true;
+    }
+    if (has(message, 'notifyBusPresence')) {
+      const { id, users } = (message as unknown as PresenceMessage).notifyBusPresence;
+      const found = users.filter((userId) => [...watching.values()].some((set) => set.has(userId)));
+      from.send?.({ notifyBusPresent: { id, users: found } }, () => undefined);
+      return true;
+    }
+    return false;
+  };
+  const forget = (worker: { id: number }): void => void watching.delete(worker.id);
+  target.on('exit', forget);
+  const relay = (from: { id: number; send?: (message: PresentMessage, callback: () => void) => unknown }, message: unknown): void => {
+    if (presence(from, message)) return;
     if (!isBusMessage(message)) return;
     for (const worker of Object.values(target.workers ?? {})) {
       // A worker that is exiting misses the envelope (at most once); its send error is expected.
@@ -121,7 +204,10 @@ export function relayClusterBus(target: Cluster = cluster): () => void {
     }
   };
   target.on('message', relay);
-  return () => void target.off('message', relay);
+  return () => {
+    target.off('message', relay);
+    target.off('exit', forget);
+  };
 }
 
 function reportError(error: unknown): void {

@@ -97,6 +97,15 @@ export function createLocalBus(options: LocalBusOptions = {}): Bus {
       watched.delete(userId);
     },
 
+    async watchedAmong(users) {
+      const found = new Set<UserId>();
+      for (const listener of listeners) {
+        if (!listener.active) continue;
+        for (const userId of users) if (listener.watched.has(userId)) found.add(userId);
+      }
+      return found;
+    },
+
     async close() {
       closed = true;
       for (const listener of [...own]) remove(listener);

@@ -210,6 +210,24 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
       subscriber.unsubscribe(`${userPrefix}${userId}`).catch(() => undefined);
     },
 
+    // PUBSUB NUMSUB on the publisher connection: after any PUBLISH this node sent before it (one connection, in order).
+    async watchedAmong(users) {
+      if (closed || status !== 'up') return undefined;
+      const found = new Set<UserId>();
+      try {
+        for (let i = 0; i < users.length; i += 500) {
+          const slice = users.slice(i, i + 500);
+          const reply = (await publisher.call('PUBSUB', 'NUMSUB', ...slice.map((u) => `${userPrefix}${u}`))) as unknown[];
+          slice.forEach((userId, at) => {
+            if (Number(reply[2 * at + 1]) > 0) found.add(userId);
+          });
+        }
+      } catch {
+        return undefined;
+      }
+      return found;
+    },
+
     async close() {
       if (closed) return;
       closed = true;

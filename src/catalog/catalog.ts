@@ -22,6 +22,13 @@ export interface Catalog {
   readonly notificationExamples: Readonly<Record<string, readonly unknown[]>>;
   /** How each type is shown (`x-notify-display`, checked at generate time), by type then locale. */
   readonly displayTemplates: DisplayTemplates;
+  /** When each type also goes out as Web Push (`x-notify-web-push`); absent in output of older versions: all `offline`. */
+  readonly notificationWebPush?: Readonly<Record<string, 'offline' | 'always' | 'never'>>;
+}
+
+/** True when `value` is a category the catalog declares (`info.x-notify-categories`, "general" always). */
+export function isCatalogCategory(catalog: Catalog, value: unknown): value is string {
+  return typeof value === 'string' && catalog.notificationCategories.includes(value);
 }
 
 /** notify's own catalog (the seeds' types), compiled into the package. */

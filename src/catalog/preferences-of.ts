@@ -1,6 +1,6 @@
 // A user's whole preferences from what they turned off: every category and type of the catalog with its value.
 import type { PreferencesData } from '../../generated/index.js';
-import type { MutedNames } from '../store/store.js';
+import type { MutedKinds, MutedNames } from '../store/store.js';
 import type { Catalog } from './catalog.js';
 
 /** Every category and type of the catalog with its value, plus names turned off that the catalog no longer declares. */
@@ -10,5 +10,9 @@ export function preferencesOf(catalog: Catalog, muted: MutedNames): PreferencesD
     for (const name of [...known, ...off].sort()) out[name] = !off.includes(name);
     return out;
   };
-  return { categories: switches(catalog.notificationCategories, muted.categories), types: switches(catalog.notificationTypes, muted.types) };
+  const channel = (names: MutedKinds) => ({
+    categories: switches(catalog.notificationCategories, names.categories),
+    types: switches(catalog.notificationTypes, names.types),
+  });
+  return { ...channel(muted), channels: { webPush: channel(muted.webPush) } };
 }

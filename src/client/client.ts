@@ -8,8 +8,10 @@ import type {
   NotificationsPageMessage,
   PongMessage,
   PreferencesMessage,
+  RegisterWebPushAction,
   ServerMessage,
   SetPreferencesAction,
+  WebPushSubscriptionMessage,
 } from '../../generated/index.js';
 import type { BuiltInCatalog, CatalogFrame, CatalogShape } from './catalog-types.js';
 import { backoffDelayMs, restartDelayMs } from './backoff.js';
@@ -20,10 +22,12 @@ import { NotifyClientError } from './errors.js';
 import { PendingRequests, type AnswerByRequest, type RequestKind } from './pending-requests.js';
 import { RecentIds } from './recent-ids.js';
 import { TokenRefresher } from './token-refresher.js';
+import { disableWebPush, enableWebPush, type DisableWebPushOptions, type EnableWebPushOptions, type WebPushEnabled } from './web-push.js';
 import { OPEN, type CloseEventLike, type MessageEventLike, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
 import type { ConnectionState, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
 
 export type { ConnectionState, DisconnectInfo, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
+export type { DisableWebPushOptions, EnableWebPushOptions, WebPushEnabled } from './web-push.js';
 
 /**
  * A notify WebSocket client for browsers and Node. Nothing happens until {@link NotifyClient.connect};
@@ -154,7 +158,41 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     const message: SetPreferencesAction = { action: 'set_preferences' };
     if (change.categories !== undefined) message.categories = change.categories;
     if (change.types !== undefined) message.types = change.types;
+    if (change.channels !== undefined) message.channels = change.channels;
     return this.#request('set_preferences', message);
+  }
+
+  /** The server's VAPID public key (from the last `connection_established`), or undefined when it sends no Web Push. */
+  get webPushPublicKey(): string | undefined {
+    return this.#established?.data.webPushPublicKey;
+  }
+
+  /**
+   * Keeps a browser's push subscription (`PushSubscription.toJSON()`) for this user; resolves with its id. Most apps
+   * call {@link enableWebPush} instead, which subscribes the browser first.
+   */
+  registerWebPush(subscription: RegisterWebPushAction['subscription']): Promise<WebPushSubscriptionMessage> {
+    return this.#request('register_web_push', { action: 'register_web_push', subscription });
+  }
+
+  /** Forgets one of this user's push subscriptions by the id `registerWebPush` answered. */
+  unregisterWebPush(id: string): Promise<WebPushSubscriptionMessage> {
+    return this.#request('unregister_web_push', { action: 'unregister_web_push', id });
+  }
+
+  /**
+   * Browser only. Turns Web Push on for this browser: asks the user's permission, subscribes with the server's key
+   * through `serviceWorker` (notify/sw.js registered by the app, or its URL to register) and registers the
+   * subscription for this user. Calling it again (say on each page load) keeps the registration current. Rejects
+   * with ERR_WEB_PUSH_UNSUPPORTED, ERR_WEB_PUSH_UNAVAILABLE or ERR_WEB_PUSH_DENIED. See docs/web-push.md.
+   */
+  enableWebPush(options: EnableWebPushOptions): Promise<WebPushEnabled> {
+    return enableWebPush(this, options);
+  }
+
+  /** Browser only. Turns Web Push off for this browser: unsubscribes it and forgets its registration. */
+  disableWebPush(options: DisableWebPushOptions): Promise<void> {
+    return disableWebPush(this, options);
   }
 
   /**

@@ -20,7 +20,13 @@ export type NotifyClientErrorCode =
   /** `close()` was called. */
   | 'ERR_CLIENT_CLOSED'
   /** The server sent a frame that is not a JSON message with a `type`. */
-  | 'ERR_INVALID_FRAME';
+  | 'ERR_INVALID_FRAME'
+  /** `enableWebPush`: this browser has no service workers, Push API or notifications. */
+  | 'ERR_WEB_PUSH_UNSUPPORTED'
+  /** `enableWebPush`: the server sends no Web Push (its `connection_established` carries no public key). */
+  | 'ERR_WEB_PUSH_UNAVAILABLE'
+  /** `enableWebPush`: the user did not allow notifications. */
+  | 'ERR_WEB_PUSH_DENIED';
 
 /** An error raised or emitted by the notify client. */
 export class NotifyClientError extends Error {

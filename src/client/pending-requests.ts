@@ -7,6 +7,7 @@ import type {
   PreferencesMessage,
   ServerMessage,
   TokenRefreshedMessage,
+  WebPushSubscriptionMessage,
 } from '../../generated/index.js';
 import { NotifyClientError } from './errors.js';
 
@@ -23,6 +24,8 @@ export interface AnswerByRequest {
   refresh_token: TokenRefreshedMessage;
   get_preferences: PreferencesMessage;
   set_preferences: PreferencesMessage;
+  register_web_push: WebPushSubscriptionMessage;
+  unregister_web_push: WebPushSubscriptionMessage;
 }
 export type RequestKind = keyof AnswerByRequest;
 
@@ -84,6 +87,8 @@ export class PendingRequests {
       case 'preferences':
         // Either request is answered with the whole preferences; a change from another device may settle one early.
         return this.#resolveOldest(['get_preferences', 'set_preferences'], message);
+      case 'web_push_subscription':
+        return this.#resolveOldest([message.data.registered ? 'register_web_push' : 'unregister_web_push'], message);
       case 'notification_read': {
         const ids = new Set(message.data.ids);
         const named = this.#pending.filter((p) => p.kind === 'mark_read' && p.id !== undefined && ids.has(p.id));

@@ -33,6 +33,8 @@ export interface ContractMessage {
   payloadSchemaName: string;
   /** For notifications: the schema of `data`, and its component name. */
   data?: { schema: JsonSchema; schemaName: string };
+  /** For notifications: when a push of this type also goes out as Web Push (`x-notify-web-push`, default `offline`). */
+  webPush?: WebPushMode;
   /** For notifications: how the type is shown (`x-notify-display`), checked against `data`; undefined when it has none. */
   display?: DisplayTemplateSet;
   examples: { name: string; summary: string; payload: unknown }[];
@@ -65,6 +67,22 @@ export interface CloseCode {
   reconnect: boolean;
   /** The client should get a new token before it reconnects. */
   reauthenticate: boolean;
+}
+
+/** When a notification type goes out as Web Push: with no live connection of the user, always, or never. */
+export type WebPushMode = 'offline' | 'always' | 'never';
+export const webPushModes: readonly WebPushMode[] = ['offline', 'always', 'never'];
+
+/** A message's `x-notify-web-push`; absent means `offline`. */
+function readWebPushMode(message: MessageInterface, kind: MessageKind): WebPushMode | undefined {
+  const value = message.extensions().get('x-notify-web-push')?.value();
+  if (kind !== 'notification') {
+    if (value !== undefined) throw new Error(`message ${message.id()}: x-notify-web-push belongs on notification types only`);
+    return undefined;
+  }
+  if (value === undefined) return 'offline';
+  if (!webPushModes.includes(value as WebPushMode)) throw new Error(`message ${message.id()}: x-notify-web-push must be one of ${webPushModes.join(', ')} (got ${JSON.stringify(value)})`);
+  return value as WebPushMode;
 }
 
 /** What a client does after a close code: `stop` (do not reconnect), `reauthenticate` (new token, then reconnect), `retry` (back off, reconnect). */
@@ -209,6 +227,7 @@ export function readContractModel(document: AsyncAPIDocumentInterface, options: 
         payloadSchemaName: schemaName(rawPayload, `message ${message.id()}`),
         data,
         ...(display ? { display } : {}),
+        webPush: readWebPushMode(message, kind),
         examples: message.examples().all().map((example, index) => ({
           name: example.name() ?? `example${index + 1}`,
           summary: example.summary() ?? '',

@@ -68,9 +68,15 @@ export interface Validator<T> {
 }
 
 export type NotificationType = (typeof notificationTypes)[number];
-export type Notification = ${union(notifications)};
+/** A category the catalog declares (\`info.x-notify-categories\`, "general" always): the only ones a push may carry. */
+export type NotificationCategory = (typeof notificationCategories)[number];
+/** When a notification type also goes out as Web Push (\`x-notify-web-push\`). */
+export type WebPushMode = 'offline' | 'always' | 'never';
+/** A model whose \`category\` is one of the catalog's. */
+type WithCatalogCategory<N> = N extends { category?: unknown } ? Omit<N, 'category'> & { category?: NotificationCategory } : N;
+export type Notification = ${notifications.length ? notifications.map((m) => `WithCatalogCategory<M.${m.payloadSchemaName}>`).join(' | ') : 'never'};
 export interface NotificationByType {
-${byName(notifications, (m) => `M.${m.payloadSchemaName}`)}
+${byName(notifications, (m) => `WithCatalogCategory<M.${m.payloadSchemaName}>`)}
 }
 export type NotificationData<T extends NotificationType = NotificationType> = NotificationByType[T]['data'];
 
@@ -112,7 +118,13 @@ export interface Catalog {
   const values: ValueDeclaration[] = [
     { doc: 'sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output.', name: 'contractHash', type: quote(options.hash), literal: quote(options.hash) },
     { doc: 'Every notification `type`, in contract order.', name: 'notificationTypes', type: `readonly ${names(notifications)}`, literal: names(notifications) },
-    { doc: 'The categories users may turn off in their preferences (`info.x-notify-categories`, "general" always), sorted.', name: 'notificationCategories', type: `readonly string[]`, literal: JSON.stringify(contract.categories) },
+    { doc: 'The categories pushes may carry and users may turn off in their preferences (`info.x-notify-categories`, "general" always), sorted.', name: 'notificationCategories', type: `readonly ${JSON.stringify(contract.categories)}`, literal: JSON.stringify(contract.categories) },
+    {
+      doc: 'When each notification type also goes out as Web Push (`x-notify-web-push`, default `offline`).',
+      name: 'notificationWebPush',
+      type: '{ readonly [K in NotificationType]: WebPushMode }',
+      entries: notifications.map((m) => ({ key: quote(m.wireName), value: quote(m.webPush ?? 'offline') })),
+    },
     { doc: 'Every server → client message `type` that is not a notification.', name: 'controlMessageTypes', type: `readonly ${names(controls)}`, literal: names(controls) },
     { doc: 'Every client → server `action`.', name: 'clientActions', type: `readonly ${names(actions)}`, literal: names(actions) },
     { doc: 'Bare text frames a client may send instead of JSON.', name: 'clientTextFrames', type: `readonly ${names(texts)}`, literal: names(texts) },
@@ -121,7 +133,7 @@ export interface Catalog {
       doc: '',
       name: 'notificationValidators',
       type: '{ readonly [K in NotificationType]: Validator<NotificationByType[K]> }',
-      entries: validators(notifications, (m) => validatorName(m.key), (m) => `M.${m.payloadSchemaName}`),
+      entries: validators(notifications, (m) => validatorName(m.key), (m) => `WithCatalogCategory<M.${m.payloadSchemaName}>`),
     },
     {
       doc: 'Validators for the `data` of each notification type (what a backend pushes).',

@@ -1,7 +1,7 @@
 // The push API (docs/http-api.md): push to a user, to many or to all, list a user's notifications, change their state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizeService } from '../auth/service-auth.js';
-import type { Catalog } from '../catalog/catalog.js';
+import { isCatalogCategory, type Catalog } from '../catalog/catalog.js';
 import { checkNotificationData } from '../contract/check-notification.js';
 import { notificationIdPattern } from '../../generated/index.js';
 import { HttpError } from '../errors.js';
@@ -37,8 +37,9 @@ export function pushInput(catalog: Catalog, body: Record<string, unknown>, allow
   const check = checkNotificationData(body['type'], body['data'], catalog);
   if (!check.ok) throw new HttpError('off_contract', check.message, check.errors);
   const category = body['category'];
-  if (category !== undefined && (typeof category !== 'string' || category.length < 1 || category.length > 64)) {
-    throw new HttpError('off_contract', 'category must be a string of 1–64 characters', [{ pointer: '/category', message: 'must be a string of 1–64 characters' }]);
+  if (category !== undefined && !isCatalogCategory(catalog, category)) {
+    const message = `must be one of the catalog's categories: ${catalog.notificationCategories.join(', ')}`;
+    throw new HttpError('off_contract', `category ${JSON.stringify(category)} is not declared by the contract (info.x-notify-categories)`, [{ pointer: '/category', message }]);
   }
   const critical = body['critical'];
   if (critical !== undefined && typeof critical !== 'boolean') {

@@ -38,8 +38,20 @@ export interface SharedPushResult {
   delivered: number;
 }
 
+/**
+ * Told of each notification right after it went to this node's devices and onto the bus (Web Push hooks in here).
+ * Called synchronously on the push path: it must return at once and do its work in the background.
+ */
+export interface DeliveryObserver {
+  /** A new notification to one user; `critical` when it was pushed past the user's preferences. */
+  deliveredTo(userId: UserId, notification: Notification, options: { critical: boolean; expiresAt?: number }): void;
+  /** A new broadcast or topic notification. */
+  deliveredShared(audience: SharedAudience, notification: Notification, options: { critical: boolean; expiresAt?: number }): void;
+}
+
 export class FanOut {
   private unsubscribe: (() => Promise<void>) | undefined;
+  private observer: DeliveryObserver | undefined;
   private busDown = false;
   /** Tells this node's devices of expired and retracted notifications. */
   readonly removals: Removals;
@@ -95,6 +107,11 @@ export class FanOut {
     }
   }
 
+  /** Sets the one observer of new notifications (replacing any earlier one). */
+  observe(observer: DeliveryObserver): void {
+    this.observer = observer;
+  }
+
   /** Starts taking other nodes' envelopes (own echoes are ignored: they were delivered locally already). */
   async start(): Promise<void> {
     this.metrics.busUp.set(1);
@@ -113,7 +130,7 @@ export class FanOut {
    */
   async push(userId: UserId, input: PushInput): Promise<PushResult> {
     const stored = this.stored(userId, input);
-    return this.sent(userId, await this.store.append(stored), stored.markDelivered);
+    return this.sent(userId, await this.store.append(stored), input, stored.markDelivered);
   }
 
   /**
@@ -121,7 +138,7 @@ export class FanOut {
    * node's connected users whose feed holds it (each node picks its own recipients the same way).
    */
   async pushShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>): Promise<SharedPushResult> {
-    return this.sentShared(audience, await this.store.appendShared(this.storedShared(audience, input)));
+    return this.sentShared(audience, await this.store.appendShared(this.storedShared(audience, input)), input);
   }
 
   /**
@@ -131,7 +148,7 @@ export class FanOut {
   async pushUnlessMuted(userId: UserId, input: PushInput): Promise<PushResult | 'muted'> {
     const stored = this.stored(userId, input);
     const result = input.critical ? await this.store.append(stored) : await this.store.appendUnlessMuted(stored);
-    return result === 'muted' ? result : this.sent(userId, result, stored.markDelivered);
+    return result === 'muted' ? result : this.sent(userId, result, input, stored.markDelivered);
   }
 
   /**
@@ -144,7 +161,7 @@ export class FanOut {
     const outcomes = await this.store.appendMany(stored.map((input, i) => ({ input, unlessMuted: !pushes[i]!.input.critical })));
     return outcomes.map((outcome, i): PromiseSettledResult<PushResult | 'muted'> => {
       if (outcome.status === 'rejected' || outcome.value === 'muted') return outcome as PromiseSettledResult<'muted'>;
-      return { status: 'fulfilled', value: this.sent(pushes[i]!.userId, outcome.value, stored[i]!.markDelivered) };
+      return { status: 'fulfilled', value: this.sent(pushes[i]!.userId, outcome.value, pushes[i]!.input, stored[i]!.markDelivered) };
     });
   }
 
@@ -155,7 +172,7 @@ export class FanOut {
   async pushSharedUnlessMuted(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>): Promise<SharedPushResult & { muted: number }> {
     if (input.critical) return { ...(await this.pushShared(audience, input)), muted: 0 };
     const { notification, muted } = await this.store.appendSharedUnlessMuted(this.storedShared(audience, input));
-    return { ...(await this.sentShared(audience, notification)), muted };
+    return { ...(await this.sentShared(audience, notification, input)), muted };
   }
 
   private stored(userId: UserId, input: PushInput): NewNotification {
@@ -171,19 +188,27 @@ export class FanOut {
     return { ...rest, audience, timestamp: Date.now() };
   }
 
-  private sent(userId: UserId, { notification, created }: { notification: Notification; created: boolean }, markedDelivered = false): PushResult {
+  private sent(
+    userId: UserId,
+    { notification, created }: { notification: Notification; created: boolean },
+    input: Pick<PushInput, 'critical' | 'expiresAt'>,
+    markedDelivered = false,
+  ): PushResult {
     if (markedDelivered && created) this.delivered?.markedInAppend(userId, notification.id);
     const frame = this.encoder.notification(notification);
     if (frame === undefined) return { notification, delivered: 0, created };
     const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
     this.publish({ kind: 'deliver', origin: this.bus.nodeId, userId, notificationId: notification.id, frame });
+    // A replay was observed the first time.
+    if (created) this.observer?.deliveredTo(userId, notification, observed(input));
     return { notification, delivered, created };
   }
 
-  private async sentShared(audience: SharedAudience, notification: Notification): Promise<SharedPushResult> {
+  private async sentShared(audience: SharedAudience, notification: Notification, input: Pick<PushInput, 'critical' | 'expiresAt'>): Promise<SharedPushResult> {
     const frame = this.encoder.notification(notification);
     if (frame === undefined) return { notification, delivered: 0 };
     this.publish({ kind: 'shared', origin: this.bus.nodeId, audience, notificationId: notification.id, frame });
+    this.observer?.deliveredShared(audience, notification, observed(input));
     const delivered = await this.deliverShared(audience, notification.id, frame, notification.type);
     return { notification, delivered };
   }
@@ -206,14 +231,16 @@ export class FanOut {
    * devices, and over the bus to the others.
    */
   async deliverScheduled(delivered: readonly DeliveredNotification[]): Promise<void> {
-    for (const { notification, recipients } of delivered) {
+    for (const { notification, recipients, ...input } of delivered) {
       const frame = this.encoder.notification(notification);
       if (frame === undefined) continue;
       if (recipients.kind === 'user') {
         this.deliverLocally(recipients.userId, notification.id, frame, notification.type);
         this.publish({ kind: 'deliver', origin: this.bus.nodeId, userId: recipients.userId, notificationId: notification.id, frame });
+        this.observer?.deliveredTo(recipients.userId, notification, observed(input));
       } else {
         this.publish({ kind: 'shared', origin: this.bus.nodeId, audience: recipients, notificationId: notification.id, frame });
+        this.observer?.deliveredShared(recipients, notification, observed(input));
         await this.deliverShared(recipients, notification.id, frame, notification.type);
       }
     }
@@ -276,7 +303,7 @@ export class FanOut {
       this.deliverShared(envelope.audience, envelope.notificationId, envelope.frame, 'notification').catch((error: unknown) => {
         this.logger.warn({ err: error }, 'shared delivery failed; its recipients recover it on resume');
       });
-    } else {
+    } else if (envelope.kind === 'sync') {
       this.deliverSync(envelope.userId, envelope.frameType, envelope.frame);
     }
   }
@@ -287,6 +314,11 @@ export class FanOut {
       this.logger.warn({ err: error, kind: envelope.kind }, 'bus publish failed; other nodes recover on resume');
     });
   }
+}
+
+/** What an observer is told of a push's input. */
+function observed(input: { critical?: boolean; expiresAt?: number }): { critical: boolean; expiresAt?: number } {
+  return input.expiresAt === undefined ? { critical: input.critical === true } : { critical: input.critical === true, expiresAt: input.expiresAt };
 }
 
 const stateNames: Record<Exclude<StateChange, 'read'>, NotificationStateName> = {

@@ -11,11 +11,15 @@ import type { FanOut } from './fan-out.js';
 const kinds = ['categories', 'types'] as const;
 
 function offContract(errors: FieldError[]): NotifyError {
-  return new NotifyError('off_contract', `Preferences are {"categories": {name: boolean}, "types": {name: boolean}}: ${errors[0]!.pointer} ${errors[0]!.message}`, errors);
+  return new NotifyError(
+    'off_contract',
+    `Preferences are {"categories": {name: boolean}, "types": {name: boolean}, "channels": {"webPush": {"categories": …, "types": …}}}: ${errors[0]!.pointer} ${errors[0]!.message}`,
+    errors,
+  );
 }
 
 /**
- * A REST body `{categories?, types?}` as a change. The body is a `set_preferences` frame without its `action`,
+ * A REST body `{categories?, types?, channels?}` as a change. The body is a `set_preferences` frame without its `action`,
  * so the contract's generated validator for that frame checks it: a change to PreferenceSwitches reaches both.
  * Anything off the contract is `off_contract` (422) with a pointer per problem.
  */
@@ -54,13 +58,17 @@ export class Preferences {
   }
 
   private check(change: PreferenceChange): void {
-    const known = { categories: this.catalog.notificationCategories, types: this.catalog.notificationTypes };
+    const known: Record<(typeof kinds)[number], readonly string[]> = { categories: this.catalog.notificationCategories, types: this.catalog.notificationTypes };
     const errors: FieldError[] = [];
-    for (const kind of kinds) {
-      for (const name of Object.keys(change[kind] ?? {})) {
-        if (!known[kind].includes(name)) errors.push({ pointer: `/${kind}/${pointerSegment(name)}`, message: `is not one of the catalog's ${kind}` });
+    const checkKinds = (switches: Partial<Record<(typeof kinds)[number], Readonly<Record<string, boolean>>>> | undefined, at: string): void => {
+      for (const kind of kinds) {
+        for (const name of Object.keys(switches?.[kind] ?? {})) {
+          if (!known[kind].includes(name)) errors.push({ pointer: `${at}/${kind}/${pointerSegment(name)}`, message: `is not one of the catalog's ${kind}` });
+        }
       }
-    }
+    };
+    checkKinds(change, '');
+    checkKinds(change.channels?.webPush, '/channels/webPush');
     if (errors.length === 0) return;
     const named = errors.slice(0, 5).map((e) => e.pointer.slice(1)).join(', ') + (errors.length > 5 ? ` and ${errors.length - 5} more` : '');
     throw new NotifyError('off_contract', `Unknown ${named}: preferences take the catalog's categories and notification types`.slice(0, 1000), errors);

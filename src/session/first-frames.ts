@@ -56,6 +56,7 @@ export async function startSession(session: Session, since: string | undefined, 
     resumed: backlog !== 'gone',
     resumeFrom,
     heartbeat,
+    ...(session.webPush ? { webPushPublicKey: session.webPush.publicKey } : {}),
   });
   // Tagged with where an EventSource should come back from: the point it resumed from while its backlog is
   // being replayed, the new resume point otherwise (a WebSocket ignores the tag).

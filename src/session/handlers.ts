@@ -3,6 +3,7 @@ import type { ClientAction, ClientMessageByAction } from '../../generated/index.
 import { closeCodes } from '../errors.js';
 import { stateFrame } from '../hub/fan-out.js';
 import type { StateChange } from '../store/store.js';
+import { subscriptionOf } from '../web-push/subscriptions.js';
 import { reply, replyError, type Session } from './session.js';
 
 type Handler<A extends ClientAction> = (session: Session, message: ClientMessageByAction[A]) => Promise<void> | void;
@@ -58,7 +59,26 @@ export const actionHandlers = {
   },
   // Merges; every device of the user (this one included) gets the whole preferences in one frame.
   set_preferences: async (session, message) => {
-    await session.preferences.set(session.connection.userId, { categories: message.categories, types: message.types }, 'merge');
+    const { action: _action, ...change } = message;
+    await session.preferences.set(session.connection.userId, change, 'merge');
+  },
+  register_web_push: async (session, message) => {
+    if (!session.webPush) return replyError(session, 'not_found', 'Web Push is not enabled on this server', message.action);
+    let subscription;
+    try {
+      subscription = subscriptionOf(message.subscription, { allowHttp: session.config.webPush.allowHttp }, '/subscription');
+    } catch (error) {
+      return replyError(session, 'invalid_message', (error as Error).message, message.action);
+    }
+    const { record } = await session.webPush.subscriptions.register(session.connection.userId, subscription);
+    reply(session, 'web_push_subscription', { id: record.id, registered: true });
+  },
+  unregister_web_push: async (session, message) => {
+    if (!session.webPush) return replyError(session, 'not_found', 'Web Push is not enabled on this server', message.action);
+    if (!(await session.webPush.subscriptions.unregister(session.connection.userId, message.id))) {
+      return replyError(session, 'not_found', 'No such Web Push subscription of this user', message.action);
+    }
+    reply(session, 'web_push_subscription', { id: message.id, registered: false });
   },
   refresh_token: async (session, message) => {
     const result = await session.verifier.verify(message.token);

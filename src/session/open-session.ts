@@ -105,6 +105,9 @@ class LiveSession implements OpenSession, Session {
   get demo(): Session['demo'] {
     return this.services.demo;
   }
+  get webPush(): Session['webPush'] {
+    return this.services.webPush;
+  }
 
   alive(): void {
     this.connection.lastSeenAtMs = Date.now();

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationStore } from '../store/store.js';
+import type { WebPushService } from '../web-push/index.js';
 
 /** Demo mode's per-connection control; absent when demo mode is off. */
 export interface DemoControl {
@@ -37,6 +38,7 @@ export interface SessionServices extends SessionHooks {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly demo?: DemoControl;
+  readonly webPush?: WebPushService;
 }
 
 /** What a client-action handler can reach: its connection and the server's services. */
@@ -49,6 +51,7 @@ export interface Session {
   verifier: TokenVerifier;
   encoder: OutboundEncoder;
   demo?: DemoControl;
+  webPush?: WebPushService;
 }
 
 /** Sends a validated control frame to this session's connection only. */

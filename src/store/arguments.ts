@@ -32,7 +32,8 @@ export function checkSinceLimit(limit: number): void {
 /** Builds the wire shape of a stored row; `category` only when set. */
 export function notificationOf(row: { type: string; id: NotificationId; timestamp: number; data: unknown; read: boolean; category?: string | null }): Notification {
   const n = { type: row.type, id: row.id, timestamp: row.timestamp, data: row.data, read: row.read } as Notification;
-  if (row.category !== undefined && row.category !== null) n.category = row.category;
+  // Kept as stored: a category the catalog no longer declares still names the notification's group.
+  if (row.category !== undefined && row.category !== null) n.category = row.category as Notification['category'];
   return n;
 }
 

@@ -1,10 +1,11 @@
 // The NotificationStore interface and its value types; backends live in memory/, sqlite/ and postgres/ beside it.
-import type { Notification, NotificationType, PreferencesData } from '../../generated/index.js';
+import type { Notification, NotificationType, SetPreferencesAction } from '../../generated/index.js';
 import type { NotificationId, UserId } from '../ids.js';
 import type { ApiKeyStore } from './api-keys.js';
 import type { SharedAudience, TopicName } from './audience.js';
 import type { DeliveredNotification, NewScheduledNotification, RemoveOutcome, RemovedNotification, ScheduleId } from './timing.js';
 import type { WebhookStore } from './webhooks.js';
+import type { WebPushStore } from './web-push.js';
 
 export type { NotificationId, UserId } from '../ids.js';
 export type * from './timing.js';
@@ -30,6 +31,7 @@ export interface NewNotification {
 }
 
 export type { SharedAudience } from './audience.js';
+export type * from './web-push.js';
 
 /** A broadcast or topic notification: stored once, whatever the size of its audience. */
 export interface NewSharedNotification extends Omit<NewNotification, 'userId' | 'idempotencyKey'> {
@@ -108,14 +110,22 @@ export interface StateResult extends StateCounts {
 
 export const uncategorized = 'general';
 
-/** What a user turned off: category and type names, each sorted (preferences; absent means on). */
-export interface MutedNames {
+/** Category and type names, each sorted. */
+export interface MutedKinds {
   categories: string[];
   types: string[];
 }
 
-/** A change of preferences: names with `true` (on) or `false` (off); the contract's own switches. */
-export type PreferenceChange = Readonly<Partial<PreferencesData>>;
+/**
+ * What a user turned off (preferences; absent means on): at the top level for every channel (in-app, hence Web Push
+ * too), and under `webPush` for Web Push only.
+ */
+export interface MutedNames extends MutedKinds {
+  webPush: MutedKinds;
+}
+
+/** A change of preferences: names with `true` (on) or `false` (off), per channel; the contract's own switches. */
+export type PreferenceChange = Readonly<Omit<SetPreferencesAction, 'action'>>;
 
 /** The result of an append that honours preferences: 'muted' when the user turned its category or type off. */
 export type MaybeAppended = AppendResult | 'muted';
@@ -235,5 +245,7 @@ export interface NotificationStore {
    * `markDelivered` are written by those calls' own transactions (for the types some enabled endpoint wants).
    */
   readonly webhooks: WebhookStore;
+  /** Web Push subscriptions, Web Push preferences and the queue of shared pushes to send as Web Push (web-push.ts). */
+  readonly webPush: WebPushStore;
   close(): Promise<void>;
 }

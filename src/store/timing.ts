@@ -35,6 +35,10 @@ export interface DeliveredNotification {
   scheduleId: ScheduleId;
   notification: Notification;
   recipients: Recipients;
+  /** The schedule was critical (delivered whatever the recipients' preferences). */
+  critical: boolean;
+  /** Epoch ms, when the schedule set one. */
+  expiresAt?: number;
 }
 
 /** A notification that left its recipients' feeds (expired or retracted). */

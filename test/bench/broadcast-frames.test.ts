@@ -8,7 +8,7 @@ import { createOutboundEncoder } from '../../src/protocol/outbound.js';
 const encoder = createOutboundEncoder(createLogger('silent'), createMetrics());
 const data = { title: 'Maintenance', message: 'Sunday "02:00" \\ \u2028', priority: 'medium' } as const;
 
-function copies(ids: string[], shared = true, category?: string): Notification[] {
+function copies(ids: string[], shared = true, category?: Notification['category']): Notification[] {
   return ids.map((id) => {
     const n = { type: 'info', id, timestamp: 42, data: shared ? data : { ...data }, read: false } as Notification;
     if (category !== undefined) n.category = category;

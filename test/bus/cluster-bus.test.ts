@@ -14,6 +14,7 @@ interface Report {
   nodeId: string;
   received: BusEnvelope[];
   stray: unknown[];
+  present: string[];
 }
 
 function runFixture(): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -62,6 +63,8 @@ describe('cluster bus (primary relay + 2 workers)', () => {
       expect(report.received.filter((e) => e.origin === report.nodeId)).toEqual([published.get(report.nodeId)]);
       // The relay passes only tagged bus messages; control traffic is never relayed.
       expect(report.stray).toEqual([]);
+      // Presence (Web Push's offline check): users some worker watches, whichever worker asks; one unwatched is gone.
+      expect(report.present).toEqual(['only-on-worker-1', 'only-on-worker-2']);
     }
     // The primary relays in one order, so both workers see the same sequence.
     expect(reports[0]!.received).toEqual(reports[1]!.received);

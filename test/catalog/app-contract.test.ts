@@ -74,7 +74,7 @@ describe('a missing or stale catalog', () => {
     expect(index).toContain('export const notificationCategories = ["billing","general","orders"]');
     const declarations = await readFile(path.join(dir, 'generated', 'index.d.ts'), 'utf8');
     expect(declarations).toContain('export interface Catalog');
-    expect(declarations).toContain('"order_shipped": M.OrderShippedNotification;');
+    expect(declarations).toContain('"order_shipped": WithCatalogCategory<M.OrderShippedNotification>;');
     const check = await runNotify(['generate', '--contract', contract, '--check']);
     expect(check.code, check.stderr).toBe(0);
   }, cliTimeoutMs);

@@ -56,8 +56,10 @@ describe('notify push and preferences', () => {
 describe('notify tail: preferences frames', () => {
   it('prints what is off, or that everything is on', () => {
     const style = makeStyle(false);
-    const line = formatPreferences({ type: 'preferences', timestamp: 0, data: { categories: { general: true, system: false }, types: { info: true, warning: false } } }, style);
-    expect(line).toMatch(/^\d\d:\d\d:\d\d {2}preferences {2}off: categories system; types warning$/);
-    expect(formatPreferences({ type: 'preferences', timestamp: 0, data: { categories: { general: true }, types: {} } }, style)).toMatch(/preferences {2}everything on$/);
+    const channels = { webPush: { categories: { general: false }, types: {} } };
+    const line = formatPreferences({ type: 'preferences', timestamp: 0, data: { categories: { general: true, system: false }, types: { info: true, warning: false }, channels } }, style);
+    expect(line).toMatch(/^\d\d:\d\d:\d\d {2}preferences {2}off: categories system; types warning; web push categories general$/);
+    const allOn = { categories: { general: true }, types: {}, channels: { webPush: { categories: {}, types: {} } } };
+    expect(formatPreferences({ type: 'preferences', timestamp: 0, data: allOn }, style)).toMatch(/preferences {2}everything on$/);
   });
 });

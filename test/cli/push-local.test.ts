@@ -107,9 +107,17 @@ describe('sending', () => {
   it('takes type, data and category from --file, flags winning', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'notify-push-')), 'n.json');
     await writeFile(file, JSON.stringify({ type: 'warning', data: { title: 't', message: 'm', actionRequired: false }, category: 'system' }));
-    const run = await push('--user', 'alice', '--file', file, '--category', 'ops');
+    const run = await push('--user', 'alice', '--file', file, '--category', 'products');
     expect(run.exitCode).toBeUndefined();
-    expect(requests[0]?.body).toEqual({ type: 'warning', data: { title: 't', message: 'm', actionRequired: false }, category: 'ops' });
+    expect(requests[0]?.body).toEqual({ type: 'warning', data: { title: 't', message: 'm', actionRequired: false }, category: 'products' });
+  });
+
+  it('refuses a category the contract does not declare, sending nothing, naming the valid ones', async () => {
+    const run = await push('--user', 'alice', '--type', 'info', '--data', '{"title":"t","message":"m","priority":"high"}', '--category', 'gossip');
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('category "gossip" is not declared by the contract');
+    expect(run.stderr).toContain('general, invitations, products, system');
+    expect(requests).toEqual([]);
   });
 
   it('broadcasts to /api/v1/notifications', async () => {

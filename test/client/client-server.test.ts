@@ -84,14 +84,14 @@ describe('a client against a real server', () => {
     const heard: string[] = [];
     other.on('notification_state', (m) => heard.push(`${m.data.state}:${m.data.ids.join(',')}:${m.data.unreadCount}/${m.data.unseenCount}`));
     other.on('notification_read', (m) => heard.push(`read:${m.data.ids.join(',')}:${m.data.unreadCount}/${m.data.unseenCount}`));
-    const a = await s.push('alice', 'info', info('a'), 'billing');
+    const a = await s.push('alice', 'info', info('a'), 'products');
     const b = await s.push('alice', 'info', info('b'));
     expect((await client.connect()).data).toMatchObject({ unreadCount: 2, unseenCount: 2 });
     await other.connect();
     await expect(client.markSeen([a.id])).resolves.toMatchObject({ type: 'notification_state', data: { ids: [a.id], state: 'seen', unseenCount: 1 } });
     await expect(client.markRead([a.id, b.id])).resolves.toMatchObject({ data: { ids: [a.id, b.id], unreadCount: 0, unseenCount: 0 } });
     await expect(client.archive('all')).resolves.toMatchObject({ data: { ids: [a.id, b.id], state: 'archived' } });
-    expect((await client.loadMore({ archived: true, category: 'billing' })).data.notifications.map((n) => n.id)).toEqual([a.id]);
+    expect((await client.loadMore({ archived: true, category: 'products' })).data.notifications.map((n) => n.id)).toEqual([a.id]);
     await expect(client.unarchive([b.id])).resolves.toMatchObject({ data: { ids: [b.id], state: 'unarchived' } });
     await expect(client.delete([b.id])).resolves.toMatchObject({ data: { ids: [b.id], state: 'deleted' } });
     await expect(client.delete([b.id])).rejects.toMatchObject({ code: 'ERR_REQUEST_REJECTED', requestError: { code: 'not_found', action: 'delete' } });

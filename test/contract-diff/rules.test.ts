@@ -232,8 +232,8 @@ const table: Row[] = [
   {
     name: 'change only a description',
     file: 'protocol',
-    edit: (y) => replaceOnce(y, '      description: Free grouping label chosen by the pushing backend.\n', '      description: A grouping label.\n'),
-    changes: [{ rule: 'docs-changed', where: `${schemas}.Category`, breaks: 'none' }],
+    edit: (y) => replaceOnce(y, '      description: Names one kept push subscription.\n', '      description: The id of a push subscription.\n'),
+    changes: [{ rule: 'docs-changed', where: `${schemas}.WebPushSubscriptionId`, breaks: 'none' }],
     exit: 0,
   },
   {

@@ -9,6 +9,7 @@ import { generateOpenApi } from '../../src/codegen/openapi/index.js';
 import { loadContractOrThrow } from '../../src/codegen/load-contract.js';
 import { readContractModel } from '../../src/codegen/contract-model.js';
 import { OpenApiResponseChecker } from '../support/openapi-responses.js';
+import { publicKey, subscriptionId, subscriptionJson } from '../../src/codegen/openapi/web-push.js';
 import { startServer } from '../support/server.js';
 import { contractModel, makeTempDir, removeTempDir, repoRoot } from '../support/contract.js';
 
@@ -20,6 +21,12 @@ const contract = await contractModel();
 const text = await readFile(path.join(repoRoot, 'generated', 'openapi.json'), 'utf8');
 const doc = JSON.parse(text) as Json;
 const notifications = contract.messages.filter((m) => m.kind === 'notification');
+
+/** `schema` with its `{ $ref: name }` properties replaced by the schemas given. */
+function cleanNames(schema: Json | undefined, refs: Record<string, unknown>): Json {
+  const properties = Object.fromEntries(Object.entries((schema?.['properties'] ?? {}) as Json).map(([k, v]) => [k, refs[k] ?? v]));
+  return { ...schema, properties };
+}
 
 function ajvFor(document: Json): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -99,17 +106,25 @@ describe('generated/openapi.json', () => {
     expect(validate({ type: 'party', data: {} })).toBe(false);
   });
 
-  it('security: every service route names its scope (API key, push token or service JWT, as bearer or X-Auth-Token) and answers 401/403/429; status routes are open', () => {
+  it("restates the contract's Web Push schemas exactly (openapi.json stands alone even for an app's contract)", () => {
+    expect(subscriptionJson).toEqual(cleanNames(contract.schemas.get('WebPushSubscriptionJson'), { keys: contract.schemas.get('WebPushSubscriptionKeys') }));
+    expect(subscriptionId).toEqual(contract.schemas.get('WebPushSubscriptionId'));
+    expect(publicKey).toEqual(contract.schemas.get('WebPushPublicKey'));
+  });
+
+  it("security: every service route names its scope (API key, push token or service JWT, as bearer or X-Auth-Token) and answers 401/403/429; a user's token on their own Web Push subscriptions; status routes are open", () => {
     expect(doc['components']['securitySchemes']).toMatchObject({
       serviceToken: { type: 'http', scheme: 'bearer' },
       serviceTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
     });
     const isService = (p: string): boolean => ['/api/v1/users', '/api/v1/topics', '/api/v1/notifications', '/api/v1/keys', '/api/v1/webhooks'].some((prefix) => p.startsWith(prefix));
+    const userRoute = (p: string): boolean => /^\/api\/v1\/web-push\/subscriptions(\/\{id\})?$/.test(p);
+    expect(doc['components']['securitySchemes']['userToken']).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     let scoped = 0;
     for (const [p, item] of Object.entries(doc['paths'] as Json)) {
       for (const op of Object.values(item as Json) as Json[]) {
         if (!isService(p)) {
-          expect(op['security'], p).toEqual([]);
+          expect(op['security'], p).toEqual(userRoute(p) ? [{ userToken: [] }] : []);
           continue;
         }
         scoped++;

@@ -76,7 +76,7 @@ describe.skipIf(skip !== null)('preferences on two nodes (Redis + PostgreSQL)', 
     expect((broadcast.body as unknown as { suppressed: number }).suppressed).toBeGreaterThanOrEqual(1);
     await other.next((f) => f.id === broadcast.body.id, 10_000);
     // A push the muter does get, through A: once it is there, the broadcast would have been too.
-    const marker = await request('POST', `${a.url}/api/v1/users/u-muter/notifications`, { type: 'info', data: info('marker'), category: 'billing' }, service);
+    const marker = await request('POST', `${a.url}/api/v1/users/u-muter/notifications`, { type: 'info', data: info('marker'), category: 'products' }, service);
     await muter.next((f) => f.id === (marker.body as { id: string }).id, 10_000);
     expect(muter.frames.filter((f) => f.id !== undefined).map((f) => f.data.title)).toEqual(['marker']);
     expectOnContract([...muter.frames, ...other.frames]);

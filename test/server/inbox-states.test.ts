@@ -160,7 +160,7 @@ describe('states over the socket, two devices of one user', () => {
 
 describe('states over REST', () => {
   it('POST …/{seen|read|archive|unarchive} and DELETE answer 204, reach every device, and filter the page', async () => {
-    const a = await server.push('bob', 'info', info('a'), 'billing');
+    const a = await server.push('bob', 'info', info('a'), 'products');
     const b = await server.push('bob', 'info', info('b'));
     const phone = await open('bob');
     const laptop = await open('bob');
@@ -176,7 +176,7 @@ describe('states over REST', () => {
     const archived = (await (await api('/api/v1/users/bob/notifications?archived=true')).json()) as { notifications: { id: string }[]; unseenIds: string[] };
     expect(archived.notifications.map((n) => n.id)).toEqual([b.id]);
     expect(archived.unseenIds).toEqual([b.id]);
-    const billing = (await (await api('/api/v1/users/bob/notifications?category=billing&type=info')).json()) as { notifications: { id: string }[] };
+    const billing = (await (await api('/api/v1/users/bob/notifications?category=products&type=info')).json()) as { notifications: { id: string }[] };
     expect(billing.notifications.map((n) => n.id)).toEqual([a.id]);
     await expectFrame(`/api/v1/users/bob/notifications/${b.id}/unarchive`, 'POST', 'notification_state', { ids: [b.id], state: 'unarchived', unreadCount: 1, unseenCount: 1 });
     await expectFrame(`/api/v1/users/bob/notifications/${a.id}`, 'DELETE', 'notification_state', { ids: [a.id], state: 'deleted', unreadCount: 1, unseenCount: 1 });

@@ -12,6 +12,12 @@ const openApi = new OpenApiResponseChecker();
 const allOn = {
   categories: Object.fromEntries(notificationCategories.map((c) => [c, true])),
   types: Object.fromEntries(notificationTypes.map((t) => [t, true])),
+  channels: {
+    webPush: {
+      categories: Object.fromEntries(notificationCategories.map((c) => [c, true])),
+      types: Object.fromEntries(notificationTypes.map((t) => [t, true])),
+    },
+  },
 };
 
 let server: TestServer;
@@ -48,7 +54,7 @@ function nextOn(devices: TestClient[], type: string): Promise<Frame[]> {
 
 /** Pushes a marker to the user and waits until each device has it: anything pushed before it has arrived by then. */
 async function settle(userId: string, devices: TestClient[]): Promise<void> {
-  const marker = await server.push(userId, 'info', info('marker'), 'marker');
+  const marker = await server.push(userId, 'info', info('marker'), 'products');
   await Promise.all(devices.map((d) => d.next((f) => f.id === marker.id)));
 }
 
@@ -82,21 +88,21 @@ describe('preferences over the socket and REST, two devices of one user', () => 
 
     let frames = nextOn([phone, laptop], 'preferences');
     phone.send({ action: 'set_preferences', categories: { invitations: false }, types: { warning: false } });
-    for (const f of await frames) expect(f.data).toEqual({ categories: { ...allOn.categories, invitations: false }, types: { ...allOn.types, warning: false } });
+    for (const f of await frames) expect(f.data).toEqual({ ...allOn, categories: { ...allOn.categories, invitations: false }, types: { ...allOn.types, warning: false } });
     frames = nextOn([phone, laptop], 'preferences');
     laptop.send({ action: 'set_preferences', types: { warning: true, info: false } });
-    for (const f of await frames) expect(f.data).toEqual({ categories: { ...allOn.categories, invitations: false }, types: { ...allOn.types, info: false } });
+    for (const f of await frames) expect(f.data).toEqual({ ...allOn, categories: { ...allOn.categories, invitations: false }, types: { ...allOn.types, info: false } });
     // The asking device got one frame per change, not two.
     expect(phone.frames.filter((f) => f.type === 'preferences')).toHaveLength(3);
 
     const read = await api('/api/v1/users/alice/preferences');
     expect(read.status).toBe(200);
-    expect(await read.json()).toEqual({ categories: { ...allOn.categories, invitations: false }, types: { ...allOn.types, info: false } });
+    expect(await read.json()).toEqual({ ...allOn, categories: { ...allOn.categories, invitations: false }, types: { ...allOn.types, info: false } });
 
     frames = nextOn([phone, laptop], 'preferences');
     const put = await api('/api/v1/users/alice/preferences', { method: 'PUT', body: JSON.stringify({ categories: { system: false } }) });
     expect(put.status).toBe(200);
-    const replaced = { categories: { ...allOn.categories, system: false }, types: allOn.types };
+    const replaced = { ...allOn, categories: { ...allOn.categories, system: false } };
     expect(await put.json()).toEqual(replaced);
     for (const f of await frames) expect(f.data).toEqual(replaced);
     const cleared = await api('/api/v1/users/alice/preferences', { method: 'PUT', body: '{}' });
@@ -197,8 +203,8 @@ describe('suppression: a muted push is neither stored nor delivered for that use
     const pushes: [unknown, boolean][] = [
       [{ type: 'info', data: info('by category'), category: 'system' }, true],
       [{ type: 'info', data: info('uncategorised') }, true],
-      [{ type: 'warning', data: { title: 'by type', message: 'm', actionRequired: false }, category: 'billing' }, true],
-      [{ type: 'info', data: info('other category'), category: 'billing' }, false],
+      [{ type: 'warning', data: { title: 'by type', message: 'm', actionRequired: false }, category: 'products' }, true],
+      [{ type: 'info', data: info('other category'), category: 'products' }, false],
       [{ type: 'info', data: info('critical'), category: 'system', critical: true }, false],
     ];
     for (const [body, suppressed] of pushes) {
@@ -235,7 +241,7 @@ describe('suppression: a muted push is neither stored nor delivered for that use
   it('a broadcast: the muting user never sees it (live, page, count, resume); the others do; critical reaches everyone', async () => {
     const alice = await open('alice');
     const bob = await open('bob');
-    const before = await server.push('alice', 'info', info('before'), 'billing');
+    const before = await server.push('alice', 'info', info('before'), 'products');
     await api('/api/v1/users/alice/preferences', { method: 'PUT', body: JSON.stringify({ categories: { system: false } }) });
     const answer = await push('/api/v1/notifications', { broadcast: true, type: 'info', data: info('maintenance'), category: 'system' });
     expect(answer).toMatchObject({ count: 2, suppressed: 1 });

@@ -72,17 +72,17 @@ for (const backend of stores) {
       expect(first.data.unreadCount).toBe(0);
       await cid.nextOfType('unread_notifications');
 
-      const pushed = await api('/api/v1/topics/group:42/notifications', 'POST', { ...info('standup'), category: 'groups' });
+      const pushed = await api('/api/v1/topics/group:42/notifications', 'POST', { ...info('standup'), category: 'invitations' });
       expect(pushed.status).toBe(201);
       const answer = (await pushed.json()) as { id: string; timestamp: number; count: number; delivered: number };
       expect(answer).toMatchObject({ count: 2, delivered: 1 });
       const live = await ana.nextOfType('info');
-      expect(live).toMatchObject({ id: answer.id, category: 'groups', read: false, data: { title: 'standup' } });
+      expect(live).toMatchObject({ id: answer.id, category: 'invitations', read: false, data: { title: 'standup' } });
 
       // Ben was offline: he gets it in his snapshot, with counts; cid (not subscribed) never sees it.
       const ben = await device('ben');
       const snapshot = await ben.nextOfType('unread_notifications');
-      expect(snapshot.data).toMatchObject({ unreadCount: 1, unreadByCategory: { groups: 1 } });
+      expect(snapshot.data).toMatchObject({ unreadCount: 1, unreadByCategory: { invitations: 1 } });
       expect(snapshot.data.notifications.map((n: { id: string }) => n.id)).toEqual([answer.id]);
 
       // Read state is per user: ana reads, ben still has it unread.

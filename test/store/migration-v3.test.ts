@@ -53,7 +53,7 @@ async function expectV3FixtureKept(store: NotificationStore): Promise<void> {
   expect(delivered).toMatchObject({ scheduleId: handle, recipients: { kind: 'user', userId: 'carol' } });
   expect(await store.remove(handle)).toMatchObject({ outcome: 'retracted', removed: [{ id: delivered!.notification.id }] });
   // Schema 4's preferences: none after the upgrade; a muted broadcast skips the migrated user who muted it.
-  expect(await store.mutedNames('bob')).toEqual({ categories: [], types: [] });
+  expect(await store.mutedNames('bob')).toEqual({ categories: [], types: [], webPush: { categories: [], types: [] } });
   await store.setPreferences('bob', { types: { info: false } }, 'merge');
   const muted = await store.appendSharedUnlessMuted({ audience: { kind: 'broadcast' }, ...info('not for bob') });
   expect(muted.muted).toBe(1);

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
+import Database from 'better-sqlite3';
 import { schemaVersion as postgresSchemaVersion } from '../../src/store/postgres/schema.js';
 import { schemaVersion as sqliteSchemaVersion } from '../../src/store/sqlite/schema.js';
-import Database from 'better-sqlite3';
 import type { NotificationStore } from '../../src/store/store.js';
 import { postgresUnavailable, skipReason } from '../support/services.js';
 import { migratedPostgresFixture } from './postgres-fixture.js';
@@ -34,8 +34,10 @@ async function expectV4FixtureKept(store: NotificationStore): Promise<void> {
   expect(await store.unreadSummary('alice')).toEqual({ unreadCount: 2, unseenCount: 2, unreadByCategory: { general: 2 } });
   expect(titles((await store.page('bob', { limit: 10 })).notifications)).toEqual(['news1', 'everyone', 'b1']);
   expect(titles((await store.page('carol', { limit: 10 })).notifications)).toEqual(['news1', 'everyone']);
-  expect(await store.mutedNames('bob')).toEqual({ categories: ['marketing'], types: ['warning'] });
-  expect(await store.mutedNames('carol')).toEqual({ categories: [], types: ['success'] });
+  // Schema 5 (Web Push): the preferences of schema 4 hold on every channel, and none is Web Push's own.
+  const none = { categories: [], types: [] };
+  expect(await store.mutedNames('bob')).toEqual({ categories: ['marketing'], types: ['warning'], webPush: none });
+  expect(await store.mutedNames('carol')).toEqual({ categories: [], types: ['success'], webPush: none });
   expect((await store.subscribers('news', { limit: 10 })).users).toEqual(['bob', 'carol']);
 
   // The idempotency key survives; new ids sort after every old one (past the retracted one too).
@@ -51,6 +53,7 @@ async function expectV4FixtureKept(store: NotificationStore): Promise<void> {
   // The expiring notification leaves at its time.
   expect((await store.expiredBetween(0, 4_000_000_000_001)).map((r) => r.recipients)).toContainEqual({ kind: 'user', userId: 'alice' });
   await expectApiKeysWork(store);
+  await expectWebPushAfterMigration(store);
 }
 
 /** API keys (issue 25): a v4 store has none; once migrated it creates, lists, revokes and records use. */
@@ -74,6 +77,21 @@ async function expectWebhooksOnMigrated(store: NotificationStore): Promise<void>
   await store.changeState('alice', [a2!.id], 'read');
   const [claimed] = await store.webhooks.claim(Date.now(), 10, Date.now() + 30_000, []);
   expect(claimed).toMatchObject({ endpointId: hook.id, type: 'notification.read', data: { userId: 'alice', notificationId: a2!.id, state: { read: true } } });
+}
+
+/** Web Push (issue 24): muted rows still mute in-app and for Web Push; subscriptions; the queue of shared pushes. */
+async function expectWebPushAfterMigration(store: NotificationStore): Promise<void> {
+  expect(await store.appendUnlessMuted({ userId: 'bob', ...info('muted still'), category: 'marketing' })).toBe('muted');
+  const endpoint = { endpoint: 'https://push.example/bob', p256dh: 'p'.repeat(87), auth: 'a'.repeat(22), expirationTime: null };
+  const { subscription } = await store.webPush.register('bob', endpoint, { maxPerUser: 3, nowMs: 5 });
+  expect((await store.webPush.list('bob')).map((s) => s.id)).toEqual([subscription.id]);
+  expect(await store.webPush.targets(['bob'], { type: 'info', category: 'marketing', critical: false })).toEqual([]);
+  expect((await store.webPush.targets(['bob'], { type: 'info', category: 'news', critical: false })).map((s) => s.id)).toEqual([subscription.id]);
+  await store.setPreferences('carol', { channels: { webPush: { categories: { news: false } } } }, 'merge');
+  expect(await store.mutedNames('carol')).toEqual({ categories: [], types: ['success'], webPush: { categories: ['news'], types: [] } });
+  const notification = await store.appendShared({ audience: { kind: 'broadcast' }, ...info('queued') });
+  await store.webPush.enqueue({ notification, audience: { kind: 'broadcast' }, critical: false });
+  expect(await store.webPush.claim(Date.now(), 60_000)).toMatchObject({ notification: { id: notification.id }, cursor: null });
 }
 
 describe('migration from schema 4: SQLite', () => {

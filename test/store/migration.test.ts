@@ -54,7 +54,7 @@ async function expectFixtureKept(store: NotificationStore, ids: Record<string, n
 
 /** Schema 4's preferences on a migrated store: nobody has any, and muting works on old users. */
 async function expectPreferencesWork(store: NotificationStore): Promise<void> {
-  expect(await store.mutedNames('alice')).toEqual({ categories: [], types: [] });
+  expect(await store.mutedNames('alice')).toEqual({ categories: [], types: [], webPush: { categories: [], types: [] } });
   await store.setPreferences('bob', { categories: { general: false } }, 'merge');
   expect(await store.appendUnlessMuted({ userId: 'bob', ...info('muted') })).toBe('muted');
 }

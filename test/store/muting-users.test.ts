@@ -19,16 +19,24 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const mutes = (db: Database.Database, user: string): void => void db.prepare(`INSERT INTO preferences_off (user_id, kind, name) VALUES (?, 'type', 'info')`).run(user);
 
+const none = { categories: [], types: [] };
+
 describe('createMutingUsers', () => {
   it('answers from memory once loaded, and follows its own changes', () => {
     const db = new Database(file);
     mutes(db, 'alice');
+    db.prepare(`INSERT INTO preferences_off (user_id, channel, kind, name) VALUES ('frank', 'web_push', 'type', 'info')`).run();
     const users = createMutingUsers(db);
     users.beginWrite();
     expect(users.mayMute('alice')).toBe(true);
+    // A Web Push-only row does not mute in-app.
+    expect(users.mayMute('frank')).toBe(false);
     expect(users.mayMute('bob')).toBe(false);
-    users.changed('bob', { categories: [], types: ['info'] });
-    users.changed('alice', { categories: [], types: [] });
+    users.changed('bob', { categories: [], types: ['info'], webPush: none });
+    users.changed('alice', { categories: [], types: [], webPush: none });
+    // Muting Web Push only does not mute in-app.
+    users.changed('erin', { categories: [], types: [], webPush: { categories: ['general'], types: [] } });
+    expect(users.mayMute('erin')).toBe(false);
     expect(users.mayMute('bob')).toBe(true);
     expect(users.mayMute('alice')).toBe(false);
     // This connection's own commits keep it.
@@ -47,7 +55,7 @@ describe('createMutingUsers', () => {
     mutes(other, 'carol');
     users.beginWrite();
     expect(users.mayMute('carol')).toBe(true);
-    users.changed('dave', { categories: ['general'], types: [] });
+    users.changed('dave', { categories: ['general'], types: [], webPush: none });
     expect(users.mayMute('dave')).toBe(true);
     // Rolled back: dave's row never reached the file.
     users.rolledBack();

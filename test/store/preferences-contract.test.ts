@@ -1,7 +1,7 @@
 // The preferences rows of the NotificationStore contract, run against every backend.
 import { expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
-import type { NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
+import type { MutedKinds, MutedNames, NewNotification, NewSharedNotification, NotificationStore } from '../../src/store/store.js';
 import { forEachStoreBackend, storePerTest, type Backend } from '../support/store-backends.js';
 
 let stamp = 1_750_000_000_000;
@@ -14,6 +14,8 @@ const shared = (extra: Partial<NewSharedNotification> = {}): NewSharedNotificati
   return { audience: { kind: 'broadcast' }, type: 'info', data: { title: `s${n}`, message: 'm', priority: 'low' }, timestamp: n, ...extra };
 };
 const ids = (ns: readonly Notification[]): string[] => ns.map((n) => n.id);
+/** What `mutedNames` answers: top-level names, and Web Push's own (none unless given). */
+const muted = (categories: string[], types: string[], webPush: MutedKinds = { categories: [], types: [] }): MutedNames => ({ categories, types, webPush });
 
 await forEachStoreBackend('NotificationStore preferences', preferencesContract);
 
@@ -22,17 +24,17 @@ function preferencesContract(backend: Backend): void {
   storePerTest(backend, (opened) => (store = opened));
 
   it('starts with nothing off, merges changes, and replaces when asked', async () => {
-    expect(await store.mutedNames('alice')).toEqual({ categories: [], types: [] });
+    expect(await store.mutedNames('alice')).toEqual(muted([], []));
     expect(await store.setPreferences('alice', { categories: { social: false, system: false }, types: { info: false } }, 'merge'))
-      .toEqual({ categories: ['social', 'system'], types: ['info'] });
+      .toEqual(muted(['social', 'system'], ['info']));
     // Merge: only the names given change; true turns one back on; turning off twice is a no-op.
     expect(await store.setPreferences('alice', { categories: { social: true, general: false }, types: { info: false } }, 'merge'))
-      .toEqual({ categories: ['general', 'system'], types: ['info'] });
-    expect(await store.mutedNames('alice')).toEqual({ categories: ['general', 'system'], types: ['info'] });
+      .toEqual(muted(['general', 'system'], ['info']));
+    expect(await store.mutedNames('alice')).toEqual(muted(['general', 'system'], ['info']));
     // Replace: every name not given is on again.
-    expect(await store.setPreferences('alice', { types: { warning: false, info: true } }, 'replace')).toEqual({ categories: [], types: ['warning'] });
-    expect(await store.setPreferences('alice', {}, 'replace')).toEqual({ categories: [], types: [] });
-    expect(await store.mutedNames('bob')).toEqual({ categories: [], types: [] });
+    expect(await store.setPreferences('alice', { types: { warning: false, info: true } }, 'replace')).toEqual(muted([], ['warning']));
+    expect(await store.setPreferences('alice', {}, 'replace')).toEqual(muted([], []));
+    expect(await store.mutedNames('bob')).toEqual(muted([], []));
   });
 
   it('stores nothing for a user who muted the category ("general" for none) or the type; others and critical appends are stored', async () => {
@@ -96,12 +98,38 @@ function preferencesContract(backend: Backend): void {
     expect(ids((await store.page('alice', { limit: 10 })).notifications)).toEqual([later.notification.id]);
   });
 
+  it('keeps Web Push preferences apart: off for Web Push only, kept in-app; the top level holds for Web Push too', async () => {
+    const offForWebPush = { channels: { webPush: { categories: { system: false }, types: { warning: false } } } };
+    expect(await store.setPreferences('alice', { ...offForWebPush, categories: { social: false } }, 'merge')).toEqual(
+      muted(['social'], [], { categories: ['system'], types: ['warning'] }),
+    );
+    // In-app: only the top level mutes.
+    expect(await store.appendUnlessMuted(info('alice', { category: 'system' }))).toMatchObject({ created: true });
+    expect(await store.appendUnlessMuted(info('alice', { category: 'social' }))).toBe('muted');
+    // Web Push: alice's subscription is a target unless the push is off for Web Push or at the top level (or critical).
+    const endpoint = { endpoint: 'https://push.example/a', p256dh: 'p'.repeat(87), auth: 'a'.repeat(22), expirationTime: null };
+    await store.webPush.register('alice', endpoint, { maxPerUser: 5, nowMs: 1 });
+    const targets = async (type: string, category: string | undefined, critical = false): Promise<string[]> =>
+      (await store.webPush.targets(['alice', 'bob'], { type, category, critical })).map((t) => t.userId);
+    expect(await targets('info', 'products')).toEqual(['alice']);
+    expect(await targets('info', 'system')).toEqual([]);
+    expect(await targets('warning', 'products')).toEqual([]);
+    expect(await targets('info', 'social')).toEqual([]);
+    expect(await targets('info', 'system', true)).toEqual(['alice']);
+    // Merge and replace reach the channel too.
+    expect(await store.setPreferences('alice', { channels: { webPush: { categories: { system: true } } } }, 'merge')).toEqual(
+      muted(['social'], [], { categories: [], types: ['warning'] }),
+    );
+    expect(await targets('info', 'system')).toEqual(['alice']);
+    expect(await store.setPreferences('alice', { types: { info: false } }, 'replace')).toEqual(muted([], ['info']));
+  });
+
   if (backend.openPeer) {
     it('shares preferences between nodes on the same data', async () => {
       const peer = await backend.openPeer!();
       try {
         await store.setPreferences('alice', { categories: { social: false } }, 'merge');
-        expect(await peer.mutedNames('alice')).toEqual({ categories: ['social'], types: [] });
+        expect(await peer.mutedNames('alice')).toEqual(muted(['social'], []));
         expect(await peer.appendUnlessMuted(info('alice', { category: 'social' }))).toBe('muted');
       } finally {
         await peer.close();

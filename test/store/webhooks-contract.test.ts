@@ -105,7 +105,7 @@ function contract(backend: Backend): void {
       expect(claimed.map((c) => c.data)).toEqual([
         { notificationId: a.id, notificationType: 'info', audience: 'user', userId: 'carol' },
         { notificationId: shared.id, notificationType: 'info', audience: 'topic', topic: 'news' },
-        { userId: 'carol', off: { categories: ['products'], types: [] } },
+        { userId: 'carol', off: { categories: ['products'], types: [], webPush: { categories: [], types: [] } } },
       ]);
     });
 

@@ -50,7 +50,7 @@ async function postgresBackend(): Promise<Backend | { name: string; unavailable:
     name: 'postgres',
     async open() {
       const store = await openStore(databaseUrl, { schema });
-      const tables = ['users', 'notifications', 'user_states', 'topic_members', 'schedules', 'preferences_off', 'api_keys', 'webhook_endpoints', 'webhook_outbox', 'webhook_delivered', 'webhook_cursors'];
+      const tables = ['users', 'notifications', 'user_states', 'topic_members', 'schedules', 'preferences_off', 'api_keys', 'webhook_endpoints', 'webhook_outbox', 'webhook_delivered', 'webhook_cursors', 'web_push_subscriptions', 'web_push_jobs'];
       await admin.query(`TRUNCATE ${tables.map((t) => `"${schema}".${t}`).join(', ')}`);
       // The store read which webhook events are wanted before the tables were emptied.
       await store.webhooks.refreshWanted();

@@ -38,14 +38,17 @@ function reachable(roots: readonly string[], schemas: ReadonlyMap<string, JsonSc
 }
 
 /**
- * The push body of one type: the contract's own `type`, `data` and `category` field schemas, closed; with an audience
- * ('multi': `users` or `broadcast`; 'batch': a batch item's `user`, `users` or `topic` and its `idempotencyKey`).
+ * The push body of one type: the contract's own `type`, `data` and `category` field schemas (the category one of the
+ * catalog's), closed; with an audience ('multi': `users` or `broadcast`; 'batch': a batch item's `user`, `users` or
+ * `topic` and its `idempotencyKey`).
  */
-function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonSchema>, audience: false | 'multi' | 'batch'): JsonSchema {
+function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonSchema>, categories: readonly string[], audience: false | 'multi' | 'batch'): JsonSchema {
   const envelope = schemas.get(message.payloadSchemaName)?.['properties'] as Record<string, unknown> | undefined;
   const field = (name: string): unknown => envelope?.[name];
   const properties: JsonSchema = { type: field('type'), data: field('data') };
-  if (field('category') !== undefined) properties['category'] = field('category');
+  if (field('category') !== undefined) {
+    properties['category'] = { type: 'string', enum: categories, description: 'One of the catalog\'s categories (`info.x-notify-categories`, "general" always); any other is 422.' };
+  }
   properties['critical'] = { type: 'boolean', description: "Delivered whatever the recipients' preferences (default false)." };
   Object.assign(properties, pushTimingProperties);
   const schema: JsonSchema = {
@@ -112,7 +115,7 @@ function operation(route: ApiRoute, notifications: readonly ContractMessage[]): 
     Object.entries(responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
   );
   // OpenAPI 3.1 lets a non-OAuth requirement list the roles it needs: here, the scope.
-  op['security'] = route.scope ? [{ serviceToken: [route.scope] }, { serviceTokenHeader: [route.scope] }] : [];
+  op['security'] = route.scope ? [{ serviceToken: [route.scope] }, { serviceTokenHeader: [route.scope] }] : route.user ? [{ userToken: [] }] : [];
   if (route.scope) op['x-notify-scope'] = route.scope;
   return op;
 }
@@ -131,9 +134,9 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   const batchNames: string[] = [];
   for (const message of notifications) {
     const name = `${pascalCase(message.wireName)}Push`;
-    catalog[name] = pushSchema(message, schemas, false);
-    catalog[`${pascalCase(message.wireName)}MultiPush`] = pushSchema(message, schemas, 'multi');
-    catalog[`${pascalCase(message.wireName)}BatchItem`] = pushSchema(message, schemas, 'batch');
+    catalog[name] = pushSchema(message, schemas, contract.categories, false);
+    catalog[`${pascalCase(message.wireName)}MultiPush`] = pushSchema(message, schemas, contract.categories, 'multi');
+    catalog[`${pascalCase(message.wireName)}BatchItem`] = pushSchema(message, schemas, contract.categories, 'batch');
     pushNames.push(name);
     multiNames.push(`${pascalCase(message.wireName)}MultiPush`);
     batchNames.push(`${pascalCase(message.wireName)}BatchItem`);
@@ -212,6 +215,7 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
             'As `Authorization: Bearer <credential>`: an API key (`nk_…`, from `notify keys create` or `POST /api/v1/keys`) holding the scope the operation lists (`admin` holds every scope); or the push token (`--push-token`, every scope); or a JWT with scope `notify:push` (push and read), `notify:read` or `notify:admin`.',
         },
         serviceTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The same credential in `X-Auth-Token`.' },
+        userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A user's own token (the one their devices connect with), as `Authorization: Bearer <token>`." },
       },
     },
   };

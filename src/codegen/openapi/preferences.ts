@@ -10,19 +10,36 @@ const switches: JsonSchema = {
   additionalProperties: { type: 'boolean' },
 };
 
+const channelBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { categories: switches, types: switches },
+};
+
 export const preferenceSchemas: Record<string, JsonSchema> = {
   PreferencesBody: {
     type: 'object',
     additionalProperties: false,
-    description: "A user's whole preferences: categories (the catalog's `x-notify-categories`, \"general\" always) and the catalog's notification types turned on or off. A name not given is on.",
-    properties: { categories: switches, types: switches },
+    description:
+      "A user's whole preferences: categories (the catalog's `x-notify-categories`, \"general\" always) and the catalog's notification types turned on or off on every channel, and under `channels.webPush` for Web Push only. A name not given is on.",
+    properties: { categories: switches, types: switches, channels: { type: 'object', additionalProperties: false, properties: { webPush: channelBody } } },
   },
   Preferences: {
     type: 'object',
     additionalProperties: false,
-    required: ['categories', 'types'],
-    description: 'Every category and notification type of the catalog with its value, plus any name turned off that the catalog no longer declares.',
-    properties: { categories: switches, types: switches },
+    required: ['categories', 'types', 'channels'],
+    description:
+      'Every category and notification type of the catalog with its value, plus any name turned off that the catalog no longer declares; `channels.webPush` the same for Web Push only (a name off at the top level is off there too).',
+    properties: {
+      categories: switches,
+      types: switches,
+      channels: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['webPush'],
+        properties: { webPush: { ...channelBody, required: ['categories', 'types'] } },
+      },
+    },
   },
   SuppressedPushResult: {
     type: 'object',

@@ -29,12 +29,14 @@ export interface ApiRoute {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Push' | 'Notifications' | 'Topics' | 'Keys' | 'Webhooks' | 'Status' | 'Documentation';
+  tag: 'Push' | 'Notifications' | 'Topics' | 'Keys' | 'Webhooks' | 'Web Push' | 'Status' | 'Documentation';
   /**
    * The scope a service credential needs (the handler's `authorize(request, response, scope)` says the same; a test
    * holds them in step). Its operation gets the security requirement and the 401 / 403 / 429 answers. Absent: public.
    */
   scope?: ServiceScope;
+  /** Needs a user's own token (`Authorization: Bearer`), and acts for that user (no scope). */
+  user?: boolean;
   parameters?: ApiParameter[];
   /** JSON request body, by component name; `examples` takes the contract's message examples in that shape. */
   body?: { schema: string; description: string; examples?: 'single' | 'multi' | 'batch' };

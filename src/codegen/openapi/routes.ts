@@ -2,6 +2,7 @@
 import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
+import { webPushRoutes, webPushSchemas } from './web-push.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
 import { batchRoute, batchSchemas } from './batch.js';
 import { webhookRoutes } from './webhooks.js';
@@ -135,6 +136,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
     },
   },
   ...preferenceSchemas,
+  ...webPushSchemas,
   StatusInfo: {
     type: 'object',
     additionalProperties: false,
@@ -280,6 +282,7 @@ export const apiRoutes: ApiRoute[] = [
   }),
   ...preferenceRoutes(userId),
   ...webhookRoutes,
+  ...webPushRoutes(userId),
   {
     method: 'delete',
     path: '/api/v1/notifications/{id}',

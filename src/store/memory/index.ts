@@ -14,6 +14,7 @@ import {
 import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type RemovedNotification, type ScheduleId } from '../timing.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from '../arguments.js';
 import { MutedIndex } from '../preference-rows.js';
+import { memoryWebPush } from './web-push.js';
 import { keysetPage } from '../keyset-page.js';
 import { memoryApiKeys } from './api-keys.js';
 import { applied, untouched, type Row, type Schedule, type State, type User } from './rows.js';
@@ -351,13 +352,14 @@ export function openMemoryStore(): NotificationStore {
         s.state = 'delivered';
         const { critical, ...fields } = rest;
         const input = { ...fields, timestamp: nowMs };
+        const extra = { critical: critical === true, ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) };
         // Unless critical, those who muted it by now never get it (their preferences at delivery time).
         const muted = critical ? new Set<UserId>() : preferences.mutedFor(input.category, input.type);
         if (audience.kind === 'users') {
           for (const userId of audience.users.filter((u) => !muted.has(u))) {
             const row = newRow(input, userId, undefined, scheduleId);
             user(userId).own.push(row);
-            delivered.push({ scheduleId, notification: view(userId, row), recipients: { kind: 'user', userId } });
+            delivered.push({ scheduleId, notification: view(userId, row), recipients: { kind: 'user', userId }, ...extra });
           }
         } else {
           const row = newRow(input, undefined, audience.kind === 'topic' ? audience.topic : undefined, scheduleId);
@@ -366,7 +368,7 @@ export function openMemoryStore(): NotificationStore {
             const u = users.get(userId);
             if (u && inFeed(userId, u, row)) u.states.set(row.id, { ...untouched, deleted: true });
           }
-          delivered.push({ scheduleId, notification: notificationOf({ ...row, data: structuredClone(row.data), read: false }), recipients: audience });
+          delivered.push({ scheduleId, notification: notificationOf({ ...row, data: structuredClone(row.data), read: false }), recipients: audience, ...extra });
         }
       }
       return delivered;
@@ -396,6 +398,14 @@ export function openMemoryStore(): NotificationStore {
     },
 
     webhooks: webhooks.store,
+    webPush: memoryWebPush({
+      live,
+      mutesWebPush: (userId, category, type) => preferences.mutesWebPush(userId, category, type),
+      visible: (id, nowMs) => {
+        const row = rows.get(Number(id));
+        return row !== undefined && visible(row, nowMs);
+      },
+    }),
 
     async close() {
       closed = true;

@@ -28,7 +28,7 @@ BEGIN
       RETURN;
     END IF;
   END IF;
-  IF p_unless_muted AND EXISTS (SELECT 1 FROM ${S}.preferences_off p WHERE p.user_id = p_user
+  IF p_unless_muted AND EXISTS (SELECT 1 FROM ${S}.preferences_off p WHERE p.user_id = p_user AND p.channel = 'all'
       AND ((p.kind = 'category' AND p.name = coalesce(p_category, '${uncategorized}')) OR (p.kind = 'type' AND p.name = p_type))) THEN
     RETURN QUERY SELECT NULL::text, false;
     RETURN;

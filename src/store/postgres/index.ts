@@ -22,6 +22,7 @@ import { createRunners, type Runner } from './runner.js';
 import { postgresPreferences } from './preferences.js';
 import { postgresWebhooks } from './webhooks.js';
 import { postgresApiKeys } from './api-keys.js';
+import { postgresWebPush } from './web-push.js';
 import { KnownUsers } from '../known-users.js';
 import { keysetPage } from '../keyset-page.js';
 import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from '../count-rows.js';
@@ -439,6 +440,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
     ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences, webhookEvents: webhooks.events }),
     webhooks: webhooks.store,
+
+    webPush: postgresWebPush({ S, single, tx }),
 
     async close() {
       if (closed) return;

@@ -7,13 +7,16 @@ import type { Runner } from './runner.js';
 /** The statements of schema `S` (quoted); every method runs on the runner it is given (the caller's transaction). */
 export function postgresPreferences(S: string) {
   const q = (name: string, text: string) => ({ name: `notify_pref_${name}`, text });
-  /** A row `p` of preferences_off matches a push of category $c and type $t (placeholders given). */
-  const matches = (c: string, t: string): string => `((p.kind = 'category' AND p.name = ${c}) OR (p.kind = 'type' AND p.name = ${t}))`;
+  /** A top-level row `p` of preferences_off (every channel) matches a push of category $c and type $t (placeholders given). */
+  const matches = (c: string, t: string): string =>
+    `p.channel = 'all' AND ((p.kind = 'category' AND p.name = ${c}) OR (p.kind = 'type' AND p.name = ${t}))`;
   const sql = {
-    list: q('list', `SELECT kind, name FROM ${S}.preferences_off WHERE user_id = $1`),
+    list: q('list', `SELECT channel, kind, name FROM ${S}.preferences_off WHERE user_id = $1`),
     clear: q('clear', `DELETE FROM ${S}.preferences_off WHERE user_id = $1`),
-    on: q('on', `DELETE FROM ${S}.preferences_off WHERE user_id = $1 AND (kind, name) IN (SELECT * FROM unnest($2::text[], $3::text[]))`),
-    off: q('off', `INSERT INTO ${S}.preferences_off (user_id, kind, name) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING`),
+    on: q('on', `DELETE FROM ${S}.preferences_off WHERE user_id = $1
+      AND (channel, kind, name) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`),
+    off: q('off', `INSERT INTO ${S}.preferences_off (user_id, channel, kind, name) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])
+      ON CONFLICT DO NOTHING`),
     // The audience members who muted it get it deleted at once; each walks the (kind, name) index.
     muteBroadcast: q('mute_broadcast', `WITH muted AS (INSERT INTO ${S}.user_states (user_id, seq, deleted)
       SELECT DISTINCT p.user_id, $1::bigint, true FROM ${S}.preferences_off p JOIN ${S}.users u ON u.user_id = p.user_id
@@ -31,14 +34,15 @@ export function postgresPreferences(S: string) {
       return rows[0]!.n;
     },
     async list(run: Runner, userId: UserId): Promise<MutedNames> {
-      return mutedNamesOf(await run<{ kind: string; name: string }>(sql.list, [userId]));
+      return mutedNamesOf(await run<{ channel: string; kind: string; name: string }>(sql.list, [userId]));
     },
     async set(run: Runner, userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): Promise<MutedNames> {
       if (mode === 'replace') await run(sql.clear, [userId]);
       const { off, on } = preferenceRows(change);
-      if (on.length) await run(sql.on, [userId, on.map((r) => r.kind), on.map((r) => r.name)]);
-      if (off.length) await run(sql.off, [userId, off.map((r) => r.kind), off.map((r) => r.name)]);
-      return mutedNamesOf(await run<{ kind: string; name: string }>(sql.list, [userId]));
+      const columns = (rows: typeof on): string[][] => [rows.map((r) => r.channel), rows.map((r) => r.kind), rows.map((r) => r.name)];
+      if (on.length) await run(sql.on, [userId, ...columns(on)]);
+      if (off.length) await run(sql.off, [userId, ...columns(off)]);
+      return mutedNamesOf(await run<{ channel: string; kind: string; name: string }>(sql.list, [userId]));
     },
   };
 }

@@ -131,6 +131,34 @@ const migrations = (S: string): readonly string[] => [
    CREATE INDEX webhook_outbox_sent ON ${S}.webhook_outbox (created_at) WHERE state = 'sent';
    CREATE TABLE ${S}.webhook_delivered (user_id text NOT NULL, seq bigint NOT NULL, PRIMARY KEY (user_id, seq));
    CREATE TABLE ${S}.webhook_cursors (name text PRIMARY KEY, at bigint NOT NULL);`,
+  // 7 (issue 24): preferences per channel ('all': the top level, every channel; 'web_push': Web Push only), every row
+  // before it kept as 'all'; browsers' Web Push subscriptions (unique by endpoint); the queue of shared pushes to
+  // send as Web Push (leased to one node at a time, its cursor the last subscribed user handled).
+  `ALTER TABLE ${S}.preferences_off ADD COLUMN channel text NOT NULL DEFAULT 'all' CHECK (channel IN ('all', 'web_push'));
+   ALTER TABLE ${S}.preferences_off DROP CONSTRAINT preferences_off_pkey, ADD PRIMARY KEY (user_id, kind, name, channel);
+   DROP INDEX ${S}.preferences_off_name;
+   CREATE INDEX preferences_off_name ON ${S}.preferences_off (kind, name, channel, user_id);
+   CREATE TABLE ${S}.web_push_subscriptions (
+     id text PRIMARY KEY,
+     user_id text NOT NULL,
+     endpoint text NOT NULL UNIQUE,
+     p256dh text NOT NULL,
+     auth text NOT NULL,
+     expiration_time bigint,
+     created_at bigint NOT NULL
+   );
+   CREATE INDEX web_push_subscriptions_user ON ${S}.web_push_subscriptions (user_id, created_at);
+   CREATE TABLE ${S}.web_push_jobs (
+     id text PRIMARY KEY,
+     seq bigserial,
+     notification jsonb NOT NULL,
+     audience jsonb NOT NULL,
+     critical boolean NOT NULL DEFAULT false,
+     expires_at bigint,
+     cursor text,
+     lease_until bigint NOT NULL DEFAULT 0
+   );
+   CREATE INDEX web_push_jobs_lease ON ${S}.web_push_jobs (lease_until, seq);`,
 ];
 
 /** The version a migrated schema reaches. */

@@ -56,7 +56,7 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences, w
   const sql = {
     schedule: q('schedule', `INSERT INTO ${S}.schedules (id, audience, type, data, category, deliver_at, expires_at, critical)
       VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8)`),
-    mutedAmong: q('muted_among', `SELECT DISTINCT user_id FROM ${S}.preferences_off p WHERE p.user_id = ANY($1::text[])
+    mutedAmong: q('muted_among', `SELECT DISTINCT user_id FROM ${S}.preferences_off p WHERE p.user_id = ANY($1::text[]) AND p.channel = 'all'
       AND ((p.kind = 'category' AND p.name = $2) OR (p.kind = 'type' AND p.name = $3))`),
     // SKIP LOCKED: a schedule another node is delivering is not waited for, and never claimed twice.
     due: q('due', `SELECT id, audience, type, data, category, expires_at, critical FROM ${S}.schedules
@@ -98,6 +98,7 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences, w
       notificationOf({ type: due.type, id, timestamp: nowMs, data: due.data, read: false, category: due.category });
     const { audience } = due;
     const category = due.category ?? undefined;
+    const extra = { critical: due.critical, ...(due.expires_at === null ? {} : { expiresAt: Number(due.expires_at) }) };
     if (audience.kind === 'users') {
       const muted = due.critical ? new Set<string>() : new Set((await t<{ user_id: string }>(sql.mutedAmong, [audience.users, muteCategory(category), due.type])).map((r) => r.user_id));
       await t(sql.lockShared, [lockKey]);
@@ -105,14 +106,14 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences, w
       // Users in one order, so that two claims never wait on each other's user rows in a cycle.
       for (const userId of audience.users.filter((u) => !muted.has(u)).sort()) {
         await t(sql.lockUser, [userId]);
-        delivered.push({ scheduleId: due.id, notification: view(await insert(userId, null)), recipients: { kind: 'user', userId } });
+        delivered.push({ scheduleId: due.id, notification: view(await insert(userId, null)), recipients: { kind: 'user', userId }, ...extra });
       }
       return delivered;
     }
     await t(sql.lockExclusive, [lockKey]);
     const id = await insert(null, audience.kind === 'topic' ? audience.topic : null);
     if (!due.critical) await preferences.muteShared(t, id, audience, category, due.type);
-    return [{ scheduleId: due.id, notification: view(id), recipients: audience }];
+    return [{ scheduleId: due.id, notification: view(id), recipients: audience, ...extra }];
   };
 
   return {

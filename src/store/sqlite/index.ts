@@ -29,6 +29,7 @@ import { createMutingUsers } from './muting-users.js';
 import { prunable, sqliteTiming } from './timing.js';
 import { sqliteWebhooks } from './webhooks.js';
 import { sqliteApiKeys } from './api-keys.js';
+import { sqliteWebPush } from './web-push.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -359,6 +360,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     webhooks: webhooks.store,
+    webPush: sqliteWebPush(db, (run) => write(run), live),
+
     schedule: timing.schedule,
     claimDue: timing.claimDue,
     remove: timing.remove,

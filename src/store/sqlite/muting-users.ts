@@ -1,4 +1,4 @@
-// Which users turned anything off, kept in memory by the SQLite store while no other connection changes the file, so a push to anyone else needs no preference read.
+// Which users turned anything off in every channel (what mutes in-app), kept in memory by the SQLite store while no other connection changes the file, so a push to anyone else needs no preference read.
 import type Database from 'better-sqlite3';
 import type { MutedNames, UserId } from '../store.js';
 
@@ -26,7 +26,7 @@ export interface MutingUsers {
  */
 export function createMutingUsers(db: Database.Database): MutingUsers {
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const load = db.prepare<[number], string>('SELECT DISTINCT user_id FROM preferences_off LIMIT ?').pluck();
+  const load = db.prepare<[number], string>("SELECT DISTINCT user_id FROM preferences_off WHERE channel = 'all' LIMIT ?").pluck();
   let users: Set<UserId> | undefined;
   let version = -1;
   let notBeforeMs = 0;

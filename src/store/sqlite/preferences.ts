@@ -3,8 +3,8 @@ import type Database from 'better-sqlite3';
 import type { MutedNames, PreferenceChange, SharedAudience, UserId } from '../store.js';
 import { muteCategory, mutedNamesOf, preferenceRows } from '../preference-rows.js';
 
-/** A row of `preferences_off` matches a push of (@category, @type). */
-const matches = `((p.kind = 'category' AND p.name = @category) OR (p.kind = 'type' AND p.name = @type))`;
+/** A top-level row of `preferences_off` (every channel) matches a push of (@category, @type). */
+const matches = `p.channel = 'all' AND ((p.kind = 'category' AND p.name = @category) OR (p.kind = 'type' AND p.name = @type))`;
 
 /** Prepared once per store; every method runs inside the caller's (group-commit) transaction. */
 export function sqlitePreferences(db: Database.Database) {
@@ -12,10 +12,10 @@ export function sqlitePreferences(db: Database.Database) {
     muted: db.prepare<{ u: string; category: string; type: string }, { one: number }>(
       `SELECT 1 AS one FROM preferences_off p WHERE p.user_id = @u AND ${matches} LIMIT 1`,
     ),
-    list: db.prepare<[string], { kind: string; name: string }>(`SELECT kind, name FROM preferences_off WHERE user_id = ?`),
+    list: db.prepare<[string], { channel: string; kind: string; name: string }>(`SELECT channel, kind, name FROM preferences_off WHERE user_id = ?`),
     clear: db.prepare<[string]>(`DELETE FROM preferences_off WHERE user_id = ?`),
-    off: db.prepare<[string, string, string]>(`INSERT INTO preferences_off (user_id, kind, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
-    on: db.prepare<[string, string, string]>(`DELETE FROM preferences_off WHERE user_id = ? AND kind = ? AND name = ?`),
+    off: db.prepare<[string, string, string, string]>(`INSERT INTO preferences_off (user_id, channel, kind, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    on: db.prepare<[string, string, string, string]>(`DELETE FROM preferences_off WHERE user_id = ? AND channel = ? AND kind = ? AND name = ?`),
     // The audience members who muted it get it deleted at once; each walks the (kind, name) index.
     muteBroadcast: db.prepare<{ seq: number; category: string; type: string }>(
       `INSERT INTO user_states (user_id, seq, deleted) SELECT DISTINCT p.user_id, @seq, 1 FROM preferences_off p
@@ -43,8 +43,8 @@ export function sqlitePreferences(db: Database.Database) {
     set(userId: UserId, change: PreferenceChange, mode: 'merge' | 'replace'): MutedNames {
       if (mode === 'replace') sql.clear.run(userId);
       const { off, on } = preferenceRows(change);
-      for (const { kind, name } of on) sql.on.run(userId, kind, name);
-      for (const { kind, name } of off) sql.off.run(userId, kind, name);
+      for (const { channel, kind, name } of on) sql.on.run(userId, channel, kind, name);
+      for (const { channel, kind, name } of off) sql.off.run(userId, channel, kind, name);
       return mutedNamesOf(sql.list.all(userId));
     },
   };

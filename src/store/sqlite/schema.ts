@@ -137,7 +137,7 @@ const laterSteps: readonly string[] = [
      revoked_at INTEGER
    ) WITHOUT ROWID;
    CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;`,
-  // Webhooks (issue 27): endpoints; the outbox, one row per event and endpoint (kept as 'dead' after 24 hours of
+  // 6 (issue 27): webhooks. Endpoints; the outbox, one row per event and endpoint (kept as 'dead' after 24 hours of
   // failures, or as 'sent' while its dedupe key still matters); delivered marks (notification.delivered once per
   // notification and user); the expiry sweep's cursor.
   `CREATE TABLE webhook_endpoints (
@@ -174,6 +174,41 @@ const laterSteps: readonly string[] = [
    CREATE INDEX webhook_outbox_sent ON webhook_outbox (created_at) WHERE state = 'sent';
    CREATE TABLE webhook_delivered (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
    CREATE TABLE webhook_cursors (name TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // 7 (issue 24): preferences per channel ('all': the top level, every channel; 'web_push': Web Push only), every row
+  // before it kept as 'all'; browsers' Web Push subscriptions (unique by endpoint); the queue of shared pushes to send
+  // as Web Push (leased to one process at a time, its cursor the last subscribed user handled).
+  `CREATE TABLE preferences_off_channels (
+     user_id TEXT NOT NULL,
+     channel TEXT NOT NULL DEFAULT 'all' CHECK (channel IN ('all', 'web_push')),
+     kind TEXT NOT NULL CHECK (kind IN ('category', 'type')),
+     name TEXT NOT NULL,
+     PRIMARY KEY (user_id, kind, name, channel)
+   ) WITHOUT ROWID;
+   INSERT INTO preferences_off_channels (user_id, channel, kind, name) SELECT user_id, 'all', kind, name FROM preferences_off;
+   DROP TABLE preferences_off;
+   ALTER TABLE preferences_off_channels RENAME TO preferences_off;
+   CREATE INDEX preferences_off_name ON preferences_off (kind, name, channel, user_id);
+   CREATE TABLE web_push_subscriptions (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     endpoint TEXT NOT NULL UNIQUE,
+     p256dh TEXT NOT NULL,
+     auth TEXT NOT NULL,
+     expiration_time INTEGER,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX web_push_subscriptions_user ON web_push_subscriptions (user_id, created_at);
+   CREATE TABLE web_push_jobs (
+     id TEXT PRIMARY KEY,
+     notification TEXT NOT NULL,
+     audience TEXT NOT NULL,
+     critical INTEGER NOT NULL DEFAULT 0,
+     expires_at INTEGER,
+     cursor TEXT,
+     lease_until INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX web_push_jobs_lease ON web_push_jobs (lease_until, created_at);`,
 ];
 
 export const schemaVersion = baseVersion + laterSteps.length;

@@ -87,16 +87,17 @@ export function sqliteTiming(db: Database.Database, write: Write, preferences: R
     const insert = (userId: string | null, topic: string | null): NotificationId =>
       sql.insert.get(userId, topic, due.type, due.data, due.category, nowMs, due.expires_at, due.id)!.id;
     const category = due.category ?? undefined;
+    const extra = { critical: due.critical === 1, ...(due.expires_at === null ? {} : { expiresAt: due.expires_at }) };
     if (audience.kind === 'users') {
       const wanted = due.critical ? audience.users : audience.users.filter((userId) => !preferences.mutes(userId, category, due.type));
       return wanted.map((userId) => {
         sql.touch.run(userId);
-        return { scheduleId: due.id, notification: view(insert(userId, null)), recipients: { kind: 'user', userId } };
+        return { scheduleId: due.id, notification: view(insert(userId, null)), recipients: { kind: 'user', userId }, ...extra };
       });
     }
     const id = insert(null, audience.kind === 'topic' ? audience.topic : null);
     if (!due.critical) preferences.muteShared(Number(id), audience, category, due.type);
-    return [{ scheduleId: due.id, notification: view(id), recipients: audience }];
+    return [{ scheduleId: due.id, notification: view(id), recipients: audience, ...extra }];
   };
 
   return {

@@ -1,0 +1,95 @@
+// Browser-only Web Push for the client: permission, a push subscription with the server's key, its registration.
+import type { ConnectionEstablishedMessage, RegisterWebPushAction, WebPushSubscriptionMessage } from '../../generated/index.js';
+import { NotifyClientError } from './errors.js';
+
+export interface EnableWebPushOptions {
+  /**
+   * The service worker that shows the pushes: a registration the app made of notify's `sw.js` (or a worker that
+   * imports it), or the script's URL to register here (e.g. `'/sw.js'`, which `notify serve` serves).
+   */
+  serviceWorker: ServiceWorkerRegistration | string;
+}
+
+export interface DisableWebPushOptions extends EnableWebPushOptions {
+  /** The id `enableWebPush` answered: the server forgets it at once (otherwise at its next push to it, answered 410). */
+  subscriptionId?: string;
+}
+
+export interface WebPushEnabled {
+  /** The id the server keeps the subscription under (for `unregisterWebPush`). */
+  subscriptionId: string;
+  subscription: PushSubscription;
+}
+
+/** What of the client this module uses (kept structural so client.ts and this file do not import each other's values). */
+interface WebPushClient {
+  connect(): Promise<ConnectionEstablishedMessage>;
+  registerWebPush(subscription: RegisterWebPushAction['subscription']): Promise<WebPushSubscriptionMessage>;
+  unregisterWebPush(id: string): Promise<WebPushSubscriptionMessage>;
+}
+
+function supported(): boolean {
+  return typeof navigator !== 'undefined' && 'serviceWorker' in navigator && typeof PushManager !== 'undefined' && typeof Notification !== 'undefined';
+}
+
+/** The registration, once it has an active worker (a push subscription needs one). */
+async function activeRegistration(serviceWorker: ServiceWorkerRegistration | string): Promise<ServiceWorkerRegistration> {
+  const registration = typeof serviceWorker === 'string' ? await navigator.serviceWorker.register(serviceWorker) : serviceWorker;
+  if (registration.active) return registration;
+  const worker = registration.installing ?? registration.waiting;
+  if (!worker) return registration;
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (worker.state === 'activated' || worker.state === 'redundant') {
+        worker.removeEventListener('statechange', check);
+        resolve();
+      }
+    };
+    worker.addEventListener('statechange', check);
+    check();
+  });
+  return registration;
+}
+
+function sameKey(current: ArrayBuffer | null | undefined, wanted: Uint8Array): boolean {
+  if (!current) return false;
+  const bytes = new Uint8Array(current);
+  return bytes.length === wanted.length && bytes.every((b, i) => b === wanted[i]);
+}
+
+function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '='));
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** See NotifyClient.enableWebPush. */
+export async function enableWebPush(client: WebPushClient, options: EnableWebPushOptions): Promise<WebPushEnabled> {
+  if (!supported()) throw new NotifyClientError('ERR_WEB_PUSH_UNSUPPORTED', 'this browser has no service workers, Push API or notifications');
+  const established = await client.connect();
+  const publicKey = established.data.webPushPublicKey;
+  if (publicKey === undefined) throw new NotifyClientError('ERR_WEB_PUSH_UNAVAILABLE', 'the server sends no Web Push (it has no VAPID keys)');
+  const registration = await activeRegistration(options.serviceWorker);
+  const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+  if (permission !== 'granted') throw new NotifyClientError('ERR_WEB_PUSH_DENIED', `notifications are not allowed (${permission})`);
+  const key = base64UrlBytes(publicKey);
+  let subscription = await registration.pushManager.getSubscription();
+  // Made with another server key (keys were rotated): push services would refuse our signature.
+  if (subscription && !sameKey(subscription.options.applicationServerKey, key)) {
+    await subscription.unsubscribe();
+    subscription = null;
+  }
+  subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  const answer = await client.registerWebPush(subscription.toJSON() as unknown as RegisterWebPushAction['subscription']);
+  return { subscriptionId: answer.data.id, subscription };
+}
+
+/** See NotifyClient.disableWebPush: unsubscribes the browser; the server forgets it at its next push (410) if not told. */
+export async function disableWebPush(client: WebPushClient, options: DisableWebPushOptions): Promise<void> {
+  if (!supported()) return;
+  const registration = await activeRegistration(options.serviceWorker);
+  const subscription = await registration.pushManager.getSubscription();
+  if (options.subscriptionId !== undefined) await client.unregisterWebPush(options.subscriptionId);
+  await subscription?.unsubscribe();
+}
