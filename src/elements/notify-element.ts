@@ -47,7 +47,7 @@ export abstract class NotifyElement extends LitElement {
   declare theme: NotifyTheme | undefined;
   /** An app's messages table (any subset), over the English one. */
   declare messages: Partial<NotifyMessages> | undefined;
-  /** A model to show instead of connecting by `server` / `token` (one the app or the React provider made). */
+  /** A model to show instead of connecting by `server` / `token` (one the app or the React provider made); held (started) while shown. */
   declare store: InboxStore | undefined;
   /** Render functions by notification type, for the item's content; a type without one is shown from its display template. */
   declare renderers: ElementRenderers | undefined;
@@ -58,7 +58,7 @@ export abstract class NotifyElement extends LitElement {
   /** No live-region announcements from this element (another element on the page announces). */
   declare quiet: boolean;
 
-  #held: { key: string; store: InboxStore; release: () => void } | undefined;
+  #held: { key: string | InboxStore; store: InboxStore; release: () => void } | undefined;
   #subscribed: InboxStore | undefined;
   #unsubscribe: (() => void)[] = [];
   #tick: ReturnType<typeof setInterval> | undefined;
@@ -76,7 +76,7 @@ export abstract class NotifyElement extends LitElement {
 
   /** The model this element shows: the given `store`, or the shared one of its server and credential. */
   get activeStore(): InboxStore | undefined {
-    return this.store ?? this.#held?.store;
+    return this.#held?.store;
   }
 
   /** The client of {@link activeStore} (e.g. for `configure` in demo mode). */
@@ -119,17 +119,14 @@ export abstract class NotifyElement extends LitElement {
     super.willUpdate(changed);
     // Connecting waits for the first update, so properties set right after the element is created or upgraded apply.
     if (!this.isConnected) return;
-    if (this.store) {
-      this.#held?.release();
-      this.#held = undefined;
-    } else {
-      const source = { server: this.server, token: this.token, getToken: this.getToken, templates: this.templates, pageSize: this.pageSize };
-      const key = sourceKey(source);
-      if (this.#held?.key !== key) {
-        const previous = this.#held;
-        this.#held = { key, ...acquireInbox(source) };
-        previous?.release();
-      }
+    const given = this.store;
+    const source = { server: this.server, token: this.token, getToken: this.getToken, templates: this.templates, pageSize: this.pageSize };
+    const key = given ?? sourceKey(source);
+    if (this.#held?.key !== key) {
+      const previous = this.#held;
+      // A given store is held too (started while shown; it closes once its last holder lets go).
+      this.#held = given ? { key, store: given, release: given.retain() } : { key, ...acquireInbox(source) };
+      previous?.release();
     }
     this.#follow(this.activeStore);
   }

@@ -58,6 +58,10 @@ export const inboxStyles = css`
     box-shadow: var(--_shadow);
     overflow: hidden;
   }
+  .panel[data-align='start'] {
+    right: auto;
+    left: 0;
+  }
   .panel[hidden] {
     display: none;
   }

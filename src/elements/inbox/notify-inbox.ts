@@ -29,6 +29,8 @@ export class NotifyInbox extends NotifyElement {
   declare view: InboxView | undefined;
   readonly #list = new ListController(this, { scrollRoot: () => this.shadowRoot?.querySelector('.scroll') ?? undefined });
   #pane: 'list' | 'preferences' = 'list';
+  /** Which edge of the bell the panel aligns with: `end` (it opens leftwards) unless that would leave the viewport. */
+  #align: 'start' | 'end' = 'end';
   readonly #onOutside = (event: Event): void => {
     if (this.open && !event.composedPath().includes(this)) this.#setOpen(false, false);
   };
@@ -52,6 +54,10 @@ export class NotifyInbox extends NotifyElement {
     super.willUpdate(changed);
     if (changed.has('view') && this.view) this.#list.view = this.view;
     if (changed.has('open')) this.#list.setActive(this.open && this.#pane === 'list');
+    if (changed.has('open') && this.open) {
+      const width = Math.min(parseFloat(getComputedStyle(this).getPropertyValue('--notify-panel-width')) || 380, window.innerWidth - 16);
+      this.#align = this.getBoundingClientRect().right >= width + 8 ? 'end' : 'start';
+    }
   }
 
   /** Opens or closes the panel; opening moves focus into it, closing by keyboard returns it to the bell. */
@@ -111,7 +117,7 @@ export class NotifyInbox extends NotifyElement {
       >
         ${bellIcon} ${unread > 0 ? html`<span class="badge" part="badge" aria-hidden="true" data-count=${unread}>${unread > 99 ? this.t('badgeOverflow') : unread}</span>` : nothing}
       </button>
-      <div id="panel" class="panel" part="panel" role="dialog" aria-labelledby="panel-title" ?hidden=${!this.open} @keydown=${this.#onPanelKey}>
+      <div id="panel" class="panel" part="panel" data-align=${this.#align} role="dialog" aria-labelledby="panel-title" ?hidden=${!this.open} @keydown=${this.#onPanelKey}>
         ${header} ${this.renderNotice(snapshot)} ${this.#pane === 'list' ? this.#list.renderTabs() : nothing}
         <div class="scroll" part="scroll">${this.#pane === 'list' ? this.#list.renderList(snapshot, true) : renderPreferences(this, snapshot)}</div>
       </div>

@@ -44,8 +44,8 @@ export interface InboxSnapshot<N = CatalogNotification<BuiltInCatalog>> {
   readonly unseenCount: number | undefined;
   /** The user's preferences as the server last sent them; undefined until it did. */
   readonly preferences: PreferencesData | undefined;
-  /** `group:name` of each preference switch waiting for its answer. */
-  readonly pendingPreferences: readonly string[];
+  /** The value asked for each switch (`group:name`) waiting for the server's answer: show it meanwhile. */
+  readonly pendingPreferences: Readonly<Record<string, boolean>>;
   /** Every notification held, newest first. */
   readonly items: readonly InboxItem<N>[];
   /** The display templates, once fetched (or given). */
@@ -105,7 +105,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
   readonly #feeds = new Map<string, Feed<CatalogNotification<C>>>();
   readonly #listeners = new Set<() => void>();
   readonly #liveListeners = new Set<(notifications: CatalogNotification<C>[]) => void>();
-  readonly #pendingPreferences = new Set<string>();
+  readonly #pendingPreferences = new Map<string, boolean>();
   readonly #unsubscribe: (() => void)[] = [];
   #version = 0;
   #snapshot: { version: number; value: InboxSnapshot<CatalogNotification<C>> } | undefined;
@@ -122,6 +122,8 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
   #countedUpTo: string | undefined;
   #started = false;
   #closed = false;
+  #holders = 0;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: InboxStoreOptions<C>) {
     this.client = options.client;
@@ -147,6 +149,30 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
       );
     }
     this.client.connect().catch(() => {}); // failures arrive as state / client_error events
+  }
+
+  /**
+   * Starts the store (once) for a holder; call the returned function when done. The store closes shortly after its
+   * last holder let go, so a holder that lets go and takes hold again at once (an element moved in the page, React's
+   * StrictMode) keeps it.
+   */
+  retain(): () => void {
+    this.#holders++;
+    clearTimeout(this.#closeTimer);
+    this.start();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (--this.#holders > 0) return;
+      this.#closeTimer = setTimeout(() => {
+        if (this.#holders === 0) void this.close();
+      }, 0);
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Stops listening; closes the client when the store made it. */
@@ -178,7 +204,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
       unreadCount: this.#unreadCount,
       unseenCount: this.#unseenCount,
       preferences: this.#preferences,
-      pendingPreferences: [...this.#pendingPreferences],
+      pendingPreferences: Object.fromEntries(this.#pendingPreferences),
       items: [...this.#entries.values()].map((entry) => this.#item(entry)).sort(newestFirst),
       templates: this.#templates,
       notice: this.#notice,
@@ -274,7 +300,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
   /** Turns one category or type on or off; the switch is pending until the server's `preferences` answers. */
   async setPreference(group: PreferenceGroup, name: string, on: boolean): Promise<void> {
     const key = `${group}:${name}`;
-    this.#pendingPreferences.add(key);
+    this.#pendingPreferences.set(key, on);
     this.#changed();
     try {
       await this.#ask('preferences', () => this.client.setPreferences({ [group]: { [name]: on } }));

@@ -18,12 +18,7 @@ export interface InboxSource {
   pageSize?: number | undefined;
 }
 
-interface Shared {
-  store: InboxStore;
-  users: number;
-}
-
-const shared = new Map<string, Shared>();
+const shared = new Map<string, InboxStore>();
 const providerIds = new WeakMap<object, number>();
 let nextProviderId = 1;
 
@@ -46,39 +41,26 @@ export function sourceKey(source: InboxSource): string {
   return JSON.stringify([source.server || defaultServer(), credentialKey(source), source.pageSize ?? null, source.templates ? 'given' : 'fetched']);
 }
 
+/** A new (not started) model with its own client for `source`. */
+export function createInboxStore(source: InboxSource): InboxStore {
+  const server = source.server || defaultServer();
+  const token = source.token;
+  const getToken = source.getToken ?? (token ? () => token : () => null);
+  // A fixed token or the cookie cannot be renewed from here: only a provider is asked again before expiry.
+  const client = createNotifyClient({ url: server, getToken, refreshToken: source.getToken !== undefined });
+  return new InboxStore({ client, server, ...(source.templates ? { templates: source.templates } : {}), ...(source.pageSize ? { pageSize: source.pageSize } : {}) });
+}
+
 /**
  * The model of `source`'s connection, started, shared with every other holder of the same server and credential;
- * call `release` when done (the connection closes shortly after its last holder let go, so an element moved in the
- * page keeps it).
+ * call `release` when done (see {@link InboxStore.retain}).
  */
 export function acquireInbox(source: InboxSource): { store: InboxStore; release: () => void } {
   const key = sourceKey(source);
-  let entry = shared.get(key);
-  if (!entry) {
-    const server = source.server || defaultServer();
-    const token = source.token;
-    const getToken = source.getToken ?? (token ? () => token : () => null);
-    // A fixed token or the cookie cannot be renewed from here: only a provider is asked again before expiry.
-    const client = createNotifyClient({ url: server, getToken, refreshToken: source.getToken !== undefined });
-    const store = new InboxStore({ client, server, ...(source.templates ? { templates: source.templates } : {}), ...(source.pageSize ? { pageSize: source.pageSize } : {}) });
-    entry = { store, users: 0 };
-    shared.set(key, entry);
-    store.start();
+  let store = shared.get(key);
+  if (!store || store.closed) {
+    store = createInboxStore(source);
+    shared.set(key, store);
   }
-  const held = entry;
-  held.users++;
-  let released = false;
-  return {
-    store: held.store,
-    release() {
-      if (released) return;
-      released = true;
-      held.users--;
-      setTimeout(() => {
-        if (held.users > 0 || shared.get(key) !== held) return;
-        shared.delete(key);
-        void held.store.close();
-      }, 0);
-    },
-  };
+  return { store, release: store.retain() };
 }

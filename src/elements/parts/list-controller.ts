@@ -46,6 +46,8 @@ export class ListController implements ReactiveController {
   #seen: { tracker: SeenTracker; store: InboxStore } | undefined;
   #more: IntersectionObserver | undefined;
   #current: string | undefined;
+  /** Where the current item was, so the next one takes its place when it leaves the list. */
+  #currentIndex = 0;
   #focusCurrent = false;
   #lastState: string | undefined;
 
@@ -178,7 +180,15 @@ export class ListController implements ReactiveController {
       t: (key, fields) => this.#host.t(key, fields),
     };
     const items = feed?.items ?? [];
-    if (!items.some((item) => item.id === this.#current)) this.#current = items[0]?.id;
+    const index = items.findIndex((item) => item.id === this.#current);
+    if (index >= 0) this.#currentIndex = index;
+    else {
+      // The current item left the list (read in the unread view, archived, deleted): the next one takes its place,
+      // and takes the focus if the leaving item had it (else it would fall to the page and Escape would be lost).
+      const focused = this.#root()?.activeElement?.closest?.('li.item');
+      if (focused && (focused as HTMLElement).dataset['id'] === this.#current) this.#focusCurrent = true;
+      this.#current = items[Math.min(this.#currentIndex, items.length - 1)]?.id;
+    }
     let body: TemplateResult;
     if (!feed?.loaded) {
       body = feed?.error

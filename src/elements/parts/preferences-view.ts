@@ -15,7 +15,8 @@ function renderGroup(host: NotifyElement, store: InboxStore, snapshot: InboxSnap
   return html`<fieldset part="preference-group">
     <legend>${legend}</legend>
     ${Object.entries(values).map(([name, on]) => {
-      const pending = snapshot.pendingPreferences.includes(`${group}:${name}`);
+      const asked = snapshot.pendingPreferences[`${group}:${name}`];
+      const pending = asked !== undefined;
       return html`<label class="switch" part="preference">
         <span>${labels[name] ?? humanize(name)}</span>
         <input
@@ -24,7 +25,8 @@ function renderGroup(host: NotifyElement, store: InboxStore, snapshot: InboxSnap
           part="switch"
           data-pref-group=${group}
           data-pref-name=${name}
-          .checked=${live(on)}
+          .checked=${live(asked ?? on)}
+          aria-busy=${pending ? 'true' : nothing}
           ?disabled=${pending || snapshot.state !== 'open'}
           @change=${(event: Event) => {
             const input = event.target as HTMLInputElement;
@@ -38,8 +40,8 @@ function renderGroup(host: NotifyElement, store: InboxStore, snapshot: InboxSnap
 }
 
 /**
- * The switches. Each change sends `set_preferences` with that one name and waits (disabled) for the answer, so every
- * device of the user shows the same switches; the server suppresses what is off (critical notifications still arrive).
+ * The switches. Each change sends `set_preferences` with that one name and waits (disabled, showing the value asked
+ * for) for the answer, then shows what the server sent, so every device of the user shows the same switches; the server suppresses what is off (critical notifications still arrive).
  */
 export function renderPreferences(host: NotifyElement, snapshot: InboxSnapshot | undefined, sections?: PreferenceSections): TemplateResult {
   const store = host.activeStore;
