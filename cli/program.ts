@@ -8,6 +8,7 @@ import { makeDiffCommand } from './commands/diff.js';
 import { makeDocsCommand } from './commands/docs.js';
 import { makeGenerateCommand } from './commands/generate.js';
 import { makeInitCommand } from './commands/init.js';
+import { makeKeysCommand } from './commands/keys.js';
 import { makePushCommand } from './commands/push.js';
 import { makeServeCommand } from './commands/serve.js';
 import { makeTailCommand } from './commands/tail.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .addCommand(makePushCommand())
     .addCommand(makeTailCommand())
     .addCommand(makeTokenCommand())
+    .addCommand(makeKeysCommand())
     .addCommand(makeDocsCommand())
     .addCommand(makeDiffCommand())
     .addCommand(makeBenchCommand());

@@ -6,14 +6,36 @@ export type StoreUrl = string;
 export type BusUrl = string;
 
 export interface JwtConfig {
-  /** HS256 secret, at least 32 bytes. Exactly one of secret, publicKeyFile, jwksFile is set. */
+  /**
+   * HS256 secret, at least 32 bytes: accepted, and what notify itself signs with (dev mode, the demo page).
+   * Any number of HS256 secrets may sit beside at most one source of public keys (publicKeyFile, jwksFile,
+   * jwksUrl, or the issuer's discovery); a token's `alg` decides which verifies it.
+   */
   secret?: string;
+  /** More HS256 secrets accepted (at least 32 bytes each), e.g. the previous one while a secret is rotated. */
+  additionalSecrets?: string[];
   /** PEM (SPKI) public key for RS256 / ES256 / EdDSA. */
   publicKeyFile?: string;
   /** A JSON Web Key Set file; the token's `kid` selects the key. */
   jwksFile?: string;
+  /** The identity provider's JWKS URL, fetched and cached (see jwksCooldownMs, jwksTimeoutMs, jwksMaxAgeMs). */
+  jwksUrl?: string;
+  /**
+   * Required `iss`. With no key configured at all and an http(s) URL here, the keys are found by OpenID Connect
+   * discovery (`<issuer>/.well-known/openid-configuration` → `jwks_uri`).
+   */
   issuer?: string;
   audience?: string;
+  /** The claim (a name, or a dotted path) holding the user id; default `sub`. */
+  userClaim: string;
+  /** The claim (a name, or a dotted path such as `realm_access.roles`) holding roles or scopes; default: `scope`, `scp` and `roles`. */
+  scopesClaim?: string;
+  /** Least time between two fetches of remote keys, in ms: an unknown `kid` refetches at most this often. */
+  jwksCooldownMs: number;
+  /** Longest wait for the identity provider per fetch, in ms. */
+  jwksTimeoutMs: number;
+  /** Remote keys older than this are refetched before use, in ms. */
+  jwksMaxAgeMs: number;
   /** Accepted clock skew for exp / nbf, in seconds. */
   clockToleranceSec: number;
   /** Roles or scopes a user token must carry (any one of them) to connect; empty = none required. */
@@ -31,8 +53,14 @@ export interface NotifyConfig {
   /** Redis bus only: the pub/sub channel every node of one deployment shares (default 'notify:bus'). */
   redisChannel?: string;
   jwt: JwtConfig;
-  /** Static service token for the HTTP push API (compared in constant time). */
+  /** Static service token for the HTTP push API (compared in constant time); it holds every scope, admin included. */
   pushToken?: string;
+  /** How often each server polls the store for created or revoked API keys, in ms (revocation is seen within it). */
+  apiKeyRefreshMs: number;
+  /** How often the last use of API keys is written to the store, in ms (one batched write, not one per request). */
+  apiKeyUseFlushMs: number;
+  /** Most notifications one user may be pushed per minute (direct and multi-user pushes); undefined = no cap. */
+  userCapPerMinute?: number;
   /** Origins allowed to use the cookie credential; empty = same origin as the server only. */
   allowedOrigins: string[];
   maxConnectionsPerUser: number;
@@ -78,7 +106,9 @@ export const defaultConfig: Readonly<NotifyConfig> = {
   port: 8080,
   store: 'sqlite:./.notify/notify.db',
   bus: 'local',
-  jwt: { clockToleranceSec: 5, requiredScopes: [] },
+  jwt: { clockToleranceSec: 5, requiredScopes: [], userClaim: 'sub', jwksCooldownMs: 30_000, jwksTimeoutMs: 5000, jwksMaxAgeMs: 600_000 },
+  apiKeyRefreshMs: 500,
+  apiKeyUseFlushMs: 1000,
   allowedOrigins: [],
   maxConnectionsPerUser: 10,
   pingIntervalMs: 54_000,
@@ -96,6 +126,17 @@ export const defaultConfig: Readonly<NotifyConfig> = {
   devMode: false,
   stateDir: './.notify',
 };
+
+/** True when no key is configured but the issuer is an http(s) URL: its keys come from OpenID Connect discovery. */
+export function discoversKeys(jwt: JwtConfig): boolean {
+  const keyed = jwt.secret !== undefined || (jwt.additionalSecrets?.length ?? 0) > 0 || jwt.publicKeyFile !== undefined || jwt.jwksFile !== undefined || jwt.jwksUrl !== undefined;
+  return !keyed && jwt.issuer !== undefined && /^https?:\/\//.test(jwt.issuer);
+}
+
+/** True when some way to verify user tokens is configured (else dev mode generates a secret). */
+export function hasJwtKeys(jwt: JwtConfig): boolean {
+  return jwt.secret !== undefined || (jwt.additionalSecrets?.length ?? 0) > 0 || jwt.publicKeyFile !== undefined || jwt.jwksFile !== undefined || jwt.jwksUrl !== undefined || discoversKeys(jwt);
+}
 
 /** A full config from defaults and overrides (tests pass only what they care about). */
 export function makeConfig(overrides: Partial<Omit<NotifyConfig, 'jwt'>> & { jwt?: Partial<JwtConfig> } = {}): NotifyConfig {

@@ -42,12 +42,17 @@ export const errorRegistry = {
   forbidden: { status: 403, close: contractClose(4003), rest: true },
   not_found: { status: 404, rest: true },
   method_not_allowed: { status: 405, rest: true },
+  /** A name already in use (an API key's). */
+  conflict: { status: 409, rest: true },
   request_timeout: { status: 408, rest: false },
   payload_too_large: { status: 413, rest: true },
   message_too_big: { status: 413, close: contractClose(1009), rest: false },
   unsupported_media_type: { status: 415, rest: true },
   off_contract: { status: 422, rest: true },
-  rate_limited: { status: 429, close: contractClose(1008, 'Rate limit exceeded'), rest: false },
+  /** A client flooding its socket (closed), or an API key past its rate (429 with Retry-After). */
+  rate_limited: { status: 429, close: contractClose(1008, 'Rate limit exceeded'), rest: true },
+  /** The user was pushed the per-minute cap (429 with Retry-After). */
+  user_capped: { status: 429, rest: true },
   too_many_connections: { status: 429, close: contractClose(4029), rest: false },
   headers_too_large: { status: 431, rest: true },
   internal_error: { status: 500, close: contractClose(1011), rest: true },

@@ -12,6 +12,8 @@ export interface Metrics {
   busMessagesReceived: Counter<'kind'>;
   busCatchUps: Counter;
   busUp: Gauge;
+  rateLimited: Counter<'key'>;
+  userCapRefused: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +46,12 @@ export function createMetrics(): Metrics {
     busCatchUps: new Counter({
       name: 'notify_bus_catch_up_notifications_total',
       help: 'Notifications sent to live connections from the store after a bus outage',
+      registers: [registry],
+    }),
+    rateLimited: new Counter({ name: 'notify_api_key_rate_limited_total', help: 'Requests answered 429 for passing their API key\'s rate, by key name', labelNames: ['key'], registers: [registry] }),
+    userCapRefused: new Counter({
+      name: 'notify_user_cap_refused_total',
+      help: 'Notifications not stored because their user had been pushed the per-minute cap (--user-cap-per-minute)',
       registers: [registry],
     }),
     slowConsumersClosed: new Counter({ name: 'notify_slow_consumers_closed_total', help: 'Sockets closed with 1013 for not reading', registers: [registry] }),

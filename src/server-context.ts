@@ -1,6 +1,7 @@
 // The services the server wires (config, store, bus, hub, fan-out, auth, codec, metrics), built once by server.ts.
 import type { Bus } from './bus/bus.js';
 import type { Catalog } from './catalog/catalog.js';
+import type { UserCaps } from './limits/user-caps.js';
 import type { DemoControl, SessionHooks, SessionServices } from './session/session.js';
 
 /** Every service a transport or route works with; built once, before the server listens, and never changed after. */
@@ -8,6 +9,8 @@ export interface ServerContext extends SessionServices {
   readonly bus: Bus;
   /** The notification types this server accepts, validates and samples (the built-in catalog or the app's). */
   readonly catalog: Catalog;
+  /** Per-user caps on pushes (`--user-cap-per-minute`); admits everyone when off. */
+  readonly userCaps: UserCaps;
   /** True once shutdown began: readiness fails and new connections are refused. */
   shuttingDown(): boolean;
 }

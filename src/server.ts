@@ -4,7 +4,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTokenVerifier } from './auth/verifier.js';
-import { createServiceAuthenticator } from './auth/service-auth.js';
+import { createServiceAuthorizer } from './auth/service-auth.js';
+import { ApiKeyCache } from './auth/api-key-cache.js';
+import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
+import { createUserCaps, noUserCaps } from './limits/user-caps.js';
+import { addKeyRoutes } from './http/key-routes.js';
 import { openBus } from './bus/index.js';
 import type { Bus } from './bus/bus.js';
 import type { BusStatus } from './bus/redis.js';
@@ -69,7 +73,9 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const logger = options.logger ?? createLogger(config.logLevel);
   // First: a missing or stale catalog refuses to start before any port or file is opened.
   const catalog = options.catalog ?? (await loadCatalog(config.contract ?? builtInContractPath, config.generatedDir));
-  const verifier = createTokenVerifier(config.jwt);
+  const verifier = createTokenVerifier(config.jwt, {
+    onProviderFailure: throttled(30_000, (error) => logger.warn({ reason: error.message }, "identity provider's keys could not be fetched; the last good keys keep serving")),
+  });
   const metrics = createMetrics();
   const since = (startMs: number): number => Math.round(performance.now() - startMs);
   let phaseStartMs = performance.now();
@@ -90,6 +96,13 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
       },
     }));
   const busMs = since(phaseStartMs);
+  const keys = new ApiKeyCache(store.apiKeys, {
+    refreshMs: config.apiKeyRefreshMs,
+    useFlushMs: config.apiKeyUseFlushMs,
+    onError: throttled(10_000, (error: unknown, what: string) => logger.warn({ err: error }, `API keys: ${what} failed; the keys in memory keep serving`)),
+  });
+  await keys.start();
+  const limiter = await openRateLimiter(config, (error) => logger.warn({ err: error }, 'rate limits: Redis failed; this node counts alone until it is back'));
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics, catalog);
   const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
@@ -99,17 +112,23 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   let shuttingDown = false;
   const demo = config.demoIntervalSec === undefined ? undefined : new DemoMode({ store, encoder, metrics, logger }, { intervalSec: config.demoIntervalSec, generator: new SampleGenerator(catalogSampleSource(catalog)) });
   const context = buildServerContext(
-    { config, store, bus, catalog, hub, fanOut, preferences, verifier, encoder, metrics, logger, shuttingDown: () => shuttingDown },
+    {
+      config, store, bus, catalog, hub, fanOut, preferences, verifier, encoder, metrics, logger,
+      userCaps: config.userCapPerMinute === undefined ? noUserCaps : createUserCaps(limiter, config.userCapPerMinute, metrics),
+      shuttingDown: () => shuttingDown,
+    },
     demo && demoWiring(demo),
   );
 
   const router = new Router();
   addStatusRoutes(router, context, { name: packageInfo.name, version: packageInfo.version });
-  const authenticateService = createServiceAuthenticator(config.pushToken, verifier);
-  addNotificationRoutes(router, context, authenticateService);
-  addTopicRoutes(router, context, authenticateService);
-  addPreferenceRoutes(router, context, authenticateService);
-  addRemovalRoutes(router, context, authenticateService);
+  // Every service route names its scope: authorize(request, response, 'push' | 'read' | 'admin') (docs/security.md).
+  const authorize = createServiceAuthorizer({ pushToken: config.pushToken, verifier, keys, limiter, metrics });
+  addNotificationRoutes(router, context, authorize);
+  addTopicRoutes(router, context, authorize);
+  addPreferenceRoutes(router, context, authorize);
+  addRemovalRoutes(router, context, authorize);
+  addKeyRoutes(router, context, authorize, keys);
   addPageRoutes(router, context);
   addSseRoute(router, context);
   addOpenApiRoute(router);
@@ -189,6 +208,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     clearInterval(idleCloser);
     const httpClosedAtMs = since(closeStartMs);
     await fanOut.stop();
+    await keys.close();
+    await limiter.close();
     await bus.close();
     await store.close();
     // Milestones since shutdown began, so a rolling restart can be tuned from the log.
@@ -205,5 +226,23 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     startupMs: { store: storeMs, bus: busMs, listen: listenMs },
     routes: router.registered,
     close: () => (closing ??= close()),
+  };
+}
+
+/** Rate limits shared by every node on a Redis bus; in this process's memory otherwise. */
+async function openRateLimiter(config: NotifyConfig, onError: (error: unknown) => void): Promise<RateLimiter> {
+  if (!/^(rediss?|redis\+sentinel|redis\+cluster):\/\//i.test(config.bus)) return createMemoryRateLimiter();
+  const { createRedisRateLimiter } = await import('./limits/redis-rate-limiter.js');
+  return createRedisRateLimiter(config.bus, { prefix: `${config.redisChannel ?? 'notify:bus'}:rl:`, onError: throttled(10_000, onError) });
+}
+
+/** `report`, at most once per `intervalMs` (a provider or Redis outage would otherwise log once per request). */
+function throttled<A extends unknown[]>(intervalMs: number, report: (...args: A) => void): (...args: A) => void {
+  let lastMs = -Infinity;
+  return (...args) => {
+    const now = Date.now();
+    if (now - lastMs < intervalMs) return;
+    lastMs = now;
+    report(...args);
   };
 }

@@ -6,14 +6,14 @@ import { createLogger, maskUrlPassword, type Logger } from '../../src/logger.js'
 import type { NotifyServer } from '../../src/server.js';
 import { CatalogError, loadCatalog } from '../../src/catalog/load-catalog.js';
 import { builtInContractPath } from '../../src/paths.js';
-import type { NotifyConfig } from '../../src/config.js';
+import { hasJwtKeys, type NotifyConfig } from '../../src/config.js';
 import { addServeOptions, configFromFlags, type ServeFlags } from '../serve/serve-options.js';
 import { exitWithUsageCode } from '../support/usage.js';
 import { reportWorkerReady, startWorkerPool } from '../serve/workers.js';
 
 /** Fills in dev secrets where no JWT key or push token was configured; says so in `warnings`. */
 export async function applyDevMode(config: NotifyConfig): Promise<{ config: NotifyConfig; warnings: string[] }> {
-  const hasJwtKey = config.jwt.secret !== undefined || config.jwt.publicKeyFile !== undefined || config.jwt.jwksFile !== undefined;
+  const hasJwtKey = hasJwtKeys(config.jwt);
   if (hasJwtKey && config.pushToken !== undefined) return { config, warnings: [] };
   const { secrets, created } = await loadOrCreateDevSecrets(config.stateDir);
   const warnings = [

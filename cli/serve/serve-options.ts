@@ -13,9 +13,15 @@ export interface ServeFlags {
   pgSchema?: string;
   redisChannel?: string;
   workers: number;
-  jwtSecret?: string;
+  jwtSecret?: string[];
   jwtPublicKey?: string;
   jwks?: string;
+  jwtJwksUrl?: string;
+  jwtJwksCooldownMs: number;
+  jwtUserClaim: string;
+  jwtScopesClaim?: string;
+  userCapPerMinute?: number;
+  apiKeyRefreshMs: number;
   jwtIssuer?: string;
   jwtAudience?: string;
   requiredScopes?: string[];
@@ -45,6 +51,18 @@ function list(value: string): string[] {
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
+/** Repeatable, and each value may be a comma list: every secret given is accepted (the first one signs). */
+function collectSecrets(value: string, previous: string[] | undefined): string[] {
+  const secrets = list(value);
+  if (secrets.length === 0) throw usageError('--jwt-secret must not be empty');
+  return [...(previous ?? []), ...secrets];
+}
+
+function httpUrl(value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) throw usageError(`expected an http(s):// URL, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function demoSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 1 || n > 30) throw usageError(`--demo takes seconds between sample notifications, 1 to 30, got ${JSON.stringify(value)}`);
@@ -63,13 +81,19 @@ export function addServeOptions(command: Command): Command {
     new Option('--pg-schema <name>', 'PostgreSQL store: schema holding the tables (default public)').env('NOTIFY_PG_SCHEMA').argParser(identifier),
     new Option('--redis-channel <name>', 'Redis bus: pub/sub channel shared by the nodes of one deployment (default notify:bus)').env('NOTIFY_REDIS_CHANNEL'),
     new Option('--workers <n>', 'processes sharing the port (node:cluster); fan-out between them goes through the primary, or Redis with --bus redis://…').env('NOTIFY_WORKERS').argParser(integer(1, 256)).default(1),
-    new Option('--jwt-secret <secret>', 'HS256 secret, at least 32 bytes').env('NOTIFY_JWT_SECRET'),
+    new Option('--jwt-secret <secret>', 'HS256 secret, at least 32 bytes; repeat it or give a comma list to accept several (rotation: the first one signs)').env('NOTIFY_JWT_SECRET').argParser(collectSecrets),
     new Option('--jwt-public-key <file>', 'PEM public key for RS256 / ES256 / EdDSA tokens').env('NOTIFY_JWT_PUBLIC_KEY'),
     new Option('--jwks <file>', 'JSON Web Key Set file').env('NOTIFY_JWKS_FILE'),
-    new Option('--jwt-issuer <iss>', 'required token issuer').env('NOTIFY_JWT_ISSUER'),
+    new Option('--jwt-jwks-url <url>', "the identity provider's JWKS URL (fetched, cached, refetched on an unknown kid)").env('NOTIFY_JWT_JWKS_URL').argParser(httpUrl),
+    new Option('--jwt-jwks-cooldown-ms <ms>', 'least time between two fetches of the JWKS (an unknown kid refetches at most this often)').env('NOTIFY_JWT_JWKS_COOLDOWN_MS').argParser(integer(0)).default(d.jwt.jwksCooldownMs),
+    new Option('--jwt-issuer <iss>', 'required token issuer; an http(s) URL with no key configured finds the keys by OpenID Connect discovery').env('NOTIFY_JWT_ISSUER'),
+    new Option('--jwt-user-claim <claim>', 'claim holding the user id (a name, or a dotted path)').env('NOTIFY_JWT_USER_CLAIM').default(d.jwt.userClaim),
+    new Option('--jwt-scopes-claim <claim>', 'claim holding roles or scopes, e.g. realm_access.roles (default: scope, scp and roles)').env('NOTIFY_JWT_SCOPES_CLAIM'),
     new Option('--jwt-audience <aud>', 'required token audience').env('NOTIFY_JWT_AUDIENCE'),
     new Option('--required-scopes <list>', 'comma list; a user token needs one of these scopes/roles to connect (4003 otherwise)').env('NOTIFY_REQUIRED_SCOPES').argParser(list),
-    new Option('--push-token <token>', 'static service token for the push API').env('NOTIFY_PUSH_TOKEN'),
+    new Option('--push-token <token>', 'static service token for the push API (every scope, admin included)').env('NOTIFY_PUSH_TOKEN'),
+    new Option('--api-key-refresh-ms <ms>', 'how often the store is polled for created or revoked API keys').env('NOTIFY_API_KEY_REFRESH_MS').argParser(integer(50, 60_000)).default(d.apiKeyRefreshMs),
+    new Option('--user-cap-per-minute <n>', 'most notifications one user may be pushed per minute (default: no cap)').env('NOTIFY_USER_CAP_PER_MINUTE').argParser(integer(1)),
     new Option('--allowed-origins <list>', 'comma list of Origins allowed to use the cookie credential (default: same origin)').env('NOTIFY_ALLOWED_ORIGINS').argParser(list),
     new Option('--max-connections-per-user <n>', 'open connections per user').env('NOTIFY_MAX_CONNECTIONS_PER_USER').argParser(integer(1)).default(d.maxConnectionsPerUser),
     new Option('--ping-interval-ms <ms>', 'protocol ping interval').env('NOTIFY_PING_INTERVAL_MS').argParser(integer(10)).default(d.pingIntervalMs),
@@ -99,14 +123,21 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     pgSchema: flags.pgSchema,
     redisChannel: flags.redisChannel,
     jwt: {
-      secret: flags.jwtSecret,
+      secret: flags.jwtSecret?.[0],
+      additionalSecrets: flags.jwtSecret?.slice(1) ?? [],
       publicKeyFile: flags.jwtPublicKey,
       jwksFile: flags.jwks,
+      jwksUrl: flags.jwtJwksUrl,
+      jwksCooldownMs: flags.jwtJwksCooldownMs,
       issuer: flags.jwtIssuer,
       audience: flags.jwtAudience,
+      userClaim: flags.jwtUserClaim,
+      scopesClaim: flags.jwtScopesClaim,
       requiredScopes: flags.requiredScopes ?? [],
     },
     pushToken: flags.pushToken,
+    apiKeyRefreshMs: flags.apiKeyRefreshMs,
+    userCapPerMinute: flags.userCapPerMinute,
     allowedOrigins: flags.allowedOrigins ?? [],
     maxConnectionsPerUser: flags.maxConnectionsPerUser,
     pingIntervalMs: flags.pingIntervalMs,

@@ -5,6 +5,8 @@ export interface MintOptions {
   secret: string;
   /** The user id (or service name). */
   sub: string;
+  /** The claim holding the user id (default `sub`); another name puts the id there and leaves `sub` out. */
+  userClaim?: string;
   /** Lifetime in seconds. */
   ttlSec: number;
   /** Space-separated scopes, e.g. "notify:push". */
@@ -15,11 +17,12 @@ export interface MintOptions {
 
 export async function mintToken(options: MintOptions): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  let jwt = new SignJWT(options.scope ? { scope: options.scope } : {})
+  const claim = options.userClaim ?? 'sub';
+  let jwt = new SignJWT({ ...(options.scope ? { scope: options.scope } : {}), ...(claim === 'sub' ? {} : { [claim]: options.sub }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(options.sub)
     .setIssuedAt(now)
     .setExpirationTime(now + options.ttlSec);
+  if (claim === 'sub') jwt = jwt.setSubject(options.sub);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(options.secret));

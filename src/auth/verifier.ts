@@ -2,7 +2,11 @@
 import { createHmac, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, UnsecuredJWT, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import type { JwtConfig } from '../config.js';
+import { discoversKeys, type JwtConfig } from '../config.js';
+import { scopesAt, userIdAt } from './claims.js';
+import { createRemoteKeys } from './remote-jwks.js';
+
+export { scopesAt } from './claims.js';
 
 /** Who a verified token speaks for. */
 export interface Principal {
@@ -12,7 +16,8 @@ export interface Principal {
   scopes: ReadonlySet<string>;
 }
 
-export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: 'expired' | 'invalid' };
+/** A refusal: `expired`, or `invalid` for everything else; `detail` says why, for the log (never the token). */
+export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: 'expired' | 'invalid'; detail: string };
 
 export interface TokenVerifier {
   verify(token: string): Promise<VerifyResult>;
@@ -27,7 +32,8 @@ const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Shortest HS256 secret accepted, in bytes (RFC 7518 §3.2: at least the hash size). */
 export const minSecretBytes = 32;
 
-type Key = Uint8Array | KeyObject | JWTVerifyGetKey;
+/** Algorithms of a JWKS (file or URL): asymmetric only, so a public key can never be used as an HMAC secret. */
+const jwksAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
 
 function algorithmFor(key: KeyObject): string {
   switch (key.asymmetricKeyType) {
@@ -46,45 +52,51 @@ function algorithmFor(key: KeyObject): string {
   }
 }
 
-function loadKey(config: JwtConfig): { key: Key; algorithms: string[] } {
-  const configured = [config.secret, config.publicKeyFile, config.jwksFile].filter((v) => v !== undefined);
-  if (configured.length !== 1) throw new Error('configure exactly one of a JWT secret, a public key file or a JWKS file');
-  if (config.secret !== undefined) {
-    const key = new TextEncoder().encode(config.secret);
+/** Public keys: one key, or a resolver by `kid`, with the algorithms they verify. */
+interface PublicKeys {
+  key: KeyObject | JWTVerifyGetKey;
+  algorithms: string[];
+}
+
+function hmacSecrets(config: JwtConfig): Uint8Array[] {
+  const secrets = [...(config.secret === undefined ? [] : [config.secret]), ...(config.additionalSecrets ?? [])];
+  return secrets.map((secret, i) => {
+    const key = new TextEncoder().encode(secret);
     if (key.byteLength < minSecretBytes) {
-      throw new Error(`the JWT secret is ${key.byteLength} bytes; HS256 needs at least ${minSecretBytes} (generate one with: openssl rand -hex 32)`);
+      const which = secrets.length > 1 ? `JWT secret #${i + 1}` : 'the JWT secret';
+      throw new Error(`${which} is ${key.byteLength} bytes; HS256 needs at least ${minSecretBytes} (generate one with: openssl rand -hex 32)`);
     }
-    return { key, algorithms: ['HS256'] };
-  }
+    return key;
+  });
+}
+
+function publicKeys(config: JwtConfig, onProviderFailure?: (error: Error) => void): PublicKeys | undefined {
+  const sources = [config.publicKeyFile, config.jwksFile, config.jwksUrl].filter((v) => v !== undefined);
+  if (sources.length > 1) throw new Error('configure at most one of a JWT public key file, a JWKS file and a JWKS URL');
   if (config.publicKeyFile !== undefined) {
     const key = createPublicKey(readFileSync(config.publicKeyFile, 'utf8'));
     return { key, algorithms: [algorithmFor(key)] };
   }
-  const jwks = JSON.parse(readFileSync(config.jwksFile!, 'utf8')) as Parameters<typeof createLocalJWKSet>[0];
-  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error(`${config.jwksFile} holds no keys`);
-  return { key: createLocalJWKSet(jwks), algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] };
-}
-
-/** Scopes from `scope` (space separated), `scp` or `roles` (arrays). */
-export function scopesOf(payload: JWTPayload): Set<string> {
-  const scopes = new Set<string>();
-  if (typeof payload['scope'] === 'string') for (const s of payload['scope'].split(/\s+/)) if (s) scopes.add(s);
-  for (const claim of ['scp', 'roles']) {
-    const value = payload[claim];
-    if (Array.isArray(value)) for (const s of value) if (typeof s === 'string') scopes.add(s);
+  if (config.jwksFile !== undefined) {
+    const jwks = JSON.parse(readFileSync(config.jwksFile, 'utf8')) as Parameters<typeof createLocalJWKSet>[0];
+    if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error(`${config.jwksFile} holds no keys`);
+    return { key: createLocalJWKSet(jwks), algorithms: jwksAlgorithms };
   }
-  return scopes;
+  if (config.jwksUrl !== undefined || discoversKeys(config)) {
+    if (config.jwksUrl !== undefined && !/^https?:\/\//.test(config.jwksUrl)) throw new Error(`the JWKS URL must be http(s)://, got ${JSON.stringify(config.jwksUrl)}`);
+    const key = createRemoteKeys({
+      ...(config.jwksUrl === undefined ? { issuer: config.issuer! } : { jwksUrl: config.jwksUrl }),
+      timeoutMs: config.jwksTimeoutMs,
+      cooldownMs: config.jwksCooldownMs,
+      maxAgeMs: config.jwksMaxAgeMs,
+      onFailure: onProviderFailure,
+    });
+    return { key, algorithms: jwksAlgorithms };
+  }
+  return undefined;
 }
 
-/**
- * HS256 without WebCrypto: the signature is checked with node:crypto's HMAC (synchronous, a few µs, where
- * jose's `crypto.subtle.verify` costs ~70 µs per connect through the thread pool), then the very same header
- * and payload go through jose's own checks (`crit`, `b64`, and every claim: exp, nbf, iss, aud, required
- * claims, clock tolerance) by handing them to `UnsecuredJWT.decode` with the verified `alg` set to "none".
- * Throws jose's errors (JWTExpired, JWTInvalid, JWSSignatureVerificationFailed…) like `jwtVerify`.
- */
-function verifyHs256(token: string, secret: Uint8Array, options: JWTVerifyOptions): JWTPayload {
-  const [encodedHeader, encodedPayload, encodedSignature] = token.split('.') as [string, string, string];
+function protectedHeaderOf(encodedHeader: string): Record<string, unknown> {
   let header: unknown;
   try {
     header = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8'));
@@ -92,35 +104,66 @@ function verifyHs256(token: string, secret: Uint8Array, options: JWTVerifyOption
     throw new joseErrors.JWSInvalid('JWS Protected Header is invalid');
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new joseErrors.JWSInvalid('JWS Protected Header is invalid');
-  if ((header as { alg?: unknown }).alg !== 'HS256') throw new joseErrors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
-  const expected = createHmac('sha256', secret).update(`${encodedHeader}.${encodedPayload}`).digest();
+  return header as Record<string, unknown>;
+}
+
+/**
+ * HS256 without WebCrypto: the signature is checked with node:crypto's HMAC against each secret in turn (synchronous,
+ * a few µs each, where jose's `crypto.subtle.verify` costs ~70 µs per connect through the thread pool), then the very
+ * same header and payload go through jose's own checks (`crit`, `b64`, and every claim: exp, nbf, iss, aud, required
+ * claims, clock tolerance) by handing them to `UnsecuredJWT.decode` with the verified `alg` set to "none".
+ * Throws jose's errors (JWTExpired, JWTInvalid, JWSSignatureVerificationFailed…) like `jwtVerify`.
+ */
+function verifyHs256(token: string, header: Record<string, unknown>, secrets: readonly Uint8Array[], options: JWTVerifyOptions): JWTPayload {
+  const [encodedHeader, encodedPayload, encodedSignature] = token.split('.') as [string, string, string];
   const signature = Buffer.from(encodedSignature, 'base64url');
-  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new joseErrors.JWSSignatureVerificationFailed();
+  const signed = `${encodedHeader}.${encodedPayload}`;
+  const matches = secrets.some((secret) => {
+    const expected = createHmac('sha256', secret).update(signed).digest();
+    return signature.length === expected.length && timingSafeEqual(signature, expected);
+  });
+  if (!matches) throw new joseErrors.JWSSignatureVerificationFailed();
   const unsecured = `${Buffer.from(JSON.stringify({ ...header, alg: 'none' })).toString('base64url')}.${encodedPayload}.`;
   return UnsecuredJWT.decode(unsecured, options).payload;
 }
 
-/** Builds the verifier once at start; throws (refusing to start) on a weak secret or an unreadable key. */
-export function createTokenVerifier(config: JwtConfig): TokenVerifier {
-  const { key, algorithms } = loadKey(config);
+export interface VerifierOptions {
+  /** Told when the identity provider's keys could not be fetched (the last good ones keep serving). */
+  onProviderFailure?: (error: Error) => void;
+}
+
+/** Builds the verifier once at start; throws (refusing to start) on a weak secret, an unreadable key or no key at all. */
+export function createTokenVerifier(config: JwtConfig, verifierOptions: VerifierOptions = {}): TokenVerifier {
+  const secrets = hmacSecrets(config);
+  const asymmetric = publicKeys(config, verifierOptions.onProviderFailure);
+  if (secrets.length === 0 && !asymmetric) throw new Error('configure a JWT secret, a public key file, a JWKS file or URL, or an issuer URL to discover keys from');
   const options = {
-    algorithms,
-    requiredClaims: ['exp', 'sub'],
+    // The user claim is checked below (it need not be `sub`).
+    requiredClaims: ['exp'],
     issuer: config.issuer,
     audience: config.audience,
     clockTolerance: config.clockToleranceSec,
   };
   const principalOf = (payload: JWTPayload): VerifyResult => {
-    if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 256) return { ok: false, reason: 'invalid' };
-    return { ok: true, principal: { userId: payload.sub, expiresAtMs: payload.exp! * 1000, scopes: scopesOf(payload) } };
+    const user = userIdAt(payload, config.userClaim);
+    if ('problem' in user) return { ok: false, reason: 'invalid', detail: user.problem };
+    return { ok: true, principal: { userId: user.userId, expiresAtMs: payload.exp! * 1000, scopes: scopesAt(payload, config.scopesClaim) } };
   };
-  const failure = (error: unknown): VerifyResult => ({ ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' });
+  const failure = (error: unknown): VerifyResult => ({
+    ok: false,
+    reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid',
+    detail: error instanceof Error ? error.message : String(error),
+  });
   return {
     async verify(token) {
-      if (!compactJws.test(token)) return { ok: false, reason: 'invalid' };
+      if (!compactJws.test(token)) return { ok: false, reason: 'invalid', detail: 'not a compact JWS' };
       try {
-        if (key instanceof Uint8Array) return principalOf(verifyHs256(token, key, options));
-        const { payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+        const header = protectedHeaderOf(token.slice(0, token.indexOf('.')));
+        if (header['alg'] === 'HS256' && secrets.length > 0) return principalOf(verifyHs256(token, header, secrets, options));
+        if (!asymmetric) throw new joseErrors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+        const verifyOptions = { ...options, algorithms: asymmetric.algorithms };
+        const { key } = asymmetric;
+        const { payload } = typeof key === 'function' ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, key, verifyOptions);
         return principalOf(payload);
       } catch (error) {
         return failure(error);

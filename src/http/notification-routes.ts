@@ -1,5 +1,6 @@
 // The push API (docs/http-api.md): push to a user, to many or to all, list a user's notifications, change their state.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthorizeService } from '../auth/service-auth.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { checkNotificationData } from '../contract/check-notification.js';
 import { notificationIdPattern } from '../../generated/index.js';
@@ -79,18 +80,26 @@ function textParam(url: URL, name: string): string | undefined {
   return raw;
 }
 
-export function addNotificationRoutes(router: Router, context: ServerContext, authenticate: (request: IncomingMessage) => Promise<void>): void {
-  const { config, fanOut, store, metrics } = context;
+/** 429 for a push to a user who was pushed the per-minute cap (`--user-cap-per-minute`), with `Retry-After`. */
+function userCapped(response: ServerResponse, userId: string, retryAfterMs: number): HttpError {
+  response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return new HttpError('user_capped', `User ${JSON.stringify(userId.slice(0, 80))} was pushed the most notifications allowed per minute; nothing was stored`);
+}
+
+export function addNotificationRoutes(router: Router, context: ServerContext, authorize: AuthorizeService): void {
+  const { config, fanOut, store, metrics, userCaps } = context;
 
   router.on('POST', '/api/v1/users/:userId/notifications', async ({ request, response, params }) => {
     const started = process.hrtime.bigint();
-    await authenticate(request);
+    await authorize(request, response, 'push');
     const userId = userIdParam(params['userId']);
     const idempotencyKey = idempotencyKeyOf(request);
     const body = object(await readJsonBody(request, config.maxBodyBytes));
     const input = pushInput(context.catalog, body, pushFields, idempotencyKey);
     const { deliverAt, expiresAt } = pushTiming(body);
     if (deliverAt !== undefined) return answerScheduled(context, response, { kind: 'users', users: [userId] }, input, { deliverAt, expiresAt });
+    const cap = await userCaps.admit([userId]);
+    if (cap.capped.length > 0) throw userCapped(response, userId, cap.retryAfterMs);
     const result = await fanOut.pushUnlessMuted(userId, { ...input, expiresAt });
     if (result === 'muted') {
       metrics.pushes.labels('suppressed').inc();
@@ -108,7 +117,7 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
   });
 
   router.on('POST', '/api/v1/notifications', async ({ request, response }) => {
-    await authenticate(request);
+    await authorize(request, response, 'push');
     const idempotencyKey = idempotencyKeyOf(request);
     const body = object(await readJsonBody(request, config.maxBodyBytes));
     const { users, broadcast, ...rest } = body;
@@ -131,22 +140,25 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     const { deliverAt, expiresAt } = pushTiming(rest);
     const recipients = [...new Set(users as string[])];
     if (deliverAt !== undefined) return answerScheduled(context, response, { kind: 'users', users: recipients }, input, { deliverAt, expiresAt });
+    const cap = await userCaps.admit(recipients);
+    const capped = new Set(cap.capped);
     // Concurrent appends share one group commit.
     const results = await Promise.all(
       recipients.map(async (userId) => {
+        if (capped.has(userId)) return { userId, capped: true as const };
         const result = await fanOut.pushUnlessMuted(userId, { ...input, expiresAt });
         if (result === 'muted') return { userId, suppressed: true as const };
         return { userId, id: result.notification.id, timestamp: result.notification.timestamp, delivered: result.delivered };
       }),
     );
     const suppressed = results.filter((r) => 'suppressed' in r).length;
-    metrics.pushes.labels('created').inc(results.length - suppressed);
+    metrics.pushes.labels('created').inc(results.length - suppressed - capped.size);
     metrics.pushes.labels('suppressed').inc(suppressed);
-    sendJson(response, 201, { count: results.length, suppressed, notifications: results });
+    sendJson(response, 201, { count: results.length, suppressed, ...(capped.size > 0 ? { capped: capped.size } : {}), notifications: results });
   });
 
   router.on('GET', '/api/v1/users/:userId/notifications', async ({ request, response, params, url }) => {
-    await authenticate(request);
+    await authorize(request, response, 'read');
     const userId = userIdParam(params['userId']);
     const before = url.searchParams.get('before') ?? undefined;
     if (before !== undefined && !notificationIdPattern.test(before)) throw new HttpError('bad_request', 'before must be a notification id');
@@ -161,8 +173,8 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
     sendJson(response, 200, page);
   });
 
-  const changeState = async (request: IncomingMessage, params: Record<string, string | undefined>, change: StateChange): Promise<void> => {
-    await authenticate(request);
+  const changeState = async (request: IncomingMessage, response: ServerResponse, params: Record<string, string | undefined>, change: StateChange): Promise<void> => {
+    await authorize(request, response, 'push');
     const userId = userIdParam(params['userId']);
     const result = await fanOut.changeState(userId, [params['id']!], change);
     if (result.found.length === 0) throw new HttpError('not_found', `No notification ${params['id']} for user ${userId}`);
@@ -170,12 +182,12 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
   const routeChanges: [string, StateChange][] = [['seen', 'seen'], ['read', 'read'], ['archive', 'archive'], ['unarchive', 'unarchive']];
   for (const [segment, change] of routeChanges) {
     router.on('POST', `/api/v1/users/:userId/notifications/:id/${segment}`, async ({ request, response, params }) => {
-      await changeState(request, params, change);
+      await changeState(request, response, params, change);
       response.writeHead(204).end();
     });
   }
   router.on('DELETE', '/api/v1/users/:userId/notifications/:id', async ({ request, response, params }) => {
-    await changeState(request, params, 'delete');
+    await changeState(request, response, params, 'delete');
     response.writeHead(204).end();
   });
 }

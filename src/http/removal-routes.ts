@@ -1,10 +1,10 @@
 // DELETE /api/v1/notifications/{id}: cancels a scheduled push, or retracts a delivered notification.
-import type { IncomingMessage } from 'node:http';
+import type { AuthorizeService } from '../auth/service-auth.js';
 import { HttpError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import type { Router } from './router.js';
 
-export function addRemovalRoutes(router: Router, context: ServerContext, authenticate: (request: IncomingMessage) => Promise<void>): void {
+export function addRemovalRoutes(router: Router, context: ServerContext, authorize: AuthorizeService): void {
   const { fanOut, store, metrics } = context;
 
   /**
@@ -13,7 +13,7 @@ export function addRemovalRoutes(router: Router, context: ServerContext, authent
    * for an id nothing is known by. Every connected device of each recipient, on every node, is told.
    */
   router.on('DELETE', '/api/v1/notifications/:id', async ({ request, response, params }) => {
-    await authenticate(request);
+    await authorize(request, response, 'push');
     const id = params['id'] ?? '';
     const result = await store.remove(id);
     if (result.outcome === 'unknown') throw new HttpError('not_found', `No scheduled push or notification ${JSON.stringify(id.slice(0, 80))}`);

@@ -1,5 +1,5 @@
 // The topic API (docs/http-api.md): subscribe, unsubscribe and list a topic's users, push to a topic.
-import type { IncomingMessage } from 'node:http';
+import type { AuthorizeService } from '../auth/service-auth.js';
 import { HttpError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 import { topicPattern } from '../store/store.js';
@@ -29,25 +29,25 @@ function usersOf(body: Record<string, unknown>): string[] {
   return [...new Set(users)];
 }
 
-export function addTopicRoutes(router: Router, context: ServerContext, authenticate: (request: IncomingMessage) => Promise<void>): void {
+export function addTopicRoutes(router: Router, context: ServerContext, authorize: AuthorizeService): void {
   const { config, fanOut, store, metrics } = context;
 
   router.on('PUT', '/api/v1/topics/:topic/subscribers', async ({ request, response, params }) => {
-    await authenticate(request);
+    await authorize(request, response, 'push');
     const topic = topicParam(params['topic']);
     await store.subscribe(topic, usersOf(object(await readJsonBody(request, config.maxBodyBytes))));
     response.writeHead(204).end();
   });
 
   router.on('DELETE', '/api/v1/topics/:topic/subscribers', async ({ request, response, params }) => {
-    await authenticate(request);
+    await authorize(request, response, 'push');
     const topic = topicParam(params['topic']);
     await store.unsubscribe(topic, usersOf(object(await readJsonBody(request, config.maxBodyBytes))));
     response.writeHead(204).end();
   });
 
   router.on('GET', '/api/v1/topics/:topic/subscribers', async ({ request, response, params, url }) => {
-    await authenticate(request);
+    await authorize(request, response, 'read');
     const topic = topicParam(params['topic']);
     const after = url.searchParams.get('after') ?? undefined;
     if (after !== undefined && (after.length === 0 || after.length > maxUserIdLength)) throw new HttpError('bad_request', 'after must be a user id');
@@ -55,7 +55,7 @@ export function addTopicRoutes(router: Router, context: ServerContext, authentic
   });
 
   router.on('POST', '/api/v1/topics/:topic/notifications', async ({ request, response, params }) => {
-    await authenticate(request);
+    await authorize(request, response, 'push');
     const audience = { kind: 'topic', topic: topicParam(params['topic']) } as const;
     const body = object(await readJsonBody(request, config.maxBodyBytes));
     const input = pushInput(context.catalog, body, pushFields, undefined);

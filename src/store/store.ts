@@ -1,6 +1,7 @@
 // The NotificationStore interface and its value types; backends live in memory/, sqlite/ and postgres/ beside it.
 import type { Notification, NotificationType, PreferencesData } from '../../generated/index.js';
 import type { NotificationId, UserId } from '../ids.js';
+import type { ApiKeyStore } from './api-keys.js';
 import type { SharedAudience, TopicName } from './audience.js';
 import type { DeliveredNotification, NewScheduledNotification, RemoveOutcome, RemovedNotification, ScheduleId } from './timing.js';
 
@@ -132,6 +133,8 @@ export interface SharedAppendResult {
  *   point that expired still resumes: the gap is provable).
  */
 export interface NotificationStore {
+  /** Backends' API keys, on the same data (and the same close) as the notifications. */
+  readonly apiKeys: ApiKeyStore;
   /** Stores it whatever the user's preferences (a critical push). */
   append(input: NewNotification): Promise<AppendResult>;
   /**

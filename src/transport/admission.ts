@@ -10,14 +10,18 @@ import type { ServerContext } from '../server-context.js';
 export type Admission = { ok: true; principal: Principal } | { ok: false; error: ConnectionErrorCode };
 
 /** Decides, before any user state exists, whether a request becomes a session or a refusal with a contract code. */
-export async function admit(request: IncomingMessage, url: URL, context: Pick<ServerContext, 'config' | 'verifier'>): Promise<Admission> {
+export async function admit(request: IncomingMessage, url: URL, context: Pick<ServerContext, 'config' | 'verifier' | 'logger'>): Promise<Admission> {
   const credential = findCredential(request, url);
   if (!credential) return { ok: false, error: 'access_token_required' };
   if (credential.source === 'cookie' && !cookieOriginAllowed(request, context.config.allowedOrigins)) {
     return { ok: false, error: 'forbidden' };
   }
   const result = await context.verifier.verify(credential.token);
-  if (!result.ok) return { ok: false, error: 'invalid_token' };
+  if (!result.ok) {
+    // Why, for the operator; never the token (a query token is a credential too).
+    context.logger.info({ source: credential.source, reason: result.detail }, 'token refused');
+    return { ok: false, error: 'invalid_token' };
+  }
   const required = context.config.jwt.requiredScopes;
   if (required.length > 0 && !required.some((scope) => result.principal.scopes.has(scope))) {
     return { ok: false, error: 'forbidden' };

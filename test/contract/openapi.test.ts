@@ -99,16 +99,28 @@ describe('generated/openapi.json', () => {
     expect(validate({ type: 'party', data: {} })).toBe(false);
   });
 
-  it('security: the push token as bearer and as X-Auth-Token on the push, notification and topic routes, none on status', () => {
+  it('security: every service route names its scope (API key, push token or service JWT, as bearer or X-Auth-Token) and answers 401/403/429; status routes are open', () => {
     expect(doc['components']['securitySchemes']).toMatchObject({
-      pushToken: { type: 'http', scheme: 'bearer' },
-      pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+      serviceToken: { type: 'http', scheme: 'bearer' },
+      serviceTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
     });
+    const isService = (p: string): boolean => ['/api/v1/users', '/api/v1/topics', '/api/v1/notifications', '/api/v1/keys'].some((prefix) => p.startsWith(prefix));
+    let scoped = 0;
     for (const [p, item] of Object.entries(doc['paths'] as Json)) {
-      for (const op of Object.values(item as Json)) {
-        expect((op as Json)['security'], p).toEqual(p.startsWith('/api/v1/users') || p.startsWith('/api/v1/topics') || p.startsWith('/api/v1/notifications') ? [{ pushToken: [] }, { pushTokenHeader: [] }] : []);
+      for (const op of Object.values(item as Json) as Json[]) {
+        if (!isService(p)) {
+          expect(op['security'], p).toEqual([]);
+          continue;
+        }
+        scoped++;
+        const scope = op['x-notify-scope'];
+        expect(['push', 'read', 'admin'], p).toContain(scope);
+        expect(op['security'], p).toEqual([{ serviceToken: [scope] }, { serviceTokenHeader: [scope] }]);
+        expect(op['responses'], p).toMatchObject({ '401': { $ref: '#/components/responses/Unauthorized' }, '403': { $ref: '#/components/responses/Forbidden' }, '429': { $ref: '#/components/responses/RateLimited' } });
       }
     }
+    expect(scoped).toBeGreaterThan(10);
+    expect(Object.keys(doc['components']['responses']['RateLimited']['headers'])).toEqual(['Retry-After', 'RateLimit', 'RateLimit-Policy']);
   });
 });
 

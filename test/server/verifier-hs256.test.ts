@@ -3,13 +3,14 @@ import fc from 'fast-check';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTokenVerifier, type VerifyResult } from '../../src/auth/verifier.js';
+import { defaultConfig } from '../../src/config.js';
 import { b64url, forge, hmac, nowSec } from '../hardening/support/jwt-forge.js';
 
 const secret = 's'.repeat(40);
 const issuer = 'https://auth.example';
 const audience = 'notify';
 const clockToleranceSec = 5;
-const verifier = createTokenVerifier({ secret, issuer, audience, clockToleranceSec, requiredScopes: [] });
+const verifier = createTokenVerifier({ ...defaultConfig.jwt, secret, issuer, audience, clockToleranceSec });
 
 /** What jose alone says, mapped the way the verifier maps it. */
 async function joseSays(token: string): Promise<string> {

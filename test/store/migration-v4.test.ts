@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../generated/index.js';
 import { openStore } from '../../src/store/index.js';
 import { schemaVersion as postgresSchemaVersion } from '../../src/store/postgres/schema.js';
+import { schemaVersion as sqliteSchemaVersion } from '../../src/store/sqlite/schema.js';
+import Database from 'better-sqlite3';
 import type { NotificationStore } from '../../src/store/store.js';
 import { postgresUnavailable, skipReason } from '../support/services.js';
 import { migratedPostgresFixture } from './postgres-fixture.js';
@@ -48,6 +50,19 @@ async function expectV4FixtureKept(store: NotificationStore): Promise<void> {
   expect((due!.notification.data as { title: string }).title).toBe('scheduled for bob');
   // The expiring notification leaves at its time.
   expect((await store.expiredBetween(0, 4_000_000_000_001)).map((r) => r.recipients)).toContainEqual({ kind: 'user', userId: 'alice' });
+  await expectApiKeysWork(store);
+}
+
+/** API keys (issue 25): a v4 store has none; once migrated it creates, lists, revokes and records use. */
+async function expectApiKeysWork(store: NotificationStore): Promise<void> {
+  expect(await store.apiKeys.list({ includeRevoked: true })).toEqual([]);
+  const mark = await store.apiKeys.changeMark();
+  const key = await store.apiKeys.create({ name: 'billing', hash: 'a'.repeat(64), scopes: ['push'], rate: { count: 10, periodMs: 1000 }, createdAt: 1_800_000_000_000 });
+  await store.apiKeys.recordUse(new Map([[key.id, 1_800_000_000_500]]));
+  expect(await store.apiKeys.list()).toEqual([{ ...key, lastUsedAt: 1_800_000_000_500 }]);
+  expect(await store.apiKeys.revoke('billing', 1_800_000_001_000)).toBe(true);
+  expect(await store.apiKeys.list()).toEqual([]);
+  expect(await store.apiKeys.changeMark()).not.toBe(mark);
 }
 
 describe('migration from schema 4: SQLite', () => {
@@ -59,6 +74,12 @@ describe('migration from schema 4: SQLite', () => {
       await expectV4FixtureKept(store);
     } finally {
       await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(sqliteSchemaVersion);
+    } finally {
+      db.close();
     }
   });
 });

@@ -50,7 +50,7 @@ async function postgresBackend(): Promise<Backend | { name: string; unavailable:
     name: 'postgres',
     async open() {
       const store = await openStore(databaseUrl, { schema });
-      await admin.query(`TRUNCATE ${["users", "notifications", "user_states", "topic_members", "schedules", "preferences_off"].map((t) => `"${schema}".${t}`).join(", ")}`);
+      await admin.query(`TRUNCATE ${["users", "notifications", "user_states", "topic_members", "schedules", "preferences_off", "api_keys"].map((t) => `"${schema}".${t}`).join(", ")}`);
       return store;
     },
     openPeer: () => openStore(databaseUrl, { schema }),

@@ -55,7 +55,6 @@ export const displayRoutes: ApiRoute[] = [
     description:
       'For pages that render notifications without generated code (notify/client\'s `renderDisplay`). No credential: it holds the contract, not user data. A page on another origin reads it when `--allowed-origins` lists that origin.',
     tag: 'Documentation',
-    service: false,
     parameters: [{ name: 'If-None-Match', in: 'header', description: 'The ETag of a copy the client holds.', schema: { type: 'string' } }],
     responses: {
       '200': { description: 'Every type of the catalog with its templates.', body: { $ref: 'DisplayTemplates' }, headers: { ...caching, ...cors } },
@@ -68,7 +67,6 @@ export const displayRoutes: ApiRoute[] = [
     operationId: 'displayTemplatesPreflight',
     summary: 'CORS preflight',
     tag: 'Documentation',
-    service: false,
     responses: {
       '204': {
         description: 'Allowed methods and headers for an Origin that `--allowed-origins` lists; no CORS headers for any other.',

@@ -87,10 +87,14 @@ function operation(route: ApiRoute, notifications: readonly ContractMessage[]): 
     if (route.body.examples) media['examples'] = examplesFor(notifications, route.body.examples === 'multi');
     op['requestBody'] = { required: true, description: route.body.description, content: { 'application/json': media } };
   }
+  // A route that requires a scope may also answer 401, 403 and 429 (authorize() before anything else).
+  const responses: ApiRoute['responses'] = route.scope ? { ...route.responses, '401': 'Unauthorized', '403': 'Forbidden', '429': 'RateLimited' } : route.responses;
   op['responses'] = Object.fromEntries(
-    Object.entries(route.responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
+    Object.entries(responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
   );
-  op['security'] = route.service ? [{ pushToken: [] }, { pushTokenHeader: [] }] : [];
+  // OpenAPI 3.1 lets a non-OAuth requirement list the roles it needs: here, the scope.
+  op['security'] = route.scope ? [{ serviceToken: [route.scope] }, { serviceTokenHeader: [route.scope] }] : [];
+  if (route.scope) op['x-notify-scope'] = route.scope;
   return op;
 }
 
@@ -149,11 +153,19 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
       responses: Object.fromEntries(
-        Object.entries(errorResponses).map(([name, r]) => [name, { description: r.description, content: { 'application/json': { schema: { $ref: schemaPrefix + r.schema } } } }]),
+        Object.entries(errorResponses).map(([name, r]) => [
+          name,
+          { ...response({ description: r.description, ...(r.headers ? { headers: r.headers } : {}) }), content: { 'application/json': { schema: { $ref: schemaPrefix + r.schema } } } },
+        ]),
       ),
       securitySchemes: {
-        pushToken: { type: 'http', scheme: 'bearer', description: 'The push token (`--push-token`), or a JWT with scope `notify:push`, as `Authorization: Bearer <token>`.' },
-        pushTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The same credential in `X-Auth-Token`.' },
+        serviceToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'As `Authorization: Bearer <credential>`: an API key (`nk_…`, from `notify keys create` or `POST /api/v1/keys`) holding the scope the operation lists (`admin` holds every scope); or the push token (`--push-token`, every scope); or a JWT with scope `notify:push` (push and read), `notify:read` or `notify:admin`.',
+        },
+        serviceTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The same credential in `X-Auth-Token`.' },
       },
     },
   };

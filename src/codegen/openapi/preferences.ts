@@ -57,7 +57,7 @@ export function preferenceRoutes(userId: ApiParameter): ApiRoute[] {
       summary: "A user's preferences",
       description: 'Every category and notification type of the catalog with its value (true unless the user turned it off).',
       tag: 'Notifications',
-      service: true,
+      scope: 'read',
       parameters: [userId],
       responses: { '200': { description: 'The preferences.', body: { $ref: 'Preferences' } }, '400': 'BadRequest', '401': 'Unauthorized' },
     },
@@ -69,7 +69,7 @@ export function preferenceRoutes(userId: ApiParameter): ApiRoute[] {
       description:
         'Replaces: every name the body does not turn off is on afterwards. Unknown categories or types are 422 and nothing is stored. Every device of the user gets the `preferences` frame.',
       tag: 'Notifications',
-      service: true,
+      scope: 'push',
       parameters: [userId],
       body: { schema: 'PreferencesBody', description: 'The whole preferences; `{}` turns everything on.' },
       responses: {

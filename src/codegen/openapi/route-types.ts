@@ -1,8 +1,9 @@
 // The shape of an entry of the HTTP API's route table (routes.ts and the tables it joins).
 import type { JsonSchema } from '../contract-model.js';
+import type { ServiceScope } from '../../auth/service-auth.js';
 
 /** A shared error answer under components.responses. */
-export type ErrorResponseName = 'BadRequest' | 'Unauthorized' | 'NotFound' | 'PayloadTooLarge' | 'OffContract' | 'NotReady';
+export type ErrorResponseName = 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'Conflict' | 'PayloadTooLarge' | 'OffContract' | 'RateLimited' | 'NotReady';
 
 export interface ApiResponse {
   description: string;
@@ -28,9 +29,12 @@ export interface ApiRoute {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Push' | 'Notifications' | 'Topics' | 'Status' | 'Documentation';
-  /** Needs the service credential (push token or a JWT with scope notify:push). */
-  service: boolean;
+  tag: 'Push' | 'Notifications' | 'Topics' | 'Keys' | 'Status' | 'Documentation';
+  /**
+   * The scope a service credential needs (the handler's `authorize(request, response, scope)` says the same; a test
+   * holds them in step). Its operation gets the security requirement and the 401 / 403 / 429 answers. Absent: public.
+   */
+  scope?: ServiceScope;
   parameters?: ApiParameter[];
   /** JSON request body, by component name; `examples` takes the contract's message examples in that shape. */
   body?: { schema: string; description: string; examples?: 'single' | 'multi' };

@@ -3,10 +3,11 @@ import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
+import { cappedForUser, keyRoutes, keySchemas, scopeResponses } from './keys.js';
 import { displayRoutes, displaySchemas } from './display.js';
 
 export type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
-import type { ApiParameter, ApiRoute, ErrorResponseName } from './route-types.js';
+import type { ApiParameter, ApiResponse, ApiRoute, ErrorResponseName } from './route-types.js';
 
 const userId: ApiParameter = { name: 'userId', in: 'path', required: true, description: 'The user (the `sub` of their JWT).', schema: { type: 'string', minLength: 1, maxLength: 256 } };
 const topic: ApiParameter = { name: 'topic', in: 'path', required: true, description: 'Topic name.', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
@@ -70,6 +71,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
     properties: {
       count: { type: 'integer', minimum: 0, description: 'Users pushed to (each listed in `notifications`).' },
       suppressed: suppressedCount,
+      capped: { type: 'integer', minimum: 1, description: 'Users who had been pushed the per-minute cap (`--user-cap-per-minute`): nothing stored for them. Absent when none.' },
       notifications: {
         type: 'array',
         items: {
@@ -86,6 +88,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
               },
             },
             suppressedForUser,
+            cappedForUser,
           ],
         },
       },
@@ -138,6 +141,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
   },
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
   ...timingSchemas,
+  ...keySchemas,
   ...displaySchemas,
   Readiness: {
     oneOf: [
@@ -148,9 +152,9 @@ export const apiSchemas: Record<string, JsonSchema> = {
 };
 
 /** Shared error answers. */
-export const errorResponses: Record<ErrorResponseName, { status: string; description: string; schema: string }> = {
+export const errorResponses: Record<ErrorResponseName, { status: string; description: string; schema: string; headers?: ApiResponse['headers'] }> = {
   BadRequest: { status: '400', description: 'Bad JSON (`bad_json`) or a bad parameter (`bad_request`).', schema: 'ApiError' },
-  Unauthorized: { status: '401', description: 'No service credential, or not a valid one (a user token is not one).', schema: 'ApiError' },
+  ...scopeResponses,
   NotFound: { status: '404', description: 'No such notification for this user.', schema: 'ApiError' },
   PayloadTooLarge: { status: '413', description: 'The body is larger than the limit (64 KiB by default).', schema: 'ApiError' },
   OffContract: { status: '422', description: "Off-contract: the body does not match the contract; `details` holds the validator's errors.", schema: 'OffContractError' },
@@ -173,7 +177,7 @@ function stateRoute(route: Pick<ApiRoute, 'operationId' | 'summary' | 'descripti
     summary: route.summary,
     description: route.description,
     tag: 'Notifications',
-    service: true,
+    scope: 'push',
     parameters: [userId, notificationParam],
     responses: { '204': { description: route.done ?? 'Done (also when it was already so).' }, '401': 'Unauthorized', '404': 'NotFound' },
   };
@@ -187,7 +191,7 @@ export const apiRoutes: ApiRoute[] = [
     summary: 'Push a notification to one user',
     description: 'Validated against the contract, stored, then sent to every device of the user. Answered once stored.',
     tag: 'Push',
-    service: true,
+    scope: 'push',
     parameters: [userId, idempotencyKey],
     body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
     responses: {
@@ -209,7 +213,7 @@ export const apiRoutes: ApiRoute[] = [
     summary: 'Push a notification to many users, or broadcast it',
     description: '`users` (1–1000 ids) or `broadcast: true` (every user the store knows, each with its own copy and id).',
     tag: 'Push',
-    service: true,
+    scope: 'push',
     parameters: [idempotencyKey],
     body: { schema: 'MultiPushRequest', description: 'A notification with its audience.', examples: 'multi' },
     responses: {
@@ -227,7 +231,7 @@ export const apiRoutes: ApiRoute[] = [
     summary: "A page of a user's notifications, newest first",
     description: 'Deleted notifications are never listed; archived ones only with `archived=true`.',
     tag: 'Notifications',
-    service: true,
+    scope: 'read',
     parameters: [
       userId,
       { name: 'unread', in: 'query', description: 'Only unread ones.', schema: { type: 'string', enum: ['true', 'false'] } },
@@ -278,7 +282,7 @@ export const apiRoutes: ApiRoute[] = [
     summary: 'Cancel a scheduled push, or retract a notification',
     description: 'By schedule handle: cancelled before delivery (never delivered); after delivery, what it became is retracted. By feed id: that notification is retracted. Retracted: gone for every recipient (pages, counts, resume), every connected device told with `notifications_removed` (reason `retracted`). 204 also when already done.',
     tag: 'Push',
-    service: true,
+    scope: 'push',
     parameters: [{ name: 'id', in: 'path', required: true, description: 'A schedule handle or a feed id.', schema: { oneOf: [scheduleHandle, notificationId] } }],
     responses: { '204': { description: 'Cancelled or retracted.' }, '401': 'Unauthorized', '404': 'NotFound' },
   },
@@ -289,7 +293,7 @@ export const apiRoutes: ApiRoute[] = [
     summary: 'Subscribe users to a topic',
     description: 'They get the topic\'s pushes made from now on.',
     tag: 'Topics',
-    service: true,
+    scope: 'push',
     parameters: [topic],
     body: { schema: 'TopicUsers', description: '1–1000 user ids.' },
     responses: { '204': { description: 'Subscribed.' }, '400': 'BadRequest', '401': 'Unauthorized', '413': 'PayloadTooLarge' },
@@ -300,7 +304,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'unsubscribeFromTopic',
     summary: 'Unsubscribe users from a topic',
     tag: 'Topics',
-    service: true,
+    scope: 'push',
     parameters: [topic],
     body: { schema: 'TopicUsers', description: '1–1000 user ids.' },
     responses: { '204': { description: 'Unsubscribed.' }, '400': 'BadRequest', '401': 'Unauthorized', '413': 'PayloadTooLarge' },
@@ -311,7 +315,7 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'listTopicSubscribers',
     summary: 'A page of a topic\'s subscribers',
     tag: 'Topics',
-    service: true,
+    scope: 'read',
     parameters: [
       topic,
       { name: 'limit', in: 'query', description: 'Page size (default 100).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
@@ -326,7 +330,7 @@ export const apiRoutes: ApiRoute[] = [
     summary: 'Push a notification to a topic\'s subscribers',
     description: 'Stored once for the audience; every user subscribed before the push gets it.',
     tag: 'Push',
-    service: true,
+    scope: 'push',
     parameters: [topic],
     body: { schema: 'PushRequest', description: 'One of the catalog\'s notification types, discriminated by `type`.', examples: 'single' },
     responses: {
@@ -337,13 +341,13 @@ export const apiRoutes: ApiRoute[] = [
       '422': 'OffContract',
     },
   },
+  ...keyRoutes,
   {
     method: 'get',
     path: '/api/status/ping',
     operationId: 'ping',
     summary: 'Liveness as text',
     tag: 'Status',
-    service: false,
     responses: { '200': { description: 'Alive.', text: { contentType: 'text/plain', schema: { type: 'string', const: 'pong' } } } },
   },
   {
@@ -352,7 +356,6 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'info',
     summary: 'Server name and version',
     tag: 'Status',
-    service: false,
     responses: { '200': { description: 'Name and version.', body: { $ref: 'StatusInfo' } } },
   },
   {
@@ -361,7 +364,6 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'health',
     summary: 'Liveness',
     tag: 'Status',
-    service: false,
     responses: { '200': { description: 'Alive.', body: { $ref: 'Health' } } },
   },
   {
@@ -370,7 +372,6 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'readiness',
     summary: 'Readiness (503 while shutting down)',
     tag: 'Status',
-    service: false,
     responses: { '200': { description: 'Ready.', body: { $ref: 'Readiness' } }, '503': 'NotReady' },
   },
   {
@@ -379,7 +380,6 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'metrics',
     summary: 'Prometheus metrics',
     tag: 'Status',
-    service: false,
     responses: { '200': { description: 'Prometheus text exposition format.', text: { contentType: 'text/plain', schema: { type: 'string' } } } },
   },
   {
@@ -388,7 +388,6 @@ export const apiRoutes: ApiRoute[] = [
     operationId: 'openApiDocument',
     summary: 'This document',
     tag: 'Documentation',
-    service: false,
     responses: { '200': { description: 'The OpenAPI 3.1 document of this API, generated from the contract.', body: { type: 'object' } } },
   },
   ...displayRoutes,

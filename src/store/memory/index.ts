@@ -15,6 +15,7 @@ import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type Remov
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from '../arguments.js';
 import { MutedIndex } from '../preference-rows.js';
 import { keysetPage } from '../keyset-page.js';
+import { memoryApiKeys } from './api-keys.js';
 import { applied, untouched, type Row, type Schedule, type State, type User } from './rows.js';
 
 /**
@@ -111,6 +112,7 @@ export function openMemoryStore(): NotificationStore {
   };
 
   const store: NotificationStore = {
+    apiKeys: memoryApiKeys(live),
     async append(input) {
       live();
       const u = user(input.userId);

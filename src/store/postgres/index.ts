@@ -19,6 +19,7 @@ import { createLanes } from './lanes.js';
 import { postgresTiming } from './timing.js';
 import { createRunners, type Runner } from './runner.js';
 import { postgresPreferences } from './preferences.js';
+import { postgresApiKeys } from './api-keys.js';
 import { KnownUsers } from '../known-users.js';
 import { keysetPage } from '../keyset-page.js';
 import { countsOfRows, summaryOfRows, type CategoryCountRow, type UserCountRow } from '../count-rows.js';
@@ -231,6 +232,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   const knownUsers = new KnownUsers();
   const store: NotificationStore = {
+    apiKeys: postgresApiKeys(S, single),
     append(input) {
       return appendOne(input, false) as Promise<AppendResult>;
     },

@@ -81,6 +81,19 @@ const migrations = (S: string): readonly string[] => [
      PRIMARY KEY (user_id, kind, name)
    );
    CREATE INDEX preferences_off_name ON ${S}.preferences_off (kind, name, user_id);`,
+  // 5 (issue 25): API keys for backends; only a SHA-256 of each key; a name is unique among keys not revoked.
+  `CREATE TABLE ${S}.api_keys (
+     id text PRIMARY KEY,
+     name text NOT NULL,
+     key_hash text NOT NULL UNIQUE,
+     scopes text NOT NULL,
+     rate_count integer,
+     rate_period_ms bigint,
+     created_at bigint NOT NULL,
+     last_used_at bigint,
+     revoked_at bigint
+   );
+   CREATE UNIQUE INDEX api_keys_active_name ON ${S}.api_keys (name) WHERE revoked_at IS NULL;`,
 ];
 
 /** The version a migrated schema reaches. */

@@ -27,6 +27,7 @@ import { createGroupCommit } from './group-commit.js';
 import { notMutedBy, sqlitePreferences } from './preferences.js';
 import { muteCategory } from '../preference-rows.js';
 import { prunable, sqliteTiming } from './timing.js';
+import { sqliteApiKeys } from './api-keys.js';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing (SQLITE_BUSY). Default 5000. */
@@ -192,6 +193,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   };
 
   const store: NotificationStore = {
+    apiKeys: sqliteApiKeys(db, write, live),
     append(input) {
       return write(() => appendRow(input)).then((result) => {
         knownUsers.add(input.userId);

@@ -123,7 +123,21 @@ const baseVersion = 4;
  * Migrations after schema 4, in order: entry i brings the file from version 5 + i - 1 to 5 + i. Append new ones at
  * the end (never edit a released one); a new file runs them too, so each table is written down once.
  */
-const laterSteps: readonly string[] = [];
+const laterSteps: readonly string[] = [
+  // 5 (issue 25): API keys for backends; only a SHA-256 of each key; a name is unique among keys not revoked.
+  `CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     key_hash TEXT NOT NULL UNIQUE,
+     scopes TEXT NOT NULL,
+     rate_count INTEGER,
+     rate_period_ms INTEGER,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER,
+     revoked_at INTEGER
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;`,
+];
 
 export const schemaVersion = baseVersion + laterSteps.length;
 
