@@ -6,5 +6,5 @@ export type { NotificationsFilter, NotificationsResult, NotifyStatus, Preference
 export { Feed, Inbox, Preferences } from './components.js';
 export type { ElementProps, InboxProps, ListProps } from './components.js';
 export { defineRenderers } from './renderers.js';
-export type { CompleteRenderers, ReactItemRenderer, ReactRenderers } from './renderers.js';
+export type { CatalogBrand, CompleteRenderers, ReactItemRenderer, ReactRenderers } from './renderers.js';
 export type { FeedSnapshot, InboxItem, InboxSnapshot, InboxStore, InboxView, NotifyMessages, NotifyOpenDetail, NotifyTheme } from '../elements/index.js';

@@ -9,7 +9,7 @@ export type ReactItemRenderer<N> = (notification: N, item: InboxItem<N>) => Reac
 declare const catalogOf: unique symbol;
 
 /** Carries the catalog a renderers object was written for (type-level only), so `<Inbox>` infers it. */
-interface CatalogBrand<C extends CatalogShape> {
+export interface CatalogBrand<C extends CatalogShape> {
   readonly [catalogOf]?: C;
 }
 
