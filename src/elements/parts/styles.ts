@@ -1,5 +1,26 @@
 // The elements' styles: theme tokens from documented custom properties (light and dark), and the shared list, item and switch styles.
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** The dark theme's defaults (each still overridable by its `--notify-*` property), for `theme="dark"` and for `auto` in a dark scheme. */
+const darkTokens = unsafeCSS(`
+  --_bg: var(--notify-color-background, #1c1e21);
+  --_surface: var(--notify-color-surface, #2a2d31);
+  --_text: var(--notify-color-text, #e6e8eb);
+  --_muted: var(--notify-color-muted, #a9b0b8);
+  --_border: var(--notify-color-border, #3d4249);
+  --_accent: var(--notify-color-accent, #7ab7ff);
+  --_accent-text: var(--notify-color-accent-text, #0b1a2b);
+  --_badge: var(--notify-color-badge, #ff7b72);
+  --_badge-text: var(--notify-color-badge-text, #1c1e21);
+  --_unread: var(--notify-color-unread, #7ab7ff);
+  --_unread-bg: var(--notify-color-unread-background, #1d2a3a);
+  --_focus: var(--notify-color-focus, #7ab7ff);
+  --_ok: var(--notify-color-connected, #56d364);
+  --_warn: var(--notify-color-connecting, #e3b341);
+  --_off: var(--notify-color-offline, #ff7b72);
+  --_shadow: var(--notify-shadow, 0 8px 24px rgb(0 0 0 / 55%));
+  color-scheme: dark;
+`);
 
 /**
  * Every colour, size and font comes from a `--notify-*` custom property an app may set (on the element or any
@@ -31,43 +52,11 @@ export const themeStyles = css`
     color: var(--_text);
   }
   :host([theme='dark']) {
-    --_bg: var(--notify-color-background, #1c1e21);
-    --_surface: var(--notify-color-surface, #2a2d31);
-    --_text: var(--notify-color-text, #e6e8eb);
-    --_muted: var(--notify-color-muted, #a9b0b8);
-    --_border: var(--notify-color-border, #3d4249);
-    --_accent: var(--notify-color-accent, #7ab7ff);
-    --_accent-text: var(--notify-color-accent-text, #0b1a2b);
-    --_badge: var(--notify-color-badge, #ff7b72);
-    --_badge-text: var(--notify-color-badge-text, #1c1e21);
-    --_unread: var(--notify-color-unread, #7ab7ff);
-    --_unread-bg: var(--notify-color-unread-background, #1d2a3a);
-    --_focus: var(--notify-color-focus, #7ab7ff);
-    --_ok: var(--notify-color-connected, #56d364);
-    --_warn: var(--notify-color-connecting, #e3b341);
-    --_off: var(--notify-color-offline, #ff7b72);
-    --_shadow: var(--notify-shadow, 0 8px 24px rgb(0 0 0 / 55%));
-    color-scheme: dark;
+    ${darkTokens}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_bg: var(--notify-color-background, #1c1e21);
-      --_surface: var(--notify-color-surface, #2a2d31);
-      --_text: var(--notify-color-text, #e6e8eb);
-      --_muted: var(--notify-color-muted, #a9b0b8);
-      --_border: var(--notify-color-border, #3d4249);
-      --_accent: var(--notify-color-accent, #7ab7ff);
-      --_accent-text: var(--notify-color-accent-text, #0b1a2b);
-      --_badge: var(--notify-color-badge, #ff7b72);
-      --_badge-text: var(--notify-color-badge-text, #1c1e21);
-      --_unread: var(--notify-color-unread, #7ab7ff);
-      --_unread-bg: var(--notify-color-unread-background, #1d2a3a);
-      --_focus: var(--notify-color-focus, #7ab7ff);
-      --_ok: var(--notify-color-connected, #56d364);
-      --_warn: var(--notify-color-connecting, #e3b341);
-      --_off: var(--notify-color-offline, #ff7b72);
-      --_shadow: var(--notify-shadow, 0 8px 24px rgb(0 0 0 / 55%));
-      color-scheme: dark;
+      ${darkTokens}
     }
   }
   :host([hidden]) {
