@@ -19,6 +19,7 @@ export { displayContent } from './parts/display-content.js';
 export { itemSlotName, slotRenderer } from './parts/item-view.js';
 export type { ElementRenderers, InboxRenderers, ItemRenderer } from './parts/item-view.js';
 export type { NotifyOpenDetail } from './parts/list-controller.js';
+export type { PreferenceSection } from './parts/preferences-view.js';
 
 /** The elements by tag name. */
 export const notifyElements = { 'notify-inbox': NotifyInbox, 'notify-feed': NotifyFeed, 'notify-preferences': NotifyPreferences } as const;

@@ -7,6 +7,7 @@ import { displayContent } from './parts/display-content.js';
 import type { InboxSnapshot, InboxStore } from './model/inbox-store.js';
 import { acquireInbox, sourceKey } from './model/shared-inbox.js';
 import type { ElementRenderers } from './parts/item-view.js';
+import type { PreferenceSection } from './parts/preferences-view.js';
 
 /** `light`, `dark`, or `auto` (the reader's `prefers-color-scheme`). */
 export type NotifyTheme = 'light' | 'dark' | 'auto';
@@ -34,6 +35,7 @@ export abstract class NotifyElement extends LitElement {
     templates: { attribute: false },
     pageSize: { type: Number, attribute: 'page-size' },
     quiet: { type: Boolean },
+    preferenceSections: { attribute: false },
   };
 
   /** The notify server's base URL; default: the page's origin. */
@@ -57,6 +59,8 @@ export abstract class NotifyElement extends LitElement {
   declare pageSize: number | undefined;
   /** No live-region announcements from this element (another element on the page announces). */
   declare quiet: boolean;
+  /** Sections the preferences view shows after its switches (further delivery channels plug in here). */
+  declare preferenceSections: readonly PreferenceSection[];
 
   #held: { key: string | InboxStore; store: InboxStore; release: () => void } | undefined;
   #subscribed: InboxStore | undefined;
@@ -72,6 +76,7 @@ export abstract class NotifyElement extends LitElement {
   constructor() {
     super();
     this.quiet = false;
+    this.preferenceSections = [];
   }
 
   /** The model this element shows: the given `store`, or the shared one of its server and credential. */

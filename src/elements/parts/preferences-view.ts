@@ -5,8 +5,11 @@ import { humanize } from '../messages.js';
 import type { InboxSnapshot, InboxStore, PreferenceGroup } from '../model/inbox-store.js';
 import type { NotifyElement } from '../notify-element.js';
 
-/** Extra sections of the preferences view (the extension point for further channels, e.g. Web Push). */
-export type PreferenceSections = (host: NotifyElement, store: InboxStore, snapshot: InboxSnapshot) => unknown;
+/**
+ * A section of the preferences view after the category and type switches, rendered with the element, its model and
+ * the current snapshot (anything Lit renders). The extension point for further delivery channels (Web Push).
+ */
+export type PreferenceSection = (host: NotifyElement, store: InboxStore, snapshot: InboxSnapshot) => unknown;
 
 function renderGroup(host: NotifyElement, store: InboxStore, snapshot: InboxSnapshot, group: PreferenceGroup): TemplateResult {
   const values = snapshot.preferences?.[group] ?? {};
@@ -43,12 +46,12 @@ function renderGroup(host: NotifyElement, store: InboxStore, snapshot: InboxSnap
  * The switches. Each change sends `set_preferences` with that one name and waits (disabled, showing the value asked
  * for) for the answer, then shows what the server sent, so every device of the user shows the same switches; the server suppresses what is off (critical notifications still arrive).
  */
-export function renderPreferences(host: NotifyElement, snapshot: InboxSnapshot | undefined, sections?: PreferenceSections): TemplateResult {
+export function renderPreferences(host: NotifyElement, snapshot: InboxSnapshot | undefined): TemplateResult {
   const store = host.activeStore;
   if (!store || !snapshot?.preferences) return html`<p class="empty" part="empty">${host.t('preferencesLoading')}</p>`;
   return html`<div class="preferences" part="preferences">
     <p class="hint">${host.t('preferencesHint')}</p>
     ${renderGroup(host, store, snapshot, 'categories')} ${renderGroup(host, store, snapshot, 'types')}
-    ${sections ? sections(host, store, snapshot) : nothing}
+    ${host.preferenceSections.map((section) => section(host, store, snapshot))}
   </div>`;
 }
