@@ -4,7 +4,7 @@ import { NotifyInbox } from './inbox/notify-inbox.js';
 import { NotifyPreferences } from './preferences/notify-preferences.js';
 
 export { NotifyElement } from './notify-element.js';
-export type { NotifyTheme } from './notify-element.js';
+export type { NotifyTheme, PreferenceSection } from './notify-element.js';
 export { NotifyFeed, NotifyInbox, NotifyPreferences };
 export { InboxStore } from './model/inbox-store.js';
 export type { FeedSnapshot, InboxItem, InboxNotice, InboxSnapshot, InboxStoreOptions, PreferenceGroup } from './model/inbox-store.js';
@@ -19,7 +19,6 @@ export { displayContent } from './parts/display-content.js';
 export { itemSlotName, slotRenderer } from './parts/item-view.js';
 export type { ElementRenderers, InboxRenderers, ItemRenderer } from './parts/item-view.js';
 export type { NotifyOpenDetail } from './parts/list-controller.js';
-export type { PreferenceSection } from './parts/preferences-view.js';
 
 /** The elements by tag name. */
 export const notifyElements = { 'notify-inbox': NotifyInbox, 'notify-feed': NotifyFeed, 'notify-preferences': NotifyPreferences } as const;

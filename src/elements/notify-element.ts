@@ -7,10 +7,15 @@ import { displayContent } from './parts/display-content.js';
 import type { InboxSnapshot, InboxStore } from './model/inbox-store.js';
 import { acquireInbox, sourceKey } from './model/shared-inbox.js';
 import type { ElementRenderers } from './parts/item-view.js';
-import type { PreferenceSection } from './parts/preferences-view.js';
 
 /** `light`, `dark`, or `auto` (the reader's `prefers-color-scheme`). */
 export type NotifyTheme = 'light' | 'dark' | 'auto';
+
+/**
+ * A section of the preferences view after the category and type switches, rendered with the element, its model and
+ * the current snapshot (anything Lit renders). The extension point for further delivery channels (Web Push).
+ */
+export type PreferenceSection = (host: NotifyElement, store: InboxStore, snapshot: InboxSnapshot) => unknown;
 
 /** How long a notice (a failed request) stays, in ms. */
 const noticeMs = 8000;

@@ -5,11 +5,6 @@ import { humanize } from '../messages.js';
 import type { InboxSnapshot, InboxStore, PreferenceGroup } from '../model/inbox-store.js';
 import type { NotifyElement } from '../notify-element.js';
 
-/**
- * A section of the preferences view after the category and type switches, rendered with the element, its model and
- * the current snapshot (anything Lit renders). The extension point for further delivery channels (Web Push).
- */
-export type PreferenceSection = (host: NotifyElement, store: InboxStore, snapshot: InboxSnapshot) => unknown;
 
 function renderGroup(host: NotifyElement, store: InboxStore, snapshot: InboxSnapshot, group: PreferenceGroup): TemplateResult {
   const values = snapshot.preferences?.[group] ?? {};
