@@ -14,6 +14,7 @@ import { makeServeCommand } from './commands/serve.js';
 import { makeTailCommand } from './commands/tail.js';
 import { makeTokenCommand } from './commands/token.js';
 import { makeValidateCommand } from './commands/validate.js';
+import { makeWebhooksCommand } from './commands/webhooks.js';
 
 const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -32,5 +33,6 @@ export function buildProgram(): Command {
     .addCommand(makeKeysCommand())
     .addCommand(makeDocsCommand())
     .addCommand(makeDiffCommand())
+    .addCommand(makeWebhooksCommand())
     .addCommand(makeBenchCommand());
 }

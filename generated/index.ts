@@ -80,13 +80,29 @@ export interface ClientMessageByAction {
 }
 export type ClientTextFrame = (typeof clientTextFrames)[number];
 
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+/** An event notify POSTs to the app's backend (the body of a webhook request). */
+export type WebhookEvent = M.WebhookNotificationDeliveredEvent | M.WebhookNotificationSeenEvent | M.WebhookNotificationReadEvent | M.WebhookNotificationArchivedEvent | M.WebhookNotificationUnarchivedEvent | M.WebhookNotificationDeletedEvent | M.WebhookNotificationExpiredEvent | M.WebhookNotificationRetractedEvent | M.WebhookPreferencesUpdatedEvent | M.WebhookTestEvent;
+export interface WebhookEventByType {
+  "notification.delivered": M.WebhookNotificationDeliveredEvent;
+  "notification.seen": M.WebhookNotificationSeenEvent;
+  "notification.read": M.WebhookNotificationReadEvent;
+  "notification.archived": M.WebhookNotificationArchivedEvent;
+  "notification.unarchived": M.WebhookNotificationUnarchivedEvent;
+  "notification.deleted": M.WebhookNotificationDeletedEvent;
+  "notification.expired": M.WebhookNotificationExpiredEvent;
+  "notification.retracted": M.WebhookNotificationRetractedEvent;
+  "preferences.updated": M.WebhookPreferencesUpdatedEvent;
+  "webhook.test": M.WebhookTestEvent;
+}
+
 /** This contract's catalog, for `createNotifyClient<Catalog>()` from `notify/client`. */
 export interface Catalog {
   notifications: NotificationByType;
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:f0ec58d9f42b0d779f9526d89ed5d0b3d726c7fd149e6d9c79732d7982bfaf53" = "sha256:f0ec58d9f42b0d779f9526d89ed5d0b3d726c7fd149e6d9c79732d7982bfaf53";
+export const contractHash: "sha256:de3a9c4c334fea22a43741ebce559c2d49164e99756af6d64922ab5bdb59d2d6" = "sha256:de3a9c4c334fea22a43741ebce559c2d49164e99756af6d64922ab5bdb59d2d6";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
@@ -102,6 +118,9 @@ export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_
 
 /** Bare text frames a client may send instead of JSON. */
 export const clientTextFrames: readonly ["PING"] = ["PING"];
+
+/** Every webhook event `type` notify POSTs to an endpoint, in contract order. */
+export const webhookEventTypes: readonly ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "webhook.test"] = ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "webhook.test"];
 
 export const notificationValidators: { readonly [K in NotificationType]: Validator<NotificationByType[K]> } = {
   "invitation_received": v.validateInvitationReceived as unknown as Validator<M.InvitationReceivedNotification>,
@@ -156,6 +175,20 @@ export const clientMessageValidators: { readonly [K in ClientAction]: Validator<
   "set_preferences": v.validateSetPreferences as unknown as Validator<M.SetPreferencesAction>,
 };
 
+/** Validators for the body of each webhook event (what an endpoint receives, once its signature is verified). */
+export const webhookEventValidators: { readonly [K in WebhookEventType]: Validator<WebhookEventByType[K]> } = {
+  "notification.delivered": v.validateWebhookNotificationDelivered as unknown as Validator<M.WebhookNotificationDeliveredEvent>,
+  "notification.seen": v.validateWebhookNotificationSeen as unknown as Validator<M.WebhookNotificationSeenEvent>,
+  "notification.read": v.validateWebhookNotificationRead as unknown as Validator<M.WebhookNotificationReadEvent>,
+  "notification.archived": v.validateWebhookNotificationArchived as unknown as Validator<M.WebhookNotificationArchivedEvent>,
+  "notification.unarchived": v.validateWebhookNotificationUnarchived as unknown as Validator<M.WebhookNotificationUnarchivedEvent>,
+  "notification.deleted": v.validateWebhookNotificationDeleted as unknown as Validator<M.WebhookNotificationDeletedEvent>,
+  "notification.expired": v.validateWebhookNotificationExpired as unknown as Validator<M.WebhookNotificationExpiredEvent>,
+  "notification.retracted": v.validateWebhookNotificationRetracted as unknown as Validator<M.WebhookNotificationRetractedEvent>,
+  "preferences.updated": v.validateWebhookPreferencesUpdated as unknown as Validator<M.WebhookPreferencesUpdatedEvent>,
+  "webhook.test": v.validateWebhookTest as unknown as Validator<M.WebhookTestEvent>,
+};
+
 /** The contract's NotificationId pattern (components.schemas.NotificationId). */
 export const notificationIdPattern: RegExp = /^[0-9A-Za-z._-]{1,64}$/;
 
@@ -169,4 +202,18 @@ export const notificationExamples: { readonly [K in NotificationType]: readonly 
   "error": [{"type":"error","id":"0000000000000006","timestamp":1733646200000,"data":{"title":"Export failed","message":"The CSV export could not be generated.","errorCode":503,"retryAllowed":true}}],
   "success": [{"type":"success","id":"0000000000000007","timestamp":1733646300000,"data":{"title":"Export ready","message":"Your CSV export is ready to download.","completionTime":"3.25s"}}],
   "product_expiry": [{"type":"product_expiry","id":"0000000000000008","timestamp":1733646400000,"category":"products","data":{"message":"Milk expires tomorrow.","severity":"warning","productName":"Milk","expiresAt":"2024-12-09T08:00:00Z"}}],
+};
+
+/** The contract's examples of each webhook event (valid by test). */
+export const webhookEventExamples: { readonly [K in WebhookEventType]: readonly WebhookEventByType[K][] } = {
+  "notification.delivered": [{"type":"notification.delivered","timestamp":"2026-01-15T09:30:00.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations"}}],
+  "notification.seen": [{"type":"notification.seen","timestamp":"2026-01-15T09:30:00.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","state":{"seen":true,"read":false,"archived":false,"deleted":false}}}],
+  "notification.read": [{"type":"notification.read","timestamp":"2026-01-15T09:30:00.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","state":{"seen":true,"read":true,"archived":false,"deleted":false}}}],
+  "notification.archived": [{"type":"notification.archived","timestamp":"2026-01-15T09:30:00.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","state":{"seen":true,"read":true,"archived":true,"deleted":false}}}],
+  "notification.unarchived": [{"type":"notification.unarchived","timestamp":"2026-01-15T09:30:00.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","state":{"seen":true,"read":true,"archived":false,"deleted":false}}}],
+  "notification.deleted": [{"type":"notification.deleted","timestamp":"2026-01-15T09:30:00.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","state":{"seen":true,"read":false,"archived":false,"deleted":true}}}],
+  "notification.expired": [{"type":"notification.expired","timestamp":"2026-01-15T10:00:00.000Z","data":{"notificationId":"0000000000000009","notificationType":"info","audience":"topic","topic":"flash-sales"}}],
+  "notification.retracted": [{"type":"notification.retracted","timestamp":"2026-01-15T09:45:00.000Z","data":{"notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","audience":"user","userId":"u-42"}}],
+  "preferences.updated": [{"type":"preferences.updated","timestamp":"2026-01-15T11:00:00.000Z","data":{"userId":"u-42","preferences":{"categories":{"general":true,"invitations":true,"products":false,"system":true},"types":{"info":true}}}}],
+  "webhook.test": [{"type":"webhook.test","timestamp":"2026-01-15T08:00:00.000Z","data":{"endpointId":"whep_3f2c9a51d6e84b0f","message":"Test event from notify"}}],
 };

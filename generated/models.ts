@@ -220,6 +220,109 @@ export interface SetPreferencesAction {
 
 export type PingText = string;
 
+export interface WebhookNotificationDeliveredEvent {
+  type: 'notification.delivered';
+  timestamp: string;
+  data: WebhookNotificationData;
+}
+
+export interface WebhookNotificationData {
+  userId: string;
+  notificationId: string;
+  notificationType: string;
+  category?: string;
+}
+
+export interface WebhookNotificationSeenEvent {
+  type: 'notification.seen';
+  timestamp: string;
+  data: WebhookNotificationStateData;
+}
+
+export interface WebhookNotificationStateData {
+  userId: string;
+  notificationId: string;
+  notificationType: string;
+  category?: string;
+  state: WebhookNotificationState;
+}
+
+export interface WebhookNotificationState {
+  seen: boolean;
+  read: boolean;
+  archived: boolean;
+  deleted: boolean;
+}
+
+export interface WebhookNotificationReadEvent {
+  type: 'notification.read';
+  timestamp: string;
+  data: WebhookNotificationStateData;
+}
+
+export interface WebhookNotificationArchivedEvent {
+  type: 'notification.archived';
+  timestamp: string;
+  data: WebhookNotificationStateData;
+}
+
+export interface WebhookNotificationUnarchivedEvent {
+  type: 'notification.unarchived';
+  timestamp: string;
+  data: WebhookNotificationStateData;
+}
+
+export interface WebhookNotificationDeletedEvent {
+  type: 'notification.deleted';
+  timestamp: string;
+  data: WebhookNotificationStateData;
+}
+
+export interface WebhookNotificationExpiredEvent {
+  type: 'notification.expired';
+  timestamp: string;
+  data: WebhookNotificationRemovedData;
+}
+
+export interface WebhookNotificationRemovedData {
+  notificationId: string;
+  notificationType: string;
+  category?: string;
+  audience: WebhookAudience;
+  userId?: string;
+  topic?: string;
+}
+
+export type WebhookAudience = "user" | "topic" | "broadcast";
+
+export interface WebhookNotificationRetractedEvent {
+  type: 'notification.retracted';
+  timestamp: string;
+  data: WebhookNotificationRemovedData;
+}
+
+export interface WebhookPreferencesUpdatedEvent {
+  type: 'preferences.updated';
+  timestamp: string;
+  data: WebhookPreferencesData;
+}
+
+export interface WebhookPreferencesData {
+  userId: string;
+  preferences: PreferencesData;
+}
+
+export interface WebhookTestEvent {
+  type: 'webhook.test';
+  timestamp: string;
+  data: WebhookTestData;
+}
+
+export interface WebhookTestData {
+  endpointId: string;
+  message: string;
+}
+
 export interface InvitationReceivedNotification {
   type: 'invitation_received';
   id: string;

@@ -42,6 +42,23 @@ export interface JwtConfig {
   requiredScopes: string[];
 }
 
+/** Webhook delivery (see docs/webhooks.md). */
+export interface WebhookConfig {
+  /** Also allow `http:` URLs and loopback, private and link-local addresses (tests, local use); off in production. */
+  allowLocal: boolean;
+  /** One attempt's limit: connect, send and the answer's status. */
+  timeoutMs: number;
+  /** The first retry comes after about this long; each next one after twice as long (with jitter), at most `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** An event still failing this long after it happened (or was replayed) is dead-lettered. */
+  retryWindowMs: number;
+  /** An endpoint that has failed every attempt for this long is disabled (logged with the reason). */
+  disableAfterMs: number;
+  /** How often each node looks for due events (a change on this node wakes it at once). */
+  pollIntervalMs: number;
+}
+
 export interface NotifyConfig {
   host: string;
   /** 0 picks a free port. */
@@ -99,6 +116,7 @@ export interface NotifyConfig {
   devMode: boolean;
   /** Directory of dev-mode files (secret, push token, SQLite). */
   stateDir: string;
+  webhooks: WebhookConfig;
 }
 
 export const defaultConfig: Readonly<NotifyConfig> = {
@@ -125,6 +143,15 @@ export const defaultConfig: Readonly<NotifyConfig> = {
   logLevel: 'info',
   devMode: false,
   stateDir: './.notify',
+  webhooks: {
+    allowLocal: false,
+    timeoutMs: 10_000,
+    retryBaseMs: 5_000,
+    retryMaxMs: 60 * 60 * 1000,
+    retryWindowMs: 24 * 60 * 60 * 1000,
+    disableAfterMs: 5 * 24 * 60 * 60 * 1000,
+    pollIntervalMs: 250,
+  },
 };
 
 /** True when no key is configured but the issuer is an http(s) URL: its keys come from OpenID Connect discovery. */
@@ -139,6 +166,6 @@ export function hasJwtKeys(jwt: JwtConfig): boolean {
 }
 
 /** A full config from defaults and overrides (tests pass only what they care about). */
-export function makeConfig(overrides: Partial<Omit<NotifyConfig, 'jwt'>> & { jwt?: Partial<JwtConfig> } = {}): NotifyConfig {
-  return { ...defaultConfig, ...overrides, jwt: { ...defaultConfig.jwt, ...overrides.jwt } };
+export function makeConfig(overrides: Partial<Omit<NotifyConfig, 'jwt' | 'webhooks'>> & { jwt?: Partial<JwtConfig>; webhooks?: Partial<WebhookConfig> } = {}): NotifyConfig {
+  return { ...defaultConfig, ...overrides, jwt: { ...defaultConfig.jwt, ...overrides.jwt }, webhooks: { ...defaultConfig.webhooks, ...overrides.webhooks } };
 }

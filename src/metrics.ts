@@ -12,6 +12,13 @@ export interface Metrics {
   busMessagesReceived: Counter<'kind'>;
   busCatchUps: Counter;
   busUp: Gauge;
+  webhooksSent: Counter<'type'>;
+  webhooksFailed: Counter<'type'>;
+  webhooksRetried: Counter<'type'>;
+  webhooksDeadLettered: Counter<'type'>;
+  webhookQueueDepth: Gauge;
+  webhookOldestPendingSeconds: Gauge;
+  webhookDeadLetters: Gauge;
   rateLimited: Counter<'key'>;
   userCapRefused: Counter;
 }
@@ -38,7 +45,7 @@ export function createMetrics(): Metrics {
     }),
     busMessagesReceived: new Counter({
       name: 'notify_bus_messages_received_total',
-      help: 'Bus envelopes this node received (its own echoes included), by kind: deliver, sync, broadcast, topic, removed',
+      help: 'Bus envelopes this node received (its own echoes included), by kind: deliver, sync, broadcast, topic, removed, webhooks',
       labelNames: ['kind'],
       registers: [registry],
     }),
@@ -55,5 +62,12 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     slowConsumersClosed: new Counter({ name: 'notify_slow_consumers_closed_total', help: 'Sockets closed with 1013 for not reading', registers: [registry] }),
+    webhooksSent: new Counter({ name: 'notify_webhooks_sent_total', help: 'Webhook events an endpoint acknowledged (2xx), by event type', labelNames: ['type'], registers: [registry] }),
+    webhooksFailed: new Counter({ name: 'notify_webhooks_failed_total', help: 'Webhook attempts that failed (not 2xx, timeout, refused), by event type', labelNames: ['type'], registers: [registry] }),
+    webhooksRetried: new Counter({ name: 'notify_webhooks_retried_total', help: 'Failed webhook attempts scheduled to be tried again, by event type', labelNames: ['type'], registers: [registry] }),
+    webhooksDeadLettered: new Counter({ name: 'notify_webhooks_dead_lettered_total', help: 'Webhook events given up on (their retry window passed), by event type', labelNames: ['type'], registers: [registry] }),
+    webhookQueueDepth: new Gauge({ name: 'notify_webhooks_queue_depth', help: 'Webhook events waiting to be sent (every endpoint, every node), as last read', registers: [registry] }),
+    webhookOldestPendingSeconds: new Gauge({ name: 'notify_webhooks_oldest_pending_age_seconds', help: 'Age of the oldest webhook event waiting to be sent (0 when none), as last read', registers: [registry] }),
+    webhookDeadLetters: new Gauge({ name: 'notify_webhooks_dead_letters', help: 'Dead-lettered webhook events kept for replay, as last read', registers: [registry] }),
   };
 }

@@ -29,6 +29,9 @@ import { addPreferenceRoutes } from './http/preference-routes.js';
 import { addRemovalRoutes } from './http/removal-routes.js';
 import { addStatusRoutes } from './http/status-routes.js';
 import { addTopicRoutes } from './http/topic-routes.js';
+import { addWebhookRoutes } from './http/webhook-routes.js';
+import { DeliveredRecorder } from './webhooks/delivered-recorder.js';
+import { WebhookDeliveryLoop } from './webhooks/delivery-loop.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { builtInContractPath, packageRoot } from './paths.js';
@@ -105,7 +108,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   const limiter = await openRateLimiter(config, (error) => logger.warn({ err: error }, 'rate limits: Redis failed; this node counts alone until it is back'));
   const hub = new Hub(config.maxConnectionsPerUser);
   const encoder = createOutboundEncoder(logger, metrics, catalog);
-  const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes);
+  const deliveredRecorder = new DeliveredRecorder(store.webhooks, logger);
+  const fanOut = new FanOut(store, bus, hub, encoder, metrics, logger, config.maxBufferedBytes, deliveredRecorder);
   onBusStatus = (status) => fanOut.onBusStatus(status);
   await fanOut.start();
   const preferences = new Preferences(store, fanOut, catalog);
@@ -129,6 +133,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   addPreferenceRoutes(router, context, authorize);
   addRemovalRoutes(router, context, authorize);
   addKeyRoutes(router, context, authorize, keys);
+  const webhookLoop = new WebhookDeliveryLoop({ store: store.webhooks, bus, catalog, metrics, logger, config: config.webhooks, userAgent: `${packageInfo.name}/${packageInfo.version}` });
+  addWebhookRoutes(router, context, webhookLoop, authorize);
   addPageRoutes(router, context);
   addSseRoute(router, context);
   addOpenApiRoute(router);
@@ -160,6 +166,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     onReap: (connection, why) => logger.info({ connectionId: connection.id, why }, 'connection reaped'),
   });
   const stopTimingLoop = startTimingLoop(store, fanOut, logger);
+  await webhookLoop.start();
   const pruneTimer = setInterval(() => {
     store.prune(Date.now() - config.retentionDays * 86_400_000).catch((error: unknown) => logger.warn({ err: error }, 'prune failed'));
   }, pruneIntervalMs);
@@ -189,6 +196,8 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     clearInterval(pruneTimer);
     // No claims once shutting down: what falls due now is delivered by another node or after the restart.
     await stopTimingLoop();
+    // Sends in flight are cut; each is claimed again after its lease (by another node, or by this one after the restart).
+    await webhookLoop.stop();
     // Stop listening first: the port is free at once for a replacement process, and clients that come back
     // before it listens are refused by the kernel instead of queueing on a process that is closing 10,000 sockets.
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));

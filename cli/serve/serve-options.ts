@@ -40,6 +40,13 @@ export interface ServeFlags {
   contract: string;
   logLevel: string;
   stateDir: string;
+  webhooksAllowLocal?: boolean;
+  webhookTimeoutMs: number;
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  webhookRetryWindowMs: number;
+  webhookDisableAfterMs: number;
+  webhookPollMs: number;
 }
 
 function identifier(value: string): string {
@@ -107,6 +114,13 @@ export function addServeOptions(command: Command): Command {
     new Option('--demo [seconds]', 'demo mode: sample notifications every SECONDS (default 3) and a self-signing page').env('NOTIFY_DEMO').argParser(demoSeconds),
     contractOption('built-in'),
     new Option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent').env('NOTIFY_LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(d.logLevel),
+    new Option('--webhooks-allow-local', 'webhook endpoints may use http: and loopback, private or link-local addresses (tests, local use)').env('NOTIFY_WEBHOOKS_ALLOW_LOCAL'),
+    new Option('--webhook-timeout-ms <ms>', 'time limit of one webhook attempt').env('NOTIFY_WEBHOOK_TIMEOUT_MS').argParser(integer(100)).default(d.webhooks.timeoutMs),
+    new Option('--webhook-retry-base-ms <ms>', 'first webhook retry after about this long, doubling per attempt').env('NOTIFY_WEBHOOK_RETRY_BASE_MS').argParser(integer(1)).default(d.webhooks.retryBaseMs),
+    new Option('--webhook-retry-max-ms <ms>', 'longest wait between two webhook attempts').env('NOTIFY_WEBHOOK_RETRY_MAX_MS').argParser(integer(1)).default(d.webhooks.retryMaxMs),
+    new Option('--webhook-retry-window-ms <ms>', 'a webhook event still failing this long after it happened is dead-lettered').env('NOTIFY_WEBHOOK_RETRY_WINDOW_MS').argParser(integer(1)).default(d.webhooks.retryWindowMs),
+    new Option('--webhook-disable-after-ms <ms>', 'a webhook endpoint failing every attempt for this long is disabled').env('NOTIFY_WEBHOOK_DISABLE_AFTER_MS').argParser(integer(1)).default(d.webhooks.disableAfterMs),
+    new Option('--webhook-poll-ms <ms>', 'how often each node looks for due webhook events').env('NOTIFY_WEBHOOK_POLL_MS').argParser(integer(10)).default(d.webhooks.pollIntervalMs),
     new Option('--state-dir <dir>', 'where dev mode keeps its SQLite file and generated secrets').env('NOTIFY_STATE_DIR').default(d.stateDir),
   ];
   for (const option of options) command.addOption(option);
@@ -152,5 +166,14 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
     contract: flags.contract,
     logLevel: flags.logLevel,
     stateDir: flags.stateDir,
+    webhooks: {
+      allowLocal: flags.webhooksAllowLocal === true,
+      timeoutMs: flags.webhookTimeoutMs,
+      retryBaseMs: flags.webhookRetryBaseMs,
+      retryMaxMs: flags.webhookRetryMaxMs,
+      retryWindowMs: flags.webhookRetryWindowMs,
+      disableAfterMs: flags.webhookDisableAfterMs,
+      pollIntervalMs: flags.webhookPollMs,
+    },
   });
 }

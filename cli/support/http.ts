@@ -16,13 +16,22 @@ export class HttpCallError extends Error {
 }
 
 /** POSTs `body` as JSON; resolves with the parsed answer of a 2xx, rejects with an {@link HttpCallError} otherwise. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
+export function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
+  return requestJson('POST', url, body, headers);
+}
+
+/** GETs JSON; resolves with the parsed answer of a 2xx, rejects with an {@link HttpCallError} otherwise. */
+export function getJson(url: string, headers: Record<string, string>): Promise<unknown> {
+  return requestJson('GET', url, undefined, headers);
+}
+
+async function requestJson(method: 'GET' | 'POST', url: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify(body),
+      method,
+      headers: { ...(body !== undefined && { 'content-type': 'application/json' }), accept: 'application/json', ...headers },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
     });
   } catch (error) {
     throw new HttpCallError(unreachableMessage(url, error));

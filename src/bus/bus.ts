@@ -4,7 +4,7 @@ import type { RemovedNotification, SharedAudience } from '../store/store.js';
 
 /** Whether an envelope concerns one user (and so only the nodes watching them) or every node. */
 export function userOf(envelope: BusEnvelope): UserId | undefined {
-  return envelope.kind === 'shared' || envelope.kind === 'removed' ? undefined : envelope.userId;
+  return envelope.kind === 'shared' || envelope.kind === 'removed' || envelope.kind === 'webhooks' ? undefined : envelope.userId;
 }
 
 /**
@@ -12,13 +12,15 @@ export function userOf(envelope: BusEnvelope): UserId | undefined {
  * 'deliver' and 'sync' (a control frame for every device of the user: state changes, preferences, drops)
  * concern one user; 'shared' (a broadcast or topic notification, stored once) concerns every node, which
  * finds its own recipients among its connected users; so does 'removed' (retracted notifications: each node
- * tells its connected recipients, with their counts).
+ * tells its connected recipients, with their counts); so does 'webhooks' (webhook endpoints changed: each node
+ * re-reads which event types are wanted).
  */
 export type BusEnvelope =
   | { kind: 'deliver'; origin: string; userId: UserId; notificationId: NotificationId; frame: string }
   | { kind: 'shared'; origin: string; audience: SharedAudience; notificationId: NotificationId; frame: string }
   | { kind: 'sync'; origin: string; userId: UserId; frameType: string; frame: string }
-  | { kind: 'removed'; origin: string; reason: 'retracted'; notifications: RemovedNotification[] };
+  | { kind: 'removed'; origin: string; reason: 'retracted'; notifications: RemovedNotification[] }
+  | { kind: 'webhooks'; origin: string };
 
 /**
  * Fan-out between nodes. Delivery is at most once: an envelope published while a node is

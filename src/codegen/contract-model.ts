@@ -14,12 +14,13 @@ export type MessageKind =
   | 'notification' // server → client, stored, has an id
   | 'control' // server → client, not stored
   | 'action' // client → server JSON object with an `action`
-  | 'text'; // client → server bare text frame
+  | 'text' // client → server bare text frame
+  | 'webhook'; // notify → the app's backend, an HTTP POST (an operation with an `http` binding)
 
 export interface ContractMessage {
   /** Key under components.messages (camelCase), used for identifiers. */
   key: string;
-  /** Message name on the wire: the `type` const, the `action` const, or the text itself. */
+  /** Message name on the wire: the `type` const (a webhook's event type), the `action` const, or the text itself. */
   wireName: string;
   kind: MessageKind;
   title: string;
@@ -139,8 +140,13 @@ function constOf(schema: JsonSchema, property: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function classify(message: MessageInterface, direction: string, payload: JsonSchema): { kind: MessageKind; wireName: string } {
+function classify(message: MessageInterface, direction: string, payload: JsonSchema, overHttp: boolean): { kind: MessageKind; wireName: string } {
   const where = `message ${message.id()}`;
+  if (overHttp) {
+    const type = constOf(payload, 'type');
+    if (!type || direction !== 'send') throw new Error(`${where}: a webhook event is sent (action: send) and needs a \`type\` property with a const value`);
+    return { kind: 'webhook', wireName: type };
+  }
   if (direction === 'receive' || direction === 'publish') {
     if (payload['type'] === 'string' && typeof payload['const'] === 'string') return { kind: 'text', wireName: payload['const'] };
     const action = constOf(payload, 'action');
@@ -168,13 +174,15 @@ export function readContractModel(document: AsyncAPIDocumentInterface, options: 
   const seen = new Set<string>();
   for (const operation of document.operations().all()) {
     const direction = operation.action();
+    // Webhooks are the operations bound to HTTP (POSTs to the app's backend); the rest is the WebSocket.
+    const overHttp = operation.bindings().has('http');
     for (const message of operation.messages().all()) {
       if (seen.has(message.id())) continue;
       seen.add(message.id());
       const rawPayload = message.payload()?.json();
       if (!rawPayload) throw new Error(`message ${message.id()} has no payload`);
       const payload = cleanSchema(rawPayload);
-      const { kind, wireName } = classify(message, direction, payload);
+      const { kind, wireName } = classify(message, direction, payload, overHttp);
       const dataSchema = (rawPayload as JsonSchema)['properties'] as Record<string, unknown> | undefined;
       const data =
         kind === 'notification' && dataSchema?.['data']
@@ -214,7 +222,7 @@ export function readContractModel(document: AsyncAPIDocumentInterface, options: 
   }
   const wireNames = new Map<string, string>();
   for (const m of messages) {
-    const slot = `${m.kind === 'action' || m.kind === 'text' ? 'in' : 'out'}:${m.wireName}`;
+    const slot = `${m.kind === 'action' || m.kind === 'text' ? 'in' : m.kind === 'webhook' ? 'webhook' : 'out'}:${m.wireName}`;
     const other = wireNames.get(slot);
     if (other) throw new Error(`messages ${other} and ${m.key} share the wire name "${m.wireName}"`);
     wireNames.set(slot, m.key);

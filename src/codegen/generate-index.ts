@@ -56,6 +56,7 @@ export function generateIndex(contract: ContractModel, options: { format: IndexF
   const controls = contract.messages.filter((m) => m.kind === 'control');
   const actions = contract.messages.filter((m) => m.kind === 'action');
   const texts = contract.messages.filter((m) => m.kind === 'text');
+  const webhooks = contract.messages.filter((m) => m.kind === 'webhook');
   const names = (list: ContractMessage[]): string => `[${list.map((m) => quote(m.wireName)).join(', ')}]`;
   const validators = (list: ContractMessage[], name: (m: ContractMessage) => string, type: (m: ContractMessage) => string): ValueDeclaration['entries'] =>
     list.map((m) => ({ key: quote(m.wireName), value: `v.${name(m)}`, castTo: `Validator<${type(m)}>` }));
@@ -96,6 +97,13 @@ ${byName(actions, (m) => `M.${m.payloadSchemaName}`)}
 }
 export type ClientTextFrame = (typeof clientTextFrames)[number];
 
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+/** An event notify POSTs to the app's backend (the body of a webhook request). */
+export type WebhookEvent = ${union(webhooks)};
+export interface WebhookEventByType {
+${byName(webhooks, (m) => `M.${m.payloadSchemaName}`)}
+}
+
 /** This contract's catalog, for \`createNotifyClient<Catalog>()\` from \`notify/client\`. */
 export interface Catalog {
   notifications: NotificationByType;
@@ -108,6 +116,7 @@ export interface Catalog {
     { doc: 'Every server → client message `type` that is not a notification.', name: 'controlMessageTypes', type: `readonly ${names(controls)}`, literal: names(controls) },
     { doc: 'Every client → server `action`.', name: 'clientActions', type: `readonly ${names(actions)}`, literal: names(actions) },
     { doc: 'Bare text frames a client may send instead of JSON.', name: 'clientTextFrames', type: `readonly ${names(texts)}`, literal: names(texts) },
+    { doc: 'Every webhook event `type` notify POSTs to an endpoint, in contract order.', name: 'webhookEventTypes', type: `readonly ${names(webhooks)}`, literal: names(webhooks) },
     {
       doc: '',
       name: 'notificationValidators',
@@ -132,12 +141,24 @@ export interface Catalog {
       type: '{ readonly [K in ClientAction]: Validator<ClientMessageByAction[K]> }',
       entries: validators(actions, (m) => validatorName(m.key), (m) => `M.${m.payloadSchemaName}`),
     },
+    {
+      doc: 'Validators for the body of each webhook event (what an endpoint receives, once its signature is verified).',
+      name: 'webhookEventValidators',
+      type: '{ readonly [K in WebhookEventType]: Validator<WebhookEventByType[K]> }',
+      entries: validators(webhooks, (m) => validatorName(m.key), (m) => `M.${m.payloadSchemaName}`),
+    },
     { doc: "The contract's NotificationId pattern (components.schemas.NotificationId).", name: 'notificationIdPattern', type: 'RegExp', literal: notificationIdPattern(contract) },
     {
       doc: "The contract's examples of each notification type (valid by test).",
       name: 'notificationExamples',
       type: '{ readonly [K in NotificationType]: readonly NotificationByType[K][] }',
       entries: notifications.map((m) => ({ key: quote(m.wireName), value: JSON.stringify(m.examples.map((e) => e.payload)) })),
+    },
+    {
+      doc: "The contract's examples of each webhook event (valid by test).",
+      name: 'webhookEventExamples',
+      type: '{ readonly [K in WebhookEventType]: readonly WebhookEventByType[K][] }',
+      entries: webhooks.map((m) => ({ key: quote(m.wireName), value: JSON.stringify(m.examples.map((e) => e.payload)) })),
     },
   ];
   // A spread entry renders as `...name,` (its value is empty).

@@ -99,7 +99,7 @@ export function localRedefinitions(contractFile: string, protocolFile: string, p
     }
   }
   for (const [key, operation] of Object.entries(isObject(root['operations']) ? root['operations'] : {})) {
-    if (['sendControl', 'receiveActions'].includes(key) && !isExternalRef(operation)) violations.push({ path: `operations.${key}`, reason: `redefines the protocol operation "${key}"; ${refHint}` });
+    if (['sendControl', 'receiveActions', 'sendWebhooks'].includes(key) && !isExternalRef(operation)) violations.push({ path: `operations.${key}`, reason: `redefines the protocol operation "${key}"; ${refHint}` });
   }
 
   return violations;
@@ -113,7 +113,7 @@ export function protocolDrift(contractFile: string, contract: ContractModel, pro
   for (const expected of protocol.messages) {
     const got = reached.get(expected.key);
     if (!got) {
-      const operation = expected.kind === 'control' ? 'sendControl' : 'receiveActions';
+      const operation = expected.kind === 'control' ? 'sendControl' : expected.kind === 'webhook' ? 'sendWebhooks' : 'receiveActions';
       violations.push({ path: `operations.${operation}`, reason: `the protocol message "${expected.wireName}" is missing; the contract must reference the protocol's operation ($ref: '${protocolRef}#/operations/${operation}')` });
     } else if (canonical(got.payload as JsonSchema) !== canonical(expected.payload)) {
       violations.push({ path: `(message ${expected.key})`, reason: `the protocol message "${expected.wireName}" differs from the protocol of the installed notify (${protocolFile}); the contract references another copy of it` });

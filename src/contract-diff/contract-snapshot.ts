@@ -38,7 +38,7 @@ function collectNamed(schema: unknown, into: Map<string, JsonSchema>): void {
 }
 
 export function messageSlot(message: Pick<ContractMessage, 'kind' | 'wireName'>): string {
-  return `${message.kind === 'action' || message.kind === 'text' ? 'in' : 'out'}:${message.wireName}`;
+  return `${message.kind === 'action' || message.kind === 'text' ? 'in' : message.kind === 'webhook' ? 'webhook' : 'out'}:${message.wireName}`;
 }
 
 /** Reads a contract parsed by @asyncapi/parser (references already resolved, relative to its file). */

@@ -35,10 +35,28 @@ const messageKindNames: Record<ContractMessage['kind'], string> = {
   control: 'control frame',
   action: 'client action',
   text: 'client text frame',
+  webhook: 'webhook event',
+};
+
+const addedRules: Record<ContractMessage['kind'], RuleId> = {
+  notification: 'notification-type-added',
+  control: 'frame-added',
+  webhook: 'webhook-event-added',
+  action: 'action-added',
+  text: 'action-added',
+};
+const removedRules: Record<ContractMessage['kind'], RuleId> = {
+  notification: 'notification-type-removed',
+  control: 'frame-removed',
+  webhook: 'webhook-event-removed',
+  action: 'action-removed',
+  text: 'action-removed',
 };
 
 function messageRoles(message: ContractMessage): Roles {
-  return message.kind === 'notification' ? { read: true, written: true } : message.kind === 'control' ? { read: true, written: false } : { read: false, written: true };
+  if (message.kind === 'notification') return { read: true, written: true };
+  // A webhook's receiver reads what notify sends, like a client reads a control frame.
+  return message.kind === 'control' || message.kind === 'webhook' ? { read: true, written: false } : { read: false, written: true };
 }
 
 function diffMessages(before: ContractSnapshot, after: ContractSnapshot): ContractChange[] {
@@ -47,7 +65,7 @@ function diffMessages(before: ContractSnapshot, after: ContractSnapshot): Contra
     const now = after.messages.get(slot);
     const where = `messages.${old.wireName}`;
     if (!now) {
-      const rule: RuleId = old.kind === 'notification' ? 'notification-type-removed' : old.kind === 'control' ? 'frame-removed' : 'action-removed';
+      const rule = removedRules[old.kind];
       changes.push(fixed(rule, where, `${messageKindNames[old.kind]} "${old.wireName}" removed`));
       continue;
     }
@@ -66,7 +84,7 @@ function diffMessages(before: ContractSnapshot, after: ContractSnapshot): Contra
   }
   for (const [slot, now] of after.messages) {
     if (before.messages.has(slot)) continue;
-    const rule: RuleId = now.kind === 'notification' ? 'notification-type-added' : now.kind === 'control' ? 'frame-added' : 'action-added';
+    const rule = addedRules[now.kind];
     changes.push(fixed(rule, `messages.${now.wireName}`, `${messageKindNames[now.kind]} "${now.wireName}" added`));
   }
   return changes;

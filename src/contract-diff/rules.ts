@@ -62,6 +62,8 @@ export const rules = {
   'notification-type-removed': { verdict: { party: 'backends' }, summary: 'a notification type is removed', reason: 'a push of it is now refused (422)' },
   'frame-added': { verdict: { party: 'none' }, summary: 'a server → client control frame is added', reason: 'clients ignore a frame type they do not know' },
   'frame-removed': { verdict: { party: 'clients' }, summary: 'a server → client control frame is removed', reason: 'clients that wait for it never get it' },
+  'webhook-event-added': { verdict: { party: 'none' }, summary: 'a webhook event type is added', reason: 'an endpoint is sent only the event types it subscribed to' },
+  'webhook-event-removed': { verdict: { party: 'clients' }, summary: 'a webhook event type is removed', reason: 'endpoints subscribed to it never get it again (receivers read what notify sends)' },
   'action-added': { verdict: { party: 'none' }, summary: 'a client action is added', reason: 'notify accepts more; nobody has to send it' },
   'action-removed': { verdict: { party: 'backends' }, summary: 'a client action is removed', reason: 'senders of it now get `request_error` `unknown_action`' },
   'payload-schema-changed': { verdict: { effect: 'changes' }, summary: 'a message points at another payload schema' },

@@ -41,7 +41,7 @@ export class SchemaRoles {
         const { properties: _properties, ...rest } = root;
         this.#walk(rest, { read: true, written: false }, snapshot.schemas, new Set());
       } else {
-        const roles = message.kind === 'control' ? { read: true, written: false } : { read: false, written: true };
+        const roles = message.kind === 'control' || message.kind === 'webhook' ? { read: true, written: false } : { read: false, written: true };
         this.#walk({ $ref: message.payloadSchemaName }, roles, snapshot.schemas, new Set());
       }
     }

@@ -31,6 +31,9 @@ channels:
   # The protocol, owned by notify.
   notify:
     $ref: '${p}#/channels/notify'
+  # The protocol: webhook events POSTed to this app's backend, owned by notify.
+  webhooks:
+    $ref: '${p}#/channels/webhooks'
   # The catalog: this app's notification types.
   notifications:
     address: /api/v1/notifications
@@ -54,6 +57,8 @@ operations:
     $ref: '${p}#/operations/sendControl'
   receiveActions:
     $ref: '${p}#/operations/receiveActions'
+  sendWebhooks:
+    $ref: '${p}#/operations/sendWebhooks'
 
 components:
   messages:

@@ -124,6 +124,12 @@ export function buildDocsModel(document: AsyncAPIDocumentInterface, contract: Co
       group('notifications', 'Server → client: notifications', 'Stored notifications. Each carries an `id` that sorts in delivery order per user; use it to mark read, page and resume (`since`).', ['notification']),
       group('control', 'Server → client: control frames', 'Connection state, snapshots, pages, read sync and answers to client actions. Not stored; no `id`.', ['control']),
       group('client', 'Client → server', 'Optional: a receive-only client sends nothing. Anything off-contract is answered with `request_error` and the socket stays open.', ['action', 'text']),
+      group(
+        'webhooks',
+        'Server → your backend: webhook events',
+        'HTTP POSTs to the endpoints a backend registered (`POST /api/v1/webhooks`), signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), at least once: retried with backoff for 24 hours, then dead-lettered. Verify the signature, then validate the body with the generated `webhookEventValidators`.',
+        ['webhook'],
+      ),
     ].filter((g) => g.messages.length > 0),
   };
 }

@@ -58,6 +58,8 @@ export class Connection {
     expiresAtMs: number,
     private readonly limits: ConnectionLimits,
     private readonly onSlowConsumer: (connection: Connection) => void,
+    /** Told of each notification this device is sent (webhooks: `notification.delivered`); one function per server. */
+    private readonly onNotificationSent?: (userId: UserId, notificationId: NotificationId) => void,
   ) {
     this.expiresAtMs = expiresAtMs;
   }
@@ -87,7 +89,14 @@ export class Connection {
       if (notificationId <= this.syncedThrough) return false;
       this.syncedThrough = notificationId;
     }
-    return this.transmit(frame, notificationId);
+    const sent = this.transmit(frame, notificationId);
+    if (sent && notificationId !== undefined) this.onNotificationSent?.(this.userId, notificationId);
+    return sent;
+  }
+
+  /** The unread snapshot listed these notifications: this device was sent them. */
+  sentInSnapshot(notificationIds: readonly NotificationId[]): void {
+    if (this.onNotificationSent) for (const id of notificationIds) this.onNotificationSent(this.userId, id);
   }
 
   /** Sends a control frame during sync, tagged with a resume point (SSE writes it as the event's `id:`). */
@@ -153,7 +162,9 @@ export class Connection {
       (this.recentIds ??= []).push(notificationId);
       if (this.recentIds.length > recentIdsKept) this.recentIds.shift();
     }
-    return this.transmit(frame, notificationId);
+    const sent = this.transmit(frame, notificationId);
+    if (sent && notificationId !== undefined) this.onNotificationSent?.(this.userId, notificationId);
+    return sent;
   }
 
   private transmit(frame: string, notificationId?: NotificationId): boolean {

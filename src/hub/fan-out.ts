@@ -10,6 +10,7 @@ import type { DeliveredNotification, NotificationStore, RemovedNotification, Sha
 import { catchUp } from './catch-up.js';
 import type { Hub } from './hub.js';
 import { Removals } from './removals.js';
+import type { DeliveredRecorder } from '../webhooks/delivered-recorder.js';
 
 export interface PushInput {
   type: NotificationType;
@@ -52,9 +53,15 @@ export class FanOut {
     private readonly logger: Logger,
     /** The slow-consumer cap; a catch-up paces itself below half of it. */
     private readonly maxBufferedBytes: number,
+    /** Records `notification.delivered` for the webhooks (absent: nothing recorded). */
+    private readonly delivered?: DeliveredRecorder,
   ) {
     this.removals = new Removals(store, hub, encoder, metrics, logger);
+    this.onNotificationSent = delivered?.sent;
   }
+
+  /** Told by each connection of every notification it is sent (webhooks); undefined when nothing records it. */
+  readonly onNotificationSent: ((userId: UserId, notificationId: NotificationId) => void) | undefined;
 
   /** This node now holds a device of `userId`: route the user's envelopes here (resolves once they are). */
   watch(userId: UserId): Promise<void> {
@@ -105,7 +112,8 @@ export class FanOut {
    * before delivery (a store connection lost after COMMIT); devices that already have the id drop it.
    */
   async push(userId: UserId, input: PushInput): Promise<PushResult> {
-    return this.sent(userId, await this.store.append(this.stored(userId, input)));
+    const stored = this.stored(userId, input);
+    return this.sent(userId, await this.store.append(stored), stored.markDelivered);
   }
 
   /**
@@ -123,7 +131,7 @@ export class FanOut {
   async pushUnlessMuted(userId: UserId, input: PushInput): Promise<PushResult | 'muted'> {
     const stored = this.stored(userId, input);
     const result = input.critical ? await this.store.append(stored) : await this.store.appendUnlessMuted(stored);
-    return result === 'muted' ? result : this.sent(userId, result);
+    return result === 'muted' ? result : this.sent(userId, result, stored.markDelivered);
   }
 
   /**
@@ -138,7 +146,9 @@ export class FanOut {
 
   private stored(userId: UserId, input: PushInput) {
     const { critical: _critical, ...rest } = input;
-    return { userId, ...rest, timestamp: Date.now() };
+    // With a device of the user here, the append itself records `notification.delivered` (no write of its own after the send).
+    const markDelivered = this.delivered !== undefined && this.store.webhooks.wants('notification.delivered') && this.hub.countOf(userId) > 0;
+    return { userId, ...rest, timestamp: Date.now(), ...(markDelivered && { markDelivered }) };
   }
 
   private storedShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>) {
@@ -146,7 +156,8 @@ export class FanOut {
     return { ...rest, audience, timestamp: Date.now() };
   }
 
-  private sent(userId: UserId, { notification, created }: { notification: Notification; created: boolean }): PushResult {
+  private sent(userId: UserId, { notification, created }: { notification: Notification; created: boolean }, markedDelivered = false): PushResult {
+    if (markedDelivered && created) this.delivered?.markedInAppend(userId, notification.id);
     const frame = this.encoder.notification(notification);
     if (frame === undefined) return { notification, delivered: 0, created };
     const delivered = this.deliverLocally(userId, notification.id, frame, notification.type);
@@ -237,7 +248,8 @@ export class FanOut {
 
   private onEnvelope(envelope: BusEnvelope): void {
     this.metrics.busMessagesReceived.labels(envelope.kind === 'shared' ? envelope.audience.kind : envelope.kind).inc();
-    if (envelope.origin === this.bus.nodeId) return;
+    // 'webhooks' is for the webhook delivery loop, which subscribes to the bus itself.
+    if (envelope.origin === this.bus.nodeId || envelope.kind === 'webhooks') return;
     // Frames from other nodes were validated there; the type is only needed for the metric label.
     if (envelope.kind === 'deliver') {
       this.deliverLocally(envelope.userId, envelope.notificationId, envelope.frame, 'notification');

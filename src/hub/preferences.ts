@@ -1,6 +1,7 @@
 // Preferences: read and change what a user turned off, checked against the catalog, synced to every device.
 import { clientMessageValidators, type PreferencesData } from '../../generated/index.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { preferencesOf } from '../catalog/preferences-of.js';
 import { fieldErrors, pointerSegment, type FieldError } from '../contract/validation-errors.js';
 import { NotifyError } from '../errors.js';
 import type { UserId } from '../ids.js';
@@ -66,11 +67,6 @@ export class Preferences {
   }
 
   private whole(muted: MutedNames): PreferencesData {
-    const switches = (known: readonly string[], off: readonly string[]): Record<string, boolean> => {
-      const out: Record<string, boolean> = {};
-      for (const name of [...known, ...off].sort()) out[name] = !off.includes(name);
-      return out;
-    };
-    return { categories: switches(this.catalog.notificationCategories, muted.categories), types: switches(this.catalog.notificationTypes, muted.types) };
+    return preferencesOf(this.catalog, muted);
   }
 }

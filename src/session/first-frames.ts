@@ -87,6 +87,7 @@ export async function startSession(session: Session, since: string | undefined, 
     if (snapshot !== undefined) connection.sendSync(snapshot);
     // Live copies of what the snapshot already holds are not sent again.
     for (const notification of notifications) connection.markDelivered(notification.id);
+    if (snapshot !== undefined) connection.sentInSnapshot([...sentIds]);
   }
   connection.goLive();
   hooks.onConnectionLive?.(connection);

@@ -37,7 +37,7 @@ export interface OpenSession {
  * `since` or the unread snapshot, then goes live. Start failures close it with 1011.
  */
 export function openSession(transport: SessionTransport, principal: Principal, since: string | undefined, services: SessionServices): OpenSession | undefined {
-  const connection = new Connection(principal.userId, transport, principal.expiresAtMs, services.config, slowConsumerHandler(services));
+  const connection = new Connection(principal.userId, transport, principal.expiresAtMs, services.config, slowConsumerHandler(services), services.fanOut.onNotificationSent);
   if (!services.hub.add(connection)) {
     transport.refuse('too_many_connections');
     return undefined;

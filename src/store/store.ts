@@ -4,9 +4,11 @@ import type { NotificationId, UserId } from '../ids.js';
 import type { ApiKeyStore } from './api-keys.js';
 import type { SharedAudience, TopicName } from './audience.js';
 import type { DeliveredNotification, NewScheduledNotification, RemoveOutcome, RemovedNotification, ScheduleId } from './timing.js';
+import type { WebhookStore } from './webhooks.js';
 
 export type { NotificationId, UserId } from '../ids.js';
 export type * from './timing.js';
+export type * from './webhooks.js';
 
 export interface NewNotification {
   userId: UserId;
@@ -20,6 +22,11 @@ export interface NewNotification {
   idempotencyKey?: string;
   /** Epoch milliseconds: from then on the notification is out of every page, count and resume. */
   expiresAt?: number;
+  /**
+   * A device of the user is sent it right after the append (it is connected to this node): record
+   * `notification.delivered` in the same write (webhooks), instead of a write of its own after the send.
+   */
+  markDelivered?: boolean;
 }
 
 export type { SharedAudience } from './audience.js';
@@ -211,5 +218,10 @@ export interface NotificationStore {
   remove(id: NotificationId | ScheduleId): Promise<RemoveOutcome>;
   /** Notifications (not retracted) whose `expiresAt` is in (`afterMs`, `upToMs`], oldest expiry first. */
   expiredBetween(afterMs: number, upToMs: number): Promise<RemovedNotification[]>;
+  /**
+   * Webhook endpoints and their outbox. The events of `changeState`, `setPreferences`, `remove` and an append with
+   * `markDelivered` are written by those calls' own transactions (for the types some enabled endpoint wants).
+   */
+  readonly webhooks: WebhookStore;
   close(): Promise<void>;
 }

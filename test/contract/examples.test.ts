@@ -22,7 +22,7 @@ const examples = contract.messages.flatMap((message) => message.examples.map((ex
 describe('the contract', () => {
   it('has messages of every kind', () => {
     const kinds = new Set(contract.messages.map((m) => m.kind));
-    expect([...kinds].sort()).toEqual(['action', 'control', 'notification', 'text']);
+    expect([...kinds].sort()).toEqual(['action', 'control', 'notification', 'text', 'webhook']);
   });
 
   it.each(contract.messages.map((m) => [m.wireName, m] as const))('%s has a title, a summary, a description and at least one example', (_name, message) => {

@@ -104,7 +104,7 @@ describe('generated/openapi.json', () => {
       serviceToken: { type: 'http', scheme: 'bearer' },
       serviceTokenHeader: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
     });
-    const isService = (p: string): boolean => ['/api/v1/users', '/api/v1/topics', '/api/v1/notifications', '/api/v1/keys'].some((prefix) => p.startsWith(prefix));
+    const isService = (p: string): boolean => ['/api/v1/users', '/api/v1/topics', '/api/v1/notifications', '/api/v1/keys', '/api/v1/webhooks'].some((prefix) => p.startsWith(prefix));
     let scoped = 0;
     for (const [p, item] of Object.entries(doc['paths'] as Json)) {
       for (const op of Object.values(item as Json) as Json[]) {

@@ -65,13 +65,24 @@ async function expectApiKeysWork(store: NotificationStore): Promise<void> {
   expect(await store.apiKeys.changeMark()).not.toBe(mark);
 }
 
+/** Webhooks (issue 27) on the migrated store: an endpoint is kept, and a state change of an old notification queues its event. */
+async function expectWebhooksOnMigrated(store: NotificationStore): Promise<void> {
+  await expectV4FixtureKept(store);
+  expect(await store.webhooks.listEndpoints()).toEqual([]);
+  const hook = await store.webhooks.createEndpoint({ url: 'https://hooks.example.com/n', events: ['notification.read'], secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, Date.now());
+  const [, a2] = (await store.page('alice', { limit: 10 })).notifications;
+  await store.changeState('alice', [a2!.id], 'read');
+  const [claimed] = await store.webhooks.claim(Date.now(), 10, Date.now() + 30_000, []);
+  expect(claimed).toMatchObject({ endpointId: hook.id, type: 'notification.read', data: { userId: 'alice', notificationId: a2!.id, state: { read: true } } });
+}
+
 describe('migration from schema 4: SQLite', () => {
   it('opens a file written by 6828636 and keeps every notification, state, schedule and preference', async () => {
     const file = join(dir, 'v4.db');
     copyFileSync(join(fixtures, 'v4.db'), file);
     const store = await openStore(`sqlite:${file}`);
     try {
-      await expectV4FixtureKept(store);
+      await expectWebhooksOnMigrated(store);
     } finally {
       await store.close();
     }
@@ -88,6 +99,6 @@ const skip = skipReason('migration on PostgreSQL', [await postgresUnavailable()]
 
 describe.skipIf(skip !== null)('migration from schema 4: PostgreSQL', () => {
   it('opens a schema dumped from 6828636 and keeps every notification, state, schedule and preference', async () => {
-    expect(await migratedPostgresFixture('v4-postgres.sql', 'notify_v4_fixture', expectV4FixtureKept)).toBe(postgresSchemaVersion);
+    expect(await migratedPostgresFixture('v4-postgres.sql', 'notify_v4_fixture', expectWebhooksOnMigrated)).toBe(postgresSchemaVersion);
   });
 });

@@ -12,9 +12,9 @@ export interface SharedBackends {
   channel: string;
 }
 
-/** Spawns the two nodes one after the other: the first creates the schema, the second then only finds it. */
-export async function spawnNodePair(deployment: Deployment, shared: SharedBackends): Promise<[ServeProcess, ServeProcess]> {
-  const flags = ['--store', databaseUrl, '--pg-schema', shared.schema, '--bus', shared.bus, '--redis-channel', shared.channel, ...deployment.secretFlags];
+/** Spawns the two nodes one after the other: the first creates the schema, the second then only finds it. `extra` flags go to both. */
+export async function spawnNodePair(deployment: Deployment, shared: SharedBackends, extra: readonly string[] = []): Promise<[ServeProcess, ServeProcess]> {
+  const flags = ['--store', databaseUrl, '--pg-schema', shared.schema, '--bus', shared.bus, '--redis-channel', shared.channel, ...deployment.secretFlags, ...extra];
   const a = await spawnServe(flags, {}, 100_000);
   const b = await spawnServe(flags, {}, 100_000);
   return [a, b];

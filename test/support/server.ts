@@ -18,7 +18,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-type Overrides = Partial<Omit<NotifyConfig, 'jwt'>> & { jwt?: Partial<NotifyConfig['jwt']> };
+type Overrides = Partial<Omit<NotifyConfig, 'jwt' | 'webhooks'>> & { jwt?: Partial<NotifyConfig['jwt']>; webhooks?: Partial<NotifyConfig['webhooks']> };
 
 export async function startServer(overrides: Overrides = {}, options: { logger?: Logger; store?: NotificationStore } = {}): Promise<TestServer> {
   const jwtSecret = overrides.jwt?.secret ?? randomBytes(32).toString('hex');

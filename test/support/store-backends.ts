@@ -50,7 +50,10 @@ async function postgresBackend(): Promise<Backend | { name: string; unavailable:
     name: 'postgres',
     async open() {
       const store = await openStore(databaseUrl, { schema });
-      await admin.query(`TRUNCATE ${["users", "notifications", "user_states", "topic_members", "schedules", "preferences_off", "api_keys"].map((t) => `"${schema}".${t}`).join(", ")}`);
+      const tables = ['users', 'notifications', 'user_states', 'topic_members', 'schedules', 'preferences_off', 'api_keys', 'webhook_endpoints', 'webhook_outbox', 'webhook_delivered', 'webhook_cursors'];
+      await admin.query(`TRUNCATE ${tables.map((t) => `"${schema}".${t}`).join(', ')}`);
+      // The store read which webhook events are wanted before the tables were emptied.
+      await store.webhooks.refreshWanted();
       return store;
     },
     openPeer: () => openStore(databaseUrl, { schema }),

@@ -3,6 +3,7 @@ import type { ContractMessage, ContractModel, JsonSchema } from '../contract-mod
 import { generatedHeader, pascalCase } from '../naming.js';
 import { apiRoutes, apiSchemas, errorResponses, type ApiResponse, type ApiRoute } from './routes.js';
 import { pushTimingProperties } from './timing.js';
+import { webhookSchemas } from './webhooks.js';
 import { displayTemplatesSchema } from './display.js';
 
 const schemaPrefix = '#/components/schemas/';
@@ -126,8 +127,24 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   catalog['Notification'] = union(notifications.map((m) => m.payloadSchemaName), 'A stored notification, as clients receive it.');
   catalog['DisplayTemplates'] = displayTemplatesSchema(notifications);
 
-  const own = { ...apiSchemas, ...catalog };
-  const fromContract = reachable(Object.values(own).flatMap(refsIn), schemas);
+  const webhooks = contract.messages.filter((m) => m.kind === 'webhook');
+  const own = { ...apiSchemas, ...webhookSchemas(webhooks.map((m) => m.wireName)), ...catalog };
+  // OpenAPI 3.1 `webhooks`: what notify POSTs to a registered endpoint, one entry per event type of the contract.
+  const webhookOperations = Object.fromEntries(
+    webhooks.map((m) => [
+      m.wireName,
+      {
+        post: {
+          operationId: `on${pascalCase(m.wireName)}`,
+          summary: m.summary,
+          description: `${m.description} Signed per Standard Webhooks (headers \`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\`).`,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: schemaPrefix + m.payloadSchemaName } } } },
+          responses: { '2XX': { description: 'Taken; anything else (or no answer within the timeout) is retried.' } },
+        },
+      },
+    ]),
+  );
+  const fromContract = reachable([...Object.values(own).flatMap(refsIn), ...webhooks.map((m) => m.payloadSchemaName)], schemas);
   const components: Record<string, unknown> = {};
   for (const name of fromContract) {
     if (name in own) throw new Error(`the contract's schema ${name} has the name of an HTTP API schema; rename it`);
@@ -150,6 +167,7 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
     servers: contract.servers.map((s) => ({ url: httpUrl(s.url), description: s.description })),
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
+    ...(webhooks.length > 0 && { webhooks: webhookOperations }),
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
       responses: Object.fromEntries(

@@ -23,13 +23,13 @@ export interface ApiParameter {
 }
 
 export interface ApiRoute {
-  method: 'get' | 'post' | 'put' | 'delete' | 'options';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
   /** OpenAPI path template: `/api/v1/users/{userId}/notifications`. */
   path: string;
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Push' | 'Notifications' | 'Topics' | 'Keys' | 'Status' | 'Documentation';
+  tag: 'Push' | 'Notifications' | 'Topics' | 'Keys' | 'Webhooks' | 'Status' | 'Documentation';
   /**
    * The scope a service credential needs (the handler's `authorize(request, response, scope)` says the same; a test
    * holds them in step). Its operation gets the security requirement and the 401 / 403 / 429 answers. Absent: public.

@@ -3,6 +3,7 @@ import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
+import { webhookRoutes } from './webhooks.js';
 import { cappedForUser, keyRoutes, keySchemas, scopeResponses } from './keys.js';
 import { displayRoutes, displaySchemas } from './display.js';
 
@@ -275,6 +276,7 @@ export const apiRoutes: ApiRoute[] = [
     done: 'Deleted.',
   }),
   ...preferenceRoutes(userId),
+  ...webhookRoutes,
   {
     method: 'delete',
     path: '/api/v1/notifications/{id}',

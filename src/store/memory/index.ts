@@ -17,6 +17,7 @@ import { MutedIndex } from '../preference-rows.js';
 import { keysetPage } from '../keyset-page.js';
 import { memoryApiKeys } from './api-keys.js';
 import { applied, untouched, type Row, type Schedule, type State, type User } from './rows.js';
+import { memoryWebhooks } from './webhooks.js';
 
 /**
  * Opens a store that keeps everything in this process's memory. Single-node only: two processes
@@ -92,8 +93,17 @@ export function openMemoryStore(): NotificationStore {
     const nowMs = Date.now();
     const removed = list.filter((r) => visible(r, nowMs)).map((r) => ({ id: r.id, recipients: recipientsOf(r) }));
     for (const r of list) r.retracted = true;
+    webhooks.events.retracted(removed.map((r) => r.id));
     return removed;
   };
+  const webhooks = memoryWebhooks({
+    rowOf: (id) => rows.get(Number(id)),
+    stateOf,
+    expiredBetween: (afterMs, upToMs) =>
+      expiring.filter((r) => !r.retracted && r.expiresAt! > afterMs && r.expiresAt! <= upToMs).sort((a, b) => a.expiresAt! - b.expiresAt! || a.seq - b.seq),
+    oldestSeq: () => rows.keys().next().value ?? lastSeq + 1,
+    live,
+  });
   const view = (userId: UserId, r: Row): Notification =>
     notificationOf({ ...r, data: structuredClone(r.data), read: stateOf(userId, r.id).read });
   const summary = (userId: UserId): UnreadSummary => {
@@ -123,6 +133,7 @@ export function openMemoryStore(): NotificationStore {
       const row = newRow(input, input.userId, undefined);
       u.own.push(row);
       if (row.idempotencyKey !== undefined) u.byKey.set(row.idempotencyKey, row);
+      if (input.markDelivered) webhooks.events.delivered(input.userId, row.id);
       return { notification: view(input.userId, row), created: true };
     },
 
@@ -272,6 +283,7 @@ export function openMemoryStore(): NotificationStore {
         u.states.set(r.id, next);
         changed.push(r.id);
       }
+      webhooks.events.stateChanged(userId, change, changed);
       const { unreadCount, unseenCount } = summary(userId);
       return { changed, found: found.map((r) => r.id), unreadCount, unseenCount };
     },
@@ -287,7 +299,9 @@ export function openMemoryStore(): NotificationStore {
 
     async setPreferences(userId, change, mode) {
       live();
-      return preferences.set(userId, change, mode);
+      const muted = preferences.set(userId, change, mode);
+      webhooks.events.preferencesUpdated(userId, muted);
+      return muted;
     },
 
     async prune(olderThanMs) {
@@ -376,6 +390,8 @@ export function openMemoryStore(): NotificationStore {
         .sort((a, b) => a.expiresAt! - b.expiresAt! || a.seq - b.seq)
         .map((r) => ({ id: r.id, recipients: recipientsOf(r) }));
     },
+
+    webhooks: webhooks.store,
 
     async close() {
       closed = true;

@@ -1,5 +1,6 @@
 // Server-side functions of the PostgreSQL store, replaced on every open (they hold code, not data).
 import { uncategorized } from '../store.js';
+import { newEventIdSql } from './webhooks.js';
 
 /**
  * `append_one` is a unicast append in one round trip instead of five (BEGIN, audience lock, user lock, INSERT,
@@ -7,13 +8,15 @@ import { uncategorized } from '../store.js';
  * before. The ordering rule is unchanged: the id is taken only under the audience lock (shared) and the user's
  * row lock. Answers the new id with `created`, or the id of the first notification with the same idempotency
  * key (`created` false; the caller reads that row). With `p_unless_muted`, a push the user turned off (its category,
- * "general" when it has none, or its type: preferences_off) stores nothing and answers a NULL id.
+ * "general" when it has none, or its type: preferences_off) stores nothing and answers a NULL id. With `p_delivered` (a
+ * device of the user is sent it right after), `notification.delivered` is recorded for the webhooks in the same transaction.
  */
 export const storedFunctions = (S: string): string => `
--- Its arguments grew (p_unless_muted): the old signature would stay beside it as an overload.
+-- Its arguments grew (p_unless_muted, then p_delivered): an old signature would stay beside it as an overload.
 DROP FUNCTION IF EXISTS ${S}.append_one(text, text, jsonb, text, bigint, text, bigint, text);
+DROP FUNCTION IF EXISTS ${S}.append_one(text, text, jsonb, text, bigint, text, bigint, text, boolean);
 CREATE OR REPLACE FUNCTION ${S}.append_one(p_user text, p_type text, p_data jsonb, p_category text, p_ts bigint,
-  p_key text, p_expires_at bigint, p_lock_key text, p_unless_muted boolean)
+  p_key text, p_expires_at bigint, p_lock_key text, p_unless_muted boolean, p_delivered boolean)
 RETURNS TABLE (id text, created boolean) LANGUAGE plpgsql AS $fn$
 DECLARE
   v_seq bigint;
@@ -38,6 +41,14 @@ BEGIN
     VALUES (p_user, NULL, nextval('${S}.notification_seq'), p_type, p_data, p_category, p_ts, p_key, p_expires_at)
     ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING n.seq INTO v_seq;
   IF v_seq IS NOT NULL THEN
+    IF p_delivered THEN
+      INSERT INTO ${S}.webhook_delivered (user_id, seq) VALUES (p_user, v_seq) ON CONFLICT DO NOTHING;
+      INSERT INTO ${S}.webhook_outbox (event_id, endpoint_id, type, order_key, data, created_at, next_at, window_start)
+        SELECT v.event_id, e.id, 'notification.delivered', p_user, jsonb_strip_nulls(jsonb_build_object('userId', p_user,
+          'notificationId', lpad(v_seq::text, 16, '0'), 'notificationType', p_type, 'category', p_category)), p_ts, p_ts, p_ts
+        FROM (SELECT ${newEventIdSql} AS event_id) v JOIN ${S}.webhook_endpoints e
+          ON e.enabled AND 'notification.delivered' = ANY(e.events);
+    END IF;
     RETURN QUERY SELECT lpad(v_seq::text, 16, '0'), true;
     RETURN;
   END IF;

@@ -19,6 +19,7 @@ import { createLanes } from './lanes.js';
 import { postgresTiming } from './timing.js';
 import { createRunners, type Runner } from './runner.js';
 import { postgresPreferences } from './preferences.js';
+import { postgresWebhooks } from './webhooks.js';
 import { postgresApiKeys } from './api-keys.js';
 import { KnownUsers } from '../known-users.js';
 import { keysetPage } from '../keyset-page.js';
@@ -118,7 +119,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const q = (name: string, text: string) => ({ name: `notify_${name}`, text });
   const preferences = postgresPreferences(S);
   const sql = {
-    appendOne: q('append_one', `SELECT id, created FROM ${S}.append_one($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9)`),
+    appendOne: q('append_one', `SELECT id, created FROM ${S}.append_one($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10)`),
     lockShared: q('lock_shared', `SELECT pg_advisory_xact_lock_shared(hashtext($1))`),
     lockExclusive: q('lock_exclusive', `SELECT pg_advisory_xact_lock(hashtext($1))`),
     byKey: q('by_key', `SELECT ${cols} FROM ${S}.notifications n LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = n.seq
@@ -185,6 +186,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     if (closed) throw new Error('NotificationStore is closed');
   };
   const { run, single, tx } = createRunners(pool, live);
+  const webhooks = postgresWebhooks({ S, run, tx, live });
+  await webhooks.init();
   const whole = (userId: UserId): [UserId, string, string] => [userId, '0', noCursor];
   const countsOf = async (t: Runner, userId: UserId): Promise<{ unreadCount: number; unseenCount: number }> => {
     const [row] = await t<{ unread: number; unseen: number }>(sql.counts, [...whole(userId), Date.now()]);
@@ -207,7 +210,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     const key = input.idempotencyKey ?? null;
     return lanes.one(input.userId, async () => {
       const text = JSON.stringify(input.data);
-      const values = [input.userId, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null, lockKey, unlessMuted];
+      const delivered = input.markDelivered === true && webhooks.store.wants('notification.delivered');
+      const values = [input.userId, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null, lockKey, unlessMuted, delivered];
       const [row] = await single<{ id: NotificationId | null; created: boolean }>(sql.appendOne, values);
       if (row!.id === null) return 'muted';
       if (row!.created) return { notification: notificationOf({ ...input, id: row!.id, data: JSON.parse(text), read: false }), created: true };
@@ -344,6 +348,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         const found = (await t<{ seq: string }>(ids === 'all' ? sql.foundAll : sql.foundSome, ids === 'all' ? [...whole(userId), now] : [...whole(userId), seqs, now]))
           .map((r) => r.seq);
         const changed = found.length ? (await t<{ seq: string }>(sql[change], [userId, found])).map((r) => r.seq) : [];
+        await webhooks.events.stateChanged(t, userId, change, changed);
         const format = (seq: string): NotificationId => seq.padStart(16, '0');
         return { changed: changed.map(format).sort(), found: found.map(format), ...(await countsOf(t, userId)) };
       });
@@ -359,7 +364,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
 
     setPreferences(userId, change, mode) {
-      return tx((t) => preferences.set(t, userId, change, mode));
+      return tx(async (t) => {
+        const muted = await preferences.set(t, userId, change, mode);
+        await webhooks.events.preferencesUpdated(t, userId, muted);
+        return muted;
+      });
     },
 
     async prune(olderThanMs) {
@@ -371,7 +380,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       });
     },
 
-    ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences }),
+    ...postgresTiming({ S, run, tx: (body) => lanes.all(() => tx(body)), lockKey, currentSeq, preferences, webhookEvents: webhooks.events }),
+    webhooks: webhooks.store,
 
     async close() {
       if (closed) return;

@@ -94,6 +94,43 @@ const migrations = (S: string): readonly string[] => [
      revoked_at bigint
    );
    CREATE UNIQUE INDEX api_keys_active_name ON ${S}.api_keys (name) WHERE revoked_at IS NULL;`,
+  // 6 (issue 27): webhooks. Endpoints; the outbox, one row per event and endpoint (kept as 'dead' after 24 hours of
+  // failures, or as 'sent' while its dedupe key still matters); delivered marks (notification.delivered once per
+  // notification and user); the expiry sweep's cursor.
+  `CREATE TABLE ${S}.webhook_endpoints (
+     id text PRIMARY KEY,
+     url text NOT NULL,
+     events text[] NOT NULL,
+     description text,
+     secret text NOT NULL,
+     enabled boolean NOT NULL DEFAULT true,
+     disabled_reason text,
+     created_at bigint NOT NULL,
+     failing_since bigint
+   );
+   CREATE TABLE ${S}.webhook_outbox (
+     seq bigserial PRIMARY KEY,
+     event_id text NOT NULL,
+     endpoint_id text NOT NULL,
+     type text NOT NULL,
+     order_key text NOT NULL,
+     data jsonb NOT NULL,
+     created_at bigint NOT NULL,
+     state text NOT NULL DEFAULT 'pending',
+     attempts integer NOT NULL DEFAULT 0,
+     next_at bigint NOT NULL,
+     lease_until bigint NOT NULL DEFAULT 0,
+     window_start bigint NOT NULL,
+     last_error text,
+     dedupe text
+   );
+   CREATE UNIQUE INDEX webhook_outbox_dedupe ON ${S}.webhook_outbox (endpoint_id, dedupe) WHERE dedupe IS NOT NULL;
+   CREATE INDEX webhook_outbox_due ON ${S}.webhook_outbox (next_at) WHERE state = 'pending';
+   CREATE INDEX webhook_outbox_order ON ${S}.webhook_outbox (endpoint_id, order_key, seq) WHERE state = 'pending';
+   CREATE INDEX webhook_outbox_dead ON ${S}.webhook_outbox (seq) WHERE state = 'dead';
+   CREATE INDEX webhook_outbox_sent ON ${S}.webhook_outbox (created_at) WHERE state = 'sent';
+   CREATE TABLE ${S}.webhook_delivered (user_id text NOT NULL, seq bigint NOT NULL, PRIMARY KEY (user_id, seq));
+   CREATE TABLE ${S}.webhook_cursors (name text PRIMARY KEY, at bigint NOT NULL);`,
 ];
 
 /** The version a migrated schema reaches. */

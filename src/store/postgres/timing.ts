@@ -5,6 +5,7 @@ import { checkTopic, idPattern, notificationOf } from '../arguments.js';
 import type { NotificationId, UserId } from '../../ids.js';
 import type { Query, Runner } from './runner.js';
 import type { postgresPreferences } from './preferences.js';
+import type { postgresWebhooks } from './webhooks.js';
 import { muteCategory } from '../preference-rows.js';
 import {
   recipientsOf,
@@ -28,6 +29,8 @@ interface TimingDeps {
   /** SQL of the last id handed out. */
   currentSeq: string;
   preferences: ReturnType<typeof postgresPreferences>;
+  /** Adds the webhook events of a retraction to its transaction. */
+  webhookEvents: ReturnType<typeof postgresWebhooks>['events'];
 }
 
 interface DueRow {
@@ -47,7 +50,7 @@ interface StoredRow {
   expires_at: string | null;
 }
 
-export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences }: TimingDeps) {
+export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences, webhookEvents }: TimingDeps) {
   const q = (name: string, text: string): Query => ({ name: `notify_timing_${name}`, text });
   const stored = `lpad(seq::text, 16, '0') AS id, user_id, topic, expires_at`;
   const sql = {
@@ -148,13 +151,17 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences }:
           const [row] = await t<{ state: string }>(sql.stateOf, [id]);
           if (!row) return { outcome: 'unknown' };
           if (row.state !== 'delivered') return { outcome: 'cancelled' };
-          return { outcome: 'retracted', removed: removedOf(await t<StoredRow>(sql.retractSchedule, [id])) };
+          const removed = removedOf(await t<StoredRow>(sql.retractSchedule, [id]));
+          await webhookEvents.retracted(t, removed.map((r) => r.id));
+          return { outcome: 'retracted', removed };
         }
         if (!idPattern.test(id)) return { outcome: 'unknown' };
         const seq = String(BigInt(id));
         const rows = await t<StoredRow>(sql.retractOne, [seq]);
         if (rows.length === 0 && (await t(sql.exists, [seq])).length === 0) return { outcome: 'unknown' };
-        return { outcome: 'retracted', removed: removedOf(rows) };
+        const removed = removedOf(rows);
+        await webhookEvents.retracted(t, removed.map((r) => r.id));
+        return { outcome: 'retracted', removed };
       });
     },
 

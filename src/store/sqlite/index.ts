@@ -27,6 +27,7 @@ import { createGroupCommit } from './group-commit.js';
 import { notMutedBy, sqlitePreferences } from './preferences.js';
 import { muteCategory } from '../preference-rows.js';
 import { prunable, sqliteTiming } from './timing.js';
+import { sqliteWebhooks } from './webhooks.js';
 import { sqliteApiKeys } from './api-keys.js';
 
 export interface SqliteStoreOptions {
@@ -137,7 +138,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     Object.entries(changeSql).map(([change, text]) => [change, db.prepare<{ u: string; seq: number }, { seq: number }>(text)]),
   ) as Record<StateChange, Database.Statement<{ u: string; seq: number }, { seq: number }>>;
   const feedReads = feedStatements(db);
-  const timing = sqliteTiming(db, (run) => write(run), preferences);
+  const webhooks = sqliteWebhooks(db, (run, options) => write(run, options), () => live());
+  const timing = sqliteTiming(db, (run) => write(run), preferences, webhooks.events);
   const whole = (u: UserId): FeedParams => ({ u, lo: 0, hi: noCursor, now: Date.now() });
   /**
    * `after` must itself be in the feed (the origin id, before every notification, always is); one read transaction,
@@ -181,6 +183,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       throw new Error('notification insert stored nothing');
     }
     if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
+    if (input.markDelivered) webhooks.events.delivered(input.userId, row.id, input.type, input.category);
     // The row's data is the text of input.data: no need to parse it back.
     return { notification: notificationOf({ ...input, id: row.id, data: input.data, read: false }), created: true };
   }
@@ -311,6 +314,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
           ? sql.feedIds.all(whole(userId))
           : [...asked].sort((a, b) => a - b).flatMap((seq) => sql.feedIds.all({ u: userId, lo: seq - 1, hi: seq + 1, now }));
         const changed = found.filter((r) => apply.get({ u: userId, seq: r.seq }) !== undefined);
+        webhooks.events.stateChanged(userId, change, changed.map((r) => r.seq));
         const { unreadCount, unseenCount } = summaryOf(userId);
         return { changed: changed.map((r) => formatSeq(r.seq)), found: found.map((r) => formatSeq(r.seq)), unreadCount, unseenCount };
       });
@@ -326,7 +330,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
 
     setPreferences(userId, change, mode) {
-      return write(() => preferences.set(userId, change, mode));
+      return write(() => {
+        const muted = preferences.set(userId, change, mode);
+        webhooks.events.preferencesUpdated(userId, muted);
+        return muted;
+      });
     },
 
     prune(olderThanMs) {
@@ -338,6 +346,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       });
     },
 
+    webhooks: webhooks.store,
     schedule: timing.schedule,
     claimDue: timing.claimDue,
     remove: timing.remove,

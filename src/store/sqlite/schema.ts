@@ -137,6 +137,43 @@ const laterSteps: readonly string[] = [
      revoked_at INTEGER
    ) WITHOUT ROWID;
    CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;`,
+  // Webhooks (issue 27): endpoints; the outbox, one row per event and endpoint (kept as 'dead' after 24 hours of
+  // failures, or as 'sent' while its dedupe key still matters); delivered marks (notification.delivered once per
+  // notification and user); the expiry sweep's cursor.
+  `CREATE TABLE webhook_endpoints (
+     id TEXT PRIMARY KEY,
+     url TEXT NOT NULL,
+     events TEXT NOT NULL,
+     description TEXT,
+     secret TEXT NOT NULL,
+     enabled INTEGER NOT NULL DEFAULT 1,
+     disabled_reason TEXT,
+     created_at INTEGER NOT NULL,
+     failing_since INTEGER
+   ) WITHOUT ROWID;
+   CREATE TABLE webhook_outbox (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_id TEXT NOT NULL,
+     endpoint_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     order_key TEXT NOT NULL,
+     data TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     state TEXT NOT NULL DEFAULT 'pending',
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_at INTEGER NOT NULL,
+     lease_until INTEGER NOT NULL DEFAULT 0,
+     window_start INTEGER NOT NULL,
+     last_error TEXT,
+     dedupe TEXT
+   );
+   CREATE UNIQUE INDEX webhook_outbox_dedupe ON webhook_outbox (endpoint_id, dedupe) WHERE dedupe IS NOT NULL;
+   CREATE INDEX webhook_outbox_due ON webhook_outbox (next_at) WHERE state = 'pending';
+   CREATE INDEX webhook_outbox_order ON webhook_outbox (endpoint_id, order_key, seq) WHERE state = 'pending';
+   CREATE INDEX webhook_outbox_dead ON webhook_outbox (seq) WHERE state = 'dead';
+   CREATE INDEX webhook_outbox_sent ON webhook_outbox (created_at) WHERE state = 'sent';
+   CREATE TABLE webhook_delivered (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+   CREATE TABLE webhook_cursors (name TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 export const schemaVersion = baseVersion + laterSteps.length;

@@ -6,6 +6,7 @@ import { checkTopic, idPattern, notificationOf } from '../arguments.js';
 import { currentSeq } from './queries.js';
 import type { NotificationId } from '../store.js';
 import type { sqlitePreferences } from './preferences.js';
+import type { sqliteWebhooks } from './webhooks.js';
 import {
   recipientsOf,
   scheduleIdPattern,
@@ -41,7 +42,7 @@ interface StoredRow {
 /** Runs `run` in the store's next group-commit write transaction (BEGIN IMMEDIATE: one writer across processes). */
 type Write = <T>(run: () => T) => Promise<T>;
 
-export function sqliteTiming(db: Database.Database, write: Write, preferences: ReturnType<typeof sqlitePreferences>) {
+export function sqliteTiming(db: Database.Database, write: Write, preferences: ReturnType<typeof sqlitePreferences>, webhookEvents: ReturnType<typeof sqliteWebhooks>['events']) {
   const stored = `printf('%016d', seq) AS id, user_id, topic, retracted, expires_at`;
   const sql = {
     schedule: db.prepare<[string, string, string, string, string | null, number, number | null, number]>(
@@ -73,6 +74,7 @@ export function sqliteTiming(db: Database.Database, write: Write, preferences: R
       .filter((r) => r.retracted === 0 && (r.expires_at === null || r.expires_at > nowMs))
       .map((r) => ({ id: r.id, recipients: recipientsOf({ userId: r.user_id, topic: r.topic }) }));
     for (const r of rows) sql.retract.run(r.id);
+    webhookEvents.retracted(removed.map((r) => r.id));
     return removed;
   };
 
