@@ -1,7 +1,11 @@
 // The figures a bench run reports, how to print them, and the performance goals of docs/decisions.md (ratios notify / raw ws and notify / Socket.IO).
 
-export type Scenario = 'connections' | 'push' | 'latency' | 'broadcast';
-export const scenarios: readonly Scenario[] = ['connections', 'push', 'latency', 'broadcast'];
+import { stages } from './push-stages.js';
+
+export type Scenario = 'connections' | 'push' | 'latency' | 'broadcast' | 'batch';
+export const scenarios: readonly Scenario[] = ['connections', 'push', 'latency', 'broadcast', 'batch'];
+/** Pushes per batch request in the batch scenario (notify only: the references have no batch route). */
+export const batchSize = 100;
 
 /** One figure of one server in one run, keyed `scenario.name` (latency: `latency.<rate>.name`). */
 export type Figures = Record<string, number>;
@@ -41,6 +45,9 @@ export function figureDefs(rates: readonly number[]): FigureDef[] {
     { key: 'push.pushesPerSec', scenario: 'push', label: 'pushes/s, closed loop (notify: stored durably)', decimals: 0, better: 'higher' },
     { key: 'push.deliveredPct', scenario: 'push', label: 'pushes delivered %', decimals: 1, better: 'higher' },
     { key: 'push.serverUsPerPush', scenario: 'push', label: 'server CPU µs per push', decimals: 1, better: 'lower' },
+    { key: 'push.mainThreadUsPerPush', scenario: 'push', label: '  of which the main (JavaScript) thread', decimals: 1, better: 'lower' },
+    { key: 'push.otherThreadsUsPerPush', scenario: 'push', label: '  of which other threads (fsync on the pool, GC helpers)', decimals: 1, better: 'lower' },
+    ...stages.map(({ key, label }): FigureDef => ({ key: `push.stage.${key}`, scenario: 'push', label: `    main thread µs per push: ${label}`, decimals: 1, better: 'lower' })),
     { key: 'push.loadUsPerPush', scenario: 'push', label: 'load generator CPU µs per push (same harness)', decimals: 1, better: 'none' },
   ];
   for (const rate of rates) {
@@ -57,6 +64,9 @@ export function figureDefs(rates: readonly number[]): FigureDef[] {
   defs.push(
     { key: 'broadcast.deliveriesPerSec', scenario: 'broadcast', label: 'broadcast deliveries/s', decimals: 0, better: 'higher' },
     { key: 'broadcast.deliveredPct', scenario: 'broadcast', label: 'broadcast delivered %', decimals: 1, better: 'higher' },
+    { key: 'batch.notificationsPerSec', scenario: 'batch', label: `batch route: notifications/s stored and sent (${batchSize} a request)`, decimals: 0, better: 'higher' },
+    { key: 'batch.deliveredPct', scenario: 'batch', label: 'batch route: delivered %', decimals: 1, better: 'higher' },
+    { key: 'batch.serverUsPerNotification', scenario: 'batch', label: 'batch route: server CPU µs per notification', decimals: 1, better: 'lower' },
   );
   return defs;
 }
@@ -81,6 +91,8 @@ export function goals(rates: readonly number[]): Goal[] {
     atLeast('connections.connectsPerSec', 'socketio', ahead),
     atLeast('push.pushesPerSec', 'baseline', 0.75),
     atLeast('push.pushesPerSec', 'socketio', ahead),
+    // The push path's CPU budget (docs/decisions.md, "The push path and the batch API"): 55 µs where raw ws takes 32.
+    atMost('push.serverUsPerPush', 'baseline', 55 / 32),
   ];
   if (rates.includes(5000)) {
     list.push(atMost('latency.5000.p99Ms', 'baseline', 2), atMost('latency.5000.p99Ms', 'socketio', 1 / ahead), {
@@ -92,5 +104,12 @@ export function goals(rates: readonly number[]): Goal[] {
     });
   }
   list.push(atLeast('broadcast.deliveriesPerSec', 'baseline', 0.9), atLeast('broadcast.deliveriesPerSec', 'socketio', ahead));
+  list.push({
+    key: 'batch.notificationsPerSec',
+    vs: 'absolute',
+    text: '≥ 50,000/s',
+    test: (v) => v >= 50_000,
+    gap: (v) => `${(50_000 - v).toLocaleString('en-US', { maximumFractionDigits: 0 })}/s short`,
+  });
   return list;
 }

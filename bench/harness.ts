@@ -1,12 +1,13 @@
 // Runs the bench: load processes once, then per repeat each server (notify, raw ws, Socket.IO) in turn through connections → push → broadcast → latency.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Figures, Scenario } from './figures.js';
+import { batchSize, type Figures, type Scenario } from './figures.js';
 import { startLoadMeter, type LoadReport } from './machine.js';
 import type { PusherApi, ReceiverApi, ReceiverStatus, TargetKind, UserRange } from './protocol.js';
 import { RpcClient } from './rpc.js';
 import { compiledPath, startTarget, type ServerUnderTest } from './server-process.js';
 import { concat, median, percentiles } from './stats.js';
+import { pushStages, readProfile } from './push-stages.js';
 
 export interface BenchOptions {
   /** Idle connections held during every scenario (one per user). */
@@ -28,10 +29,17 @@ export interface BenchOptions {
   scenarios: ReadonlySet<Exclude<Scenario, 'connections'>>;
   /** Write each server's V8 CPU profile under DIR/<target>. */
   cpuProfDir?: string;
+  /**
+   * Profile each server's main thread during the timed push loop only and split its CPU per push by stage
+   * (bench/push-stages.ts); the profiles are kept in this directory as <target>-push-<repeat>.cpuprofile.
+   */
+  stagesDir?: string;
   /** notify's store: 'sqlite' (the default, durable) or 'memory'. */
   store: 'sqlite' | 'memory';
   /** notify's `serve --workers` (1: one process, like the baseline). */
   workers: number;
+  /** Slow notify deliberately by this many µs of CPU per push (the CI guard's self-check; bench/probe.ts). */
+  slowNotifyUs?: number;
   /** Progress lines (stderr). */
   progress(line: string): void;
 }
@@ -54,6 +62,8 @@ export const socketsPerReceiver = 5000;
 const connectConcurrency = 128;
 const drainTimeoutMs = 3000;
 const broadcastWaitMs = 15_000;
+/** The stage profile's sampling interval: ~10,000 samples in a 5 s loop, a few % of overhead. */
+const stageSamplingUs = 250;
 
 type Receiver = RpcClient<ReceiverApi>;
 type Pusher = RpcClient<PusherApi>;
@@ -64,13 +74,20 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const started = new Set<ChildProcess>();
 const servers = new Set<ServerUnderTest>();
 
+/** A server under test the bench started, stopped by `stopEverything` (for scripts that start their own, like the guard). */
+export function trackServer(server: ServerUnderTest): () => void {
+  servers.add(server);
+  return () => servers.delete(server);
+}
+
 /** Stops every child process and server the bench started. */
 export async function stopEverything(): Promise<void> {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   await Promise.allSettled([...servers].map((server) => server.stop()));
 }
 
-function spawnLoad(role: 'receiver' | 'pusher', index: number): ChildProcess {
+/** A load process (receiver or pusher), stopped by `stopEverything`. */
+export function spawnLoad(role: 'receiver' | 'pusher', index: number): ChildProcess {
   const child = fork(compiledPath('bench', 'load-client.js'), [role, String(index)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
@@ -153,23 +170,32 @@ async function connectionsScenario(load: Load, server: ServerUnderTest, options:
   return connected;
 }
 
-async function pushScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+async function pushScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[], repeat: number): Promise<void> {
   const concurrency = options.pushConcurrency;
   // Warm-up (JIT, SQLite page cache), not measured.
   await reset(load, false);
   const warm = await load.pusher.call('closedLoop', { durationMs: Math.min(1000, options.durationMs / 4), concurrency }, 30_000);
   await waitFor(load, (s) => s.received >= warm.ok, drainTimeoutMs);
   await reset(load, false);
+  const profileFile = options.stagesDir === undefined ? undefined : path.join(options.stagesDir, `${server.spec.kind}-push-${repeat}.cpuprofile`);
+  if (profileFile) await server.profileStart(stageSamplingUs);
   const cpuBefore = await server.stats(false);
   const loadBefore = await loadCpuUs(load);
   const result = await load.pusher.call('closedLoop', { durationMs: options.durationMs, concurrency }, options.durationMs + 30_000);
   const cpuAfter = await server.stats(false);
   const loadAfter = await loadCpuUs(load);
+  if (profileFile) {
+    await server.profileStop(profileFile);
+    const stages = pushStages(readProfile(profileFile), (cpuAfter.mainThreadUs - cpuBefore.mainThreadUs) / Math.max(1, result.ok));
+    for (const [stage, us] of Object.entries(stages)) figures[`push.stage.${stage}`] = us;
+  }
   const status = await waitFor(load, (s) => s.received >= result.ok, drainTimeoutMs);
   if (result.failed > 0) errors.push(`push: ${result.failed} pushes failed (${result.firstError ?? 'unknown'})`);
   figures['push.pushesPerSec'] = result.ok / (result.elapsedMs / 1000);
   figures['push.deliveredPct'] = result.ok === 0 ? 0 : (100 * status.received) / result.ok;
   figures['push.serverUsPerPush'] = (cpuAfter.cpuUs - cpuBefore.cpuUs) / Math.max(1, result.ok);
+  figures['push.mainThreadUsPerPush'] = (cpuAfter.mainThreadUs - cpuBefore.mainThreadUs) / Math.max(1, result.ok);
+  figures['push.otherThreadsUsPerPush'] = figures['push.serverUsPerPush'] - figures['push.mainThreadUsPerPush'];
   figures['push.loadUsPerPush'] = (loadAfter - loadBefore) / Math.max(1, result.ok);
 }
 
@@ -192,6 +218,24 @@ async function latencyScenario(load: Load, server: ServerUnderTest, rate: number
   figures[`latency.${rate}.deliveredPct`] = (100 * received) / result.sent;
 }
 
+/** Batches of `batchSize` through notify's batch route, closed loop, for the scenario's duration. */
+async function batchScenario(load: Load, server: ServerUnderTest, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
+  const concurrency = Math.max(1, Math.min(16, Math.round(options.pushConcurrency / 8)));
+  await reset(load, false);
+  const warm = await load.pusher.call('batchLoop', { durationMs: Math.min(1000, options.durationMs / 4), concurrency, size: batchSize }, 60_000);
+  await waitFor(load, (s) => s.received >= warm.ok * batchSize, drainTimeoutMs);
+  await reset(load, false);
+  const cpuBefore = await server.stats(false);
+  const result = await load.pusher.call('batchLoop', { durationMs: options.durationMs, concurrency, size: batchSize }, options.durationMs + 60_000);
+  const cpuAfter = await server.stats(false);
+  const notifications = result.ok * batchSize;
+  const status = await waitFor(load, (s) => s.received >= notifications, drainTimeoutMs * 3);
+  if (result.failed > 0) errors.push(`batch: ${result.failed} batch requests failed (${result.firstError ?? 'unknown'})`);
+  figures['batch.notificationsPerSec'] = notifications / (result.elapsedMs / 1000);
+  figures['batch.deliveredPct'] = notifications === 0 ? 0 : (100 * status.received) / notifications;
+  figures['batch.serverUsPerNotification'] = (cpuAfter.cpuUs - cpuBefore.cpuUs) / Math.max(1, notifications);
+}
+
 async function broadcastScenario(load: Load, connected: number, options: BenchOptions, figures: Figures, errors: string[]): Promise<void> {
   const rates: number[] = [];
   const delivered: number[] = [];
@@ -208,10 +252,15 @@ async function broadcastScenario(load: Load, connected: number, options: BenchOp
   figures['broadcast.deliveredPct'] = Math.min(...delivered);
 }
 
-async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): Promise<TargetRun> {
+async function runTarget(kind: TargetKind, load: Load, options: BenchOptions, repeat: number): Promise<TargetRun> {
   const figures: Figures = {};
   const errors: string[] = [];
-  const server = await startTarget(kind, { store: options.store, workers: options.workers, ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}) });
+  const server = await startTarget(kind, {
+    store: options.store,
+    workers: options.workers,
+    ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}),
+    ...(kind === 'notify' && options.slowNotifyUs ? { slowPushUs: options.slowNotifyUs } : {}),
+  });
   servers.add(server);
   const meter = startLoadMeter();
   let ownBefore = 0;
@@ -227,11 +276,15 @@ async function runTarget(kind: TargetKind, load: Load, options: BenchOptions): P
     if (connected === 0) throw new Error('no connection succeeded');
     if (options.scenarios.has('push')) {
       options.progress(`  ${kind}: push, closed loop for ${options.durationMs / 1000} s`);
-      await pushScenario(load, server, options, figures, errors);
+      await pushScenario(load, server, options, figures, errors, repeat);
     }
     if (options.scenarios.has('broadcast')) {
       options.progress(`  ${kind}: broadcast to ${connected} × ${options.broadcasts}`);
       await broadcastScenario(load, connected, options, figures, errors);
+    }
+    if (options.scenarios.has('batch') && kind === 'notify') {
+      options.progress(`  ${kind}: batch route, ${batchSize} a request, closed loop for ${options.durationMs / 1000} s`);
+      await batchScenario(load, server, options, figures, errors);
     }
     // Last: a rate past a server's capacity leaves a backlog that would leak into any figure after it.
     if (options.scenarios.has('latency')) {
@@ -270,7 +323,7 @@ export async function runBench(options: BenchOptions): Promise<RepeatRun[]> {
       const runs: RepeatRun['runs'] = {};
       for (const kind of order) {
         options.progress(`repeat ${repeat + 1}/${options.repeat}: ${kind}`);
-        const run = await runTarget(kind, load, options);
+        const run = await runTarget(kind, load, options, repeat + 1);
         runs[kind] = run;
         for (const error of run.errors) options.progress(`  ${kind}: ${error}`);
       }

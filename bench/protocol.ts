@@ -84,6 +84,11 @@ export interface PusherApi {
   closedLoop(p: { durationMs: number; concurrency: number }): PushOutcome & { elapsedMs: number };
   /** Pushes at `rate` per second for `durationMs`, whatever the answers, over `connections` pipelined connections. */
   openLoop(p: { rate: number; durationMs: number; connections: number }): PushOutcome & { sent: number; elapsedMs: number };
+  /**
+   * The batch route (notify only): `concurrency` keep-alive connections, each posting its next batch of `size` pushes
+   * (to random users) as soon as the last is answered. `ok` counts answered batches.
+   */
+  batchLoop(p: { durationMs: number; concurrency: number; size: number }): PushOutcome & { elapsedMs: number };
   /** One broadcast; `sentUs` is when its request was written. */
   broadcast(p: { timeoutMs: number }): PushOutcome & { sentUs: number };
   cpu(p: Record<string, never>): { cpuUs: number };
@@ -91,7 +96,12 @@ export interface PusherApi {
 
 /** Answered by bench/probe.js, preloaded into each server under test. */
 export interface ProbeApi {
-  stats(p: { gc: boolean }): { rss: number; heapUsed: number; cpuUs: number };
+  /** `mainThreadUs`: CPU time of the main (JavaScript) thread alone, summed over the server's processes. */
+  stats(p: { gc: boolean }): { rss: number; heapUsed: number; cpuUs: number; mainThreadUs: number };
+  /** Starts a V8 CPU profile of the server's main process (one sample every `intervalUs`). */
+  profileStart(p: { intervalUs: number }): { started: true };
+  /** Stops it and writes the .cpuprofile to `file`. */
+  profileStop(p: { file: string }): { file: string; samples: number };
 }
 
 /** Any role's API: method name → (params) → result. */

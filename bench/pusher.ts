@@ -99,6 +99,36 @@ export function createPusher(): Handlers {
       return { ...outcome(t), elapsedMs: (lastAnswerUs - started) / 1000 };
     },
 
+    async batchLoop({ durationMs, concurrency, size }) {
+      const { target: spec } = setup();
+      if (spec.kind !== 'notify') throw new Error('pusher: the batch route is notify\'s');
+      const connections = await openConnections(concurrency);
+      const t = tally();
+      const started = nowUs();
+      const deadline = started + durationMs * 1000;
+      let lastAnswerUs = started;
+      // Each item is the closed loop's push body with a user: {"user":"u7","type":…}.
+      const item = (): string => `{"user":"${randomUserPath().split('/')[4]}",${benchBody(pushTag, nowUs()).slice(1)}`;
+      await Promise.all(
+        connections.map(
+          (connection) =>
+            new Promise<void>((resolve) => {
+              const next = (): void => {
+                if (nowUs() >= deadline || !connection.usable) return resolve();
+                connection.post('/api/v1/notifications/batch', `{"items":[${Array.from({ length: size }, item).join(',')}]}`, (status, error) => {
+                  t.record(status, error);
+                  lastAnswerUs = nowUs();
+                  next();
+                });
+              };
+              next();
+            }),
+        ),
+      );
+      for (const connection of connections) connection.close();
+      return { ...outcome(t), elapsedMs: (lastAnswerUs - started) / 1000 };
+    },
+
     async openLoop({ rate, durationMs, connections: count }) {
       const connections = await openConnections(count);
       const t = tally();

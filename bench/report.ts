@@ -51,6 +51,8 @@ export function summarize(repeats: readonly RepeatRun[], rates: readonly number[
   for (const { key } of figureDefs(rates)) {
     const of = (kind: TargetKind): number[] => repeats.map((r) => r.runs[kind]?.figures[key] ?? Number.NaN);
     const [n, b, io] = [of('notify'), of('baseline'), of('socketio')];
+    // Figures of a scenario or option that did not run are left out (not reported as null).
+    if (![...n, ...b, ...io].some(Number.isFinite)) continue;
     summary.notify[key] = median(n);
     summary.baseline[key] = median(b);
     summary.socketio[key] = median(io);
@@ -110,8 +112,8 @@ export function renderTable(report: BenchReport, repeats: readonly RepeatRun[]):
   const ratio = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
   let last = '';
   for (const def of figureDefs(report.options.rates)) {
+    if (!(def.key in summary.notify)) continue;
     const [n, b, io] = [summary.notify[def.key]!, summary.baseline[def.key]!, summary.socketio[def.key]!];
-    if (![n, b, io].some(Number.isFinite)) continue;
     const goals = report.goals.filter((g) => g.figure === def.key);
     rows.push([
       def.scenario === last ? '' : def.scenario,

@@ -22,7 +22,11 @@ export interface ServerUnderTest {
   readonly spec: TargetSpec;
   readonly pid: number;
   /** Memory and CPU of the server (all its processes); `gc` collects garbage first (the server runs with --expose-gc). */
-  stats(gc: boolean): Promise<{ rss: number; heapUsed: number; cpuUs: number }>;
+  stats(gc: boolean): Promise<{ rss: number; heapUsed: number; cpuUs: number; mainThreadUs: number }>;
+  /** Starts a CPU profile of the server's main process (for one phase: see bench/push-stages.ts). */
+  profileStart(intervalUs: number): Promise<void>;
+  /** Stops it and writes it to `file`. */
+  profileStop(file: string): Promise<void>;
   /** What the server wrote to stdout/stderr lately (its warnings and errors). */
   output(): string;
   /** SIGTERM, SIGKILL after 10 s; removes its temp directory. */
@@ -36,6 +40,8 @@ export interface StartTargetOptions {
   store?: 'sqlite' | 'memory';
   /** notify only: `serve --workers N` (node:cluster); memory and CPU are then summed over the primary and its workers. */
   workers?: number;
+  /** Burn this much CPU (µs) per POST request in the server (bench/probe.ts): a deliberately slowed build for the CI guard. */
+  slowPushUs?: number;
 }
 
 export function compiledPath(...parts: string[]): string {
@@ -67,10 +73,10 @@ function httpOk(url: string): Promise<boolean> {
   });
 }
 
-/** The child's environment: the bench's own, minus any NOTIFY_* setting that would change the server under test. */
+/** The child's environment: the bench's own, minus any NOTIFY_* setting (or slowing) that would change the server under test. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('NOTIFY_')) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('NOTIFY_') && key !== 'BENCH_SLOW_PUSH_US') env[key] = value;
   return { ...env, ...extra };
 }
 
@@ -90,7 +96,7 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
     if ((options.workers ?? 1) > 1) args.push('--workers', String(options.workers));
     child = fork(compiledPath('cli', 'notify.js'), args, {
       execArgv,
-      env: cleanEnv({ NOTIFY_JWT_SECRET: jwtSecret, NOTIFY_PUSH_TOKEN: spec.pushToken }),
+      env: cleanEnv({ NOTIFY_JWT_SECRET: jwtSecret, NOTIFY_PUSH_TOKEN: spec.pushToken, ...(options.slowPushUs ? { BENCH_SLOW_PUSH_US: String(options.slowPushUs) } : {}) }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     readyUrl = `http://${benchHost}:${port}/api/status/ping`;
@@ -138,6 +144,8 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
     spec,
     pid: child.pid!,
     stats: (gc) => probe.call('stats', { gc }, 10_000),
+    profileStart: async (intervalUs) => void (await probe.call('profileStart', { intervalUs }, 10_000)),
+    profileStop: async (file) => void (await probe.call('profileStop', { file }, 60_000)),
     output: () => tail,
     stop: () => (stopping ??= cleanup()),
   };

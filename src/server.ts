@@ -22,6 +22,7 @@ import { startSweeper } from './hub/sweeper.js';
 import { startTimingLoop } from './hub/timing-loop.js';
 import { Router, sendError } from './http/router.js';
 import { addNotificationRoutes } from './http/notification-routes.js';
+import { addBatchRoute } from './http/batch-route.js';
 import { addOpenApiRoute } from './http/openapi-route.js';
 import { addDisplayTemplatesRoute } from './http/display-route.js';
 import { addPageRoutes } from './http/page-routes.js';
@@ -129,6 +130,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
   // Every service route names its scope: authorize(request, response, 'push' | 'read' | 'admin') (docs/security.md).
   const authorize = createServiceAuthorizer({ pushToken: config.pushToken, verifier, keys, limiter, metrics });
   addNotificationRoutes(router, context, authorize);
+  addBatchRoute(router, context, authorize);
   addTopicRoutes(router, context, authorize);
   addPreferenceRoutes(router, context, authorize);
   addRemovalRoutes(router, context, authorize);

@@ -11,8 +11,8 @@ import { usageError, exitWithUsageCode } from '../support/usage.js';
 export const maxConnections = 19_000;
 /** With `--workers K` and notify alone, the sockets spread over K processes. */
 export const maxConnectionsWithWorkers = 120_000;
-type Extra = 'push' | 'latency' | 'broadcast';
-const extras: readonly Extra[] = ['push', 'latency', 'broadcast'];
+type Extra = 'push' | 'latency' | 'broadcast' | 'batch';
+const extras: readonly Extra[] = ['push', 'latency', 'broadcast', 'batch'];
 
 interface BenchFlags {
   n: number;
@@ -26,6 +26,7 @@ interface BenchFlags {
   json?: boolean;
   quick?: boolean;
   cpuProf?: string;
+  stages?: string;
   timeout?: number;
   store: 'sqlite' | 'memory';
   workers: number;
@@ -64,7 +65,8 @@ function targetList(value: string): TargetKind[] {
 
 /** A generous bound on the whole run, from its size: the bench stops itself past it. */
 function estimateSec(o: Pick<BenchFlags, 'n' | 'duration' | 'rates' | 'repeat' | 'broadcasts' | 'targets'>): number {
-  const perTarget = 8 + o.n * 0.001 + (o.duration + 2) + o.rates.length * (o.duration + 1.5) + o.broadcasts * 1.5;
+  // The push loop, each latency rate, the broadcasts and (notify only, counted for every target) the batch loop.
+  const perTarget = 8 + o.n * 0.001 + (o.duration + 2) + o.rates.length * (o.duration + 1.5) + o.broadcasts * 1.5 + (o.duration + 3);
   return o.repeat * o.targets.length * perTarget;
 }
 
@@ -81,13 +83,14 @@ export function makeBenchCommand(): Command {
     .addOption(new Option('--repeat <k>', 'runs of each server; figures are medians').argParser(integer(1, 20)).default(3))
     .addOption(new Option('--broadcasts <k>', 'broadcasts per run (median kept)').argParser(integer(1, 20)).default(3))
     .addOption(new Option('--push-concurrency <c>', 'pushes in flight in the closed-loop push scenario').argParser(integer(1, 1000)).default(128))
-    .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast to run (connections always runs)').argParser(scenarioList).default([...extras], extras.join(',')))
+    .addOption(new Option('--scenarios <list>', 'which of push,latency,broadcast,batch to run (connections always runs; batch: notify only)').argParser(scenarioList).default([...extras], extras.join(',')))
     .addOption(new Option('--targets <list>', 'which servers run: notify, baseline (raw ws with JWT), socketio').argParser(targetList).default([...targetKinds], targetKinds.join(',')))
     .addOption(new Option('--store <kind>', "notify's store: sqlite (a temp file, durable before 201) or memory (shows what durability costs)").choices(['sqlite', 'memory']).default('sqlite'))
     .addOption(new Option('--workers <k>', 'run notify as `serve --workers K` (node:cluster; the references stay one process)').argParser(integer(1, 16)).default(1))
     .addOption(new Option('--json', 'print the report as JSON on stdout (progress goes to stderr)'))
     .addOption(new Option('--quick', `a few seconds in all: n=${quick.n}, ${quick.duration} s phases, rates ${quick.rates.join(',')}, one repeat (explicit flags still win)`))
     .addOption(new Option('--cpu-prof <dir>', "write each server's V8 CPU profile into DIR/<target> and print where its time went"))
+    .addOption(new Option('--stages <dir>', "profile each server's main thread during the push loop only and print its CPU per push by stage (profiles kept in DIR)"))
     .addOption(new Option('--timeout <seconds>', 'stop the whole bench past this (default: 3× its estimated length, at least 120 s)').argParser(integer(10, 24 * 3600)))
     .addHelpText(
       'after',
@@ -102,7 +105,9 @@ Examples:
   $ notify bench                                 # n=10000, 3 repeats: a few minutes on 2 cores
   $ notify bench --quick --json
   $ notify bench --n 5000 --rates 5000 --repeat 5 --scenarios latency
-  $ notify bench --scenarios push --repeat 1 --cpu-prof ./profiles`,
+  $ notify bench --scenarios push --repeat 1 --cpu-prof ./profiles
+  $ notify bench --targets notify,baseline --scenarios push --stages ./stages   # CPU per push by stage
+  $ notify bench --targets notify --scenarios batch                             # the batch route`,
     )
     .action(async (flags: BenchFlags) => {
       if (flags.quick) {
@@ -127,6 +132,9 @@ Examples:
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const cpuProfDir = flags.cpuProf === undefined ? undefined : path.resolve(flags.cpuProf);
       if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+      const stagesDir = flags.stages === undefined ? undefined : path.resolve(flags.stages);
+      if (stagesDir) mkdirSync(stagesDir, { recursive: true });
+      if (stagesDir && !flags.scenarios.includes('push')) throw usageError('--stages profiles the push scenario: keep push in --scenarios');
       const options: BenchOptions = {
         n: flags.n,
         durationMs: Math.round(flags.duration * 1000),
@@ -140,6 +148,7 @@ Examples:
         store: flags.store,
         workers: flags.workers,
         ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
+        ...(stagesDir === undefined ? {} : { stagesDir }),
         progress: log,
       };
 

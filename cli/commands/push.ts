@@ -13,6 +13,7 @@ import { collectUserIds, parseDateTime, parseNonEmpty } from '../support/parsers
 import { resolveServer } from '../support/server-url.js';
 import { topicPattern } from '../../src/store/store.js';
 import { exitWithUsageCode, failUsage, usageError } from '../support/usage.js';
+import { pushBatch } from './push-batch.js';
 
 interface PushOptions {
   contract: string;
@@ -22,6 +23,7 @@ interface PushOptions {
   type?: string;
   data?: string;
   file?: string;
+  batch?: string;
   category?: string;
   critical?: boolean;
   idempotencyKey?: string;
@@ -61,6 +63,7 @@ export function makePushCommand(): Command {
     .addOption(new Option('--type <type>', 'notification type from the contract, e.g. info').env('NOTIFY_TYPE'))
     .addOption(new Option('--data <json>', 'the notification data, as JSON').env('NOTIFY_DATA'))
     .addOption(new Option('--file <path>', 'a JSON file {type?, data, category?} instead of --type/--data').env('NOTIFY_FILE'))
+    .addOption(new Option('--batch <file>', 'JSON lines ("-": stdin), one push a line: {user | users | topic, type, data, category?, critical?, expiresAt?, deliverAt?, idempotencyKey?}; sent 1,000 a request'))
     .addOption(new Option('--category <name>', 'grouping label, e.g. invitations').env('NOTIFY_CATEGORY').argParser(parseCategory))
     .addOption(new Option('--idempotency-key <key>', 'a retried push with the same key returns the first answer').env('NOTIFY_IDEMPOTENCY_KEY').argParser(parseNonEmpty))
     .addOption(new Option('--critical', "deliver even to users who turned the category or type off (their preferences)").env('NOTIFY_CRITICAL'))
@@ -83,10 +86,20 @@ Examples:
   $ notify push --user alice --file notification.json --idempotency-key order-42 --json
   $ notify push --user alice --type info --data '{"title":"Standup","message":"now","priority":"low"}' \
       --deliver-at 2026-12-01T09:00:00Z --expires-at 2026-12-01T10:00:00Z
+  $ notify push --batch nightly.jsonl      # {"user":"alice","type":"info","data":{…},"idempotencyKey":"n-1"} a line
 
 Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent when invalid), 2 usage.`,
     )
     .action(async (options: PushOptions, cmd: Command) => {
+      if (options.batch !== undefined) {
+        const alone = ['user', 'broadcast', 'topic', 'type', 'data', 'file', 'category', 'critical', 'idempotencyKey', 'deliverAt', 'expiresAt'] as const;
+        const mixed = alone.filter((name) => options[name] !== undefined && cmd.getOptionValueSource(name) !== 'env');
+        if (mixed.length > 0) failUsage(cmd, `--batch takes every push from the file: drop ${mixed.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+        const server = await resolveServer(options.server, options.stateDir);
+        const headers = { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` };
+        process.exitCode = await pushBatch({ file: options.batch, http: server.http, headers, catalog: await loadCatalog(options.contract), json: options.json === true });
+        return;
+      }
       // An env NOTIFY_USER does not fight an explicit --broadcast or --topic.
       const audiences = (options.broadcast ? 1 : 0) + (options.topic === undefined ? 0 : 1);
       const users = audiences > 0 && cmd.getOptionValueSource('user') === 'env' ? undefined : options.user;

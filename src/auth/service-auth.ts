@@ -1,5 +1,5 @@
 // Authorizes backends on the HTTP API by scope: an API key (nk_…), the static push token, or a service JWT.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -35,7 +35,8 @@ export const jwtServiceScopes: Readonly<Record<string, readonly ServiceScope[]>>
 };
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  // One-shot hash: no Hash object per request (createHash().update().digest() was ~2.5 % of a push's CPU).
+  return hash('sha256', value, 'buffer');
 }
 
 /** The service token of a request: `Authorization: Bearer` or `X-Auth-Token`. */

@@ -68,7 +68,8 @@ export function createLocalBus(options: LocalBusOptions = {}): Bus {
     async publish(envelope) {
       live('publish');
       const user = userOf(envelope);
-      queueMicrotask(() => {
+      // A promise job, not queueMicrotask: that one wraps every call in an AsyncResource (~1 % of a push's CPU).
+      void Promise.resolve().then(() => {
         for (const listener of [...listeners]) {
           if (!listener.active || (user !== undefined && !listener.watched.has(user))) continue;
           try {

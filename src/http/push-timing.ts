@@ -32,18 +32,44 @@ function dateTimeField(body: Record<string, unknown>, name: string): number | un
   return ms;
 }
 
+/** A 400 about one timing field, with its pointer (the batch API moves it into the item). */
+function badTime(field: (typeof timingFields)[number], problem: string): HttpError {
+  return new HttpError('bad_request', `${field} ${problem}`, [{ pointer: `/${field}`, message: problem }]);
+}
+
 /** Reads and checks `expiresAt` / `deliverAt` at `nowMs`: 400 when past, too far ahead or out of order. */
 export function pushTiming(body: Record<string, unknown>, nowMs = Date.now()): PushTiming {
   const expiresAt = dateTimeField(body, 'expiresAt');
   const deliverAt = dateTimeField(body, 'deliverAt');
-  if (deliverAt !== undefined && deliverAt < nowMs) throw new HttpError('bad_request', 'deliverAt is in the past: send it now without deliverAt, or pick a later time');
-  if (deliverAt !== undefined && deliverAt > nowMs + maxScheduleAheadMs) throw new HttpError('bad_request', 'deliverAt may be at most a year ahead');
-  if (expiresAt !== undefined && expiresAt <= nowMs) throw new HttpError('bad_request', 'expiresAt must be in the future');
-  if (expiresAt !== undefined && deliverAt !== undefined && expiresAt <= deliverAt) throw new HttpError('bad_request', 'expiresAt must be after deliverAt');
+  if (deliverAt !== undefined && deliverAt < nowMs) throw badTime('deliverAt', 'is in the past: send it now without deliverAt, or pick a later time');
+  if (deliverAt !== undefined && deliverAt > nowMs + maxScheduleAheadMs) throw badTime('deliverAt', 'may be at most a year ahead');
+  if (expiresAt !== undefined && expiresAt <= nowMs) throw badTime('expiresAt', 'must be in the future');
+  if (expiresAt !== undefined && deliverAt !== undefined && expiresAt <= deliverAt) throw badTime('expiresAt', 'must be after deliverAt');
   const timing: PushTiming = {};
   if (expiresAt !== undefined) timing.expiresAt = expiresAt;
   if (deliverAt !== undefined) timing.deliverAt = deliverAt;
   return timing;
+}
+
+/** What a scheduled push answers: 201 `{id, scheduled: true, deliverAt}` (`id` is the schedule handle). */
+export interface ScheduledAnswer {
+  id: string;
+  scheduled: true;
+  deliverAt: string;
+}
+
+/** Stores a push for later (durable when it resolves) and returns its answer; 400 with an idempotency key. */
+export async function schedulePush(context: ServerContext, audience: ScheduleAudience, input: PushInput, timing: PushTiming & { deliverAt: number }): Promise<ScheduledAnswer> {
+  if (input.idempotencyKey !== undefined) {
+    throw new HttpError('bad_request', 'Idempotency-Key is not supported with deliverAt: a scheduled push is answered at once, so a retry can check its handle instead');
+  }
+  const scheduled: NewScheduledNotification = { audience, type: input.type, data: input.data, deliverAt: timing.deliverAt };
+  if (input.category !== undefined) scheduled.category = input.category;
+  if (timing.expiresAt !== undefined) scheduled.expiresAt = timing.expiresAt;
+  if (input.critical === true) scheduled.critical = true;
+  const id = await context.store.schedule(scheduled);
+  context.metrics.pushes.labels('scheduled').inc();
+  return { id, scheduled: true, deliverAt: new Date(timing.deliverAt).toISOString() };
 }
 
 /** Stores a push for later and answers 201 `{id, scheduled: true, deliverAt}` (`id` is the schedule handle). */
@@ -54,14 +80,5 @@ export async function answerScheduled(
   input: PushInput,
   timing: PushTiming & { deliverAt: number },
 ): Promise<void> {
-  if (input.idempotencyKey !== undefined) {
-    throw new HttpError('bad_request', 'Idempotency-Key is not supported with deliverAt: a scheduled push is answered at once, so a retry can check its handle instead');
-  }
-  const scheduled: NewScheduledNotification = { audience, type: input.type, data: input.data, deliverAt: timing.deliverAt };
-  if (input.category !== undefined) scheduled.category = input.category;
-  if (timing.expiresAt !== undefined) scheduled.expiresAt = timing.expiresAt;
-  if (input.critical === true) scheduled.critical = true;
-  const id = await context.store.schedule(scheduled);
-  context.metrics.pushes.labels('scheduled').inc();
-  sendJson(response, 201, { id, scheduled: true, deliverAt: new Date(timing.deliverAt).toISOString() });
+  sendJson(response, 201, await schedulePush(context, audience, input, timing));
 }

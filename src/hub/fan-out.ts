@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OutboundEncoder } from '../protocol/outbound.js';
 import type { NotificationId, UserId } from '../ids.js';
-import type { DeliveredNotification, NotificationStore, RemovedNotification, SharedAudience, StateChange, StateResult } from '../store/store.js';
+import type { DeliveredNotification, NewNotification, NotificationStore, RemovedNotification, SharedAudience, StateChange, StateResult } from '../store/store.js';
 import { catchUp } from './catch-up.js';
 import type { Hub } from './hub.js';
 import { Removals } from './removals.js';
@@ -135,6 +135,20 @@ export class FanOut {
   }
 
   /**
+   * Many `pushUnlessMuted` (or, for a `critical` one, `push`) in one store write (`appendMany`: one transaction and
+   * one disk sync for the batch); once it is durable, each is sent and published like a single push, in input order.
+   * The outcomes come in input order, each settled on its own.
+   */
+  async pushMany(pushes: readonly { userId: UserId; input: PushInput }[]): Promise<PromiseSettledResult<PushResult | 'muted'>[]> {
+    const stored = pushes.map(({ userId, input }) => this.stored(userId, input));
+    const outcomes = await this.store.appendMany(stored.map((input, i) => ({ input, unlessMuted: !pushes[i]!.input.critical })));
+    return outcomes.map((outcome, i): PromiseSettledResult<PushResult | 'muted'> => {
+      if (outcome.status === 'rejected' || outcome.value === 'muted') return outcome as PromiseSettledResult<'muted'>;
+      return { status: 'fulfilled', value: this.sent(pushes[i]!.userId, outcome.value, stored[i]!.markDelivered) };
+    });
+  }
+
+  /**
    * `pushShared`, except that (unless `critical`) the audience members who turned its category or type off
    * never see it: it is deleted for them in the same write. `muted` counts them.
    */
@@ -144,11 +158,12 @@ export class FanOut {
     return { ...(await this.sentShared(audience, notification)), muted };
   }
 
-  private stored(userId: UserId, input: PushInput) {
-    const { critical: _critical, ...rest } = input;
+  private stored(userId: UserId, input: PushInput): NewNotification {
+    // Field by field: an object rest/spread here was ~1 % of a push's CPU in the profile.
+    const stored: NewNotification = { userId, type: input.type, data: input.data, category: input.category, idempotencyKey: input.idempotencyKey, expiresAt: input.expiresAt, timestamp: Date.now() };
     // With a device of the user here, the append itself records `notification.delivered` (no write of its own after the send).
-    const markDelivered = this.delivered !== undefined && this.store.webhooks.wants('notification.delivered') && this.hub.countOf(userId) > 0;
-    return { userId, ...rest, timestamp: Date.now(), ...(markDelivered && { markDelivered }) };
+    if (this.delivered !== undefined && this.store.webhooks.wants('notification.delivered') && this.hub.countOf(userId) > 0) stored.markDelivered = true;
+    return stored;
   }
 
   private storedShared(audience: SharedAudience, input: Omit<PushInput, 'idempotencyKey'>) {

@@ -120,6 +120,12 @@ export type PreferenceChange = Readonly<Partial<PreferencesData>>;
 /** The result of an append that honours preferences: 'muted' when the user turned its category or type off. */
 export type MaybeAppended = AppendResult | 'muted';
 
+/** One append of a batch (`appendMany`): as `appendUnlessMuted` when `unlessMuted`, else as `append` (a critical push). */
+export interface BatchAppend {
+  input: NewNotification;
+  unlessMuted: boolean;
+}
+
 /** A shared append that honours preferences: how many of the audience had it turned off (it is deleted for them). */
 export interface SharedAppendResult {
   notification: Notification;
@@ -149,6 +155,12 @@ export interface NotificationStore {
    * nothing is stored and the answer is 'muted'. Checked in the same write (no separate read per push).
    */
   appendUnlessMuted(input: NewNotification): Promise<MaybeAppended>;
+  /**
+   * Many unicast appends (the batch push API) in one write: one transaction, one commit and one disk sync where the
+   * backend can. Each item behaves as `append` or `appendUnlessMuted` alone would (idempotency keys included, also
+   * between items of the same call); the outcomes come in input order, each settled on its own. Durable when it resolves.
+   */
+  appendMany(appends: readonly BatchAppend[]): Promise<PromiseSettledResult<MaybeAppended>[]>;
   /** Stores one copy for its whole audience, whatever their preferences; `read` is false. */
   appendShared(input: NewSharedNotification): Promise<Notification>;
   /**

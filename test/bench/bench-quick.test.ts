@@ -1,4 +1,4 @@
-// `notify bench --quick --json` end to end: every scenario reports numeric figures for notify, raw ws and Socket.IO, and both ratios (no timing asserted).
+// `notify bench --quick --json` end to end: every scenario reports numeric figures for notify, raw ws and Socket.IO, and both ratios (the batch route: notify's alone); no timing asserted.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -26,9 +26,10 @@ describe('notify bench --quick --json', () => {
       runs: { target: string; load: Record<string, number> }[];
     };
 
-    expect(Object.keys(report.scenarios).sort()).toEqual(['broadcast', 'connections', 'latency', 'push']);
+    expect(Object.keys(report.scenarios).sort()).toEqual(['batch', 'broadcast', 'connections', 'latency', 'push']);
     for (const [name, scenario] of Object.entries(report.scenarios)) {
-      for (const target of ['notify', 'baseline', 'socketio', 'ratio', 'ratioSocketio']) {
+      // The batch route is notify's alone: no reference figures, no ratios.
+      for (const target of name === 'batch' ? ['notify'] : ['notify', 'baseline', 'socketio', 'ratio', 'ratioSocketio']) {
         const figures = leaves(scenario[target]);
         expect(figures.length, `${name}.${target} has figures`).toBeGreaterThan(0);
         for (const [key, value] of figures) expect(typeof value === 'number' && Number.isFinite(value), `${name}.${target}.${key} = ${String(value)}`).toBe(true);
@@ -42,6 +43,7 @@ describe('notify bench --quick --json', () => {
     }
     for (const figure of ['connectsPerSec', 'rssPerConnKB']) expect(report.scenarios['connections']!['notify']).toHaveProperty(figure);
     expect(report.scenarios['push']!['notify']).toHaveProperty('pushesPerSec');
+    expect(report.scenarios['batch']!['notify']).toMatchObject({ notificationsPerSec: expect.any(Number), deliveredPct: 100 });
     expect(report.scenarios['broadcast']!['baseline']).toHaveProperty('deliveriesPerSec');
     // Machine load is reported for every run so noisy runs can be discarded.
     expect(report.scenarios['broadcast']!['socketio']).toHaveProperty('deliveriesPerSec');

@@ -107,5 +107,41 @@ function preferencesContract(backend: Backend): void {
         await peer.close();
       }
     });
+
+    // The SQLite store keeps who muted anything in memory (src/store/sqlite/muting-users.ts): a peer's change must void it.
+    it("sees another node's preference change at its next push, after it has pushed with what it knew before", async () => {
+      const peer = await backend.openPeer!();
+      try {
+        await peer.setPreferences('carol', { types: { warning: false } }, 'merge');
+        expect((await store.appendUnlessMuted(info('alice', { category: 'social' }))) !== 'muted').toBe(true);
+        expect(await store.appendUnlessMuted(info('carol', { type: 'warning' }))).toBe('muted');
+        await peer.setPreferences('alice', { categories: { social: false } }, 'merge');
+        await peer.setPreferences('carol', { types: { warning: true } }, 'merge');
+        expect(await store.appendUnlessMuted(info('alice', { category: 'social' }))).toBe('muted');
+        expect((await store.appendUnlessMuted(info('carol', { type: 'warning' }))) !== 'muted').toBe(true);
+        await peer.setPreferences('alice', { categories: { social: true } }, 'merge');
+        expect((await store.appendUnlessMuted(info('alice', { category: 'social' }))) !== 'muted').toBe(true);
+      } finally {
+        await peer.close();
+      }
+    });
+  }
+
+  it('honours its own preference changes at once', async () => {
+    expect((await store.appendUnlessMuted(info('dave'))) !== 'muted').toBe(true);
+    expect((await store.setPreferences('dave', { categories: { general: false } }, 'merge')).categories).toEqual(['general']);
+    expect(await store.appendUnlessMuted(info('dave'))).toBe('muted');
+    await store.setPreferences('dave', { categories: { general: true } }, 'replace');
+    expect((await store.appendUnlessMuted(info('dave'))) !== 'muted').toBe(true);
+  });
+
+  // SQLite and memory apply the writes of one turn in call order (SQLite: in one transaction); PostgreSQL runs them
+  // on separate connections, in no promised order.
+  if (backend.name !== 'postgres') {
+    it('honours a preference change made in the same write as the push', async () => {
+      const [muted, pushed] = await Promise.all([store.setPreferences('erin', { types: { info: false } }, 'merge'), store.appendUnlessMuted(info('erin'))]);
+      expect(muted.types).toEqual(['info']);
+      expect(pushed).toBe('muted');
+    });
   }
 }

@@ -37,8 +37,11 @@ function reachable(roots: readonly string[], schemas: ReadonlyMap<string, JsonSc
   return [...found].sort();
 }
 
-/** The push body of one type: the contract's own `type`, `data` and `category` field schemas, closed. */
-function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonSchema>, audience: boolean): JsonSchema {
+/**
+ * The push body of one type: the contract's own `type`, `data` and `category` field schemas, closed; with an audience
+ * ('multi': `users` or `broadcast`; 'batch': a batch item's `user`, `users` or `topic` and its `idempotencyKey`).
+ */
+function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonSchema>, audience: false | 'multi' | 'batch'): JsonSchema {
   const envelope = schemas.get(message.payloadSchemaName)?.['properties'] as Record<string, unknown> | undefined;
   const field = (name: string): unknown => envelope?.[name];
   const properties: JsonSchema = { type: field('type'), data: field('data') };
@@ -55,16 +58,31 @@ function pushSchema(message: ContractMessage, schemas: ReadonlyMap<string, JsonS
   };
   if (!audience) return schema;
   properties['users'] = { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 256 }, description: 'Recipients (duplicates are pushed once).' };
+  if (audience === 'batch') {
+    properties['user'] = { type: 'string', minLength: 1, maxLength: 256, description: 'One recipient.' };
+    properties['topic'] = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', description: "The topic's subscribers (no `idempotencyKey`)." };
+    properties['idempotencyKey'] = {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: "This item's Idempotency-Key: a retry with the same key for the same user answers the first push (`replayed: true`) and stores nothing new. Not with `deliverAt` or `topic`.",
+    };
+    return { ...schema, title: `${message.title} batch item`, oneOf: [{ required: ['user'] }, { required: ['users'] }, { required: ['topic'] }] };
+  }
   properties['broadcast'] = { const: true, description: 'Every user the store knows.' };
   return { ...schema, oneOf: [{ required: ['users'] }, { required: ['broadcast'] }] };
 }
 
-function examplesFor(notifications: readonly ContractMessage[], multi: boolean): Record<string, { summary: string; value: unknown }> {
+function examplesFor(notifications: readonly ContractMessage[], shape: 'single' | 'multi' | 'batch'): Record<string, { summary: string; value: unknown }> {
   const examples: Record<string, { summary: string; value: unknown }> = {};
   for (const message of notifications) {
     for (const example of message.examples) {
       const payload = example.payload as { type: string; data: unknown; category?: string };
-      const value = { ...(multi ? { users: ['alice', 'bob'] } : {}), type: payload.type, data: payload.data, ...(payload.category === undefined ? {} : { category: payload.category }) };
+      const push = { type: payload.type, data: payload.data, ...(payload.category === undefined ? {} : { category: payload.category }) };
+      const value =
+        shape === 'batch'
+          ? { items: [{ user: 'alice', ...push, idempotencyKey: 'order-42-alice' }, { users: ['bob', 'carol'], ...push }] }
+          : { ...(shape === 'multi' ? { users: ['alice', 'bob'] } : {}), ...push };
       examples[`${message.wireName}.${example.name}`] = { summary: example.summary || message.title, value };
     }
   }
@@ -85,7 +103,7 @@ function operation(route: ApiRoute, notifications: readonly ContractMessage[]): 
   if (route.parameters?.length) op['parameters'] = route.parameters.map((p) => ({ ...p, required: p.in === 'path' ? true : (p.required ?? false) }));
   if (route.body) {
     const media: JsonSchema = { schema: { $ref: schemaPrefix + route.body.schema } };
-    if (route.body.examples) media['examples'] = examplesFor(notifications, route.body.examples === 'multi');
+    if (route.body.examples) media['examples'] = examplesFor(notifications, route.body.examples);
     op['requestBody'] = { required: true, description: route.body.description, content: { 'application/json': media } };
   }
   // A route that requires a scope may also answer 401, 403 and 429 (authorize() before anything else).
@@ -110,12 +128,15 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   const catalog: Record<string, JsonSchema> = {};
   const pushNames: string[] = [];
   const multiNames: string[] = [];
+  const batchNames: string[] = [];
   for (const message of notifications) {
     const name = `${pascalCase(message.wireName)}Push`;
     catalog[name] = pushSchema(message, schemas, false);
-    catalog[`${pascalCase(message.wireName)}MultiPush`] = pushSchema(message, schemas, true);
+    catalog[`${pascalCase(message.wireName)}MultiPush`] = pushSchema(message, schemas, 'multi');
+    catalog[`${pascalCase(message.wireName)}BatchItem`] = pushSchema(message, schemas, 'batch');
     pushNames.push(name);
     multiNames.push(`${pascalCase(message.wireName)}MultiPush`);
+    batchNames.push(`${pascalCase(message.wireName)}BatchItem`);
   }
   const union = (names: string[], description: string): JsonSchema => ({
     description,
@@ -124,6 +145,13 @@ export function generateOpenApi(contract: ContractModel, routes: readonly ApiRou
   });
   catalog['PushRequest'] = union(pushNames, 'A notification of one of the catalog\'s types; `data` is that type\'s schema from the contract.');
   catalog['MultiPushRequest'] = union(multiNames, 'A notification with its audience: `users` or `broadcast: true`.');
+  catalog['BatchPushItem'] = union(batchNames, 'One push of a batch: a notification with its audience (`user`, `users` or `topic`) and its own `idempotencyKey`.');
+  catalog['BatchPushRequest'] = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['items'],
+    properties: { items: { type: 'array', minItems: 1, maxItems: 1000, items: { $ref: 'BatchPushItem' }, description: 'Independent pushes, answered in this order.' } },
+  };
   catalog['Notification'] = union(notifications.map((m) => m.payloadSchemaName), 'A stored notification, as clients receive it.');
   catalog['DisplayTemplates'] = displayTemplatesSchema(notifications);
 

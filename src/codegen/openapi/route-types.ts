@@ -37,6 +37,6 @@ export interface ApiRoute {
   scope?: ServiceScope;
   parameters?: ApiParameter[];
   /** JSON request body, by component name; `examples` takes the contract's message examples in that shape. */
-  body?: { schema: string; description: string; examples?: 'single' | 'multi' };
+  body?: { schema: string; description: string; examples?: 'single' | 'multi' | 'batch' };
   responses: Record<string, ApiResponse | ErrorResponseName>;
 }

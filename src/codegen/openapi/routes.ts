@@ -3,6 +3,7 @@ import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
 import { preferenceRoutes, preferenceSchemas, suppressedCount, suppressedForUser } from './preferences.js';
 import { scheduleHandle, timingSchemas } from './timing.js';
+import { batchRoute, batchSchemas } from './batch.js';
 import { webhookRoutes } from './webhooks.js';
 import { cappedForUser, keyRoutes, keySchemas, scopeResponses } from './keys.js';
 import { displayRoutes, displaySchemas } from './display.js';
@@ -142,6 +143,7 @@ export const apiSchemas: Record<string, JsonSchema> = {
   },
   Health: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: 'ok' } } },
   ...timingSchemas,
+  ...batchSchemas,
   ...keySchemas,
   ...displaySchemas,
   Readiness: {
@@ -225,6 +227,7 @@ export const apiRoutes: ApiRoute[] = [
       '422': 'OffContract',
     },
   },
+  batchRoute,
   {
     method: 'get',
     path: '/api/v1/users/{userId}/notifications',

@@ -145,6 +145,10 @@ export function openMemoryStore(): NotificationStore {
       return store.append(input);
     },
 
+    appendMany(appends) {
+      return Promise.allSettled(appends.map(({ input, unlessMuted }) => (unlessMuted ? store.appendUnlessMuted(input) : store.append(input))));
+    },
+
     async appendSharedUnlessMuted(input) {
       const notification = await store.appendShared(input);
       const row = rows.get(Number(notification.id))!;

@@ -4,6 +4,7 @@ import type { Notification } from '../../../generated/index.js';
 import {
   uncategorized,
   type AppendResult,
+  type BatchAppend,
   type MaybeAppended,
   type NewNotification,
   type NewSharedNotification,
@@ -120,6 +121,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const preferences = postgresPreferences(S);
   const sql = {
     appendOne: q('append_one', `SELECT id, created FROM ${S}.append_one($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10)`),
+    // The batch push: append_one for every row of the arrays, in array order, as one statement (one transaction, one
+    // commit). The function runs in the order unnest yields the rows; ORDER BY only sorts the answer back.
+    appendMany: q('append_many', `SELECT r.id, r.created FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::bigint[], $6::text[],
+      $7::bigint[], $9::boolean[], $10::boolean[]) WITH ORDINALITY AS i(u, t, d, c, ts, k, e, m, dl, ord)
+      CROSS JOIN LATERAL ${S}.append_one(i.u, i.t, i.d, i.c, i.ts, i.k, i.e, $8, i.m, i.dl) r ORDER BY i.ord`),
     lockShared: q('lock_shared', `SELECT pg_advisory_xact_lock_shared(hashtext($1))`),
     lockExclusive: q('lock_exclusive', `SELECT pg_advisory_xact_lock(hashtext($1))`),
     byKey: q('by_key', `SELECT ${cols} FROM ${S}.notifications n LEFT JOIN ${S}.user_states s ON s.user_id = $1 AND s.seq = n.seq
@@ -219,6 +225,55 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return { notification: toNotification(first!), created: false };
     });
   };
+  /**
+   * Unicast appends in one statement (`append_many`): one transaction and one commit for the whole batch. Rows go in
+   * user order (stable: one user's rows keep their order, so their ids do), so that two batches on two nodes take
+   * their users' row locks in the same order and cannot deadlock; the outcomes are put back in input order. One
+   * statement fails or commits as a whole: an error settles every item with it.
+   */
+  const appendMany = async (appends: readonly BatchAppend[]): Promise<PromiseSettledResult<MaybeAppended>[]> => {
+    if (appends.length === 0) return [];
+    const order = appends.map((_, i) => i).sort((a, b) => {
+      const [ua, ub] = [appends[a]!.input.userId, appends[b]!.input.userId];
+      return ua < ub ? -1 : ua > ub ? 1 : a - b;
+    });
+    const texts = appends.map(({ input }) => JSON.stringify(input.data));
+    const delivered = webhooks.store.wants('notification.delivered');
+    const column = <T>(pick: (a: BatchAppend, i: number) => T): T[] => order.map((i) => pick(appends[i]!, i));
+    try {
+      const rows = await lanes.many(appends.map((a) => a.input.userId), async () => {
+        live();
+        return single<{ id: NotificationId | null; created: boolean }>(sql.appendMany, [
+          column((a) => a.input.userId),
+          column((a) => a.input.type),
+          column((_, i) => texts[i]!),
+          column((a) => a.input.category ?? null),
+          column((a) => a.input.timestamp),
+          column((a) => a.input.idempotencyKey ?? null),
+          column((a) => a.input.expiresAt ?? null),
+          lockKey,
+          column((a) => a.unlessMuted),
+          // As a single append: `notification.delivered` recorded in the same transaction for a user with a device here.
+          column((a) => a.input.markDelivered === true && delivered),
+        ]);
+      });
+      const outcomes: PromiseSettledResult<MaybeAppended>[] = new Array(appends.length);
+      await Promise.all(rows.map(async (row, at) => {
+        const i = order[at]!;
+        const { input } = appends[i]!;
+        if (row.id === null) return void (outcomes[i] = { status: 'fulfilled', value: 'muted' });
+        if (row.created) {
+          const notification = notificationOf({ ...input, id: row.id, data: JSON.parse(texts[i]!), read: false });
+          return void (outcomes[i] = { status: 'fulfilled', value: { notification, created: true } });
+        }
+        const [first] = await run<Row>(sql.byKey, [input.userId, input.idempotencyKey ?? null]);
+        outcomes[i] = { status: 'fulfilled', value: { notification: toNotification(first!), created: false } };
+      }));
+      return outcomes;
+    } catch (error) {
+      return appends.map(() => ({ status: 'rejected', reason: error }));
+    }
+  };
   /** A broadcast or topic append; with `honourPreferences`, deleted at once for the audience members who muted it. */
   const appendShared = (input: NewSharedNotification, honourPreferences: boolean): Promise<SharedAppendResult> => {
     const { audience } = input;
@@ -244,6 +299,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     appendUnlessMuted(input) {
       return appendOne(input, true);
     },
+
+    appendMany,
 
     async appendShared(input) {
       return (await appendShared(input, false)).notification;

@@ -20,6 +20,17 @@ export function createLanes() {
       });
       return result;
     },
+    /** `one` for several users at once: runs after the previous write of each, and is the next write's wait for each. */
+    many<T>(keys: readonly string[], body: () => Promise<T>): Promise<T> {
+      const unique = [...new Set(keys)];
+      const result = Promise.all([...unique.map((key) => tails.get(key)), barrier]).then(body);
+      const tail = settled(result);
+      for (const key of unique) tails.set(key, tail);
+      void tail.then(() => {
+        for (const key of unique) if (tails.get(key) === tail) tails.delete(key);
+      });
+      return result;
+    },
     all<T>(body: () => Promise<T>): Promise<T> {
       const result = Promise.all([...tails.values(), barrier]).then(body);
       barrier = settled(result);

@@ -21,6 +21,10 @@ export interface GroupCommitOptions {
   walSync: ReturnType<typeof createWalSync>;
   /** Told after every group commit: how many writes it held and whether it was durable. */
   onCommit?: (writes: number, durable: boolean) => void;
+  /** Run first inside every batch's transaction (the write lock held), before its writes. */
+  onBatchStart?: () => void;
+  /** Told when a batch's transaction failed and rolled back as a whole. */
+  onRollback?: () => void;
 }
 
 export interface GroupCommit {
@@ -35,15 +39,16 @@ export function createGroupCommit(db: Database.Database, options: GroupCommitOpt
   const { asyncSync, walSync } = options;
   // A nested better-sqlite3 transaction is a savepoint: one failing job does not sink its batch.
   const inSavepoint = db.transaction((run: () => unknown) => run());
-  const inBatch = db.transaction((batch: Job[]) =>
-    batch.map((job) => {
+  const inBatch = db.transaction((batch: Job[]) => {
+    options.onBatchStart?.();
+    return batch.map((job) => {
       try {
         return { ok: true as const, value: inSavepoint(job.run) };
       } catch (error) {
         return { ok: false as const, error };
       }
-    }),
-  );
+    });
+  });
 
   let queue: Job[] = [];
   /** The connection's current `synchronous` setting: FULL for batches holding a durable write, NORMAL otherwise. */
@@ -65,6 +70,7 @@ export function createGroupCommit(db: Database.Database, options: GroupCommitOpt
       }
       outcomes = inBatch.immediate(batch);
     } catch (error) {
+      options.onRollback?.();
       for (const job of batch) job.reject(error);
       return;
     }

@@ -3,14 +3,8 @@ import type Database from 'better-sqlite3';
 import type { MutedNames, PreferenceChange, SharedAudience, UserId } from '../store.js';
 import { muteCategory, mutedNamesOf, preferenceRows } from '../preference-rows.js';
 
-/** A row of `preferences_off` matches a push of (`category`, @type). */
-const matching = (category: string): string => `((p.kind = 'category' AND p.name = ${category}) OR (p.kind = 'type' AND p.name = @type))`;
-const matches = matching('@category');
-/**
- * User @u turned off neither @mute_category nor @type: the condition of an INSERT … SELECT that checks the
- * preferences in the same statement as it writes (the push path's one statement per row).
- */
-export const notMutedBy = `NOT EXISTS (SELECT 1 FROM preferences_off p WHERE p.user_id = @u AND ${matching('@mute_category')})`;
+/** A row of `preferences_off` matches a push of (@category, @type). */
+const matches = `((p.kind = 'category' AND p.name = @category) OR (p.kind = 'type' AND p.name = @type))`;
 
 /** Prepared once per store; every method runs inside the caller's (group-commit) transaction. */
 export function sqlitePreferences(db: Database.Database) {

@@ -1,5 +1,5 @@
-// kill -9 during publish: pushers push with Idempotency-Key retries while `notify serve` (SQLite) is SIGKILLed
-// at random moments and restarted; then every acknowledged id must be stored once and reachable by resume.
+// kill -9 during publish: pushers push (single pushes and batches) with Idempotency-Key retries while `notify serve`
+// (SQLite) is SIGKILLed at random moments and restarted; then every acknowledged id must be stored once and reachable by resume.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -88,8 +88,47 @@ export async function runKill9(options: Kill9Options): Promise<Kill9Result> {
     }
   }
 
+  /** A batch of pushes (POST /api/v1/notifications/batch), each item with its own key; items not answered 201 are sent again. */
+  async function pushBatchOnce(items: { key: string; userId: string }[]): Promise<Ack[]> {
+    const done: Ack[] = [];
+    let pending = items;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) {
+        retries++;
+        await sleep(10 + Math.random() * 40);
+      }
+      const body = JSON.stringify({
+        items: pending.map(({ key, userId }) => ({ user: userId, idempotencyKey: key, type: 'info', data: { title: key, message: 'kill -9 during a batch', priority: 'low' } })),
+      });
+      let answer;
+      try {
+        answer = await post(`${serve.url}/api/v1/notifications/batch`, body, { authorization: `Bearer ${deployment.pushToken}` });
+      } catch {
+        continue;
+      }
+      if (answer.status >= 500) continue;
+      if (answer.status !== 200) throw new Error(`batch: unexpected ${answer.status} ${answer.body}`);
+      const results = (JSON.parse(answer.body) as { results: { status: number; id?: string; replayed?: boolean }[] }).results;
+      const again: typeof pending = [];
+      results.forEach((result, i) => {
+        const item = pending[i]!;
+        if (result.status === 201) {
+          if (result.replayed && attempt > 0) replayed++;
+          done.push({ ...item, id: result.id! });
+        } else if (result.status >= 500) again.push(item);
+        else throw new Error(`batch item ${item.key}: unexpected ${result.status} ${JSON.stringify(result)}`);
+      });
+      pending = again;
+    }
+    return done;
+  }
+
+  // Half the pushers use the batch route (4 items for 4 users a request), the others the single push.
   async function pusher(index: number): Promise<void> {
-    for (let n = 0; !stopping; n++) acks.push(await pushOnce(`p${index}-n${n}`, `u${(index + n) % users}`));
+    for (let n = 0; !stopping; n++) {
+      if (index % 2 === 0) acks.push(await pushOnce(`p${index}-n${n}`, `u${(index + n) % users}`));
+      else acks.push(...(await pushBatchOnce([0, 1, 2, 3].map((i) => ({ key: `b${index}-n${n}-${i}`, userId: `u${(index + n + i) % users}` })))));
+    }
   }
 
   const running = Array.from({ length: pushers }, (_, i) => pusher(i));
