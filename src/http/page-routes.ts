@@ -9,14 +9,19 @@ import { demoIntervalBoundsSec } from '../demo/demo-mode.js';
 import { HttpError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import type { ServerContext } from '../server-context.js';
+import { corsHeaders, preflightHeaders } from './cors.js';
 import { sendJson, type Router } from './router.js';
 
 /** The user the page signs in as in dev and demo mode. */
 export const demoUserId = 'demo';
 /** Lifetime of the demo user's token and cookie, in seconds; the page signs in again when it expires. */
 export const demoTokenTtlSec = 12 * 60 * 60;
-/** Where `npm run build` puts the bundled page. */
+/** Where `npm run build` puts the bundled page and the elements' browser bundle. */
 export const pageDir = path.join(packageRoot, 'dist', 'web');
+/** The browser bundle of notify/elements (the client included), served at {@link elementsBundlePath}. */
+export const elementsBundleFile = 'notify-elements.js';
+/** The stable path of the elements' bundle, for an app's `<script type="module" src="https://notify.example.com/assets/notify-elements.js">`. */
+export const elementsBundlePath = `/assets/${elementsBundleFile}`;
 
 /** What the page learns from the server, embedded in its HTML. */
 export interface PageConfig {
@@ -33,7 +38,11 @@ const assets: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
   'app.js.map': 'application/json; charset=utf-8',
+  [elementsBundleFile]: 'text/javascript; charset=utf-8',
+  [`${elementsBundleFile}.map`]: 'application/json; charset=utf-8',
 };
+/** Assets an app's page on another origin loads (a module script is fetched with CORS). */
+const crossOriginAssets = new Set([elementsBundleFile, `${elementsBundleFile}.map`]);
 const pageHeaders = {
   'cache-control': 'no-cache',
   'x-content-type-options': 'nosniff',
@@ -104,7 +113,8 @@ async function sendPage(request: IncomingMessage, response: ServerResponse, cont
 }
 
 /**
- * `GET /` serves the page with its {@link PageConfig}; `GET /assets/app.js|app.css` its bundle.
+ * `GET /` serves the page with its {@link PageConfig}; `GET /assets/app.js|app.css` its bundle; `GET /assets/notify-elements.js`
+ * the elements' bundle, readable from the origins `--allowed-origins` lists (CORS, preflight included).
  * In dev or demo mode `GET /` sets the `auth_token` cookie (HttpOnly, SameSite=Lax, Path=/) for the
  * user {@link demoUserId} when the request has no valid one, and `POST /demo/sign-in` renews it, so
  * the page connects over the same-origin cookie credential. Elsewhere the page relies on the cookie
@@ -118,8 +128,13 @@ export function addPageRoutes(router: Router, context: ServerContext): void {
     const type = assets[file];
     if (type === undefined) throw new HttpError('not_found', `No asset ${file}`);
     const body = await readPageFile(file);
-    response.writeHead(200, { ...pageHeaders, 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
+    const cors = crossOriginAssets.has(file) ? corsHeaders(request, context.config.allowedOrigins) : {};
+    response.writeHead(200, { ...pageHeaders, ...cors, 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
     response.end(request.method === 'HEAD' ? undefined : body);
+  });
+  router.on('OPTIONS', '/assets/:file', ({ request, response, params }) => {
+    if (!crossOriginAssets.has(params['file'] ?? '')) throw new HttpError('not_found', `No asset ${params['file'] ?? ''} for other origins`);
+    response.writeHead(204, preflightHeaders(request, context.config.allowedOrigins, ['GET', 'HEAD'], [])).end();
   });
   router.on('POST', '/demo/sign-in', async ({ request, response }) => {
     if (!demoSignInEnabled(context)) throw new HttpError('not_found', 'Demo sign-in is only available in dev or demo mode with an HS256 secret');

@@ -34,11 +34,11 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Runs web/build.mjs when dist/web is missing or older than web/ or src/client/ (tests run from source). */
+/** Runs web/build.mjs when dist/web is missing or older than web/, src/client/ or src/elements/ (tests run from source). */
 export function ensurePageBuilt(): void {
-  const bundle = path.resolve('dist/web/app.js');
-  const built = existsSync(bundle) && existsSync(path.resolve('dist/web/index.html')) ? statSync(bundle).mtimeMs : 0;
-  if (built >= Math.max(newestMtime(path.resolve('web')), newestMtime(path.resolve('src/client')))) return;
+  const bundles = ['dist/web/app.js', 'dist/web/notify-elements.js', 'dist/web/index.html'].map((file) => path.resolve(file));
+  const built = bundles.every((file) => existsSync(file)) ? Math.min(...bundles.map((file) => statSync(file).mtimeMs)) : 0;
+  if (built >= Math.max(...['web', 'src/client', 'src/elements'].map((dir) => newestMtime(path.resolve(dir))))) return;
   execFileSync(process.execPath, [path.resolve('web/build.mjs')], { stdio: 'inherit' });
 }
 

@@ -73,6 +73,27 @@ describe('the page in demo mode', () => {
     expect((await fetch(`${server.url}/assets/..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${server.url}/assets/index.html`)).status).toBe(404);
   });
+
+  it('serves the elements bundle at /assets/notify-elements.js, readable (CORS, preflight) from the allowed origins only', async () => {
+    const app = 'https://app.example.com';
+    server = await startServer({ allowedOrigins: [app] });
+    const bundle = await fetch(`${server.url}/assets/notify-elements.js`, { headers: { origin: app } });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(bundle.headers.get('access-control-allow-origin')).toBe(app);
+    expect(bundle.headers.get('vary')).toBe('Origin');
+    expect(await bundle.text()).toContain('notify-inbox');
+    const foreign = await fetch(`${server.url}/assets/notify-elements.js`, { headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(200);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${server.url}/assets/notify-elements.js`, { method: 'OPTIONS', headers: { origin: app, 'access-control-request-method': 'GET' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(app);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD');
+    // The page's own assets stay same-origin.
+    expect((await fetch(`${server.url}/assets/app.js`, { headers: { origin: app } })).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await fetch(`${server.url}/assets/app.js`, { method: 'OPTIONS', headers: { origin: app } })).status).toBe(404);
+  });
 });
 
 describe('the page outside demo mode', () => {

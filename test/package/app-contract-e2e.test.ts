@@ -1,9 +1,14 @@
-// A new app, end to end, on the packed package: init, add a type, generate, serve, push, receive (WebSocket and tail), docs, tsc, library.
+// A new app, end to end, on the packed package: init, add a type, generate, serve, push, receive (WebSocket and tail), docs, tsc,
+// library, and the inbox in the app's own pages (plain HTML with the served bundle; React with typed renderers, in Chromium).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { build as esbuild } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appPage, startAppOrigin, type AppOrigin } from '../browser/app-origin.js';
+import { browserSkipReason, launchChromium, screenshot } from '../browser/support.js';
 import { cliTimeoutMs, replaceOnce, repoRoot, runNode, type RunResult } from '../support/contract.js';
 import { packedInstall, packedInstallTimeoutMs, type PackedInstall } from '../support/packed-install.js';
 import { makeDeployment, spawnServe, waitUntil, type ServeProcess } from '../support/serve-process.js';
@@ -119,9 +124,12 @@ describe('an app on its own contract, from the packed package', () => {
     let socket: TestClient;
     let tail: ChildProcess;
     const tailLines: string[] = [];
+    /** The app's own origin (its pages), which the server lets load the elements' bundle and read the templates. */
+    let app: AppOrigin;
 
     beforeAll(async () => {
-      server = await spawnServe(['--store', 'memory', '--contract', 'asyncapi.yaml', ...deployment.secretFlags], {}, cliTimeoutMs, { cli, cwd: project.dir });
+      app = await startAppOrigin();
+      server = await spawnServe(['--store', 'memory', '--contract', 'asyncapi.yaml', '--allowed-origins', app.url, ...deployment.secretFlags], {}, cliTimeoutMs, { cli, cwd: project.dir });
       socket = await connect(server.wsUrl, { token: await deployment.token('alice') });
       await socket.nextOfType('connection_established');
       tail = spawn(process.execPath, [cli, 'tail', '--contract', 'asyncapi.yaml', '--json', '--user', 'alice', '--server', server.url, '--jwt-secret', deployment.jwtSecret], {
@@ -142,6 +150,7 @@ describe('an app on its own contract, from the packed package', () => {
       tail?.kill('SIGINT');
       await socket?.close();
       await server?.stop();
+      await app?.close();
     });
 
     it('takes the new type (201), refuses it off-contract (422 with a pointer) and a built-in type the app lacks (422)', async () => {
@@ -172,6 +181,114 @@ describe('an app on its own contract, from the packed package', () => {
       await waitUntil(() => tailLines.some((line) => line.includes('"build_finished"')), 'tail to print build_finished');
       const printed = JSON.parse(tailLines.find((line) => line.includes('"build_finished"'))!) as { data: unknown };
       expect(printed.data).toEqual(build);
+    });
+
+    describe.skipIf(browserSkipReason() !== undefined)("the inbox in the app's pages (Chromium)", () => {
+      let browser: Browser;
+      const errors: string[] = [];
+
+      beforeAll(async () => {
+        browser = await launchChromium();
+      });
+
+      afterAll(async () => {
+        await browser?.close();
+        expect(errors).toEqual([]);
+      });
+
+      async function open(file: string): Promise<Page> {
+        const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+        page.setDefaultTimeout(15_000);
+        page.on('pageerror', (error) => errors.push(error.message));
+        page.on('console', (message) => {
+          if (message.type() === 'error') errors.push(message.text());
+        });
+        await page.goto(`${app.url}${file}`);
+        return page;
+      }
+
+      it('plain HTML, no UI code of its own: the bundle from notify serve shows its own type from its template, and a click follows the url', async () => {
+        const token = await deployment.token('alice');
+        app.set(
+          '/inbox.html',
+          appPage({
+            head: `<script type="module" src="${server.url}/assets/notify-elements.js"></script>`,
+            body: `<notify-inbox server="${server.url}" token="${token}"></notify-inbox>`,
+          }),
+        );
+        app.set('/builds/812', appPage({ body: '<h1>Build 812</h1>' }));
+        const page = await open('/inbox.html');
+        await page.locator('notify-inbox .badge[data-count="1"]').waitFor();
+        await page.locator('notify-inbox .bell').click();
+        const item = page.locator('notify-inbox li.item[data-type="build_finished"]');
+        expect(await item.locator('[part~="item-title"]').textContent()).toBe('Unread: Build 812 finished');
+        expect(await item.locator('[part~="item-body"]').textContent()).toBe('It took 95 s.');
+        await screenshot(page, 'app-contract-inbox-html', false);
+        await item.click();
+        await page.waitForURL(`${app.url}/builds/812`);
+        const listed = await fetch(`${server.url}/api/v1/users/alice/notifications`, { headers: { authorization: `Bearer ${deployment.pushToken}` } });
+        const { notifications } = (await listed.json()) as { notifications: { type: string; read?: boolean }[] };
+        expect(notifications.find((n) => n.type === 'build_finished')?.read).toBe(true);
+        await page.close();
+      }, cliTimeoutMs);
+
+      it("React: typed renderers for the app's catalog (tsc fails while one type has none), rendered in the inbox", async () => {
+        // The app brings React itself (notify's optional peer dependency).
+        await mkdir(path.join(project.dir, 'node_modules', '@types'), { recursive: true });
+        for (const name of ['react', 'react-dom', 'scheduler', '@types/react', '@types/react-dom']) {
+          if (!existsSync(path.join(project.dir, 'node_modules', name))) await symlink(path.join(repoRoot, 'node_modules', name), path.join(project.dir, 'node_modules', name), 'dir');
+        }
+        const inboxApp = (renderers: string) => `import { createRoot } from 'react-dom/client';
+import { Inbox, NotifyProvider, defineRenderers } from 'notify/react';
+import type { Catalog } from './generated/index.js';
+
+const renderers = defineRenderers<Catalog>()({
+${renderers}
+});
+const config = JSON.parse(document.getElementById('config')!.textContent!) as { server: string; token: string };
+createRoot(document.getElementById('root')!).render(
+  <NotifyProvider server={config.server} token={config.token}>
+    <Inbox renderers={renderers} />
+  </NotifyProvider>,
+);
+`;
+        const twoTypes = `  order_shipped: (n) => <span className="order">{n.data.orderId} with {n.data.carrier}</span>,
+  invoice_ready: (n) => <span className="invoice">{n.data.invoiceNumber}</span>,`;
+        const allTypes = `${twoTypes}\n  build_finished: (n) => <span className="build">Build #{n.data.buildNumber} {n.data.passed ? 'passed' : 'failed'} in {n.data.durationSec} s</span>,`;
+        await writeFile(
+          path.join(project.dir, 'tsconfig.json'),
+          `${JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', jsx: 'react-jsx', lib: ['es2022', 'dom'], noEmit: true, skipLibCheck: true, types: [] }, files: ['inbox-app.tsx'] })}\n`,
+        );
+        const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+        await writeFile(path.join(project.dir, 'inbox-app.tsx'), inboxApp(twoTypes));
+        const forgot = await runNode(tsc, ['-p', project.dir], { cwd: project.dir });
+        expect(forgot.code).not.toBe(0);
+        expect(forgot.stdout).toMatch(/inbox-app\.tsx\(\d+,\d+\): error TS\d+:[\s\S]*'"build_finished"' is missing/);
+        await writeFile(path.join(project.dir, 'inbox-app.tsx'), inboxApp(allTypes));
+        const typed = await runNode(tsc, ['-p', project.dir], { cwd: project.dir });
+        expect(typed.code, typed.stdout).toBe(0);
+
+        const bundle = await esbuild({
+          entryPoints: [path.join(project.dir, 'inbox-app.tsx')],
+          absWorkingDir: project.dir,
+          bundle: true,
+          write: false,
+          platform: 'browser',
+          format: 'esm',
+          jsx: 'automatic',
+          define: { 'process.env.NODE_ENV': '"production"' },
+          logLevel: 'silent',
+        });
+        app.set('/react.js', bundle.outputFiles[0]!.text, 'text/javascript; charset=utf-8');
+        const config = JSON.stringify({ server: server.url, token: await deployment.token('alice') });
+        app.set('/react.html', appPage({ head: `<script id="config" type="application/json">${config}</script>\n<script type="module" src="/react.js"></script>`, body: '<div id="root"></div>' }));
+        await deployment.push(server.url, 'alice', 'build_finished', { ...build, buildNumber: 813, passed: false });
+        const page = await open('/react.html');
+        await page.locator('notify-inbox .bell').click();
+        await page.locator('notify-inbox .build', { hasText: 'Build #813 failed in 95 s' }).waitFor();
+        await screenshot(page, 'app-contract-inbox-react', false);
+        await page.close();
+      }, cliTimeoutMs);
     });
   });
 

@@ -52,6 +52,26 @@ describe("the package's entry points", () => {
     expect(JSON.parse(out)).toEqual({ hasClient: 'function', advice: ['stop', 'reauthenticate', 'retry'] });
   });
 
+  it('exports notify/elements (loads without a DOM: server-side imports), notify/react and the browser bundle, each with types', async () => {
+    const out = await project.node(`
+      import { existsSync } from 'node:fs';
+      import { fileURLToPath } from 'node:url';
+      const elements = await import('notify/elements');
+      const at = (specifier) => fileURLToPath(import.meta.resolve(specifier)).replace(process.cwd() + '/', '');
+      const files = ['notify/elements', 'notify/react', 'notify/elements/bundle'].map(at);
+      console.log(JSON.stringify({
+        files,
+        types: ['dist/src/elements/index.d.ts', 'dist/src/react/index.d.ts'].map((p) => existsSync('node_modules/notify/' + p)),
+        exported: ['NotifyInbox', 'NotifyFeed', 'NotifyPreferences', 'InboxStore', 'englishMessages'].map((name) => typeof elements[name]),
+      }));
+    `);
+    expect(JSON.parse(out)).toEqual({
+      files: ['node_modules/notify/dist/src/elements/index.js', 'node_modules/notify/dist/src/react/index.js', 'node_modules/notify/dist/web/notify-elements.js'],
+      types: [true, true],
+      exported: ['function', 'function', 'function', 'function', 'object'],
+    });
+  });
+
   it('ships the built code and the contract, not the sources or the tests', async () => {
     const out = await project.node(`
       import { existsSync } from 'node:fs';

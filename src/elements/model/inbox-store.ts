@@ -1,0 +1,456 @@
+// The inbox model the elements and the React hooks share: one client's notifications, their states, lists, counts, preferences.
+import type { NotificationReadMessage, NotificationStateMessage, PreferencesData, PreferencesMessage } from '../../../generated/index.js';
+import type { BuiltInCatalog, CatalogNotification, CatalogShape } from '../../client/catalog-types.js';
+import type { NotifyClient } from '../../client/client.js';
+import type { ConnectionState } from '../../client/client-options.js';
+import { fetchDisplayTemplates } from '../../client/display-fetch.js';
+import type { DisplayTemplates } from '../../client/display.js';
+import { feedKey, matches, serverFilter, type FeedQuery, type ItemFlags } from './feed-query.js';
+
+/** A notification with what this device knows of its state. */
+export interface InboxItem<N = CatalogNotification<BuiltInCatalog>> extends Readonly<ItemFlags> {
+  readonly id: string;
+  readonly notification: N;
+}
+
+/** One list: its notifications newest first, as far as it has been paged. */
+export interface FeedSnapshot<N = CatalogNotification<BuiltInCatalog>> {
+  readonly items: readonly InboxItem<N>[];
+  /** The first page arrived (before that, `items` is empty). */
+  readonly loaded: boolean;
+  readonly loading: boolean;
+  /** Older notifications remain on the server. */
+  readonly hasMore: boolean;
+  /** Why the last page failed to load. */
+  readonly error: string | undefined;
+}
+
+/** A request that failed, for the elements to show: `action` names what was asked (`archive`, `load`, …). */
+export interface InboxNotice {
+  readonly action: string;
+  readonly error: string;
+  /** Increases with every notice, so the same text twice is still news. */
+  readonly seq: number;
+}
+
+/** The connection and the counts. */
+export interface InboxSnapshot<N = CatalogNotification<BuiltInCatalog>> {
+  readonly state: ConnectionState;
+  /** True when the server refused the credential (closed for good). */
+  readonly signedOut: boolean;
+  readonly userId: string | undefined;
+  /** The server's counts (archived ones excluded); undefined before the first connection. */
+  readonly unreadCount: number | undefined;
+  readonly unseenCount: number | undefined;
+  /** The user's preferences as the server last sent them; undefined until it did. */
+  readonly preferences: PreferencesData | undefined;
+  /** The value asked for each switch (`group:name`) waiting for the server's answer: show it meanwhile. */
+  readonly pendingPreferences: Readonly<Record<string, boolean>>;
+  /** Every notification held, newest first. */
+  readonly items: readonly InboxItem<N>[];
+  /** The display templates, once fetched (or given). */
+  readonly templates: DisplayTemplates | undefined;
+  readonly notice: InboxNotice | undefined;
+}
+
+export interface InboxStoreOptions<C extends CatalogShape> {
+  client: NotifyClient<C>;
+  /** The server's base URL, for its display templates. */
+  server: string;
+  /** Display templates to use instead of fetching them (an app's generated `displayTemplates`). */
+  templates?: DisplayTemplates;
+  /** Notifications per `load_more` (1–100). Default 20. */
+  pageSize?: number;
+  /** Close the client with the store. Default true. */
+  ownsClient?: boolean;
+}
+
+/** Which half of the preferences a switch belongs to. */
+export type PreferenceGroup = 'categories' | 'types';
+
+interface Entry<N> extends ItemFlags {
+  notification: N;
+}
+
+interface Feed<N> {
+  query: FeedQuery;
+  /** `before` for the next page: undefined before the first, null when there is none. */
+  cursor: string | null | undefined;
+  /** The oldest id a page of this list brought. */
+  oldest: string | undefined;
+  loading: boolean;
+  error: string | undefined;
+  watchers: number;
+  /** Bumped on reset, so an answer to a request of a previous connection is dropped. */
+  generation: number;
+  cache: { version: number; value: FeedSnapshot<N> } | undefined;
+}
+
+const newestFirst = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Holds what one user's device shows of their inbox, kept current by the client's frames: it changes nothing on a
+ * click, it asks the server and follows the `notification_read` / `notification_state` / `notifications_removed`
+ * frames every device gets. Lists page with `load_more`; after a reconnect everything is loaded again, since state
+ * changes made meanwhile are not replayed. `subscribe` / `getSnapshot` / `feedSnapshot` fit `useSyncExternalStore`
+ * (snapshots are immutable, new objects only after a change).
+ */
+export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
+  readonly client: NotifyClient<C>;
+  readonly server: string;
+  readonly pageSize: number;
+  readonly #ownsClient: boolean;
+  readonly #entries = new Map<string, Entry<CatalogNotification<C>>>();
+  readonly #feeds = new Map<string, Feed<CatalogNotification<C>>>();
+  readonly #listeners = new Set<() => void>();
+  readonly #liveListeners = new Set<(notifications: CatalogNotification<C>[]) => void>();
+  readonly #pendingPreferences = new Map<string, boolean>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #version = 0;
+  #snapshot: { version: number; value: InboxSnapshot<CatalogNotification<C>> } | undefined;
+  #state: ConnectionState;
+  #signedOut = false;
+  #userId: string | undefined;
+  #unreadCount: number | undefined;
+  #unseenCount: number | undefined;
+  #preferences: PreferencesData | undefined;
+  #templates: DisplayTemplates | undefined;
+  #notice: InboxNotice | undefined;
+  #connections = 0;
+  /** Notifications up to this id are in the counts of the last connection_established (a resume replays them). */
+  #countedUpTo: string | undefined;
+  #started = false;
+  #closed = false;
+  #holders = 0;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: InboxStoreOptions<C>) {
+    this.client = options.client;
+    this.server = options.server;
+    this.pageSize = Math.min(100, Math.max(1, Math.floor(options.pageSize ?? 20)));
+    this.#ownsClient = options.ownsClient ?? true;
+    this.#templates = options.templates;
+    this.#state = options.client.state;
+  }
+
+  /** Listens to the client, connects it and fetches the templates (once). */
+  start(): void {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
+    this.#listen();
+    if (this.#templates === undefined) {
+      fetchDisplayTemplates(this.server).then(
+        (templates) => {
+          this.#templates = templates;
+          this.#changed();
+        },
+        (error: unknown) => this.#fail('templates', error),
+      );
+    }
+    this.client.connect().catch(() => {}); // failures arrive as state / client_error events
+  }
+
+  /**
+   * Starts the store (once) for a holder; call the returned function when done. The store closes shortly after its
+   * last holder let go, so a holder that lets go and takes hold again at once (an element moved in the page, React's
+   * StrictMode) keeps it.
+   */
+  retain(): () => void {
+    this.#holders++;
+    clearTimeout(this.#closeTimer);
+    this.start();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (--this.#holders > 0) return;
+      this.#closeTimer = setTimeout(() => {
+        if (this.#holders === 0) void this.close();
+      }, 0);
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops listening; closes the client when the store made it. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const off of this.#unsubscribe.splice(0)) off();
+    if (this.#ownsClient) await this.client.close();
+  }
+
+  /** Calls `listener` after every change. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** Calls `listener` with notifications that are new to the user (live, not replayed), for announcements. */
+  onLive(listener: (notifications: CatalogNotification<C>[]) => void): () => void {
+    this.#liveListeners.add(listener);
+    return () => this.#liveListeners.delete(listener);
+  }
+
+  readonly getSnapshot = (): InboxSnapshot<CatalogNotification<C>> => {
+    if (this.#snapshot?.version === this.#version) return this.#snapshot.value;
+    const value: InboxSnapshot<CatalogNotification<C>> = {
+      state: this.#state,
+      signedOut: this.#signedOut,
+      userId: this.#userId,
+      unreadCount: this.#unreadCount,
+      unseenCount: this.#unseenCount,
+      preferences: this.#preferences,
+      pendingPreferences: Object.fromEntries(this.#pendingPreferences),
+      items: [...this.#entries.values()].map((entry) => this.#item(entry)).sort(newestFirst),
+      templates: this.#templates,
+      notice: this.#notice,
+    };
+    this.#snapshot = { version: this.#version, value };
+    return value;
+  };
+
+  /** The list `query` selects, as far as it has been paged. */
+  feedSnapshot(query: FeedQuery): FeedSnapshot<CatalogNotification<C>> {
+    const feed = this.#feed(query);
+    if (feed.cache?.version === this.#version) return feed.cache.value;
+    const items: InboxItem<CatalogNotification<C>>[] = [];
+    if (feed.cursor !== undefined) {
+      for (const entry of this.#entries.values()) {
+        const n = entry.notification as { id: string; type: string; category?: string };
+        if (!matches(feed.query, n, entry)) continue;
+        if (feed.cursor !== null && feed.oldest !== undefined && n.id < feed.oldest) continue;
+        items.push(this.#item(entry));
+      }
+      items.sort(newestFirst);
+    }
+    const value: FeedSnapshot<CatalogNotification<C>> = { items, loaded: feed.cursor !== undefined, loading: feed.loading, hasMore: feed.cursor !== null, error: feed.error };
+    feed.cache = { version: this.#version, value };
+    return value;
+  }
+
+  /** Keeps `query`'s list loaded (its first page now or at the next connection) until the returned function is called. */
+  watchFeed(query: FeedQuery): () => void {
+    const feed = this.#feed(query);
+    feed.watchers++;
+    if (feed.cursor === undefined) void this.loadMore(query);
+    let watching = true;
+    return () => {
+      if (watching) feed.watchers--;
+      watching = false;
+    };
+  }
+
+  /** Loads the next older page of `query`'s list (nothing when one is loading, none is left, or the connection is not open). */
+  async loadMore(query: FeedQuery): Promise<void> {
+    const feed = this.#feed(query);
+    if (feed.loading || feed.cursor === null || this.client.state !== 'open') return;
+    const generation = feed.generation;
+    feed.loading = true;
+    feed.error = undefined;
+    this.#changed();
+    try {
+      const page = await this.client.loadMore({ limit: this.pageSize, ...(typeof feed.cursor === 'string' ? { before: feed.cursor } : {}), ...serverFilter(query) });
+      if (generation !== feed.generation) return;
+      const notifications = page.data.notifications as { id: string }[];
+      this.#add(page.data.notifications, new Set(page.data.unseenIds), query.view === 'archived');
+      for (const n of notifications) if (feed.oldest === undefined || n.id < feed.oldest) feed.oldest = n.id;
+      feed.cursor = page.data.nextCursor;
+    } catch (error) {
+      if (generation !== feed.generation) return;
+      feed.error = errorText(error);
+    } finally {
+      if (generation === feed.generation) feed.loading = false;
+      this.#changed();
+    }
+  }
+
+  markRead(id: string): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (entry?.read) return Promise.resolve();
+    return this.#ask('markRead', () => this.client.markRead(id));
+  }
+
+  markAllRead(): Promise<void> {
+    return this.#ask('markAllRead', () => this.client.markAllRead());
+  }
+
+  /** Marks ids seen (those already seen are left out; at most 100 per request). */
+  markSeen(ids: readonly string[]): Promise<void> {
+    const unseen = ids.filter((id) => this.#entries.get(id)?.seen === false).slice(0, 100);
+    if (unseen.length === 0) return Promise.resolve();
+    return this.#ask('markSeen', () => this.client.markSeen(unseen));
+  }
+
+  archive(id: string): Promise<void> {
+    return this.#ask('archive', () => this.client.archive([id]));
+  }
+
+  unarchive(id: string): Promise<void> {
+    return this.#ask('unarchive', () => this.client.unarchive([id]));
+  }
+
+  delete(id: string): Promise<void> {
+    return this.#ask('delete', () => this.client.delete([id]));
+  }
+
+  /** Turns one category or type on or off; the switch is pending until the server's `preferences` answers. */
+  async setPreference(group: PreferenceGroup, name: string, on: boolean): Promise<void> {
+    const key = `${group}:${name}`;
+    this.#pendingPreferences.set(key, on);
+    this.#changed();
+    try {
+      await this.#ask('preferences', () => this.client.setPreferences({ [group]: { [name]: on } }));
+    } finally {
+      this.#pendingPreferences.delete(key);
+      this.#changed();
+    }
+  }
+
+  /** Runs a request; a failure becomes the notice (and rejects). */
+  async #ask(action: string, request: () => Promise<unknown>): Promise<void> {
+    try {
+      await request();
+    } catch (error) {
+      this.#fail(action, error);
+      throw error;
+    }
+  }
+
+  #fail(action: string, error: unknown): void {
+    this.#notice = { action, error: errorText(error), seq: (this.#notice?.seq ?? 0) + 1 };
+    this.#changed();
+  }
+
+  #item(entry: Entry<CatalogNotification<C>>): InboxItem<CatalogNotification<C>> {
+    return { id: (entry.notification as { id: string }).id, notification: entry.notification, read: entry.read, seen: entry.seen, archived: entry.archived };
+  }
+
+  #feed(query: FeedQuery): Feed<CatalogNotification<C>> {
+    const key = feedKey(query);
+    let feed = this.#feeds.get(key);
+    if (!feed) {
+      feed = { query: { ...query }, cursor: undefined, oldest: undefined, loading: false, error: undefined, watchers: 0, generation: 0, cache: undefined };
+      this.#feeds.set(key, feed);
+    }
+    return feed;
+  }
+
+  /** Adds notifications or updates known ones; `unseen` (from a page or snapshot) says which are unseen, absent: all unread ones. */
+  #add(notifications: readonly unknown[], unseen: ReadonlySet<string> | undefined, archived: boolean): CatalogNotification<C>[] {
+    const added: CatalogNotification<C>[] = [];
+    for (const raw of notifications) {
+      const n = raw as CatalogNotification<C> & { id: string; read?: boolean };
+      const read = n.read === true;
+      const seen = read || (unseen !== undefined && !unseen.has(n.id));
+      const known = this.#entries.get(n.id);
+      if (known) {
+        known.notification = n;
+        known.read ||= read;
+        known.seen ||= seen;
+        known.archived = archived;
+        continue;
+      }
+      this.#entries.set(n.id, { notification: n, read, seen, archived });
+      added.push(n);
+    }
+    return added;
+  }
+
+  #setCounts(counts: { unreadCount: number; unseenCount?: number }): void {
+    this.#unreadCount = counts.unreadCount;
+    if (counts.unseenCount !== undefined) this.#unseenCount = counts.unseenCount;
+  }
+
+  #changed(): void {
+    this.#version++;
+    for (const listener of [...this.#listeners]) listener();
+  }
+
+  /** Starts over (a new connection after the first): what changed meanwhile is not replayed, so every list reloads. */
+  #reset(): void {
+    this.#entries.clear();
+    for (const feed of this.#feeds.values()) {
+      feed.cursor = undefined;
+      feed.oldest = undefined;
+      feed.loading = false;
+      feed.error = undefined;
+      feed.generation++;
+    }
+  }
+
+  #listen(): void {
+    const client = this.client as unknown as NotifyClient;
+    const on = this.#unsubscribe;
+    on.push(
+      client.on('state', (state) => {
+        this.#state = state;
+        this.#changed();
+      }),
+      client.on('client_error', (error) => {
+        if (error.code === 'ERR_ACCESS_DENIED' || error.code === 'ERR_FORBIDDEN') this.#signedOut = true;
+        else if (error.code === 'ERR_TOKEN_PROVIDER') this.#fail('connect', error);
+        this.#changed();
+      }),
+      client.on('connection_established', ({ data }) => {
+        this.#signedOut = false;
+        this.#userId = data.userId;
+        this.#setCounts(data);
+        this.#countedUpTo = data.resumeFrom;
+        if (this.#connections++ > 0) this.#reset();
+        // Asked on every connection: a change made while this device was away reaches it no other way.
+        client.getPreferences().catch((error: unknown) => this.#fail('preferences', error));
+        this.#changed();
+        for (const feed of this.#feeds.values()) if (feed.watchers > 0 && feed.cursor === undefined) void this.loadMore(feed.query);
+      }),
+      client.on('unread_notifications', ({ data }) => {
+        this.#setCounts(data);
+        this.#add(data.notifications, new Set(data.unseenIds), false);
+        this.#changed();
+      }),
+      client.on('notification', (n) => {
+        const added = this.#add([n], undefined, false);
+        // New: unread and unseen until a state frame says otherwise (it carries the server's counts); one a resume
+        // replays is already in the counts connection_established gave.
+        const fresh = added.filter((a) => (a as { read?: boolean }).read !== true && (this.#countedUpTo === undefined || (a as { id: string }).id > this.#countedUpTo));
+        if (fresh.length > 0) {
+          if (this.#unreadCount !== undefined) this.#unreadCount += fresh.length;
+          if (this.#unseenCount !== undefined) this.#unseenCount += fresh.length;
+        }
+        this.#changed();
+        if (fresh.length > 0) for (const listener of [...this.#liveListeners]) listener(fresh as CatalogNotification<C>[]);
+      }),
+      client.on('notification_read', ({ data }: NotificationReadMessage) => {
+        for (const id of data.ids) {
+          const entry = this.#entries.get(id);
+          if (entry) entry.read = entry.seen = true;
+        }
+        this.#setCounts(data);
+        this.#changed();
+      }),
+      client.on('notification_state', ({ data }: NotificationStateMessage) => {
+        for (const id of data.ids) {
+          const entry = this.#entries.get(id);
+          if (!entry) continue;
+          if (data.state === 'deleted') this.#entries.delete(id);
+          else if (data.state === 'seen') entry.seen = true;
+          else entry.archived = data.state === 'archived';
+        }
+        this.#setCounts(data);
+        this.#changed();
+      }),
+      client.on('notifications_removed', ({ data }) => {
+        for (const id of data.ids) this.#entries.delete(id);
+        this.#setCounts(data);
+        this.#changed();
+      }),
+      client.on('preferences', ({ data }: PreferencesMessage) => {
+        this.#preferences = data;
+        this.#changed();
+      }),
+    );
+  }
+}

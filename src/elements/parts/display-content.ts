@@ -1,0 +1,12 @@
+// What an item shows by default: its type's display template for the reader's language, or its type's label without one.
+import { pickTemplate, renderDisplay, type DisplayContent, type DisplayTemplates } from '../../client/display.js';
+import { humanize, type NotifyMessages } from '../messages.js';
+
+/**
+ * `n` rendered from its template in `templates` (text only; links only http(s) or relative). Before the templates
+ * arrive, or for a type the catalog has no template for, the title is the type's label (`typeLabels`, else humanized).
+ */
+export function displayContent(templates: DisplayTemplates | undefined, n: { type: string; data?: unknown }, locale: string, messages: NotifyMessages): DisplayContent {
+  if (templates && pickTemplate(templates, n.type, locale)) return renderDisplay(templates, n, locale);
+  return { title: messages.typeLabels[n.type] ?? humanize(n.type) };
+}
