@@ -92,7 +92,7 @@ export type ClientTextFrame = (typeof clientTextFrames)[number];
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 /** An event notify POSTs to the app's backend (the body of a webhook request). */
-export type WebhookEvent = M.WebhookNotificationDeliveredEvent | M.WebhookNotificationSeenEvent | M.WebhookNotificationReadEvent | M.WebhookNotificationArchivedEvent | M.WebhookNotificationUnarchivedEvent | M.WebhookNotificationDeletedEvent | M.WebhookNotificationExpiredEvent | M.WebhookNotificationRetractedEvent | M.WebhookPreferencesUpdatedEvent | M.WebhookTestEvent;
+export type WebhookEvent = M.WebhookNotificationDeliveredEvent | M.WebhookNotificationSeenEvent | M.WebhookNotificationReadEvent | M.WebhookNotificationArchivedEvent | M.WebhookNotificationUnarchivedEvent | M.WebhookNotificationDeletedEvent | M.WebhookNotificationExpiredEvent | M.WebhookNotificationRetractedEvent | M.WebhookPreferencesUpdatedEvent | M.WebhookWebPushFailedEvent | M.WebhookTestEvent;
 export interface WebhookEventByType {
   "notification.delivered": M.WebhookNotificationDeliveredEvent;
   "notification.seen": M.WebhookNotificationSeenEvent;
@@ -103,6 +103,7 @@ export interface WebhookEventByType {
   "notification.expired": M.WebhookNotificationExpiredEvent;
   "notification.retracted": M.WebhookNotificationRetractedEvent;
   "preferences.updated": M.WebhookPreferencesUpdatedEvent;
+  "web_push.failed": M.WebhookWebPushFailedEvent;
   "webhook.test": M.WebhookTestEvent;
 }
 
@@ -112,7 +113,7 @@ export interface Catalog {
 }
 
 /** sha256 of the contract and every file it references (the protocol): `notify serve` refuses stale output. */
-export const contractHash: "sha256:52a45990e6f0d2c2e037f4f370113eddc30a2cc4e34a28c3f0975a284e56c7e2" = "sha256:52a45990e6f0d2c2e037f4f370113eddc30a2cc4e34a28c3f0975a284e56c7e2";
+export const contractHash: "sha256:d3b3f66bd585f96cbc0324cf9503ebb76042db053887c47f60ae2869911df613" = "sha256:d3b3f66bd585f96cbc0324cf9503ebb76042db053887c47f60ae2869911df613";
 
 /** Every notification `type`, in contract order. */
 export const notificationTypes: readonly ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"] = ["invitation_received", "invitation_accepted", "invitation_denied", "info", "warning", "error", "success", "product_expiry"];
@@ -142,7 +143,7 @@ export const clientActions: readonly ["ping", "mark_read", "acknowledge", "mark_
 export const clientTextFrames: readonly ["PING"] = ["PING"];
 
 /** Every webhook event `type` notify POSTs to an endpoint, in contract order. */
-export const webhookEventTypes: readonly ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "webhook.test"] = ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "webhook.test"];
+export const webhookEventTypes: readonly ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "web_push.failed", "webhook.test"] = ["notification.delivered", "notification.seen", "notification.read", "notification.archived", "notification.unarchived", "notification.deleted", "notification.expired", "notification.retracted", "preferences.updated", "web_push.failed", "webhook.test"];
 
 export const notificationValidators: { readonly [K in NotificationType]: Validator<NotificationByType[K]> } = {
   "invitation_received": v.validateInvitationReceived as unknown as Validator<WithCatalogCategory<M.InvitationReceivedNotification>>,
@@ -211,6 +212,7 @@ export const webhookEventValidators: { readonly [K in WebhookEventType]: Validat
   "notification.expired": v.validateWebhookNotificationExpired as unknown as Validator<M.WebhookNotificationExpiredEvent>,
   "notification.retracted": v.validateWebhookNotificationRetracted as unknown as Validator<M.WebhookNotificationRetractedEvent>,
   "preferences.updated": v.validateWebhookPreferencesUpdated as unknown as Validator<M.WebhookPreferencesUpdatedEvent>,
+  "web_push.failed": v.validateWebhookWebPushFailed as unknown as Validator<M.WebhookWebPushFailedEvent>,
   "webhook.test": v.validateWebhookTest as unknown as Validator<M.WebhookTestEvent>,
 };
 
@@ -240,5 +242,6 @@ export const webhookEventExamples: { readonly [K in WebhookEventType]: readonly 
   "notification.expired": [{"type":"notification.expired","timestamp":"2026-01-15T10:00:00.000Z","data":{"notificationId":"0000000000000009","notificationType":"info","audience":"topic","topic":"flash-sales"}}],
   "notification.retracted": [{"type":"notification.retracted","timestamp":"2026-01-15T09:45:00.000Z","data":{"notificationId":"0000000000000007","notificationType":"invitation_received","category":"invitations","audience":"user","userId":"u-42"}}],
   "preferences.updated": [{"type":"preferences.updated","timestamp":"2026-01-15T11:00:00.000Z","data":{"userId":"u-42","preferences":{"categories":{"general":true,"invitations":true,"products":false,"system":true},"types":{"info":true},"channels":{"webPush":{"categories":{"general":true,"invitations":true,"products":false,"system":true},"types":{"info":true}}}}}}],
+  "web_push.failed": [{"type":"web_push.failed","timestamp":"2026-01-15T09:31:02.000Z","data":{"userId":"u-42","notificationId":"0000000000000007","notificationType":"invitation_received","subscriptionId":"wps_5d41402abc4b2a76","result":"gone","status":410,"removed":true,"attempts":1}}],
   "webhook.test": [{"type":"webhook.test","timestamp":"2026-01-15T08:00:00.000Z","data":{"endpointId":"whep_3f2c9a51d6e84b0f","message":"Test event from notify"}}],
 };

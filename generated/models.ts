@@ -365,6 +365,25 @@ export interface WebhookPreferencesData {
   preferences: PreferencesData;
 }
 
+export interface WebhookWebPushFailedEvent {
+  type: 'web_push.failed';
+  timestamp: string;
+  data: WebhookWebPushFailedData;
+}
+
+export interface WebhookWebPushFailedData {
+  userId: string;
+  notificationId: string;
+  notificationType: string;
+  subscriptionId: string;
+  result: WebhookWebPushResult;
+  status?: number;
+  removed: boolean;
+  attempts: number;
+}
+
+export type WebhookWebPushResult = "gone" | "too_large" | "rejected" | "failed" | "dropped";
+
 export interface WebhookTestEvent {
   type: 'webhook.test';
   timestamp: string;

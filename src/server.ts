@@ -33,6 +33,7 @@ import { addTopicRoutes } from './http/topic-routes.js';
 import { addWebhookRoutes } from './http/webhook-routes.js';
 import { DeliveredRecorder } from './webhooks/delivered-recorder.js';
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.js';
+import { webPushFailureReporter } from './web-push/failure-events.js';
 import { addWebPushRoutes } from './http/web-push-routes.js';
 import { createLogger, loggableUrl, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -124,6 +125,7 @@ export async function startNotifyServer(config: NotifyConfig, options: StartOpti
     fanOut.onBusStatus(status);
     webPush?.onBusStatus(status);
   };
+  webPush?.onOutcome(webPushFailureReporter(store.webhooks, logger));
   await fanOut.start();
   await webPush?.start();
   const preferences = new Preferences(store, fanOut, catalog);

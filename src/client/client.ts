@@ -22,12 +22,12 @@ import { NotifyClientError } from './errors.js';
 import { PendingRequests, type AnswerByRequest, type RequestKind } from './pending-requests.js';
 import { RecentIds } from './recent-ids.js';
 import { TokenRefresher } from './token-refresher.js';
-import { disableWebPush, enableWebPush, type DisableWebPushOptions, type EnableWebPushOptions, type WebPushEnabled } from './web-push.js';
+import { disableWebPush, enableWebPush, webPushStatus, type DisableWebPushOptions, type EnableWebPushOptions, type WebPushEnabled, type WebPushStatus } from './web-push.js';
 import { OPEN, type CloseEventLike, type MessageEventLike, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
 import type { ConnectionState, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
 
 export type { ConnectionState, DisconnectInfo, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
-export type { DisableWebPushOptions, EnableWebPushOptions, WebPushEnabled } from './web-push.js';
+export type { DisableWebPushOptions, EnableWebPushOptions, WebPushEnabled, WebPushStatus } from './web-push.js';
 
 /**
  * A notify WebSocket client for browsers and Node. Nothing happens until {@link NotifyClient.connect};
@@ -190,9 +190,14 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     return enableWebPush(this, options);
   }
 
-  /** Browser only. Turns Web Push off for this browser: unsubscribes it and forgets its registration. */
+  /** Browser only. Turns Web Push off for this browser: the server forgets its registration, then it is unsubscribed. */
   disableWebPush(options: DisableWebPushOptions): Promise<void> {
     return disableWebPush(this, options);
+  }
+
+  /** Whether this browser gets Web Push from the server through `serviceWorker`; asks nothing of the user (see WebPushStatus). */
+  webPushStatus(options: EnableWebPushOptions): Promise<WebPushStatus> {
+    return webPushStatus(this, options);
   }
 
   /**

@@ -1,7 +1,7 @@
 // The notify client library (`notify/client`): typed events, requests, reconnect and resume; no Node imports.
 export { NotifyClient, createNotifyClient } from './client.js';
 export type { ConnectionState, DisconnectInfo, NotifyClientEvents, NotifyClientOptions } from './client.js';
-export type { DisableWebPushOptions, EnableWebPushOptions, WebPushEnabled } from './web-push.js';
+export type { DisableWebPushOptions, EnableWebPushOptions, WebPushEnabled, WebPushStatus } from './web-push.js';
 export type { BuiltInCatalog, CatalogFrame, CatalogNotification, CatalogServerMessage, CatalogServerMessageByType, CatalogShape } from './catalog-types.js';
 export { NotifyClientError } from './errors.js';
 export type { NotifyClientErrorCode } from './errors.js';

@@ -85,11 +85,40 @@ export async function enableWebPush(client: WebPushClient, options: EnableWebPus
   return { subscriptionId: answer.data.id, subscription };
 }
 
-/** See NotifyClient.disableWebPush: unsubscribes the browser; the server forgets it at its next push (410) if not told. */
+/**
+ * See NotifyClient.disableWebPush: tells the server (by the id given, else by registering the browser's subscription
+ * again, which answers the id it is kept under), then unsubscribes the browser.
+ */
 export async function disableWebPush(client: WebPushClient, options: DisableWebPushOptions): Promise<void> {
   if (!supported()) return;
   const registration = await activeRegistration(options.serviceWorker);
   const subscription = await registration.pushManager.getSubscription();
-  if (options.subscriptionId !== undefined) await client.unregisterWebPush(options.subscriptionId);
+  const id = options.subscriptionId ?? (subscription && (await client.registerWebPush(subscription.toJSON() as unknown as RegisterWebPushAction['subscription'])).data.id);
+  if (id) await client.unregisterWebPush(id);
   await subscription?.unsubscribe();
+}
+
+/**
+ * Whether this browser gets Web Push from the server: `unsupported` (no service workers, Push API or notifications),
+ * `unavailable` (the server has no VAPID keys), `denied` (the user blocked notifications), `on` (subscribed with the
+ * server's key through that worker, permission granted) or `off`. Asks nothing of the user.
+ */
+export type WebPushStatus = 'unsupported' | 'unavailable' | 'denied' | 'on' | 'off';
+
+/** See NotifyClient.webPushStatus. */
+export async function webPushStatus(client: WebPushClient, options: EnableWebPushOptions): Promise<WebPushStatus> {
+  if (!supported()) return 'unsupported';
+  const publicKey = (await client.connect()).data.webPushPublicKey;
+  if (publicKey === undefined) return 'unavailable';
+  if (Notification.permission === 'denied') return 'denied';
+  const registration = typeof options.serviceWorker === 'string' ? await registrationOf(options.serviceWorker) : options.serviceWorker;
+  const subscription = await registration?.pushManager.getSubscription();
+  return Notification.permission === 'granted' && sameKey(subscription?.options.applicationServerKey, base64UrlBytes(publicKey)) ? 'on' : 'off';
+}
+
+/** The page's registration running the worker script at `url`, without registering it. */
+async function registrationOf(url: string): Promise<ServiceWorkerRegistration | undefined> {
+  const script = new URL(url, location.href).href;
+  const registrations = await navigator.serviceWorker.getRegistrations();
+  return registrations.find((r) => (r.active ?? r.waiting ?? r.installing)?.scriptURL === script);
 }

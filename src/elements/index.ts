@@ -7,7 +7,7 @@ export { NotifyElement } from './notify-element.js';
 export type { NotifyTheme, PreferenceSection } from './notify-element.js';
 export { NotifyFeed, NotifyInbox, NotifyPreferences };
 export { InboxStore } from './model/inbox-store.js';
-export type { FeedSnapshot, InboxItem, InboxNotice, InboxSnapshot, InboxStoreOptions, PreferenceGroup } from './model/inbox-store.js';
+export type { FeedSnapshot, InboxItem, InboxNotice, InboxSnapshot, InboxStoreOptions, PreferenceChannel, PreferenceGroup } from './model/inbox-store.js';
 export { acquireInbox } from './model/shared-inbox.js';
 export type { InboxSource } from './model/shared-inbox.js';
 export { feedKey, inboxViews } from './model/feed-query.js';

@@ -43,6 +43,15 @@ export interface NotifyMessages {
   preferencesCategories: string;
   preferencesTypes: string;
   preferencesLoading: string;
+  /** The Web Push section (shown where the element names a service worker and the browser and server can push). */
+  webPushTitle: string;
+  /** This browser's switch. */
+  webPushDevice: string;
+  webPushHint: string;
+  /** Instead of the hint when the user blocked notifications for the site. */
+  webPushBlocked: string;
+  webPushCategories: string;
+  webPushTypes: string;
   back: string;
   /** Announced (polite live region) when one notification arrives: `{title}`. */
   announceOne: string;
@@ -89,6 +98,12 @@ export const englishMessages: NotifyMessages = {
   preferencesCategories: 'Categories',
   preferencesTypes: 'Notification types',
   preferencesLoading: 'Loading preferences…',
+  webPushTitle: 'Push notifications',
+  webPushDevice: 'On this device',
+  webPushHint: 'Shown by this browser while the app is closed.',
+  webPushBlocked: 'Notifications are blocked for this site in the browser settings.',
+  webPushCategories: 'Push: categories',
+  webPushTypes: 'Push: notification types',
   back: 'Back',
   announceOne: 'New notification: {title}',
   announceMany: { one: '{count} new notification', other: '{count} new notifications' },

@@ -12,8 +12,8 @@ import type { ElementRenderers } from './parts/item-view.js';
 export type NotifyTheme = 'light' | 'dark' | 'auto';
 
 /**
- * A section of the preferences view after the category and type switches, rendered with the element, its model and
- * the current snapshot (anything Lit renders). The extension point for further delivery channels (Web Push).
+ * A section of the preferences view after the category, type and Web Push switches, rendered with the element, its
+ * model and the current snapshot (anything Lit renders): where an app adds switches of its own channels.
  */
 export type PreferenceSection = (host: NotifyElement, store: InboxStore, snapshot: InboxSnapshot) => unknown;
 
@@ -41,6 +41,7 @@ export abstract class NotifyElement extends LitElement {
     pageSize: { type: Number, attribute: 'page-size' },
     quiet: { type: Boolean },
     preferenceSections: { attribute: false },
+    webPushWorker: { type: String, attribute: 'web-push-worker' },
   };
 
   /** The notify server's base URL; default: the page's origin. */
@@ -66,6 +67,11 @@ export abstract class NotifyElement extends LitElement {
   declare quiet: boolean;
   /** Sections the preferences view shows after its switches (further delivery channels plug in here). */
   declare preferenceSections: readonly PreferenceSection[];
+  /**
+   * The URL of the app's service worker that shows pushes (notify's `sw.js`, served from the app's origin): with it,
+   * the preferences view offers Web Push where the browser and the server can (docs/inbox-component.md).
+   */
+  declare webPushWorker: string | undefined;
 
   #held: { key: string | InboxStore; store: InboxStore; release: () => void } | undefined;
   #subscribed: InboxStore | undefined;

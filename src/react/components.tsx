@@ -31,6 +31,8 @@ export interface ElementProps {
   className?: string;
   style?: CSSProperties;
   id?: string;
+  /** The app's service worker URL (notify's `sw.js` on the app's origin): the preferences view then offers Web Push where available. */
+  webPushWorker?: string;
 }
 
 export interface ListProps<C extends CatalogShape> extends ElementProps {

@@ -3,9 +3,10 @@ import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { BuiltInCatalog, CatalogNotification, CatalogShape } from '../client/catalog-types.js';
 import type { NotifyClient } from '../client/client.js';
 import type { ConnectionState } from '../client/client-options.js';
+import type { WebPushStatus } from '../client/web-push.js';
 import type { PreferencesData } from '../../generated/index.js';
 import { feedKey, type FeedQuery, type InboxView } from '../elements/model/feed-query.js';
-import type { FeedSnapshot, InboxItem, PreferenceGroup } from '../elements/model/inbox-store.js';
+import type { FeedSnapshot, InboxItem, PreferenceChannel, PreferenceGroup } from '../elements/model/inbox-store.js';
 import { useInboxStore } from './context.js';
 
 /** Which notifications: a view (default `all`), optionally one type or category. */
@@ -65,10 +66,13 @@ export function useUnreadCount(): number | undefined {
 export interface PreferencesResult {
   /** Every category and type with on (`true`) or off; undefined until the server sent them. */
   readonly preferences: PreferencesData | undefined;
-  /** The value asked for each switch (`group:name`) waiting for the server's answer. */
+  /** The value asked for each switch (`group:name`, `webPush:group:name`) waiting for the server's answer. */
   readonly pending: Readonly<Record<string, boolean>>;
-  /** Turns one category or type on or off; resolves once every device of the user has the change. */
-  setPreference(group: PreferenceGroup, name: string, on: boolean): Promise<void>;
+  /**
+   * Turns one category or type on or off, in-app (everywhere) or for one channel (`webPush`); resolves once every
+   * device of the user has the change.
+   */
+  setPreference(group: PreferenceGroup, name: string, on: boolean, channel?: PreferenceChannel): Promise<void>;
 }
 
 /** The user's preferences, current on every device. */
@@ -76,7 +80,22 @@ export function usePreferences(): PreferencesResult {
   const store = useInboxStore();
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const { preferences, pendingPreferences } = snapshot;
-  return useMemo(() => ({ preferences, pending: pendingPreferences, setPreference: (group, name, on) => store.setPreference(group, name, on) }), [preferences, pendingPreferences, store]);
+  return useMemo(() => ({ preferences, pending: pendingPreferences, setPreference: (group, name, on, channel) => store.setPreference(group, name, on, channel) }), [preferences, pendingPreferences, store]);
+}
+
+export interface WebPushResult {
+  /** This browser's Web Push (undefined while it is read; `busy` while it is turned on or off). */
+  readonly status: WebPushStatus | 'busy' | undefined;
+  /** Turns it on (asking the user's permission) or off; rejects when that failed (the status is read again). */
+  setEnabled(on: boolean): Promise<void>;
+}
+
+/** This browser's Web Push through the app's service worker (notify's `sw.js`, by its URL). */
+export function useWebPush(serviceWorker: string): WebPushResult {
+  const store = useInboxStore();
+  const status = useSyncExternalStore(store.subscribe, () => store.getSnapshot().webPush, () => undefined);
+  useEffect(() => void store.readWebPush(serviceWorker), [store, serviceWorker]);
+  return useMemo(() => ({ status, setEnabled: (on: boolean) => store.setWebPush(serviceWorker, on) }), [status, store, serviceWorker]);
 }
 
 export interface NotifyStatus {

@@ -74,6 +74,9 @@ export interface WebhookQueueStats {
   dead: number;
 }
 
+/** Event types told to the store from outside (the others are written by the change that causes them). */
+export type ExternalWebhookEvent = Extract<WebhookEventType, 'web_push.failed'>;
+
 /** A notification a device was sent (for `notification.delivered`). */
 export interface SentNotification {
   userId: UserId;
@@ -109,6 +112,11 @@ export interface WebhookStore {
   updateEndpoint(id: string, change: WebhookEndpointChange): Promise<WebhookEndpoint | undefined>;
   /** Deletes it with every event waiting for it; false when unknown. */
   deleteEndpoint(id: string): Promise<boolean>;
+  /**
+   * Queues an event that no write of the store causes (`web_push.failed`: a push service's answer), one row per enabled
+   * endpoint wanting its type, in order with the user's other events (`orderKey`: the user id). Returns how many rows.
+   */
+  enqueueEvent(type: ExternalWebhookEvent, orderKey: string, data: Record<string, unknown>, nowMs: number): Promise<number>;
   /** Queues a `webhook.test` event for the endpoint (whatever it subscribes to); returns its event id, undefined when unknown. */
   enqueueTest(id: string, nowMs: number): Promise<string | undefined>;
   /**

@@ -166,6 +166,26 @@ function contract(backend: Backend): void {
       expect(await store.webhooks.deadLetters({ limit: 10 })).toEqual([]);
     });
 
+    it('queues an event told from outside (web_push.failed) to each endpoint wanting it, in order with the user\'s other events', async () => {
+      const data = { userId: 'ivy', notificationId: '0000000000000042', notificationType: 'info', subscriptionId: 'wps_00000000000000aa', result: 'gone', status: 410, removed: true, attempts: 1 };
+      expect(await store.webhooks.enqueueEvent('web_push.failed', 'ivy', data, Date.now())).toBe(0);
+      const wanting = await endpoint(['web_push.failed', 'notification.read']);
+      const also = await endpoint(['web_push.failed']);
+      await endpoint(['notification.read']);
+      const a = (await store.append(info('ivy'))).notification;
+      await store.changeState('ivy', [a.id], 'read');
+      expect(await store.webhooks.enqueueEvent('web_push.failed', 'ivy', data, Date.now())).toBe(2);
+      // The read event was queued first: for the endpoint wanting both, the failure waits until the read is acknowledged.
+      const first = await claimAll(store);
+      expect(first.filter((c) => c.endpointId === wanting.id).map((c) => c.type)).toEqual(['notification.read']);
+      const failed = first.find((c) => c.endpointId === also.id)!;
+      expect(failed).toMatchObject({ type: 'web_push.failed', data });
+      expect(webhookEventValidators['web_push.failed'](bodyOf(failed))).toBe(true);
+      for (const c of first) await store.webhooks.sent(c.seq);
+      const second = await claimAll(store);
+      expect(second.map((c) => [c.endpointId, c.type, c.eventId])).toEqual([[wanting.id, 'web_push.failed', failed.eventId]]);
+    });
+
     it('skips busy endpoints, queues test events to one endpoint, and drops an endpoint\'s events with it', async () => {
       const one = await endpoint(['notification.read']);
       const two = await endpoint(['notification.read']);

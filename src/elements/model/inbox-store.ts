@@ -3,6 +3,7 @@ import type { NotificationReadMessage, NotificationStateMessage, PreferencesData
 import type { BuiltInCatalog, CatalogNotification, CatalogShape } from '../../client/catalog-types.js';
 import type { NotifyClient } from '../../client/client.js';
 import type { ConnectionState } from '../../client/client-options.js';
+import type { WebPushStatus } from '../../client/web-push.js';
 import { fetchDisplayTemplates } from '../../client/display-fetch.js';
 import type { DisplayTemplates } from '../../client/display.js';
 import { feedKey, matches, serverFilter, type FeedQuery, type ItemFlags } from './feed-query.js';
@@ -44,13 +45,15 @@ export interface InboxSnapshot<N = CatalogNotification<BuiltInCatalog>> {
   readonly unseenCount: number | undefined;
   /** The user's preferences as the server last sent them; undefined until it did. */
   readonly preferences: PreferencesData | undefined;
-  /** The value asked for each switch (`group:name`) waiting for the server's answer: show it meanwhile. */
+  /** The value asked for each switch (`group:name`, `webPush:group:name` for the Web Push channel) waiting for the server's answer: show it meanwhile. */
   readonly pendingPreferences: Readonly<Record<string, boolean>>;
   /** Every notification held, newest first. */
   readonly items: readonly InboxItem<N>[];
   /** The display templates, once fetched (or given). */
   readonly templates: DisplayTemplates | undefined;
   readonly notice: InboxNotice | undefined;
+  /** This browser's Web Push, once `readWebPush` was called; `busy` while it is being turned on or off. */
+  readonly webPush: WebPushStatus | 'busy' | undefined;
 }
 
 export interface InboxStoreOptions<C extends CatalogShape> {
@@ -67,6 +70,13 @@ export interface InboxStoreOptions<C extends CatalogShape> {
 
 /** Which half of the preferences a switch belongs to. */
 export type PreferenceGroup = 'categories' | 'types';
+
+/** A delivery channel with preferences of its own (besides in-app, which also gates it). */
+export type PreferenceChannel = 'webPush';
+
+/** The key of a switch in `pendingPreferences`. */
+export const preferenceKey = (group: PreferenceGroup, name: string, channel?: PreferenceChannel): string =>
+  channel === undefined ? `${group}:${name}` : `${channel}:${group}:${name}`;
 
 interface Entry<N> extends ItemFlags {
   notification: N;
@@ -117,6 +127,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
   #preferences: PreferencesData | undefined;
   #templates: DisplayTemplates | undefined;
   #notice: InboxNotice | undefined;
+  #webPush: WebPushStatus | 'busy' | undefined;
   #connections = 0;
   /** Notifications up to this id are in the counts of the last connection_established (a resume replays them). */
   #countedUpTo: string | undefined;
@@ -208,6 +219,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
       items: [...this.#entries.values()].map((entry) => this.#item(entry)).sort(newestFirst),
       templates: this.#templates,
       notice: this.#notice,
+      webPush: this.#webPush,
     };
     this.#snapshot = { version: this.#version, value };
     return value;
@@ -297,16 +309,44 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
     return this.#ask('delete', () => this.client.delete([id]));
   }
 
-  /** Turns one category or type on or off; the switch is pending until the server's `preferences` answers. */
-  async setPreference(group: PreferenceGroup, name: string, on: boolean): Promise<void> {
-    const key = `${group}:${name}`;
+  /**
+   * Turns one category or type on or off, in-app (and so everywhere) or, with `channel`, for that channel alone; the
+   * switch is pending until the server's `preferences` answers.
+   */
+  async setPreference(group: PreferenceGroup, name: string, on: boolean, channel?: PreferenceChannel): Promise<void> {
+    const key = preferenceKey(group, name, channel);
     this.#pendingPreferences.set(key, on);
     this.#changed();
+    const change = { [group]: { [name]: on } };
     try {
-      await this.#ask('preferences', () => this.client.setPreferences({ [group]: { [name]: on } }));
+      await this.#ask('preferences', () => this.client.setPreferences(channel === undefined ? change : { channels: { [channel]: change } }));
     } finally {
       this.#pendingPreferences.delete(key);
       this.#changed();
+    }
+  }
+
+  /** Reads whether this browser gets Web Push through the service worker at `serviceWorker` (asks nothing of the user). */
+  async readWebPush(serviceWorker: string): Promise<void> {
+    const status = await this.client.webPushStatus({ serviceWorker }).catch(() => 'unsupported' as const);
+    // A switch in flight has the last word.
+    if (this.#webPush === 'busy') return;
+    this.#webPush = status;
+    this.#changed();
+  }
+
+  /**
+   * Turns Web Push on (asking the user's permission) or off for this browser; a failure becomes the notice and the
+   * status is read again.
+   */
+  async setWebPush(serviceWorker: string, on: boolean): Promise<void> {
+    this.#webPush = 'busy';
+    this.#changed();
+    try {
+      await this.#ask('webPush', () => (on ? this.client.enableWebPush({ serviceWorker }) : this.client.disableWebPush({ serviceWorker })));
+    } finally {
+      this.#webPush = undefined;
+      await this.readWebPush(serviceWorker);
     }
   }
 

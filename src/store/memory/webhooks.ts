@@ -161,6 +161,10 @@ export function memoryWebhooks(rows: MemoryRows) {
       readWanted();
       return gone;
     },
+    async enqueueEvent(type, orderKey, data, nowMs) {
+      rows.live();
+      return enqueue(type, orderKey, data, nowMs);
+    },
     async enqueueTest(id, nowMs) {
       rows.live();
       if (!endpoints.has(id)) return undefined;

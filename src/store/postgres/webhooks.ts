@@ -78,6 +78,9 @@ export function postgresWebhooks({ S, run, tx, live }: WebhookDeps) {
     preferences: q('preferences', `INSERT INTO ${S}.webhook_outbox ${columnsIn})
       SELECT $1, e.id, 'preferences.updated', $2, $3::jsonb, $4, $4, $4 FROM ${S}.webhook_endpoints e
       WHERE e.enabled AND 'preferences.updated' = ANY(e.events)`),
+    external: q('external_event', `WITH ins AS (INSERT INTO ${S}.webhook_outbox ${columnsIn})
+      SELECT $1, e.id, $5, $2, $3::jsonb, $4, $4, $4 FROM ${S}.webhook_endpoints e
+      WHERE e.enabled AND $5 = ANY(e.events) ORDER BY e.id RETURNING 1) SELECT count(*)::int AS n FROM ins`),
     markDelivered: q('mark_delivered', `WITH marked AS (INSERT INTO ${S}.webhook_delivered (user_id, seq)
         SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING user_id, seq),
       ev AS MATERIALIZED (SELECT marked.*, ${newEventIdSql} AS event_id FROM marked),
@@ -194,6 +197,12 @@ export function postgresWebhooks({ S, run, tx, live }: WebhookDeps) {
         await readWanted(t);
         return gone;
       });
+    },
+    async enqueueEvent(type, orderKey, data, nowMs) {
+      live();
+      if (!wanted.has(type)) return 0;
+      const [row] = await run<{ n: number }>(sql.external, [newEventId(), orderKey, JSON.stringify(data), nowMs, type]);
+      return row?.n ?? 0;
     },
     async enqueueTest(id, nowMs) {
       live();

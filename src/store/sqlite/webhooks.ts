@@ -245,6 +245,10 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
         return gone;
       });
     },
+    enqueueEvent(type, orderKey, data, nowMs) {
+      if (!wanted.has(type)) return Promise.resolve(0);
+      return write(() => enqueue(type, orderKey, data, nowMs));
+    },
     enqueueTest(id, nowMs) {
       return write(() => {
         if (!sql.endpoint.get(id)) return undefined;
