@@ -16,31 +16,38 @@ import { browserSkipReason, ensurePageBuilt, launchChromium, screenshot } from '
 const skip = browserSkipReason();
 if (skip) console.warn(`skipping browser tests: ${skip}`);
 
-/** Replaces PushManager's subscribe / getSubscription with one subscription of the local push service (see above). */
+/**
+ * Replaces PushManager's subscribe / getSubscription with one subscription of the local push service (see above),
+ * kept in the origin's localStorage as a browser keeps its own across page loads.
+ */
 function stubPushManager(subscription: TestSubscription): void {
-  const urlBytes = (text: string): ArrayBuffer => {
+  const stored = 'test:push-subscription-key';
+  const bytesOf = (text: string): ArrayBuffer => {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
     return Uint8Array.from(binary, (c) => c.charCodeAt(0)).buffer;
   };
-  const subscribed = new WeakMap<PushManager, PushSubscription>();
-  const make = (manager: PushManager, applicationServerKey: ArrayBuffer): PushSubscription =>
+  const textOf = (buffer: ArrayBuffer): string => btoa(String.fromCharCode(...new Uint8Array(buffer)));
+  const made = (applicationServerKey: ArrayBuffer): PushSubscription =>
     ({
       endpoint: subscription.endpoint,
       expirationTime: null,
       options: { userVisibleOnly: true, applicationServerKey },
-      getKey: (name: 'p256dh' | 'auth') => urlBytes(subscription.keys[name]),
+      getKey: (name: 'p256dh' | 'auth') => bytesOf(subscription.keys[name]),
       toJSON: () => ({ endpoint: subscription.endpoint, expirationTime: null, keys: subscription.keys }),
-      unsubscribe: async () => subscribed.delete(manager),
+      unsubscribe: async () => {
+        localStorage.removeItem(stored);
+        return true;
+      },
     }) as unknown as PushSubscription;
-  PushManager.prototype.subscribe = async function (this: PushManager, options?: PushSubscriptionOptionsInit) {
+  PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
     const key = options?.applicationServerKey;
     const bytes = key instanceof ArrayBuffer ? key : ArrayBuffer.isView(key) ? (key.buffer.slice(key.byteOffset, key.byteOffset + key.byteLength) as ArrayBuffer) : new ArrayBuffer(0);
-    const made = make(this, bytes);
-    subscribed.set(this, made);
-    return made;
+    localStorage.setItem(stored, textOf(bytes));
+    return made(bytes);
   };
-  PushManager.prototype.getSubscription = async function (this: PushManager) {
-    return subscribed.get(this) ?? null;
+  PushManager.prototype.getSubscription = async function () {
+    const key = localStorage.getItem(stored);
+    return key === null ? null : made(bytesOf(key));
   };
 }
 
@@ -134,7 +141,9 @@ describe.skipIf(skip !== undefined)('Web Push in <notify-inbox> on an app origin
     // Off in-app is off everywhere: that category's Web Push switch is disabled (and shown off).
     await page.locator('notify-inbox input[data-pref-group="categories"][data-pref-name="products"]:not([data-pref-channel])').uncheck();
     await page.locator('notify-inbox input[data-pref-channel="webPush"][data-pref-name="products"]:disabled:not(:checked)').waitFor();
-    await screenshot(page, 'elements-web-push-preferences');
+    await page.locator('notify-inbox input[data-pref-name="products"]:not([data-pref-channel]):not(:checked):not(:disabled)').waitFor();
+    await page.locator('notify-inbox [part~="web-push"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'elements-web-push-preferences', false);
 
     // The tab is closed: a `system` push stays in-app only, a `general` one reaches the push service.
     await context!.close();
