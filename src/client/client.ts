@@ -24,6 +24,7 @@ import { RecentIds } from './recent-ids.js';
 import { TokenRefresher } from './token-refresher.js';
 import { disableWebPush, enableWebPush, webPushStatus, type DisableWebPushOptions, type EnableWebPushOptions, type WebPushEnabled, type WebPushStatus } from './web-push.js';
 import { OPEN, type CloseEventLike, type MessageEventLike, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
+import { Timers, type Timer } from './timers.js';
 import type { ConnectionState, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
 
 export type { ConnectionState, DisconnectInfo, NotifyClientEvents, NotifyClientOptions } from './client-options.js';
@@ -47,8 +48,8 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
   #authFailures = 0;
   #established: ConnectionEstablishedMessage | undefined;
   #waiters: { resolve: (m: ConnectionEstablishedMessage) => void; reject: (e: NotifyClientError) => void }[] = [];
-  #timers = new Set<ReturnType<typeof setTimeout>>();
-  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timers = new Timers();
+  #connectTimer: Timer | undefined;
   readonly #refresher: TokenRefresher;
   #closing: Promise<void> | undefined;
 
@@ -65,7 +66,7 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     this.#lastId = options.since;
     this.#refresher = new TokenRefresher(
       {
-        after: (ms, run) => void this.#after(ms, run),
+        after: (ms, run) => void this.#timers.after(ms, run),
         token: () => this.#token(),
         openConnection: () => (this.#state === 'open' ? this.#socket : undefined),
         send: (token) => this.#request('refresh_token', { action: 'refresh_token', token }),
@@ -264,7 +265,7 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
       return;
     }
     this.#socket = socket;
-    this.#connectTimer = this.#after(this.#options.connectTimeoutMs ?? 10_000, () => socket.close());
+    this.#connectTimer = this.#timers.after(this.#options.connectTimeoutMs ?? 10_000, () => socket.close());
     socket.onerror = () => {}; // a close event always follows
     socket.onmessage = (event: MessageEventLike) => this.#onFrame(socket, event.data, token);
     socket.onclose = (event: CloseEventLike) => this.#onClose(socket, event.code, event.reason);
@@ -296,13 +297,13 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
   }
 
   #onEstablished(message: ConnectionEstablishedMessage, token: string | null): void {
-    this.#clearTimer(this.#connectTimer);
+    this.#timers.clear(this.#connectTimer);
     this.#established = message;
     // Not resumed (first connection, or a gap too old to fill): a snapshot follows, and the server's resume point
     // takes over, empty or not, so what is pushed while this device is away comes back as notifications.
     if (!message.data.resumed) this.#lastId = message.data.resumeFrom;
     this.#authFailures = 0;
-    this.#after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
+    this.#timers.after(this.#options.stableAfterMs ?? 10_000, () => (this.#attempt = 0));
     if (token !== null) this.#refresher.schedule(token);
     this.#setState('open');
     const waiters = this.#waiters.splice(0);
@@ -347,7 +348,7 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
   #scheduleReconnect(delayMs: number): void {
     if (this.#state === 'closed') return; // a listener closed the client
     this.#setState('reconnecting');
-    this.#after(delayMs, () => void this.#open());
+    this.#timers.after(delayMs, () => void this.#open());
   }
 
   #request<K extends RequestKind>(kind: K, message: ClientMessage, id?: string): Promise<AnswerByRequest[K]> {
@@ -384,24 +385,8 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
     this.#fire('state', state);
   }
 
-  #after(ms: number, run: () => void): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      run();
-    }, ms);
-    this.#timers.add(timer);
-    return timer;
-  }
-
-  #clearTimer(timer: ReturnType<typeof setTimeout> | undefined): void {
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#timers.delete(timer);
-  }
-
   #clearTimers(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    this.#timers.clearAll();
     this.#connectTimer = undefined;
     this.#refresher.reset();
   }
