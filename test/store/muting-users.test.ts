@@ -5,7 +5,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { createGroupCommit } from '../../src/store/sqlite/group-commit.js';
 import { createMutingUsers } from '../../src/store/sqlite/muting-users.js';
+import { createWalSync } from '../../src/store/sqlite/wal-sync.js';
 
 let dir: string;
 let file: string;
@@ -62,6 +64,28 @@ describe('createMutingUsers', () => {
     users.beginWrite();
     expect(users.mayMute('dave')).toBe(false);
     other.close();
+    db.close();
+  });
+
+  it('is voided when one write of a committed batch rolls back to its savepoint', async () => {
+    const db = new Database(file);
+    mutes(db, 'gina');
+    const users = createMutingUsers(db);
+    const { write, close } = createGroupCommit(db, { asyncSync: false, walSync: createWalSync(undefined), onBatchStart: users.beginWrite, onRollback: users.rolledBack });
+    await write(() => expect(users.mayMute('gina')).toBe(true));
+    // Gina turns everything back on, then her write fails after the change was noted (say, its webhook row): the
+    // savepoint puts her rows back while the rest of the batch commits.
+    const failed = write(() => {
+      db.prepare(`DELETE FROM preferences_off WHERE user_id = 'gina'`).run();
+      users.changed('gina', { categories: [], types: [], webPush: none });
+      throw new Error('a later statement of the same write failed');
+    });
+    const other = write(() => 'committed');
+    await expect(failed).rejects.toThrow('a later statement');
+    expect(await other).toBe('committed');
+    // Her rows are in the file again, so the set must not answer "mutes nothing" from memory.
+    await write(() => expect(users.mayMute('gina')).toBe(true));
+    close();
     db.close();
   });
 

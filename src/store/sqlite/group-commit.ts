@@ -23,7 +23,10 @@ export interface GroupCommitOptions {
   onCommit?: (writes: number, durable: boolean) => void;
   /** Run first inside every batch's transaction (the write lock held), before its writes. */
   onBatchStart?: () => void;
-  /** Told when a batch's transaction failed and rolled back as a whole. */
+  /**
+   * Told when writes rolled back: a batch's whole transaction, or one write's savepoint inside a batch that commits.
+   * What memory keeps in step with the writes (the muting set) must be voided either way.
+   */
   onRollback?: () => void;
 }
 
@@ -45,6 +48,7 @@ export function createGroupCommit(db: Database.Database, options: GroupCommitOpt
       try {
         return { ok: true as const, value: inSavepoint(job.run) };
       } catch (error) {
+        options.onRollback?.();
         return { ok: false as const, error };
       }
     });
