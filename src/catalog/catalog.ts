@@ -1,6 +1,6 @@
 // The catalog a server runs on: notification types, their precompiled validators and examples (built-in or an app's).
 import * as builtIn from '../../generated/index.js';
-import type { Validator } from '../../generated/index.js';
+import type { Validator, WebPushMode } from '../../generated/index.js';
 import type { DisplayTemplates } from '../client/display.js';
 
 /**
@@ -23,7 +23,7 @@ export interface Catalog {
   /** How each type is shown (`x-notify-display`, checked at generate time), by type then locale. */
   readonly displayTemplates: DisplayTemplates;
   /** When each type also goes out as Web Push (`x-notify-web-push`); absent in output of older versions: all `offline`. */
-  readonly notificationWebPush?: Readonly<Record<string, 'offline' | 'always' | 'never'>>;
+  readonly notificationWebPush?: Readonly<Record<string, WebPushMode>>;
 }
 
 /** True when `value` is a category the catalog declares (`info.x-notify-categories`, "general" always). */

@@ -8,9 +8,9 @@ import type {
   NotificationsPageMessage,
   PongMessage,
   PreferencesMessage,
-  RegisterWebPushAction,
   ServerMessage,
   SetPreferencesAction,
+  WebPushSubscriptionJson,
   WebPushSubscriptionMessage,
 } from '../../generated/index.js';
 import type { BuiltInCatalog, CatalogFrame, CatalogShape } from './catalog-types.js';
@@ -172,7 +172,7 @@ export class NotifyClient<C extends CatalogShape = BuiltInCatalog> extends Typed
    * Keeps a browser's push subscription (`PushSubscription.toJSON()`) for this user; resolves with its id. Most apps
    * call {@link enableWebPush} instead, which subscribes the browser first.
    */
-  registerWebPush(subscription: RegisterWebPushAction['subscription']): Promise<WebPushSubscriptionMessage> {
+  registerWebPush(subscription: WebPushSubscriptionJson): Promise<WebPushSubscriptionMessage> {
     return this.#request('register_web_push', { action: 'register_web_push', subscription });
   }
 

@@ -1,5 +1,5 @@
 // Browser-only Web Push for the client: permission, a push subscription with the server's key, its registration.
-import type { ConnectionEstablishedMessage, RegisterWebPushAction, WebPushSubscriptionMessage } from '../../generated/index.js';
+import type { ConnectionEstablishedMessage, WebPushSubscriptionJson, WebPushSubscriptionMessage } from '../../generated/index.js';
 import { NotifyClientError } from './errors.js';
 
 export interface EnableWebPushOptions {
@@ -24,7 +24,7 @@ export interface WebPushEnabled {
 /** What of the client this module uses (kept structural so client.ts and this file do not import each other's values). */
 interface WebPushClient {
   connect(): Promise<ConnectionEstablishedMessage>;
-  registerWebPush(subscription: RegisterWebPushAction['subscription']): Promise<WebPushSubscriptionMessage>;
+  registerWebPush(subscription: WebPushSubscriptionJson): Promise<WebPushSubscriptionMessage>;
   unregisterWebPush(id: string): Promise<WebPushSubscriptionMessage>;
 }
 
@@ -81,7 +81,7 @@ export async function enableWebPush(client: WebPushClient, options: EnableWebPus
     subscription = null;
   }
   subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-  const answer = await client.registerWebPush(subscription.toJSON() as unknown as RegisterWebPushAction['subscription']);
+  const answer = await client.registerWebPush(subscriptionJson(subscription));
   return { subscriptionId: answer.data.id, subscription };
 }
 
@@ -91,9 +91,10 @@ export async function enableWebPush(client: WebPushClient, options: EnableWebPus
  */
 export async function disableWebPush(client: WebPushClient, options: DisableWebPushOptions): Promise<void> {
   if (!supported()) return;
-  const registration = await activeRegistration(options.serviceWorker);
-  const subscription = await registration.pushManager.getSubscription();
-  const id = options.subscriptionId ?? (subscription && (await client.registerWebPush(subscription.toJSON() as unknown as RegisterWebPushAction['subscription'])).data.id);
+  // Nothing to turn off where the worker was never registered (and turning off must not install it).
+  const registration = typeof options.serviceWorker === 'string' ? await registrationOf(options.serviceWorker) : options.serviceWorker;
+  const subscription = (await registration?.pushManager.getSubscription()) ?? null;
+  const id = options.subscriptionId ?? (subscription && (await client.registerWebPush(subscriptionJson(subscription))).data.id);
   if (id) await client.unregisterWebPush(id);
   await subscription?.unsubscribe();
 }
@@ -115,6 +116,9 @@ export async function webPushStatus(client: WebPushClient, options: EnableWebPus
   const subscription = await registration?.pushManager.getSubscription();
   return Notification.permission === 'granted' && sameKey(subscription?.options.applicationServerKey, base64UrlBytes(publicKey)) ? 'on' : 'off';
 }
+
+/** The subscription as the contract takes it: `toJSON()` is typed loosely by the DOM library (keys optional). */
+const subscriptionJson = (subscription: PushSubscription): WebPushSubscriptionJson => subscription.toJSON() as unknown as WebPushSubscriptionJson;
 
 /** The page's registration running the worker script at `url`, without registering it. */
 async function registrationOf(url: string): Promise<ServiceWorkerRegistration | undefined> {

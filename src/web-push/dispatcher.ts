@@ -1,5 +1,5 @@
 // Decides which new notifications go out as Web Push, to whom and when: per type's mode, per recipient's presence.
-import type { Notification } from '../../generated/index.js';
+import type { Notification, WebPushMode } from '../../generated/index.js';
 import type { Bus } from '../bus/bus.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { DeliveryObserver } from '../hub/fan-out.js';
@@ -13,7 +13,6 @@ import { encodePayload, payloadOf, type WebPushDisplay } from './payload.js';
 import type { ReadTokens } from './read-token.js';
 import type { WebPushSender } from './sender.js';
 
-export type WebPushMode = 'offline' | 'always' | 'never';
 
 export interface DispatcherOptions {
   /** Subscribed users read per step of a shared push. Default 500. */

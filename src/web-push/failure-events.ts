@@ -1,13 +1,14 @@
 // Turns Web Push messages that did not reach their push service into `web_push.failed` webhook events.
+import type { WebhookWebPushFailedData, WebhookWebPushResult } from '../../generated/index.js';
 import type { Logger } from '../logger.js';
 import type { WebhookStore } from '../store/webhooks.js';
 import type { WebPushOutcome, WebPushOutcomeListener, WebPushResult } from './sender.js';
 
-/** Outcomes that are failures; `sent` is not, nor `expired` (the notification ended before it could go, as asked). */
-const failedResults: ReadonlySet<WebPushResult> = new Set<WebPushResult>(['gone', 'too_large', 'rejected', 'failed', 'dropped']);
+/** Every outcome but `sent` and `expired` (the notification ended before it could go, as asked) is a failure: the contract's results. */
+const isFailure = (result: WebPushResult): result is WebhookWebPushResult => result !== 'sent' && result !== 'expired';
 
 /** The event's `data` (the contract's WebhookWebPushFailedData); `status` is left out when the push service never answered. */
-export function webPushFailedData(outcome: WebPushOutcome): Record<string, unknown> {
+function webPushFailedData(outcome: WebPushOutcome & { result: WebhookWebPushResult }): WebhookWebPushFailedData {
   return {
     userId: outcome.userId,
     notificationId: outcome.notificationId,
@@ -28,8 +29,9 @@ export function webPushFailedData(outcome: WebPushOutcome): Record<string, unkno
  */
 export function webPushFailureReporter(store: WebhookStore, logger: Logger): WebPushOutcomeListener {
   return (outcome) => {
-    if (!failedResults.has(outcome.result) || !store.wants('web_push.failed')) return;
-    store.enqueueEvent('web_push.failed', outcome.userId, webPushFailedData(outcome), Date.now()).catch((error: unknown) => {
+    const { result } = outcome;
+    if (!isFailure(result) || !store.wants('web_push.failed')) return;
+    store.enqueueEvent('web_push.failed', outcome.userId, { ...webPushFailedData({ ...outcome, result }) }, Date.now()).catch((error: unknown) => {
       logger.warn({ err: error, notificationId: outcome.notificationId }, 'webhooks: could not queue web_push.failed');
     });
   };

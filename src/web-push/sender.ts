@@ -1,5 +1,6 @@
 // Sends encrypted Web Push messages (RFC 8030/8291/8292) with node's fetch: bounded concurrency, retries, outcomes.
 import webpush from 'web-push';
+import type { WebhookWebPushResult } from '../../generated/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { NotificationId, UserId } from '../ids.js';
@@ -22,7 +23,7 @@ export interface WebPushMessage {
  * the attempts ran out, or the server shut down); `expired` (expired or retracted before it could go); `dropped`
  * (the send queue was full).
  */
-export type WebPushResult = 'sent' | 'gone' | 'too_large' | 'rejected' | 'failed' | 'expired' | 'dropped';
+export type WebPushResult = 'sent' | 'expired' | WebhookWebPushResult;
 
 /** The final outcome of one message to one subscription, as `onOutcome` listeners receive it. */
 export interface WebPushOutcome {

@@ -173,6 +173,17 @@ describe.skipIf(skip !== undefined)('Web Push in <notify-inbox> on an app origin
     expect(await subscriptionsOf(user)).toEqual([]);
   });
 
+  it('turning it off where it was never on installs no worker', async () => {
+    const subscription = await pushService.subscribe(keys.publicKey);
+    const page = await openPreferences('wp-never', { subscription, attrs: '' });
+    const registrations = await page.evaluate(async () => {
+      const element = document.querySelector('notify-inbox') as unknown as { client: { disableWebPush(options: { serviceWorker: string }): Promise<void> } };
+      await element.client.disableWebPush({ serviceWorker: '/sw.js' });
+      return (await navigator.serviceWorker.getRegistrations()).length;
+    });
+    expect(registrations).toBe(0);
+  });
+
   it('says so when the user blocked notifications, and offers nothing without a worker', async () => {
     const subscription = await pushService.subscribe(keys.publicKey);
     const blocked = await openPreferences('wp-blocked', {
