@@ -47,6 +47,14 @@ function inItem<T>(index: number, check: () => T): T {
   }
 }
 
+/** Item `index`'s user was pushed the per-minute cap: 429 as the single push answers, the wait in its details. */
+function userCappedInItem(userId: UserId, index: number, retryAfterMs: number): NotifyError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new NotifyError('user_capped', `User ${JSON.stringify(userId.slice(0, 80))} was pushed the most notifications allowed per minute; nothing was stored for this item`, [
+    { pointer: `/items/${index}/user`, message: `retry after ${seconds} s` },
+  ]);
+}
+
 /** A 400 about one field of item `index`. */
 function badField(index: number, field: string, message: string): NotifyError {
   return new NotifyError('bad_request', `${field} ${message}`, [{ pointer: `/items/${index}/${field}`, message }]);
@@ -89,7 +97,7 @@ function plan(context: ServerContext, raw: unknown, index: number): Planned {
 }
 
 export function addBatchRoute(router: Router, context: ServerContext, authorize: AuthorizeService): void {
-  const { config, fanOut, store, metrics, logger } = context;
+  const { config, fanOut, store, metrics, logger, userCaps } = context;
 
   /** The answer of a failed item: its registry error, or 500 (logged) for anything else. */
   const failed = (error: unknown): ItemAnswer => {
@@ -135,8 +143,10 @@ export function addBatchRoute(router: Router, context: ServerContext, authorize:
     // Every store write below is queued in this one synchronous pass: the SQLite store commits them in one
     // transaction with one WAL sync, the PostgreSQL store's unicast ones are one statement (`appendMany`).
     const unicast: { userId: UserId; input: PushInput }[] = [];
-    const slots: { index: number; item: Planned & { kind: 'user' | 'users' }; from: number }[] = [];
-    for (const { index, item } of planned) {
+    const slots: { index: number; item: Planned & { kind: 'user' | 'users' }; from: number; pushed: UserId[]; capped: UserId[] }[] = [];
+    // The per-user caps (`--user-cap-per-minute`) count each user of each item, as the single routes do.
+    const caps = await Promise.all(planned.map(({ item }) => (item.kind === 'topic' || item.timing.deliverAt !== undefined ? undefined : userCaps.admit(item.kind === 'user' ? [item.userId] : item.users))));
+    for (const [at, { index, item }] of planned.entries()) {
       const { input, timing } = item;
       if (timing.deliverAt !== undefined) {
         const audience = item.kind === 'topic' ? ({ kind: 'topic', topic: item.topic } as const) : { kind: 'users' as const, users: item.kind === 'user' ? [item.userId] : item.users };
@@ -149,18 +159,26 @@ export function addBatchRoute(router: Router, context: ServerContext, authorize:
           return { status: 201, id: notification.id, timestamp: notification.timestamp, count, delivered, suppressed: muted };
         }, failed);
       } else {
-        slots.push({ index, item, from: unicast.length });
-        for (const userId of item.kind === 'user' ? [item.userId] : item.users) unicast.push({ userId, input: { ...input, expiresAt: timing.expiresAt } });
+        const cap = caps[at]!;
+        if (item.kind === 'user' && cap.capped.length > 0) {
+          answers[index] = failed(userCappedInItem(item.userId, index, cap.retryAfterMs));
+          continue;
+        }
+        const capped = new Set(cap.capped);
+        const pushed = item.kind === 'user' ? [item.userId] : item.users.filter((u) => !capped.has(u));
+        slots.push({ index, item, from: unicast.length, pushed, capped: cap.capped });
+        const timed = { ...input, expiresAt: timing.expiresAt };
+        for (const userId of pushed) unicast.push({ userId, input: timed });
       }
     }
     const outcomes = unicast.length === 0 ? [] : await fanOut.pushMany(unicast);
-    for (const { index, item, from } of slots) {
+    for (const { index, item, from, pushed, capped } of slots) {
       if (item.kind === 'user') {
         const outcome = outcomes[from]!;
         answers[index] = outcome.status === 'fulfilled' ? unicastAnswer(outcome.value) : failed(outcome.reason);
         continue;
       }
-      const mine = outcomes.slice(from, from + item.users.length);
+      const mine = outcomes.slice(from, from + pushed.length);
       const rejected = mine.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (rejected) {
         answers[index] = failed(rejected.reason);
@@ -168,7 +186,7 @@ export function addBatchRoute(router: Router, context: ServerContext, authorize:
       }
       const results = mine.map((o, i) => {
         const result = (o as PromiseFulfilledResult<PushResult | 'muted'>).value;
-        const userId = item.users[i]!;
+        const userId = pushed[i]!;
         if (result === 'muted') return { userId, suppressed: true as const, created: false };
         return { userId, id: result.notification.id, timestamp: result.notification.timestamp, delivered: result.delivered, created: result.created };
       });
@@ -181,9 +199,10 @@ export function addBatchRoute(router: Router, context: ServerContext, authorize:
       const replayed = created === 0 && suppressed < results.length;
       answers[index] = {
         status: 201,
-        count: results.length,
+        count: results.length + capped.length,
         suppressed,
-        notifications: results.map(({ created: _created, ...entry }) => entry),
+        ...(capped.length > 0 ? { capped: capped.length } : {}),
+        notifications: [...results.map(({ created: _created, ...entry }) => entry), ...capped.map((userId) => ({ userId, capped: true as const }))],
         ...(replayed ? { replayed: true } : {}),
       };
     }

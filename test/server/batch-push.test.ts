@@ -209,3 +209,21 @@ describe('POST /api/v1/notifications/batch on SQLite', () => {
     }
   });
 });
+
+describe('POST /api/v1/notifications/batch with --user-cap-per-minute', () => {
+  it('counts every user of every item: a capped `user` item is 429 user_capped, a `users` item lists its capped users; nothing stored past the cap', async () => {
+    server = await startServer({ userCapPerMinute: 2 });
+    const answers = await batch([
+      { user: 'cap-a', ...info(1) },
+      { user: 'cap-a', ...info(2) },
+      { user: 'cap-a', ...info(3) },
+      { users: ['cap-a', 'cap-b'], ...info(4) },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 429, 201]);
+    expect(answers[2]).toMatchObject({ error: 'user_capped', details: [{ pointer: '/items/2/user' }] });
+    expect(answers[3]).toMatchObject({ count: 2, capped: 1, notifications: expect.arrayContaining([{ userId: 'cap-a', capped: true }]) });
+    expect((answers[3]!['notifications'] as { userId: string; id?: string }[]).find((n) => n.userId === 'cap-b')?.id).toEqual(expect.any(String));
+    expect(await ids('cap-a')).toHaveLength(2);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/notify_user_cap_refused_total 2/);
+  });
+});

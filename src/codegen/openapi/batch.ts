@@ -1,11 +1,13 @@
 // The batch push route for openapi.json: its answer schemas (one per kind of item answer) and its route entry.
 import type { JsonSchema } from '../contract-model.js';
 import { httpErrors } from '../../errors.js';
+import { cappedForUser } from './keys.js';
+import { notificationId } from './params.js';
 import { suppressedCount, suppressedForUser } from './preferences.js';
+import { cappedCount, pushedForUser } from './push.js';
 import type { ApiRoute } from './route-types.js';
 import { scheduleHandle } from './timing.js';
 
-const notificationId: JsonSchema = { type: 'string', pattern: '^[0-9A-Za-z._-]{1,64}$', description: 'Notification id: sorts in delivery order per user.' };
 const created = { const: 201, description: 'What the single push would have answered.' };
 const replayed = { const: true, description: 'Present when this item replays an earlier push with the same `idempotencyKey` (nothing new stored).' };
 const epochMs = { type: 'integer', minimum: 0, description: 'Epoch milliseconds.' };
@@ -47,20 +49,8 @@ export const batchSchemas: Record<string, JsonSchema> = {
   BatchUsersResult: itemAnswer('A `users` item: one notification per user, as `POST /api/v1/notifications` answers.', ['count', 'suppressed', 'notifications'], {
     count: { type: 'integer', minimum: 0, description: 'Users pushed to (each listed in `notifications`).' },
     suppressed: suppressedCount,
-    notifications: {
-      type: 'array',
-      items: {
-        oneOf: [
-          {
-            type: 'object',
-            additionalProperties: false,
-            required: ['userId', 'id', 'timestamp', 'delivered'],
-            properties: { userId: { type: 'string' }, id: notificationId, timestamp: epochMs, delivered: { type: 'integer', minimum: 0 } },
-          },
-          suppressedForUser,
-        ],
-      },
-    },
+    capped: cappedCount,
+    notifications: { type: 'array', items: { oneOf: [pushedForUser, suppressedForUser, cappedForUser] } },
     replayed,
   }),
   BatchTopicResult: itemAnswer("A `topic` item: stored once for the topic's subscribers.", ['id', 'timestamp', 'count', 'delivered', 'suppressed'], {
