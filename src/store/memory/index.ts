@@ -1,5 +1,4 @@
 // In-memory NotificationStore: single process, nothing survives a restart (tests and `--store memory`).
-import { randomUUID } from 'node:crypto';
 import type { Notification } from '../../../generated/index.js';
 import {
   uncategorized,
@@ -11,13 +10,14 @@ import {
   type UnreadSummary,
   type UserId,
 } from '../store.js';
-import { recipientsOf, scheduleIdPattern, type DeliveredNotification, type RemovedNotification, type ScheduleId } from '../timing.js';
+import { recipientsOf, type RemovedNotification, type ScheduleId } from '../timing.js';
 import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, notificationOf, originId } from '../arguments.js';
 import { MutedIndex } from '../preference-rows.js';
 import { memoryWebPush } from './web-push.js';
 import { keysetPage } from '../keyset-page.js';
 import { memoryApiKeys } from './api-keys.js';
 import { applied, untouched, type Row, type Schedule, type State, type User } from './rows.js';
+import { memoryTiming } from './timing.js';
 import { memoryWebhooks } from './webhooks.js';
 
 /**
@@ -97,11 +97,13 @@ export function openMemoryStore(): NotificationStore {
     webhooks.events.retracted(removed.map((r) => r.id));
     return removed;
   };
+  /** Rows whose expiry passed in (afterMs, upToMs], oldest expiry first (not retracted ones). */
+  const expiredRows = (afterMs: number, upToMs: number): Row[] =>
+    expiring.filter((r) => !r.retracted && r.expiresAt! > afterMs && r.expiresAt! <= upToMs).sort((a, b) => a.expiresAt! - b.expiresAt! || a.seq - b.seq);
   const webhooks = memoryWebhooks({
     rowOf: (id) => rows.get(Number(id)),
     stateOf,
-    expiredBetween: (afterMs, upToMs) =>
-      expiring.filter((r) => !r.retracted && r.expiresAt! > afterMs && r.expiresAt! <= upToMs).sort((a, b) => a.expiresAt! - b.expiresAt! || a.seq - b.seq),
+    expiredBetween: expiredRows,
     oldestSeq: () => rows.keys().next().value ?? lastSeq + 1,
     live,
   });
@@ -330,72 +332,7 @@ export function openMemoryStore(): NotificationStore {
       return removed;
     },
 
-    async schedule(input) {
-      live();
-      if (input.audience.kind === 'topic') checkTopic(input.audience.topic);
-      const id = `sched_${randomUUID()}`;
-      schedules.set(id, { input: structuredClone(input), state: 'pending' });
-      return id;
-    },
-
-    async claimDue(nowMs, limit) {
-      live();
-      const due = [...schedules].filter(([, s]) => s.state === 'pending' && s.input.deliverAt <= nowMs)
-        .sort(([, a], [, b]) => a.input.deliverAt - b.input.deliverAt).slice(0, limit);
-      const delivered: DeliveredNotification[] = [];
-      for (const [scheduleId, s] of due) {
-        const { audience, deliverAt: _deliverAt, ...rest } = s.input;
-        if (rest.expiresAt !== undefined && rest.expiresAt <= nowMs) {
-          s.state = 'expired';
-          continue;
-        }
-        s.state = 'delivered';
-        const { critical, ...fields } = rest;
-        const input = { ...fields, timestamp: nowMs };
-        const extra = { critical: critical === true, ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) };
-        // Unless critical, those who muted it by now never get it (their preferences at delivery time).
-        const muted = critical ? new Set<UserId>() : preferences.mutedFor(input.category, input.type);
-        if (audience.kind === 'users') {
-          for (const userId of audience.users.filter((u) => !muted.has(u))) {
-            const row = newRow(input, userId, undefined, scheduleId);
-            user(userId).own.push(row);
-            delivered.push({ scheduleId, notification: view(userId, row), recipients: { kind: 'user', userId }, ...extra });
-          }
-        } else {
-          const row = newRow(input, undefined, audience.kind === 'topic' ? audience.topic : undefined, scheduleId);
-          shareRow(row, audience);
-          for (const userId of muted) {
-            const u = users.get(userId);
-            if (u && inFeed(userId, u, row)) u.states.set(row.id, { ...untouched, deleted: true });
-          }
-          delivered.push({ scheduleId, notification: notificationOf({ ...row, data: structuredClone(row.data), read: false }), recipients: audience, ...extra });
-        }
-      }
-      return delivered;
-    },
-
-    async remove(id) {
-      live();
-      if (scheduleIdPattern.test(id)) {
-        const s = schedules.get(id);
-        if (!s) return { outcome: 'unknown' };
-        if (s.state !== 'delivered') {
-          s.state = s.state === 'pending' ? 'cancelled' : s.state;
-          return { outcome: 'cancelled' };
-        }
-        return { outcome: 'retracted', removed: retract([...rows.values()].filter((r) => r.scheduleId === id)) };
-      }
-      const row = /^\d{16}$/.test(id) ? rows.get(Number(id)) : undefined;
-      return row ? { outcome: 'retracted', removed: retract([row]) } : { outcome: 'unknown' };
-    },
-
-    async expiredBetween(afterMs, upToMs) {
-      live();
-      return expiring
-        .filter((r) => !r.retracted && r.expiresAt !== undefined && r.expiresAt > afterMs && r.expiresAt <= upToMs)
-        .sort((a, b) => a.expiresAt! - b.expiresAt! || a.seq - b.seq)
-        .map((r) => ({ id: r.id, recipients: recipientsOf(r) }));
-    },
+    ...memoryTiming({ live, schedules, rows: () => rows.values(), rowOf: (id) => rows.get(Number(id)), expiredRows, newRow, user, users, shareRow, inFeed, view, preferences, retract }),
 
     webhooks: webhooks.store,
     webPush: memoryWebPush({
