@@ -1,5 +1,5 @@
 // API keys for backends: how a key looks (`nk_…`), its hash (all the store keeps), and the --scopes / --rate notations.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { apiKeyScopes, type ApiKeyRate, type ApiKeyScope } from '../store/api-keys.js';
 
 /** Every key starts with this, so a credential is told apart from the push token or a JWT without hashing it. */
@@ -12,12 +12,16 @@ export function generateApiKey(): string {
 
 /** Lower-case hex SHA-256 of the whole key: what the store keeps and what a request is looked up by. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** `push,read` → ['push', 'read']; throws naming an unknown scope. */
 export function parseScopes(text: string): ApiKeyScope[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  return checkScopes(text.split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+/** Scope names as given (the REST API's array): each must be one of the scopes; answered in their canonical order. */
+export function checkScopes(names: readonly string[]): ApiKeyScope[] {
   if (names.length === 0) throw new Error(`scopes must name at least one of ${apiKeyScopes.join(', ')}`);
   for (const name of names) if (!(apiKeyScopes as readonly string[]).includes(name)) throw new Error(`unknown scope "${name}": use ${apiKeyScopes.join(', ')}`);
   return apiKeyScopes.filter((s) => names.includes(s));

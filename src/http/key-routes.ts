@@ -1,7 +1,7 @@
 // The admin API for API keys: create (the key shown once), list (never the key), revoke; scope `admin`.
 import type { ApiKeyCache } from '../auth/api-key-cache.js';
 import { checkKeyName, createApiKey, keyView } from '../auth/api-key-admin.js';
-import { parseRate, parseScopes } from '../auth/api-key.js';
+import { checkScopes, parseRate } from '../auth/api-key.js';
 import type { AuthorizeService } from '../auth/service-auth.js';
 import { HttpError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
@@ -19,7 +19,7 @@ function keyRequestOf(body: Record<string, unknown>): { name: string; scopes: Ap
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) throw new HttpError('bad_request', '"scopes" must be an array such as ["push", "read"]');
   if (rate !== undefined && typeof rate !== 'string') throw new HttpError('bad_request', '"rate" must be a string such as "100/s"');
   try {
-    return { name: checkKeyName(name), scopes: parseScopes(scopes.join(',')), ...(rate === undefined ? {} : { rate: parseRate(rate) }) };
+    return { name: checkKeyName(name), scopes: checkScopes(scopes), ...(rate === undefined ? {} : { rate: parseRate(rate) }) };
   } catch (error) {
     throw new HttpError('bad_request', (error as Error).message);
   }

@@ -85,10 +85,10 @@ export async function startSession(session: Session, since: string | undefined, 
       unreadByCategory: summary.unreadByCategory,
       hasMore: page.nextCursor !== null,
     });
-    if (snapshot !== undefined) connection.sendSync(snapshot);
+    // Only a snapshot that went out counts its notifications delivered (webhooks): a closed or overflowing socket sent nothing.
+    if (snapshot !== undefined && connection.sendSync(snapshot)) connection.sentInSnapshot([...sentIds]);
     // Live copies of what the snapshot already holds are not sent again.
     for (const notification of notifications) connection.markDelivered(notification.id);
-    if (snapshot !== undefined) connection.sentInSnapshot([...sentIds]);
   }
   connection.goLive();
   hooks.onConnectionLive?.(connection);

@@ -94,7 +94,7 @@ describe('API keys', () => {
     await createKey({ name: 'billing', scopes: ['push'] });
     const again = await api('/api/v1/keys', server.pushToken, { method: 'POST', body: JSON.stringify({ name: 'billing', scopes: ['push'] }) });
     expect(again.status).toBe(409);
-    for (const body of [{ name: 'x', scopes: ['root'] }, { name: 'bad name', scopes: ['push'] }, { name: 'x', scopes: ['push'], rate: 'fast' }, { name: 'x', scopes: 'push' }, { name: 'x', scopes: ['push'], extra: 1 }]) {
+    for (const body of [{ name: 'x', scopes: ['root'] }, { name: 'x', scopes: ['push,read'] }, { name: 'x', scopes: [] }, { name: 'bad name', scopes: ['push'] }, { name: 'x', scopes: ['push'], rate: 'fast' }, { name: 'x', scopes: 'push' }, { name: 'x', scopes: ['push'], extra: 1 }]) {
       const response = await api('/api/v1/keys', server.pushToken, { method: 'POST', body: JSON.stringify(body) });
       expect(response.status, JSON.stringify(body)).toBe(400);
     }

@@ -96,7 +96,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const values = [input.userId, input.type, text, input.category ?? null, input.timestamp, key, input.expiresAt ?? null, lockKey, unlessMuted, delivered];
       const [row] = await single<{ id: NotificationId | null; created: boolean }>(sql.appendOne, values);
       if (row!.id === null) return 'muted';
-      if (row!.created) return { notification: notificationOf({ ...input, id: row!.id, data: JSON.parse(text), read: false }), created: true };
+      if (row!.created) return { notification: notificationOf({ ...input, id: row!.id, data: input.data, read: false }), created: true };
       const [first] = await run<Row>(sql.byKey, [input.userId, key]);
       return { notification: toNotification(first!), created: false };
     });
@@ -113,16 +113,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const [ua, ub] = [appends[a]!.input.userId, appends[b]!.input.userId];
       return ua < ub ? -1 : ua > ub ? 1 : a - b;
     });
-    const texts = appends.map(({ input }) => JSON.stringify(input.data));
     const delivered = webhooks.store.wants('notification.delivered');
     const column = <T>(pick: (a: BatchAppend, i: number) => T): T[] => order.map((i) => pick(appends[i]!, i));
     try {
-      const rows = await lanes.many(appends.map((a) => a.input.userId), async () => {
-        live();
-        return single<{ id: NotificationId | null; created: boolean }>(sql.appendMany, [
+      // The row's data is the text of input.data (as SQLite's append): no need to parse it back.
+      const rows = await lanes.many(appends.map((a) => a.input.userId), () =>
+        single<{ id: NotificationId | null; created: boolean }>(sql.appendMany, [
           column((a) => a.input.userId),
           column((a) => a.input.type),
-          column((_, i) => texts[i]!),
+          column((a) => JSON.stringify(a.input.data)),
           column((a) => a.input.category ?? null),
           column((a) => a.input.timestamp),
           column((a) => a.input.idempotencyKey ?? null),
@@ -131,15 +130,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           column((a) => a.unlessMuted),
           // As a single append: `notification.delivered` recorded in the same transaction for a user with a device here.
           column((a) => a.input.markDelivered === true && delivered),
-        ]);
-      });
+        ]),
+      );
       const outcomes: PromiseSettledResult<MaybeAppended>[] = new Array(appends.length);
       await Promise.all(rows.map(async (row, at) => {
         const i = order[at]!;
         const { input } = appends[i]!;
         if (row.id === null) return void (outcomes[i] = { status: 'fulfilled', value: 'muted' });
         if (row.created) {
-          const notification = notificationOf({ ...input, id: row.id, data: JSON.parse(texts[i]!), read: false });
+          const notification = notificationOf({ ...input, id: row.id, data: input.data, read: false });
           return void (outcomes[i] = { status: 'fulfilled', value: { notification, created: true } });
         }
         const [first] = await run<Row>(sql.byKey, [input.userId, input.idempotencyKey ?? null]);
@@ -159,7 +158,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const text = JSON.stringify(input.data);
       const topic = audience.kind === 'topic' ? audience.topic : null;
       const [row] = await t<{ id: NotificationId }>(sql.insert, [null, topic, input.type, text, input.category ?? null, input.timestamp, null, input.expiresAt ?? null]);
-      const notification = notificationOf({ type: input.type, id: row!.id, timestamp: input.timestamp, data: JSON.parse(text), read: false, category: input.category });
+      const notification = notificationOf({ type: input.type, id: row!.id, timestamp: input.timestamp, data: input.data, read: false, category: input.category });
       const muted = honourPreferences ? await preferences.muteShared(t, row!.id, audience, input.category, input.type) : 0;
       return { notification, muted };
     }));
