@@ -38,8 +38,6 @@ export interface BenchOptions {
   store: 'sqlite' | 'memory';
   /** notify's `serve --workers` (1: one process, like the baseline). */
   workers: number;
-  /** Slow notify deliberately by this many µs of CPU per push (the CI guard's self-check; bench/probe.ts). */
-  slowNotifyUs?: number;
   /** Progress lines (stderr). */
   progress(line: string): void;
 }
@@ -259,7 +257,6 @@ async function runTarget(kind: TargetKind, load: Load, options: BenchOptions, re
     store: options.store,
     workers: options.workers,
     ...(options.cpuProfDir ? { cpuProfDir: path.join(options.cpuProfDir, kind) } : {}),
-    ...(kind === 'notify' && options.slowNotifyUs ? { slowPushUs: options.slowNotifyUs } : {}),
   });
   servers.add(server);
   const meter = startLoadMeter();

@@ -1,6 +1,6 @@
 // `notify push --batch FILE`: JSON lines, one push each, checked against the contract, then sent through the batch API 1,000 at a time.
 import { readFile } from 'node:fs/promises';
-import type { Catalog } from '../../src/catalog/catalog.js';
+import { undeclaredCategory, type Catalog } from '../../src/catalog/catalog.js';
 import { postJson } from '../support/http.js';
 
 /** The batch API's item limit: longer files go in several requests, in file order. */
@@ -45,6 +45,8 @@ async function checkLine(line: Line, catalog: Catalog): Promise<string[]> {
   const audiences = ['user', 'users', 'topic'].filter((field) => item[field] !== undefined);
   const problems: string[] = [];
   if (audiences.length !== 1) problems.push(`line ${line.number}: give exactly one of "user", "users" or "topic"`);
+  const refusedCategory = undeclaredCategory(catalog, item['category']);
+  if (refusedCategory !== undefined) problems.push(`line ${line.number}: ${refusedCategory}`);
   const check = checkNotificationData(item['type'], item['data'], catalog);
   if (!check.ok) {
     problems.push(`line ${line.number}: ${check.message}`);

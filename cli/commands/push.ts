@@ -1,7 +1,7 @@
 // `notify push`: validates a notification against the contract locally, then posts it to the push API.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import type { Catalog } from '../../src/catalog/catalog.js';
+import { undeclaredCategory, type Catalog } from '../../src/catalog/catalog.js';
 import { loadCatalog } from '../../src/catalog/load-catalog.js';
 import type { NotificationCheck } from '../../src/contract/check-notification.js';
 import { contractOption } from '../support/contract-option.js';
@@ -111,10 +111,9 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
 
       const catalog = await loadCatalog(options.contract);
       const payload = await readPayload(options, catalog);
-      if (payload.category !== undefined && !catalog.notificationCategories.includes(payload.category as string)) {
-        process.stderr.write(
-          `notify push: nothing sent: category ${JSON.stringify(payload.category)} is not declared by the contract (info.x-notify-categories); valid categories: ${catalog.notificationCategories.join(', ')}\n`,
-        );
+      const refusedCategory = undeclaredCategory(catalog, payload.category);
+      if (refusedCategory !== undefined) {
+        process.stderr.write(`notify push: nothing sent: ${refusedCategory}\n`);
         process.exitCode = 1;
         return;
       }

@@ -31,6 +31,12 @@ export function isCatalogCategory(catalog: Catalog, value: unknown): value is st
   return typeof value === 'string' && catalog.notificationCategories.includes(value);
 }
 
+/** Why `category` is refused (undefined when it is absent or declared): for the CLI's checks before sending. */
+export function undeclaredCategory(catalog: Catalog, category: unknown): string | undefined {
+  if (category === undefined || isCatalogCategory(catalog, category)) return undefined;
+  return `category ${JSON.stringify(category)} is not declared by the contract (info.x-notify-categories); valid categories: ${catalog.notificationCategories.join(', ')}`;
+}
+
 /** notify's own catalog (the seeds' types), compiled into the package. */
 export const builtInCatalog: Catalog = builtIn as unknown as Catalog;
 

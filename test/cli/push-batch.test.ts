@@ -57,12 +57,13 @@ describe('notify push --batch', () => {
   });
 
   it('sends nothing when a line is not JSON or off the contract, naming the lines', async () => {
-    const run = await push('--batch', await file([{ user: 'dee', ...info(1) }, '{"user": "dee",', { user: 'dee', type: 'info', data: { title: 1 } }, { ...info(4) }]));
+    const run = await push('--batch', await file([{ user: 'dee', ...info(1) }, '{"user": "dee",', { user: 'dee', type: 'info', data: { title: 1 } }, { ...info(4) }, { user: 'dee', ...info(5), category: 'gossip' }]));
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('nothing sent');
     expect(run.stderr).toContain('line 2: not valid JSON');
     expect(run.stderr).toMatch(/line 3: data does not match the contract for info/);
     expect(run.stderr).toContain('line 4: give exactly one of "user", "users" or "topic"');
+    expect(run.stderr).toContain('line 5: category "gossip" is not declared by the contract');
     expect(await stored('dee')).toBe(0);
   });
 

@@ -3,6 +3,7 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDisplayTemplates } from '../../src/codegen/display-templates.js';
 import { loadCheckedContract } from '../../src/codegen/load-app-contract.js';
 import { cliTimeoutMs, copyContract, makeTempDir, removeTempDir, replaceOnce, runNotify } from '../support/contract.js';
 
@@ -123,4 +124,20 @@ describe('notify generate refuses a template that does not fit its data', () => 
     expect(result.stderr).toContain('message error (components.messages.error) x-notify-display.de.body: {retryAllowed} is boolean');
     expect(await readdir(dir)).not.toContain('generated');
   }, cliTimeoutMs);
+});
+
+describe('links a locale leaves out', () => {
+  it('come from the locale it falls back to: de-CH from de, de and fr from en; a locale that names its own keeps it', () => {
+    const { templates, problems } = readDisplayTemplates(
+      { en: { title: 'Shipped', url: '/orders', icon: '/box.png' }, de: { title: 'Versandt', url: '/de/bestellungen' }, 'de-CH': { title: 'Verschickt' }, fr: { title: 'Expédié' } },
+      { key: 'orderShipped', wireName: 'order_shipped' },
+    );
+    expect(problems).toEqual([]);
+    expect(templates).toEqual({
+      en: { title: 'Shipped', url: '/orders', icon: '/box.png' },
+      de: { title: 'Versandt', url: '/de/bestellungen', icon: '/box.png' },
+      'de-CH': { title: 'Verschickt', url: '/de/bestellungen', icon: '/box.png' },
+      fr: { title: 'Expédié', url: '/orders', icon: '/box.png' },
+    });
+  });
 });
