@@ -123,17 +123,21 @@ export class WebPushDispatcher implements DeliveryObserver {
   async #sendTo(targets: readonly WebPushSubscriptionRecord[], notification: Notification, expiresAt: number | undefined): Promise<void> {
     if (targets.length === 0) return;
     const display = this.#deps.display(notification);
-    const ttlSec = expiresAt === undefined ? this.#options.defaultTtlSec : (expiresAt - Date.now()) / 1000;
-    const tokens = new Map<UserId, Promise<string>>();
-    const tokenOf = (userId: UserId): Promise<string> => {
-      let token = tokens.get(userId);
-      if (!token) tokens.set(userId, (token = this.#deps.readTokens.sign({ userId, notificationId: notification.id }, ttlSec + 86_400)));
-      return token;
+    const { defaultTtlSec } = this.#options;
+    const ttlSec = expiresAt === undefined ? defaultTtlSec : (expiresAt - Date.now()) / 1000;
+    // One payload per user (only the read token differs between users), shared by their browsers.
+    const payloads = new Map<UserId, Promise<string>>();
+    const payloadFor = (userId: UserId): Promise<string> => {
+      let payload = payloads.get(userId);
+      if (!payload) {
+        payload = this.#deps.readTokens.sign({ userId, notificationId: notification.id }, ttlSec + 86_400).then((token) => encodePayload(payloadOf(notification, display, token)).json);
+        payloads.set(userId, payload);
+      }
+      return payload;
     };
     await Promise.all(
       targets.map(async (target) => {
-        const { json } = encodePayload(payloadOf(notification, display, await tokenOf(target.userId)));
-        const message = { notificationId: notification.id, type: notification.type, payload: json, ...(expiresAt === undefined ? {} : { expiresAt }) };
+        const message = { notificationId: notification.id, type: notification.type, payload: await payloadFor(target.userId), ttlSec: defaultTtlSec, ...(expiresAt === undefined ? {} : { expiresAt }) };
         await this.#deps.sender.send(target, message);
       }),
     );

@@ -26,7 +26,6 @@ export interface WebPushService {
   readonly subscriptions: Subscriptions;
   readonly readTokens: ReadTokens;
   readonly dispatcher: WebPushDispatcher;
-  readonly sender: WebPushSender;
   /**
    * Adds a listener of every Web Push message's final outcome (subscription id, user, notification id, HTTP status,
    * whether the subscription was removed): the one hook for webhooks such as `web_push.failed`. Returns its removal.
@@ -82,7 +81,6 @@ export function createWebPush(keys: VapidKeys, deps: WebPushDeps): WebPushServic
     subscriptions,
     readTokens,
     dispatcher,
-    sender,
     onOutcome: (listener) => sender.onOutcome(listener),
     async start() {
       unsubscribe = await bus.subscribe((envelope) => users.onEnvelope(envelope));

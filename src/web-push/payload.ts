@@ -50,9 +50,10 @@ function cut(text: string, bytes: number): string {
  * is cut; the id, type and read token never change. Returns the JSON text and whether anything was cut.
  */
 export function encodePayload(payload: WebPushPayload, limit = maxPayloadBytes): { json: string; truncated: boolean } {
+  const whole = JSON.stringify(payload);
+  if (Buffer.byteLength(whole) <= limit) return { json: whole, truncated: false };
   let current: WebPushPayload = { ...payload };
   const over = (): number => byteLength(current) - limit;
-  if (over() <= 0) return { json: JSON.stringify(current), truncated: false };
   if (current.body !== undefined) {
     // JSON escaping can make a character cost more than its UTF-8 bytes: cut by the overshoot until it fits.
     while (over() > 0 && current.body !== undefined && current.body.length > 1) {

@@ -15,6 +15,8 @@ export interface WebPushMessage {
   payload: string;
   /** Epoch ms: not sent (nor retried) from then on; the TTL the push service keeps it counts down to it. */
   expiresAt?: number;
+  /** Without `expiresAt`: how long (seconds) a push service keeps it for an unreachable browser (its read token lives longer). */
+  ttlSec: number;
 }
 
 /**
@@ -59,8 +61,6 @@ export interface WebPushSenderOptions {
   retryBaseMs?: number;
   /** Longest wait before a retry (a longer Retry-After gives up instead). Default 60,000 ms. */
   maxRetryDelayMs?: number;
-  /** TTL (seconds) of a message without an expiry: how long a push service keeps it for an unreachable browser. Default 86,400. */
-  defaultTtlSec?: number;
 }
 
 interface Task {
@@ -111,7 +111,6 @@ export class WebPushSender {
       maxAttempts: 4,
       retryBaseMs: 1000,
       maxRetryDelayMs: 60_000,
-      defaultTtlSec: 86_400,
       ...options,
     };
   }
@@ -182,7 +181,7 @@ export class WebPushSender {
     if (task.attempts > 0 && !(await this.#options.store.visible([message.notificationId], nowMs)).has(message.notificationId)) {
       return this.#finish(task, 'expired', false);
     }
-    const ttlSec = message.expiresAt === undefined ? this.#options.defaultTtlSec : Math.max(0, Math.ceil((message.expiresAt - nowMs) / 1000));
+    const ttlSec = message.expiresAt === undefined ? message.ttlSec : Math.max(0, Math.ceil((message.expiresAt - nowMs) / 1000));
     const request = webpush.generateRequestDetails(
       { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
       message.payload,
