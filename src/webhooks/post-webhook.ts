@@ -1,9 +1,8 @@
 // One signed webhook POST (Standard Webhooks): a time limit, a bounded answer, no redirects, the SSRF guard at connect time.
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { forbiddenAddress, guardedLookup } from './ssrf-guard.js';
+import { checkUrlShape, guardedLookup } from './ssrf-guard.js';
 
 /** The most of an answer read: it only says whether the event was taken; the rest is discarded. */
 const maxAnswerBytes = 16 * 1024;
@@ -28,11 +27,11 @@ export type WebhookOutcome = { ok: true; status: number } | { ok: false; status?
 
 /** Sends one attempt; never rejects. */
 export function postWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
-  const url = new URL(request.url);
-  const literal = url.hostname.replace(/^\[|\]$/g, '');
-  // An IP in the URL is connected to without a lookup, so the guard checks it here.
-  const refused = request.allowLocal || isIP(literal) === 0 ? undefined : forbiddenAddress(literal);
-  if (refused) return Promise.resolve({ ok: false, error: `refused: ${refused}` });
+  // Checked again at each send, as at registration: an IP in the URL is connected to without a lookup, and an
+  // endpoint registered under --webhooks-allow-local (http:, a private address) is refused once the flag is off.
+  const shape = checkUrlShape(request.url, request.allowLocal);
+  if ('error' in shape) return Promise.resolve({ ok: false, error: `refused: ${shape.error}` });
+  const { url } = shape;
   const sentAt = new Date();
   const headers = {
     'content-type': 'application/json',

@@ -57,7 +57,9 @@ describe('registration without --webhooks-allow-local', () => {
 describe('a send', () => {
   it('is refused at connect time when the host resolves to a forbidden address, or is one', async () => {
     expect(await attempt('https://localhost:9/hook', false)).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: .*loopback/) });
-    expect(await attempt('http://127.0.0.1:9/hook', false)).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: .*loopback/) });
+    expect(await attempt('https://127.0.0.1:9/hook', false)).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: .*loopback/) });
+    // An endpoint registered under --webhooks-allow-local is refused at send time once the flag is off.
+    expect(await attempt('http://hooks.example.com/hook', false)).toMatchObject({ ok: false, error: expect.stringMatching(/^refused: webhook URLs must use https:/) });
     expect(receiver.received).toEqual([]);
   });
 
