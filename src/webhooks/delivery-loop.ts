@@ -113,8 +113,12 @@ export class WebhookDeliveryLoop {
     const room = maxInFlight - this.inFlightTotal;
     if (room <= 0) return;
     const busy = [...this.inFlight].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
+    // One claim may hand every row to one endpoint: take no more than the fullest endpoint still claimed for has room,
+    // so no endpoint ever has more than `perEndpoint` sends open.
+    const fullest = Math.max(0, ...[...this.inFlight.values()].filter((n) => n < perEndpoint));
+    const limit = Math.min(room, perEndpoint - fullest);
     const nowMs = Date.now();
-    const claimed = await this.deps.store.claim(nowMs, room, nowMs + this.leaseMs, busy);
+    const claimed = await this.deps.store.claim(nowMs, limit, nowMs + this.leaseMs, busy);
     for (const row of claimed) {
       this.inFlight.set(row.endpointId, (this.inFlight.get(row.endpointId) ?? 0) + 1);
       this.inFlightTotal++;
@@ -129,7 +133,7 @@ export class WebhookDeliveryLoop {
       });
       this.sends.add(send);
     }
-    if (claimed.length === room) this.again = true;
+    if (claimed.length === limit) this.again = true;
   }
 
   private async send(row: ClaimedWebhook): Promise<void> {

@@ -240,4 +240,19 @@ describe('events', () => {
     expect(receiver.hanging('/hang')).toBeGreaterThanOrEqual(1);
     expect(receiver.received.filter((r) => r.path === '/hang').every((r) => r.answered === 0)).toBe(true);
   });
+
+  it('to a receiver that hangs hold at most 8 open requests, however many users have events for it', async () => {
+    await register('/hang-many', ['notification.delivered']);
+    receiver.answer('/hang-many', 'hang');
+    for (let i = 0; i < 12; i++) {
+      const phone = await device(`wb-many-${i}`);
+      const pushed = await server.push(`wb-many-${i}`, 'info', info(`m${i}`));
+      await phone.next((f) => f['id'] === pushed.id, 2000);
+    }
+    await receiver.waitFor('/hang-many', (r) => r.length >= 8);
+    // Twelve users' events are due, one each (no per-user order holds them back); the loop's polls meanwhile open no more.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.hanging('/hang-many')).toBe(8);
+    expect(receiver.received.filter((r) => r.path === '/hang-many')).toHaveLength(8);
+  });
 });
