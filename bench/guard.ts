@@ -29,7 +29,7 @@ export interface GuardBaseline {
   reason: string;
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   n: number;
   repeat: number;
   /** Alternating slices per server per round. */
@@ -42,7 +42,7 @@ export interface GuardOptions {
   progress(line: string): void;
 }
 
-export interface GuardResult {
+interface GuardResult {
   /** Each repeat's notify / raw ws server CPU per push. */
   ratios: number[];
   median: number;
@@ -55,7 +55,7 @@ export interface GuardResult {
   mainRatios: number[];
 }
 
-export const guardDefaults = { n: 500, repeat: 3, pushConcurrency: 64 } as const;
+const guardDefaults = { n: 500, repeat: 3, pushConcurrency: 64 } as const;
 export const defaultBaselineFile = path.join(packageRoot, 'bench', 'baseline.json');
 
 const sliceMs = 500;
@@ -68,7 +68,7 @@ const defaultSlices = 6;
  * see the same machine, slice by slice, so a load that comes and goes moves both sides of the ratio. A repeat's
  * ratio is notify's CPU per push over raw ws's, each summed over its slices.
  */
-export async function measureRatio(options: GuardOptions): Promise<GuardResult> {
+async function measureRatio(options: GuardOptions): Promise<GuardResult> {
   const kinds = ['notify', 'baseline'] as const;
   const sides: Record<(typeof kinds)[number], { server: ServerUnderTest; receiver: RpcClient<ReceiverApi>; pusher: RpcClient<PusherApi>; untrack: () => void }> = {} as never;
   try {

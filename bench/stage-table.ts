@@ -25,7 +25,7 @@ const cell = (v: number | undefined): string => (v === undefined || !Number.isFi
  * `node dist/bench/stage-table.js NAME=FILE[,FILE…] …`: one notify and one raw ws column per group (e.g. before=…
  * after=…), each the median over all repeats of its reports, as a markdown table.
  */
-export function stageTable(groups: readonly { name: string; files: string[] }[]): string {
+function stageTable(groups: readonly { name: string; files: string[] }[]): string {
   const columns = groups.flatMap(({ name, files }) => [
     { title: `notify ${name}`, values: medians(files, 'notify') },
     { title: `raw ws ${name}`, values: medians(files, 'baseline') },

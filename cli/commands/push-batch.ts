@@ -4,7 +4,7 @@ import { undeclaredCategory, type Catalog } from '../../src/catalog/catalog.js';
 import { postJson } from '../support/http.js';
 
 /** The batch API's item limit: longer files go in several requests, in file order. */
-export const itemsPerRequest = 1000;
+const itemsPerRequest = 1000;
 
 /** One line of the file, numbered from 1. */
 interface Line {

@@ -5,7 +5,7 @@ import type { JWTPayload } from 'jose';
  * The value at `path` in `payload`: the claim of that exact name when there is one (namespaced claims such as
  * `https://example.com/roles` hold dots), else the dotted path walked through objects (`realm_access.roles`).
  */
-export function claimAt(payload: JWTPayload, path: string): unknown {
+function claimAt(payload: JWTPayload, path: string): unknown {
   if (Object.hasOwn(payload, path)) return payload[path];
   let value: unknown = payload;
   for (const part of path.split('.')) {

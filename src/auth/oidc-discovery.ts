@@ -1,7 +1,7 @@
 // OpenID Connect discovery: an issuer URL → its `jwks_uri`, read from `/.well-known/openid-configuration`.
 
 /** The discovery document's URL for `issuer` (OpenID Connect Discovery 1.0 §4: the issuer, a slash, the well-known path). */
-export function discoveryUrl(issuer: string): string {
+function discoveryUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }
 

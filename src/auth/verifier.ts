@@ -6,7 +6,6 @@ import { discoversKeys, type JwtConfig } from '../config.js';
 import { scopesAt, userIdAt } from './claims.js';
 import { createRemoteKeys } from './remote-jwks.js';
 
-export { scopesAt } from './claims.js';
 
 /** Who a verified token speaks for. */
 export interface Principal {

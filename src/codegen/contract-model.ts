@@ -71,7 +71,7 @@ export interface CloseCode {
 
 /** When a notification type goes out as Web Push: with no live connection of the user, always, or never. */
 export type WebPushMode = 'offline' | 'always' | 'never';
-export const webPushModes: readonly WebPushMode[] = ['offline', 'always', 'never'];
+const webPushModes: readonly WebPushMode[] = ['offline', 'always', 'never'];
 
 /** A message's `x-notify-web-push`; absent means `offline`. */
 function readWebPushMode(message: MessageInterface, kind: MessageKind): WebPushMode | undefined {

@@ -12,7 +12,7 @@ export interface DisplayTexts {
 }
 
 /** Every notification type's templates, in contract order; a type without `x-notify-display` shows its message title. */
-export function displayTemplatesOf(contract: ContractModel): Record<string, DisplayTemplateSet> {
+function displayTemplatesOf(contract: ContractModel): Record<string, DisplayTemplateSet> {
   const out: Record<string, DisplayTemplateSet> = {};
   for (const message of contract.messages) {
     if (message.kind === 'notification') out[message.wireName] = message.display ?? defaultDisplayTemplates(message.title);

@@ -11,13 +11,13 @@ import { pushTiming, schedulePush, type PushTiming } from './push-timing.js';
 import { sendJson, type Router } from './router.js';
 
 export const batchPath = '/api/v1/notifications/batch';
-export const maxBatchItems = 1000;
+const maxBatchItems = 1000;
 /** Most users one `users` item names (as `POST /api/v1/notifications`). */
 const maxUsersPerItem = 1000;
 /** Most recipients one batch reaches (every user of every item; a topic counts one): bounds one request's work. */
-export const maxBatchRecipients = 10_000;
+const maxBatchRecipients = 10_000;
 /** A batch body may be this many times the single push's body cap (64 KiB × 64 = 4 MiB by default). */
-export const batchBodyFactor = 64;
+const batchBodyFactor = 64;
 const maxIdempotencyKeyLength = 200;
 const audienceFields = ['user', 'users', 'topic'] as const;
 

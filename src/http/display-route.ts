@@ -5,7 +5,7 @@ import { corsHeaders, preflightHeaders } from './cors.js';
 import type { Router } from './router.js';
 
 /** True when `If-None-Match` names `etag` (weak comparison, as GET allows) or is `*`. */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
   if (ifNoneMatch.trim() === '*') return true;
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);

@@ -56,5 +56,3 @@ export function audienceFields(recipients: Recipients): { audience: 'user' | 'to
   return { audience: 'broadcast' };
 }
 
-/** Retry windows restart here: a replayed dead letter gets this long again. */
-export const retryWindowMs = 24 * 60 * 60 * 1000;

@@ -270,7 +270,7 @@ export class WebPushSender {
 }
 
 /** The push service's origin: safe to log, unlike the whole endpoint (a capability URL). */
-export function originOf(endpoint: string): string {
+function originOf(endpoint: string): string {
   try {
     return new URL(endpoint).origin;
   } catch {

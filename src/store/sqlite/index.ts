@@ -15,7 +15,7 @@ import {
   type UnreadSummary,
   type UserId,
 } from '../store.js';
-import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, idPattern, notificationOf, originId } from '../arguments.js';
+import { checkCursor, checkPageLimit, checkSinceLimit, checkSubscriberLimit, checkTopic, formatId, idPattern, notificationOf, originId } from '../arguments.js';
 import { migrate } from './schema.js';
 import { feedStatements, type FeedParams, type NotificationRow } from './feed-statements.js';
 import { changeSql, columns, counted, currentSeq, feed, feeds, noCursor, notDeleted, withState } from './queries.js';
@@ -148,7 +148,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     const now = Date.now();
     if (seq === Number(originId)) return feedReads.after(limit).all({ u: userId, lo: seq, hi: noCursor, now, keep: -1 }).map(toNotification);
     const at = feedReads.after(limit + 1).all({ u: userId, lo: seq - 1, hi: noCursor, now, keep: seq });
-    if (at[0]?.id !== formatSeq(seq)) return 'gone' as const;
+    if (at[0]?.id !== formatId(seq)) return 'gone' as const;
     return at.slice(1).map(toNotification);
   });
   const summaryOf = (userId: UserId): UnreadSummary => summaryOfRows(sql.summary.all({ ...whole(userId), none: uncategorized }));
@@ -189,7 +189,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       throw new Error('notification insert stored nothing');
     }
     if (!knownUsers.has(input.userId)) sql.touch.run(input.userId);
-    const id = formatSeq(Number(lastInsertRowid));
+    const id = formatId(Number(lastInsertRowid));
     if (input.markDelivered) webhooks.events.delivered(input.userId, id, input.type, input.category);
     // The row's data is the text of input.data: no need to parse it back. Its seq is the rowid.
     return { notification: notificationOf({ type: input.type, id, timestamp: input.timestamp, data: input.data, read: false, category: input.category }), created: true };
@@ -328,7 +328,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         const changed = found.filter((r) => apply.get({ u: userId, seq: r.seq }) !== undefined);
         webhooks.events.stateChanged(userId, change, changed.map((r) => r.seq));
         const { unreadCount, unseenCount } = summaryOf(userId);
-        return { changed: changed.map((r) => formatSeq(r.seq)), found: found.map((r) => formatSeq(r.seq)), unreadCount, unseenCount };
+        return { changed: changed.map((r) => formatId(r.seq)), found: found.map((r) => formatId(r.seq)), unreadCount, unseenCount };
       });
     },
 
@@ -390,9 +390,6 @@ function keptBy(user: string): string {
   return `NOT EXISTS (SELECT 1 FROM user_states s WHERE s.user_id = ${user} AND s.seq = @seq AND s.deleted = 1)`;
 }
 
-function formatSeq(seq: number): NotificationId {
-  return String(seq).padStart(16, '0');
-}
 
 function parseCursor(before: NotificationId): number {
   checkCursor(before);

@@ -4,6 +4,7 @@ import type { WebhookEventType } from '../../../generated/index.js';
 import type { MutedNames, NotificationId, StateChange, UserId } from '../store.js';
 import { expiryOverlapMs, type ClaimedWebhook, type DeadWebhook, type WebhookStore } from '../webhooks.js';
 import { audienceFields, endpointOf, newEndpointId, newEventId, stateEvents, type EndpointRow } from '../webhook-rows.js';
+import { formatId } from '../arguments.js';
 import { recipientsOf } from '../timing.js';
 
 /** Runs `run` in the store's next group-commit write transaction; `durable: false` skips the fsync when the batch holds nothing else. */
@@ -148,12 +149,12 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
     sql.enqueue.run({ event: newEventId(), type, key, data: JSON.stringify(data), now: nowMs, dedupe }).changes;
   const notificationData = (userId: UserId, f: NotificationFacts): Record<string, unknown> => ({
     userId,
-    notificationId: formatSeq(f.seq),
+    notificationId: formatId(f.seq),
     notificationType: f.type,
     ...(f.category === null ? {} : { category: f.category }),
   });
   const removalData = (f: NotificationFacts): Record<string, unknown> => ({
-    notificationId: formatSeq(f.seq),
+    notificationId: formatId(f.seq),
     notificationType: f.type,
     ...(f.category === null ? {} : { category: f.category }),
     ...audienceFields(recipientsOf({ userId: f.user_id, topic: f.topic })),
@@ -346,6 +347,3 @@ function claimedOf(r: OutboxRow): ClaimedWebhook {
   };
 }
 
-function formatSeq(seq: number): NotificationId {
-  return String(seq).padStart(16, '0');
-}
