@@ -1,6 +1,6 @@
 // <Inbox>, <Feed> and <Preferences>: the custom elements wrapped for React (@lit/react) on the provider's model, with React renderers.
 import { createComponent, type EventName } from '@lit/react';
-import React, { useMemo, useSyncExternalStore, type CSSProperties, type ReactNode } from 'react';
+import React, { memo, useMemo, useSyncExternalStore, type CSSProperties, type ReactNode } from 'react';
 import type { BuiltInCatalog, CatalogShape } from '../client/catalog-types.js';
 import { NotifyFeed } from '../elements/feed/notify-feed.js';
 import { NotifyInbox } from '../elements/inbox/notify-inbox.js';
@@ -51,6 +51,13 @@ export interface InboxProps<C extends CatalogShape> extends ListProps<C> {
   onToggle?: (event: CustomEvent<{ open: boolean }>) => void;
 }
 
+type SlotRender = (notification: unknown, item: InboxItem<unknown>) => ReactNode;
+
+/** One item's React content in its slot; the model keeps an unchanged item the same object, so this renders again only when it changed. */
+const SlottedItem = memo(function SlottedItem({ item, render }: { item: InboxItem<unknown>; render: SlotRender }): ReactNode {
+  return <div slot={itemSlotName(item.id)}>{render(item.notification, item)}</div>;
+});
+
 /**
  * The element's renderers (each type with a React renderer shows its item's slot) and the slotted children: React
  * renders each held notification of those types into a child with `slot="item-<id>"`, so its content is ordinary React
@@ -59,14 +66,14 @@ export interface InboxProps<C extends CatalogShape> extends ListProps<C> {
 function useSlottedRenderers<C extends CatalogShape>(renderers: ReactRenderers<C> | undefined): { elementRenderers: ElementRenderers | undefined; children: ReactNode } {
   const store = useInboxStore();
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
-  const table = renderers as Readonly<Record<string, ((n: unknown, item: InboxItem<unknown>) => ReactNode) | undefined>> | undefined;
+  const table = renderers as Readonly<Record<string, SlotRender | undefined>> | undefined;
   const types = table ? Object.keys(table).filter((type) => typeof table[type] === 'function') : [];
   const typeKey = types.join('\n');
   const elementRenderers = useMemo(() => (typeKey === '' ? undefined : Object.fromEntries(typeKey.split('\n').map((type) => [type, slotRenderer]))), [typeKey]);
   const children = table
     ? snapshot.items.flatMap((item) => {
         const render = table[(item.notification as { type: string }).type];
-        return render ? [<div key={item.id} slot={itemSlotName(item.id)}>{render(item.notification, item)}</div>] : [];
+        return render ? [<SlottedItem key={item.id} item={item} render={render} />] : [];
       })
     : null;
   return { elementRenderers, children };

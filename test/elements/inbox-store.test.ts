@@ -92,8 +92,13 @@ describe('InboxStore', () => {
     // Another device of the user reads one and deletes the other: one frame each, with the counts.
     const other = await connect(server.wsUrl, { token: await server.mintUserToken(user) });
     await other.nextOfType('connection_established');
+    const before = store.getSnapshot().items;
     other.send({ action: 'mark_read', id: a.id });
     await until(() => store.feedSnapshot({ view: 'all' }).items.find((i) => i.id === a.id)?.read === true, 'the read from elsewhere');
+    // Only the changed item is a new object: the unchanged one is the same, so a renderer can skip it.
+    const after = store.getSnapshot().items;
+    expect(after.find((i) => i.id === b.id)).toBe(before.find((i) => i.id === b.id));
+    expect(after.find((i) => i.id === a.id)).not.toBe(before.find((i) => i.id === a.id));
     other.send({ action: 'delete', ids: [b.id] });
     await until(() => store.feedSnapshot({ view: 'all' }).items.length === 1, 'the delete from elsewhere');
     expect(store.getSnapshot()).toMatchObject({ unreadCount: 0, unseenCount: 0 });

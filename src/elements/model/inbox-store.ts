@@ -6,15 +6,12 @@ import type { ConnectionState } from '../../client/client-options.js';
 import type { WebPushStatus } from '../../client/web-push.js';
 import { fetchDisplayTemplates } from '../../client/display-fetch.js';
 import type { DisplayTemplates } from '../../client/display.js';
-import { feedKey, matches, serverFilter, type FeedQuery, type ItemFlags } from './feed-query.js';
-import { preferenceKey, type FeedSnapshot, type InboxItem, type InboxNotice, type InboxSnapshot, type InboxStoreOptions, type PreferenceChannel, type PreferenceGroup } from './inbox-snapshot.js';
+import { feedKey, matches, serverFilter, type FeedQuery } from './feed-query.js';
+import { InboxEntries } from './inbox-entries.js';
+import { preferenceKey, type FeedSnapshot, type InboxNotice, type InboxSnapshot, type InboxStoreOptions, type PreferenceChannel, type PreferenceGroup } from './inbox-snapshot.js';
 
 export { preferenceKey } from './inbox-snapshot.js';
 export type { FeedSnapshot, InboxItem, InboxNotice, InboxSnapshot, InboxStoreOptions, PreferenceChannel, PreferenceGroup } from './inbox-snapshot.js';
-
-interface Entry<N> extends ItemFlags {
-  notification: N;
-}
 
 interface Feed<N> {
   query: FeedQuery;
@@ -30,7 +27,6 @@ interface Feed<N> {
   cache: { version: number; value: FeedSnapshot<N> } | undefined;
 }
 
-const newestFirst = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -45,7 +41,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
   readonly server: string;
   readonly pageSize: number;
   readonly #ownsClient: boolean;
-  readonly #entries = new Map<string, Entry<CatalogNotification<C>>>();
+  readonly #entries = new InboxEntries<CatalogNotification<C>>();
   readonly #feeds = new Map<string, Feed<CatalogNotification<C>>>();
   readonly #listeners = new Set<() => void>();
   readonly #liveListeners = new Set<(notifications: CatalogNotification<C>[]) => void>();
@@ -150,7 +146,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
       unseenCount: this.#unseenCount,
       preferences: this.#preferences,
       pendingPreferences: Object.fromEntries(this.#pendingPreferences),
-      items: [...this.#entries.values()].map((entry) => this.#item(entry)).sort(newestFirst),
+      items: this.#entries.items(),
       templates: this.#templates,
       notice: this.#notice,
       webPush: this.#webPush,
@@ -163,16 +159,14 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
   feedSnapshot(query: FeedQuery): FeedSnapshot<CatalogNotification<C>> {
     const feed = this.#feed(query);
     if (feed.cache?.version === this.#version) return feed.cache.value;
-    const items: InboxItem<CatalogNotification<C>>[] = [];
-    if (feed.cursor !== undefined) {
-      for (const entry of this.#entries.values()) {
-        const n = entry.notification as { id: string; type: string; category?: string };
-        if (!matches(feed.query, n, entry)) continue;
-        if (feed.cursor !== null && feed.oldest !== undefined && n.id < feed.oldest) continue;
-        items.push(this.#item(entry));
-      }
-      items.sort(newestFirst);
-    }
+    const { cursor, oldest } = feed;
+    const items = cursor === undefined
+      ? []
+      : this.#entries.items((notification, flags) => {
+          const n = notification as { id: string; type: string; category?: string };
+          // Older than the oldest page brought, while more pages remain: not this list's yet.
+          return matches(feed.query, n, flags) && !(cursor !== null && oldest !== undefined && n.id < oldest);
+        });
     const value: FeedSnapshot<CatalogNotification<C>> = { items, loaded: feed.cursor !== undefined, loading: feed.loading, hasMore: feed.cursor !== null, error: feed.error };
     feed.cache = { version: this.#version, value };
     return value;
@@ -202,7 +196,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
       const page = await this.client.loadMore({ limit: this.pageSize, ...(typeof feed.cursor === 'string' ? { before: feed.cursor } : {}), ...serverFilter(query) });
       if (generation !== feed.generation) return;
       const notifications = page.data.notifications as { id: string }[];
-      this.#add(page.data.notifications, new Set(page.data.unseenIds), query.view === 'archived');
+      this.#entries.add(page.data.notifications, new Set(page.data.unseenIds), query.view === 'archived');
       for (const n of notifications) if (feed.oldest === undefined || n.id < feed.oldest) feed.oldest = n.id;
       feed.cursor = page.data.nextCursor;
     } catch (error) {
@@ -215,8 +209,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
   }
 
   markRead(id: string): Promise<void> {
-    const entry = this.#entries.get(id);
-    if (entry?.read) return Promise.resolve();
+    if (this.#entries.flags(id)?.read) return Promise.resolve();
     return this.#ask('markRead', () => this.client.markRead(id));
   }
 
@@ -226,7 +219,7 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
 
   /** Marks ids seen (those already seen are left out; at most 100 per request). */
   markSeen(ids: readonly string[]): Promise<void> {
-    const unseen = ids.filter((id) => this.#entries.get(id)?.seen === false).slice(0, 100);
+    const unseen = ids.filter((id) => this.#entries.flags(id)?.seen === false).slice(0, 100);
     if (unseen.length === 0) return Promise.resolve();
     return this.#ask('markSeen', () => this.client.markSeen(unseen));
   }
@@ -299,10 +292,6 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
     this.#changed();
   }
 
-  #item(entry: Entry<CatalogNotification<C>>): InboxItem<CatalogNotification<C>> {
-    return { id: (entry.notification as { id: string }).id, notification: entry.notification, read: entry.read, seen: entry.seen, archived: entry.archived };
-  }
-
   #feed(query: FeedQuery): Feed<CatalogNotification<C>> {
     const key = feedKey(query);
     let feed = this.#feeds.get(key);
@@ -311,27 +300,6 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
       this.#feeds.set(key, feed);
     }
     return feed;
-  }
-
-  /** Adds notifications or updates known ones; `unseen` (from a page or snapshot) says which are unseen, absent: all unread ones. */
-  #add(notifications: readonly unknown[], unseen: ReadonlySet<string> | undefined, archived: boolean): CatalogNotification<C>[] {
-    const added: CatalogNotification<C>[] = [];
-    for (const raw of notifications) {
-      const n = raw as CatalogNotification<C> & { id: string; read?: boolean };
-      const read = n.read === true;
-      const seen = read || (unseen !== undefined && !unseen.has(n.id));
-      const known = this.#entries.get(n.id);
-      if (known) {
-        known.notification = n;
-        known.read ||= read;
-        known.seen ||= seen;
-        known.archived = archived;
-        continue;
-      }
-      this.#entries.set(n.id, { notification: n, read, seen, archived });
-      added.push(n);
-    }
-    return added;
   }
 
   #setCounts(counts: { unreadCount: number; unseenCount?: number }): void {
@@ -382,11 +350,11 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
       }),
       client.on('unread_notifications', ({ data }) => {
         this.#setCounts(data);
-        this.#add(data.notifications, new Set(data.unseenIds), false);
+        this.#entries.add(data.notifications, new Set(data.unseenIds), false);
         this.#changed();
       }),
       client.on('notification', (n) => {
-        const added = this.#add([n], undefined, false);
+        const added = this.#entries.add([n], undefined, false);
         // New: unread and unseen until a state frame says otherwise (it carries the server's counts); one a resume
         // replays is already in the counts connection_established gave.
         const fresh = added.filter((a) => (a as { read?: boolean }).read !== true && (this.#countedUpTo === undefined || (a as { id: string }).id > this.#countedUpTo));
@@ -398,26 +366,17 @@ export class InboxStore<C extends CatalogShape = BuiltInCatalog> {
         if (fresh.length > 0) for (const listener of [...this.#liveListeners]) listener(fresh as CatalogNotification<C>[]);
       }),
       client.on('notification_read', ({ data }: NotificationReadMessage) => {
-        for (const id of data.ids) {
-          const entry = this.#entries.get(id);
-          if (entry) entry.read = entry.seen = true;
-        }
+        this.#entries.read(data.ids);
         this.#setCounts(data);
         this.#changed();
       }),
       client.on('notification_state', ({ data }: NotificationStateMessage) => {
-        for (const id of data.ids) {
-          const entry = this.#entries.get(id);
-          if (!entry) continue;
-          if (data.state === 'deleted') this.#entries.delete(id);
-          else if (data.state === 'seen') entry.seen = true;
-          else entry.archived = data.state === 'archived';
-        }
+        this.#entries.state(data.state, data.ids);
         this.#setCounts(data);
         this.#changed();
       }),
       client.on('notifications_removed', ({ data }) => {
-        for (const id of data.ids) this.#entries.delete(id);
+        this.#entries.remove(data.ids);
         this.#setCounts(data);
         this.#changed();
       }),
