@@ -169,6 +169,8 @@ export interface NotificationStore {
    * Many unicast appends (the batch push API) in one write: one transaction, one commit and one disk sync where the
    * backend can. Each item behaves as `append` or `appendUnlessMuted` alone would (idempotency keys included, also
    * between items of the same call); the outcomes come in input order, each settled on its own. Durable when it resolves.
+   * A failure of the write itself fails the items it held: on SQLite one item's own failure rejects that item only (a
+   * savepoint each); on PostgreSQL the batch is one statement, so any failure rejects every item and stores none.
    */
   appendMany(appends: readonly BatchAppend[]): Promise<PromiseSettledResult<MaybeAppended>[]>;
   /** Stores one copy for its whole audience, whatever their preferences; `read` is false. */

@@ -59,3 +59,28 @@ function appendManyContract(backend: Backend): void {
     expect(await store.appendMany([])).toEqual([]);
   });
 }
+
+await forEachStoreBackend('NotificationStore.appendMany and notification.delivered', (backend: Backend) => {
+  let store: NotificationStore;
+  storePerTest(backend, (opened) => (store = opened));
+
+  it('records notification.delivered in the same write for items marked so, once each, and not for the others', async () => {
+    await store.webhooks.createEndpoint({ url: 'https://hooks.example.com/n', events: ['notification.delivered'], secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, Date.now());
+    const outcomes = await store.appendMany([
+      { input: info('dot', { markDelivered: true }), unlessMuted: true },
+      { input: info('eve'), unlessMuted: true },
+      { input: info('dot', { markDelivered: true }), unlessMuted: false },
+    ]);
+    const ids = outcomes.map((o) => (o as PromiseFulfilledResult<AppendResult>).value.notification.id);
+    const claimed = await store.webhooks.claim(Date.now(), 10, Date.now() + 30_000, []);
+    expect(claimed.map((c) => [c.type, c.data['userId'], c.data['notificationId']])).toEqual([
+      ['notification.delivered', 'dot', ids[0]],
+    ]);
+    for (const c of claimed) await store.webhooks.sent(c.seq);
+    // dot's second is in order behind the first (per user): claimed once that one is done.
+    const next = await store.webhooks.claim(Date.now(), 10, Date.now() + 30_000, []);
+    expect(next.map((c) => [c.type, c.data['userId'], c.data['notificationId']])).toEqual([['notification.delivered', 'dot', ids[2]]]);
+    // Recorded once: marking the same again adds nothing.
+    expect(await store.webhooks.recordDelivered([{ userId: 'dot', notificationId: ids[0]! }], Date.now())).toBe(0);
+  });
+});
