@@ -1,5 +1,6 @@
 // Claim mapping: which claim of a verified token is the user id, and where its roles or scopes live.
 import type { JWTPayload } from 'jose';
+import { maxUserIdLength } from '../ids.js';
 
 /**
  * The value at `path` in `payload`: the claim of that exact name when there is one (namespaced claims such as
@@ -16,7 +17,6 @@ function claimAt(payload: JWTPayload, path: string): unknown {
 }
 
 /** Longest user id accepted, in characters (it is a path segment of the push API). */
-export const maxUserIdLength = 256;
 
 /** The user id at `claim`, or why there is none (a reason to log; it never holds the token). */
 export function userIdAt(payload: JWTPayload, claim: string): { userId: string } | { problem: string } {

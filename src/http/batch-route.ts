@@ -2,23 +2,20 @@
 import type { AuthorizeService } from '../auth/service-auth.js';
 import { HttpError, NotifyError } from '../errors.js';
 import type { PushInput, PushResult } from '../hub/fan-out.js';
-import type { UserId } from '../ids.js';
+import { isUserId, maxIdempotencyKeyLength, maxUserIdLength, maxUsersPerPush, type UserId } from '../ids.js';
 import type { ServerContext } from '../server-context.js';
 import { topicPattern } from '../store/store.js';
 import { readJsonBody } from './body.js';
-import { maxUserIdLength, object, pushFields, pushInput } from './notification-routes.js';
+import { object, pushFields, pushInput } from './notification-routes.js';
 import { pushTiming, schedulePush, type PushTiming } from './push-timing.js';
 import { sendJson, type Router } from './router.js';
 
 export const batchPath = '/api/v1/notifications/batch';
 const maxBatchItems = 1000;
-/** Most users one `users` item names (as `POST /api/v1/notifications`). */
-const maxUsersPerItem = 1000;
 /** Most recipients one batch reaches (every user of every item; a topic counts one): bounds one request's work. */
 const maxBatchRecipients = 10_000;
 /** A batch body may be this many times the single push's body cap (64 KiB × 64 = 4 MiB by default). */
 const batchBodyFactor = 64;
-const maxIdempotencyKeyLength = 200;
 const audienceFields = ['user', 'users', 'topic'] as const;
 
 /** One item's answer: `status` is what the single push would have answered; the rest is its body. */
@@ -81,12 +78,12 @@ function plan(context: ServerContext, raw: unknown, index: number): Planned {
     throw badField(index, 'idempotencyKey', 'is not supported with deliverAt: a scheduled push is answered at once with a handle to check instead');
   }
   if (user !== undefined) {
-    if (typeof user !== 'string' || user.length < 1 || user.length > maxUserIdLength) throw badField(index, 'user', `must be a user id of 1–${maxUserIdLength} characters`);
+    if (!isUserId(user)) throw badField(index, 'user', `must be a user id of 1–${maxUserIdLength} characters`);
     return { kind: 'user', userId: user, input, timing };
   }
   if (users !== undefined) {
-    if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerItem || !users.every((u) => typeof u === 'string' && u.length > 0 && u.length <= maxUserIdLength)) {
-      throw badField(index, 'users', `must be 1–${maxUsersPerItem} user ids of 1–${maxUserIdLength} characters`);
+    if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerPush || !users.every(isUserId)) {
+      throw badField(index, 'users', `must be 1–${maxUsersPerPush} user ids of 1–${maxUserIdLength} characters`);
     }
     return { kind: 'users', users: [...new Set(users as string[])], input, timing };
   }

@@ -11,10 +11,8 @@ import type { ServerContext } from '../server-context.js';
 import { readJsonBody } from './body.js';
 import { answerScheduled, pushTiming, timingFields } from './push-timing.js';
 import { sendJson, type Router } from './router.js';
+import { isUserId, maxIdempotencyKeyLength, maxUserIdLength, maxUsersPerPush } from '../ids.js';
 
-export const maxUserIdLength = 256;
-const maxUsersPerPush = 1000;
-const maxIdempotencyKeyLength = 200;
 
 export function userIdParam(value: string | undefined): string {
   if (!value || value.length > maxUserIdLength) throw new HttpError('bad_request', `userId must be 1–${maxUserIdLength} characters`);
@@ -134,7 +132,7 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
       sendJson(response, 201, { id: notification.id, timestamp: notification.timestamp, count, delivered, suppressed: muted });
       return;
     }
-    if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerPush || !users.every((u) => typeof u === 'string' && u.length > 0 && u.length <= maxUserIdLength)) {
+    if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerPush || !users.every(isUserId)) {
       throw new HttpError('bad_request', `"users" must be 1–${maxUsersPerPush} user ids, or send "broadcast": true`);
     }
     const input = pushInput(context.catalog, rest, pushFields, idempotencyKey);

@@ -5,8 +5,9 @@ import type { ServerContext } from '../server-context.js';
 import { topicPattern } from '../store/store.js';
 import { readJsonBody } from './body.js';
 import { answerScheduled, pushTiming } from './push-timing.js';
-import { intParam, maxUserIdLength, object, pushFields, pushInput } from './notification-routes.js';
+import { intParam, object, pushFields, pushInput } from './notification-routes.js';
 import { sendJson, type Router } from './router.js';
+import { isUserId, maxUserIdLength } from '../ids.js';
 
 const maxUsersPerChange = 1000;
 
@@ -23,7 +24,7 @@ function usersOf(body: Record<string, unknown>): string[] {
   if (!Array.isArray(users) || users.length === 0 || users.length > maxUsersPerChange) {
     throw new HttpError('bad_request', `"users" must be 1–${maxUsersPerChange} user ids`);
   }
-  if (!users.every((u): u is string => typeof u === 'string' && u.length > 0 && u.length <= maxUserIdLength)) {
+  if (!users.every(isUserId)) {
     throw new HttpError('bad_request', `every user id must be a string of 1–${maxUserIdLength} characters`);
   }
   return [...new Set(users)];
