@@ -7,6 +7,7 @@ import { HttpError } from '../errors.js';
 import type { UserId } from '../ids.js';
 import { packageRoot } from '../paths.js';
 import type { ServerContext } from '../server-context.js';
+import { principalOf } from '../auth/user-principal.js';
 import { webPushSubscriptionIdPattern } from '../store/web-push.js';
 import type { WebPushService } from '../web-push/index.js';
 import { subscriptionOf, viewOf } from '../web-push/subscriptions.js';
@@ -24,7 +25,7 @@ export const serviceWorkerFile = path.join(packageRoot, 'dist', 'web', 'sw.js');
 const openToAnyOrigin = { 'access-control-allow-origin': '*' };
 
 export function addWebPushRoutes(router: Router, context: ServerContext, authorize: AuthorizeService): void {
-  const { config, verifier } = context;
+  const { config } = context;
 
   const service = (): WebPushService => {
     if (!context.webPush) throw new HttpError('not_found', 'Web Push is not enabled on this server (start it with --web-push-keys)');
@@ -34,11 +35,9 @@ export function addWebPushRoutes(router: Router, context: ServerContext, authori
   const userOf = async (request: IncomingMessage): Promise<UserId> => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) throw new HttpError('unauthorized', "A user's token is required: Authorization: Bearer <token>");
-    const result = await verifier.verify(match[1]!);
-    if (!result.ok) throw new HttpError('unauthorized', 'Invalid or expired token');
-    const required = config.jwt.requiredScopes;
-    if (required.length > 0 && !required.some((scope) => result.principal.scopes.has(scope))) throw new HttpError('forbidden', 'The token lacks a required scope');
-    return result.principal.userId;
+    const admitted = await principalOf(match[1]!, 'header', context);
+    if (admitted.ok) return admitted.principal.userId;
+    throw admitted.error === 'forbidden' ? new HttpError('forbidden', 'The token lacks a required scope') : new HttpError('unauthorized', 'Invalid or expired token');
   };
 
   router.on('GET', '/api/v1/web-push/public-key', ({ response }) => {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { findCredential } from '../auth/credentials.js';
 import { cookieOriginAllowed } from '../auth/origin.js';
 import type { Principal } from '../auth/verifier.js';
+import { principalOf } from '../auth/user-principal.js';
 import type { ConnectionErrorCode } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -16,15 +17,5 @@ export async function admit(request: IncomingMessage, url: URL, context: Pick<Se
   if (credential.source === 'cookie' && !cookieOriginAllowed(request, context.config.allowedOrigins)) {
     return { ok: false, error: 'forbidden' };
   }
-  const result = await context.verifier.verify(credential.token);
-  if (!result.ok) {
-    // Why, for the operator; never the token (a query token is a credential too).
-    context.logger.info({ source: credential.source, reason: result.detail }, 'token refused');
-    return { ok: false, error: 'invalid_token' };
-  }
-  const required = context.config.jwt.requiredScopes;
-  if (required.length > 0 && !required.some((scope) => result.principal.scopes.has(scope))) {
-    return { ok: false, error: 'forbidden' };
-  }
-  return { ok: true, principal: result.principal };
+  return principalOf(credential.token, credential.source, context);
 }
