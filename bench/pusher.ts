@@ -48,10 +48,41 @@ export function createPusher(): Handlers {
   }
 
   /** The push path of a random user of the range. */
+  function randomUser(): string {
+    const { users: range } = setup();
+    return `${range.prefix}${range.first + Math.floor(Math.random() * range.count) * range.stride}`;
+  }
+
   function randomUserPath(): string {
-    const { target: spec, users: range } = setup();
-    const user = `${range.prefix}${range.first + Math.floor(Math.random() * range.count) * range.stride}`;
-    return spec.kind === 'notify' ? `/api/v1/users/${user}/notifications` : `/push?user=${user}`;
+    const user = randomUser();
+    return setup().target.kind === 'notify' ? `/api/v1/users/${user}/notifications` : `/push?user=${user}`;
+  }
+
+  /** Each connection sends `request()` again as soon as its answer came, until `durationMs` passed; what was answered. */
+  async function closedLoopOf(concurrency: number, durationMs: number, request: () => [path: string, body: string]) {
+    const connections = await openConnections(concurrency);
+    const t = tally();
+    const started = nowUs();
+    const deadline = started + durationMs * 1000;
+    let lastAnswerUs = started;
+    await Promise.all(
+      connections.map(
+        (connection) =>
+          new Promise<void>((resolve) => {
+            const next = (): void => {
+              if (nowUs() >= deadline || !connection.usable) return resolve();
+              connection.post(...request(), (status, error) => {
+                t.record(status, error);
+                lastAnswerUs = nowUs();
+                next();
+              });
+            };
+            next();
+          }),
+      ),
+    );
+    for (const connection of connections) connection.close();
+    return { ...outcome(t), elapsedMs: (lastAnswerUs - started) / 1000 };
   }
 
   /** Resolves once nothing is in flight, or after `answerGraceMs`. */
@@ -74,59 +105,14 @@ export function createPusher(): Handlers {
     },
 
     async closedLoop({ durationMs, concurrency }) {
-      const connections = await openConnections(concurrency);
-      const t = tally();
-      const started = nowUs();
-      const deadline = started + durationMs * 1000;
-      let lastAnswerUs = started;
-      await Promise.all(
-        connections.map(
-          (connection) =>
-            new Promise<void>((resolve) => {
-              const next = (): void => {
-                if (nowUs() >= deadline || !connection.usable) return resolve();
-                connection.post(randomUserPath(), benchBody(pushTag, nowUs()), (status, error) => {
-                  t.record(status, error);
-                  lastAnswerUs = nowUs();
-                  next();
-                });
-              };
-              next();
-            }),
-        ),
-      );
-      for (const connection of connections) connection.close();
-      return { ...outcome(t), elapsedMs: (lastAnswerUs - started) / 1000 };
+      return closedLoopOf(concurrency, durationMs, () => [randomUserPath(), benchBody(pushTag, nowUs())]);
     },
 
     async batchLoop({ durationMs, concurrency, size }) {
-      const { target: spec } = setup();
-      if (spec.kind !== 'notify') throw new Error('pusher: the batch route is notify\'s');
-      const connections = await openConnections(concurrency);
-      const t = tally();
-      const started = nowUs();
-      const deadline = started + durationMs * 1000;
-      let lastAnswerUs = started;
+      if (setup().target.kind !== 'notify') throw new Error("pusher: the batch route is notify's");
       // Each item is the closed loop's push body with a user: {"user":"u7","type":…}.
-      const item = (): string => `{"user":"${randomUserPath().split('/')[4]}",${benchBody(pushTag, nowUs()).slice(1)}`;
-      await Promise.all(
-        connections.map(
-          (connection) =>
-            new Promise<void>((resolve) => {
-              const next = (): void => {
-                if (nowUs() >= deadline || !connection.usable) return resolve();
-                connection.post('/api/v1/notifications/batch', `{"items":[${Array.from({ length: size }, item).join(',')}]}`, (status, error) => {
-                  t.record(status, error);
-                  lastAnswerUs = nowUs();
-                  next();
-                });
-              };
-              next();
-            }),
-        ),
-      );
-      for (const connection of connections) connection.close();
-      return { ...outcome(t), elapsedMs: (lastAnswerUs - started) / 1000 };
+      const item = (): string => `{"user":"${randomUser()}",${benchBody(pushTag, nowUs()).slice(1)}`;
+      return closedLoopOf(concurrency, durationMs, () => ['/api/v1/notifications/batch', `{"items":[${Array.from({ length: size }, item).join(',')}]}`]);
     },
 
     async openLoop({ rate, durationMs, connections: count }) {
