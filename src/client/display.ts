@@ -110,14 +110,14 @@ export function pickTemplate(templates: DisplayTemplates, type: string, locale?:
  * - `title` always: a placeholder without a value renders as nothing (`notify generate` only lets a title use
  *   required fields, so this happens only with data off the contract); an empty result falls back to the type.
  * - `body`, `url`, `icon` only when the template has them and every placeholder in them has a value.
- * - A type without a template (not in this catalog) shows its `type` as the title.
+ * - A type without a template (not in this catalog) shows `fallbackTitle` as the title, else its `type`.
  *
  * Values are strings or numbers (`String(n)`), inserted as text; nothing here produces or interprets HTML.
  */
-export function renderDisplay(templates: DisplayTemplates, notification: DisplayableNotification, locale?: string | readonly string[]): DisplayContent {
+export function renderDisplay(templates: DisplayTemplates, notification: DisplayableNotification, locale?: string | readonly string[], fallbackTitle?: string): DisplayContent {
   const type = String(notification.type);
   const picked = pickTemplate(templates, type, locale);
-  if (!picked) return { title: type };
+  if (!picked) return { title: fallbackTitle ?? type };
   const { template } = picked;
   const data = notification.data;
   const content: DisplayContent = { title: fillText(parseTemplate(template.title).parts, data, false) || type };

@@ -131,6 +131,12 @@ describe('renderDisplay', () => {
     expect(renderDisplay({ t: { '*': { title: '{x}' } } }, { type: 't', data: {} }).title).toBe('t');
   });
 
+  it('shows a type without a template by its fallback title, else by its type', () => {
+    expect(renderDisplay(templates, { type: 'invoice_ready', data: {} }, 'en')).toEqual({ title: 'invoice_ready' });
+    expect(renderDisplay(templates, { type: 'invoice_ready', data: {} }, 'en', 'Invoice ready')).toEqual({ title: 'Invoice ready' });
+    expect(renderDisplay(templates, { type: 'order_shipped', data: order }, 'en', 'Order shipped').title).toBe('Order A-1 shipped');
+  });
+
   it('inserts numbers with String(), and nothing for booleans, objects or arrays', () => {
     const t: DisplayTemplates = { n: { '*': { title: 'n={n} b={b} o={o} a={a}' } } };
     expect(renderDisplay(t, { type: 'n', data: { n: 4900, b: true, o: { x: 1 }, a: [1] } }).title).toBe('n=4900 b= o= a=');

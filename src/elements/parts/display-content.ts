@@ -1,5 +1,5 @@
 // What an item shows by default: its type's display template for the reader's language, or its type's label without one.
-import { pickTemplate, renderDisplay, type DisplayContent, type DisplayTemplates } from '../../client/display.js';
+import { renderDisplay, type DisplayContent, type DisplayTemplates } from '../../client/display.js';
 import { humanize, type NotifyMessages } from '../messages.js';
 
 /**
@@ -7,6 +7,6 @@ import { humanize, type NotifyMessages } from '../messages.js';
  * arrive, or for a type the catalog has no template for, the title is the type's label (`typeLabels`, else humanized).
  */
 export function displayContent(templates: DisplayTemplates | undefined, n: { type: string; data?: unknown }, locale: string, messages: NotifyMessages): DisplayContent {
-  if (templates && pickTemplate(templates, n.type, locale)) return renderDisplay(templates, n, locale);
-  return { title: messages.typeLabels[n.type] ?? humanize(n.type) };
+  const label = messages.typeLabels[n.type] ?? humanize(n.type);
+  return templates ? renderDisplay(templates, n, locale, label) : { title: label };
 }
