@@ -5,7 +5,7 @@ import type { NotifyClient } from '../client/client.js';
 import type { ConnectionState } from '../client/client-options.js';
 import type { WebPushStatus } from '../client/web-push.js';
 import type { PreferencesData } from '../../generated/index.js';
-import { feedKey, type FeedQuery, type InboxView } from '../elements/model/feed-query.js';
+import type { FeedQuery, InboxView } from '../elements/model/feed-query.js';
 import type { FeedSnapshot, InboxItem, PreferenceChannel, PreferenceGroup } from '../elements/model/inbox-store.js';
 import { useInboxStore } from './context.js';
 
@@ -35,10 +35,8 @@ export interface NotificationsResult<N> extends FeedSnapshot<N> {
 export function useNotifications<C extends CatalogShape = BuiltInCatalog>(filter: NotificationsFilter = {}): NotificationsResult<CatalogNotification<C>> {
   const store = useInboxStore();
   const { view = 'all', type, category } = filter;
-  const key = feedKey({ view, ...(type === undefined ? {} : { type }), ...(category === undefined ? {} : { category }) });
-  // The key names the query: the query object is rebuilt only when it changes.
-  const query = useMemo(() => JSON.parse(key) as [InboxView, string | null, string | null], [key]);
-  const feedQuery = useMemo<FeedQuery>(() => ({ view: query[0], ...(query[1] === null ? {} : { type: query[1] }), ...(query[2] === null ? {} : { category: query[2] }) }), [query]);
+  // Rebuilt only when the filter's values change (a filter object made anew each render keeps the same query).
+  const feedQuery = useMemo<FeedQuery>(() => ({ view, ...(type === undefined ? {} : { type }), ...(category === undefined ? {} : { category }) }), [view, type, category]);
   useEffect(() => store.watchFeed(feedQuery), [store, feedQuery]);
   const feed = useSyncExternalStore(store.subscribe, () => store.feedSnapshot(feedQuery), () => store.feedSnapshot(feedQuery)) as FeedSnapshot<CatalogNotification<C>>;
   const loadMore = useCallback(() => store.loadMore(feedQuery), [store, feedQuery]);
