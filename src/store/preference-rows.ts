@@ -95,3 +95,13 @@ const noUsers: ReadonlySet<UserId> = new Set();
 function keyOf(row: PreferenceRow): string {
   return `${row.channel}:${row.kind}:${row.name}`;
 }
+
+/**
+ * SQL (either dialect): the `preferences_off` row `p` turns off a push of category `category` and type `type` (SQL
+ * expressions: placeholders or columns) on `channels`. In-app checks ask for `['all']`; Web Push for `['all', 'web_push']`
+ * (off in-app is off everywhere).
+ */
+export function mutesSql(channels: readonly MuteChannel[], category: string, type: string): string {
+  const channel = channels.length === 1 ? `p.channel = '${channels[0]}'` : `p.channel IN (${channels.map((c) => `'${c}'`).join(', ')})`;
+  return `${channel} AND ((p.kind = 'category' AND p.name = ${category}) OR (p.kind = 'type' AND p.name = ${type}))`;
+}

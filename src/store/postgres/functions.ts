@@ -1,4 +1,5 @@
 // Server-side functions of the PostgreSQL store, replaced on every open (they hold code, not data).
+import { mutesSql } from '../preference-rows.js';
 import { uncategorized } from '../store.js';
 import { newEventIdSql } from './webhooks.js';
 
@@ -28,8 +29,7 @@ BEGIN
       RETURN;
     END IF;
   END IF;
-  IF p_unless_muted AND EXISTS (SELECT 1 FROM ${S}.preferences_off p WHERE p.user_id = p_user AND p.channel = 'all'
-      AND ((p.kind = 'category' AND p.name = coalesce(p_category, '${uncategorized}')) OR (p.kind = 'type' AND p.name = p_type))) THEN
+  IF p_unless_muted AND EXISTS (SELECT 1 FROM ${S}.preferences_off p WHERE p.user_id = p_user AND ${mutesSql(['all'], `coalesce(p_category, '${uncategorized}')`, 'p_type')}) THEN
     RETURN QUERY SELECT NULL::text, false;
     RETURN;
   END IF;

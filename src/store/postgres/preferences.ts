@@ -1,6 +1,6 @@
 // The PostgreSQL store's preference statements: what a user turned off, and who of an audience muted a push.
 import type { MutedNames, PreferenceChange, SharedAudience, UserId } from '../store.js';
-import { muteCategory, mutedNamesOf, preferenceRows } from '../preference-rows.js';
+import { muteCategory, mutedNamesOf, mutesSql, preferenceRows } from '../preference-rows.js';
 
 import type { Runner } from './runner.js';
 
@@ -8,8 +8,7 @@ import type { Runner } from './runner.js';
 export function postgresPreferences(S: string) {
   const q = (name: string, text: string) => ({ name: `notify_pref_${name}`, text });
   /** A top-level row `p` of preferences_off (every channel) matches a push of category $c and type $t (placeholders given). */
-  const matches = (c: string, t: string): string =>
-    `p.channel = 'all' AND ((p.kind = 'category' AND p.name = ${c}) OR (p.kind = 'type' AND p.name = ${t}))`;
+  const matches = (c: string, t: string): string => mutesSql(['all'], c, t);
   const sql = {
     list: q('list', `SELECT channel, kind, name FROM ${S}.preferences_off WHERE user_id = $1`),
     clear: q('clear', `DELETE FROM ${S}.preferences_off WHERE user_id = $1`),

@@ -6,7 +6,7 @@ import type { NotificationId, UserId } from '../../ids.js';
 import type { Query, Runner } from './runner.js';
 import type { postgresPreferences } from './preferences.js';
 import type { postgresWebhooks } from './webhooks.js';
-import { muteCategory } from '../preference-rows.js';
+import { muteCategory, mutesSql } from '../preference-rows.js';
 import {
   recipientsOf,
   scheduleIdPattern,
@@ -56,8 +56,7 @@ export function postgresTiming({ S, run, tx, lockKey, currentSeq, preferences, w
   const sql = {
     schedule: q('schedule', `INSERT INTO ${S}.schedules (id, audience, type, data, category, deliver_at, expires_at, critical)
       VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8)`),
-    mutedAmong: q('muted_among', `SELECT DISTINCT user_id FROM ${S}.preferences_off p WHERE p.user_id = ANY($1::text[]) AND p.channel = 'all'
-      AND ((p.kind = 'category' AND p.name = $2) OR (p.kind = 'type' AND p.name = $3))`),
+    mutedAmong: q('muted_among', `SELECT DISTINCT user_id FROM ${S}.preferences_off p WHERE p.user_id = ANY($1::text[]) AND ${mutesSql(['all'], '$2', '$3')}`),
     // SKIP LOCKED: a schedule another node is delivering is not waited for, and never claimed twice.
     due: q('due', `SELECT id, audience, type, data, category, expires_at, critical FROM ${S}.schedules
       WHERE state = 'pending' AND deliver_at <= $1 ORDER BY deliver_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`),

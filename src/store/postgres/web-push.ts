@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Notification } from '../../../generated/index.js';
 import { idPattern } from '../arguments.js';
-import { muteCategory } from '../preference-rows.js';
+import { muteCategory, mutesSql } from '../preference-rows.js';
 import type { SharedAudience } from '../store.js';
 import { newWebPushSubscriptionId, type WebPushJob, type WebPushStore, type WebPushSubscriptionRecord } from '../web-push.js';
 import type { Query, Runner } from './runner.js';
@@ -54,8 +54,7 @@ export function postgresWebPush({ S, single, tx }: PostgresWebPushDeps): WebPush
     deleteIds: q('delete_ids', `DELETE FROM ${S}.web_push_subscriptions WHERE id = ANY($1::text[])`),
     remove: q('remove', `DELETE FROM ${S}.web_push_subscriptions WHERE id = $1 AND ($2::text IS NULL OR user_id = $2) RETURNING ${columns}`),
     targets: q('targets', `SELECT ${columns} FROM ${S}.web_push_subscriptions s WHERE s.user_id = ANY($1::text[])
-      AND ($2 OR NOT EXISTS (SELECT 1 FROM ${S}.preferences_off p WHERE p.user_id = s.user_id AND p.channel IN ('all', 'web_push')
-        AND ((p.kind = 'category' AND p.name = $3) OR (p.kind = 'type' AND p.name = $4))))
+      AND ($2 OR NOT EXISTS (SELECT 1 FROM ${S}.preferences_off p WHERE p.user_id = s.user_id AND ${mutesSql(['all', 'web_push'], '$3', '$4')}))
       ORDER BY s.user_id, s.created_at, s.id`),
     users: q('users', `SELECT DISTINCT user_id FROM ${S}.web_push_subscriptions WHERE user_id > $1 ORDER BY user_id LIMIT $2`),
     visible: q('visible', `SELECT lpad(seq::text, 16, '0') AS id FROM ${S}.notifications WHERE seq = ANY($1::bigint[])

@@ -1,10 +1,10 @@
 // The SQLite store's preference statements: what a user turned off, and who of an audience muted a push.
 import type Database from 'better-sqlite3';
 import type { MutedNames, PreferenceChange, SharedAudience, UserId } from '../store.js';
-import { muteCategory, mutedNamesOf, preferenceRows } from '../preference-rows.js';
+import { muteCategory, mutedNamesOf, mutesSql, preferenceRows } from '../preference-rows.js';
 
 /** A top-level row of `preferences_off` (every channel) matches a push of (@category, @type). */
-const matches = `p.channel = 'all' AND ((p.kind = 'category' AND p.name = @category) OR (p.kind = 'type' AND p.name = @type))`;
+const matches = mutesSql(['all'], '@category', '@type');
 
 /** Prepared once per store; every method runs inside the caller's (group-commit) transaction. */
 export function sqlitePreferences(db: Database.Database) {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Notification } from '../../../generated/index.js';
 import { idPattern } from '../arguments.js';
-import { muteCategory } from '../preference-rows.js';
+import { muteCategory, mutesSql } from '../preference-rows.js';
 import type { SharedAudience } from '../store.js';
 import { newWebPushSubscriptionId, type WebPushJob, type WebPushStore, type WebPushSubscriptionRecord } from '../web-push.js';
 
@@ -45,8 +45,7 @@ export function sqliteWebPush(db: Database.Database, write: <T>(run: () => T) =>
     // Unless critical, not to a user who turned the push off for Web Push or at the top level (every channel).
     targets: db.prepare<{ list: string; critical: number; category: string; type: string }, SubscriptionRow>(
       `SELECT ${subscriptionColumns} FROM web_push_subscriptions s WHERE s.user_id IN (SELECT value FROM json_each(@list))
-       AND (@critical = 1 OR NOT EXISTS (SELECT 1 FROM preferences_off p WHERE p.user_id = s.user_id AND p.channel IN ('all', 'web_push')
-         AND ((p.kind = 'category' AND p.name = @category) OR (p.kind = 'type' AND p.name = @type))))
+       AND (@critical = 1 OR NOT EXISTS (SELECT 1 FROM preferences_off p WHERE p.user_id = s.user_id AND ${mutesSql(['all', 'web_push'], '@category', '@type')}))
        ORDER BY s.user_id, s.created_at, s.id`,
     ),
     users: db.prepare<[string, number], { user_id: string }>(
