@@ -6,7 +6,7 @@ import { loadCatalog } from '../../src/catalog/load-catalog.js';
 import type { NotificationCheck } from '../../src/contract/check-notification.js';
 import { contractOption } from '../support/contract-option.js';
 import { formatFieldErrors } from '../../src/contract/validation-errors.js';
-import { resolvePushToken } from '../support/credentials.js';
+import { pushTokenOption, serviceHeaders } from '../support/credentials.js';
 import { serverOption, stateDirOption } from '../support/options.js';
 import { postJson } from '../support/http.js';
 import { collectUserIds, parseDateTime, parseNonEmpty } from '../support/parsers.js';
@@ -70,7 +70,7 @@ export function makePushCommand(): Command {
     .addOption(new Option('--deliver-at <iso>', 'deliver at this time (up to a year ahead); answered with a schedule handle').env('NOTIFY_DELIVER_AT').argParser(parseDateTime))
     .addOption(new Option('--expires-at <iso>', 'from this time on the notification is gone from every page, count and device').env('NOTIFY_EXPIRES_AT').argParser(parseDateTime))
     .addOption(serverOption())
-    .addOption(new Option('--push-token <token>', 'service token of the push API (default: the dev token in ./.notify/)').env('NOTIFY_PUSH_TOKEN').argParser(parseNonEmpty))
+    .addOption(pushTokenOption('service token of the push API (default: the dev token in ./.notify/)'))
     .addOption(new Option('--json', 'print the raw JSON answer (one object a line)').env('NOTIFY_JSON'))
     .addOption(contractOption('built-in'))
     .addOption(stateDirOption())
@@ -96,7 +96,7 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
         const mixed = alone.filter((name) => options[name] !== undefined && cmd.getOptionValueSource(name) !== 'env');
         if (mixed.length > 0) failUsage(cmd, `--batch takes every push from the file: drop ${mixed.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
         const server = await resolveServer(options.server, options.stateDir);
-        const headers = { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` };
+        const headers = await serviceHeaders(options);
         process.exitCode = await pushBatch({ file: options.batch, http: server.http, headers, catalog: await loadCatalog(options.contract), json: options.json === true });
         return;
       }
@@ -135,7 +135,7 @@ Exit codes: 0 pushed, 1 invalid notification or server error (nothing is sent wh
         ...(options.deliverAt !== undefined && { deliverAt: options.deliverAt }),
       };
       const server = await resolveServer(options.server, options.stateDir);
-      const headers: Record<string, string> = { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` };
+      const headers = await serviceHeaders(options);
       if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
 
       const sends = sendsTo(server.http, options.topic !== undefined ? { topic: options.topic } : users ?? 'broadcast', body);

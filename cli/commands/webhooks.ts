@@ -1,6 +1,6 @@
 // `notify webhooks`: list endpoints, list dead-lettered events, replay them (the admin routes of a running server).
 import { Command, Option } from 'commander';
-import { resolvePushToken } from '../support/credentials.js';
+import { pushTokenOption, serviceHeaders } from '../support/credentials.js';
 import { getJson, postJson } from '../support/http.js';
 import { serverOption, stateDirOption } from '../support/options.js';
 import { parseNonEmpty } from '../support/parsers.js';
@@ -28,17 +28,17 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), parseNonEmpty(value)];
 }
 
-/** The server, and the admin credential's header (the push token until scoped API keys exist). */
+/** The server, and the admin credential's header: the push token or an API key with the admin scope (--push-token takes either). */
 async function connection(options: ClientOptions): Promise<{ base: string; headers: Record<string, string> }> {
   const server = await resolveServer(options.server, options.stateDir);
-  return { base: `${server.http}/api/v1/webhooks`, headers: { authorization: `Bearer ${await resolvePushToken(options.pushToken, options.stateDir)}` } };
+  return { base: `${server.http}/api/v1/webhooks`, headers: await serviceHeaders(options) };
 }
 
 function clientCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
     .addOption(serverOption())
-    .addOption(new Option('--push-token <token>', 'the credential of the admin routes (default: the dev push token in ./.notify/)').env('NOTIFY_PUSH_TOKEN'))
+    .addOption(pushTokenOption('the credential of the admin routes (default: the dev push token in ./.notify/)'))
     .addOption(stateDirOption())
     .addOption(new Option('--json', 'print the server\'s JSON answer'));
 }

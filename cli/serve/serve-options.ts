@@ -3,6 +3,7 @@ import { contractOption } from '../support/contract-option.js';
 import { Command, Option } from 'commander';
 import { defaultConfig, makeConfig, type NotifyConfig } from '../../src/config.js';
 import { integer } from '../support/parsers.js';
+import { pgSchemaOption, storeOption, storeUrl } from '../support/store-options.js';
 import { usageError } from '../support/usage.js';
 
 export interface ServeFlags {
@@ -52,11 +53,6 @@ export interface ServeFlags {
   webhookPollMs: number;
 }
 
-function identifier(value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value)) throw usageError(`expected a PostgreSQL identifier (letters, digits, _), got ${JSON.stringify(value)}`);
-  return value;
-}
-
 function list(value: string): string[] {
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
@@ -86,9 +82,9 @@ export function addServeOptions(command: Command): Command {
   const options = [
     new Option('--port <port>', 'port to listen on (0 picks a free one)').env('NOTIFY_PORT').argParser(integer(0, 65535)).default(d.port),
     new Option('--host <host>', 'address to listen on').env('NOTIFY_HOST').default(d.host),
-    new Option('--store <url>', `sqlite:PATH | memory | postgres://… (default ${d.store})`).env('NOTIFY_STORE'),
+    storeOption(),
     new Option('--bus <url>', 'local | redis://… | redis+sentinel://host:port[,…]?name=PRIMARY | redis+cluster://host:port[,…]').env('NOTIFY_BUS').default(d.bus),
-    new Option('--pg-schema <name>', 'PostgreSQL store: schema holding the tables (default public)').env('NOTIFY_PG_SCHEMA').argParser(identifier),
+    pgSchemaOption(),
     new Option('--redis-channel <name>', 'Redis bus: pub/sub channel shared by the nodes of one deployment (default notify:bus)').env('NOTIFY_REDIS_CHANNEL'),
     new Option('--workers <n>', 'processes sharing the port (node:cluster); fan-out between them goes through the primary, or Redis with --bus redis://…').env('NOTIFY_WORKERS').argParser(integer(1, 256)).default(1),
     new Option('--jwt-secret <secret>', 'HS256 secret, at least 32 bytes; repeat it or give a comma list to accept several (rotation: the first one signs)').env('NOTIFY_JWT_SECRET').argParser(collectSecrets),
@@ -138,7 +134,7 @@ export function configFromFlags(flags: ServeFlags): NotifyConfig {
   return makeConfig({
     host: flags.host,
     port: flags.port,
-    store: flags.store ?? `sqlite:${flags.stateDir.replace(/\/$/, '')}/notify.db`,
+    store: storeUrl(flags),
     bus: flags.bus,
     pgSchema: flags.pgSchema,
     redisChannel: flags.redisChannel,
