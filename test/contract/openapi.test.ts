@@ -137,6 +137,18 @@ describe('generated/openapi.json', () => {
     expect(scoped).toBeGreaterThan(10);
     expect(Object.keys(doc['components']['responses']['RateLimited']['headers'])).toEqual(['Retry-After', 'RateLimit', 'RateLimit-Policy']);
   });
+
+  it('every operation with a request body answers 400 (bad JSON) and 413 (too large), as every body the server reads can', () => {
+    let bodies = 0;
+    for (const [p, item] of Object.entries(doc['paths'] as Json)) {
+      for (const op of Object.values(item as Json) as Json[]) {
+        if (op['requestBody'] === undefined) continue;
+        bodies++;
+        expect(Object.keys(op['responses']), p).toEqual(expect.arrayContaining(['400', '413']));
+      }
+    }
+    expect(bodies).toBeGreaterThan(10);
+  });
 });
 
 describe('the response checker of the REST suite', () => {

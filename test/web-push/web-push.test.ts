@@ -236,6 +236,9 @@ describe('every documented answer of the Web Push routes (each validated against
       expect((await plain(`${server.url}/api/v1/users/u/web-push/subscriptions`)).status).toBe(401);
       expect((await postJson('/api/v1/web-push/read', '{')).status).toBe(400);
       expect((await postJson('/api/v1/web-push/subscriptions/renew', '{')).status).toBe(400);
+      const tooLarge = JSON.stringify({ pad: 'x'.repeat(70_000) });
+      expect((await postJson('/api/v1/web-push/read', tooLarge)).status).toBe(413);
+      expect((await postJson('/api/v1/web-push/subscriptions/renew', tooLarge)).status).toBe(413);
       expect((await postJson('/api/v1/web-push/subscriptions/renew', '{"oldEndpoint":"https://x.example/1"}')).status).toBe(422);
       const sw = await plain(`${server.url}/sw.js`);
       expect(sw.status).toBe(200);

@@ -102,6 +102,5 @@ export const batchRoute: ApiRoute = {
     '200': { description: "Every item's answer, in item order.", body: { $ref: 'BatchPushResult' } },
     '400': 'BadRequest',
     '401': 'Unauthorized',
-    '413': 'PayloadTooLarge',
   },
 };

@@ -109,8 +109,10 @@ function operation(route: ApiRoute, notifications: readonly ContractMessage[]): 
     if (route.body.examples) media['examples'] = examplesFor(notifications, route.body.examples);
     op['requestBody'] = { required: true, description: route.body.description, content: { 'application/json': media } };
   }
+  // A route with a body may answer 400 (not JSON) and 413 (over the limit): readJsonBody, whatever the route.
+  const bodied: ApiRoute['responses'] = route.body ? { '400': 'BadRequest', '413': 'PayloadTooLarge', ...route.responses } : route.responses;
   // A route that requires a scope may also answer 401, 403 and 429 (authorize() before anything else).
-  const responses: ApiRoute['responses'] = route.scope ? { ...route.responses, '401': 'Unauthorized', '403': 'Forbidden', '429': 'RateLimited' } : route.responses;
+  const responses: ApiRoute['responses'] = route.scope ? { ...bodied, '401': 'Unauthorized', '403': 'Forbidden', '429': 'RateLimited' } : bodied;
   op['responses'] = Object.fromEntries(
     Object.entries(responses).map(([status, value]) => [status, typeof value === 'string' ? { $ref: `#/components/responses/${value}` } : response(value)]),
   );

@@ -87,7 +87,7 @@ export const keyRoutes: ApiRoute[] = [
     tag: 'Keys',
     scope: 'admin',
     body: { schema: 'KeyRequest', description: 'Its name, scopes and optional rate.' },
-    responses: { '201': { description: 'Created.', body: { $ref: 'CreatedKey' } }, '400': 'BadRequest', '409': 'Conflict', '413': 'PayloadTooLarge' },
+    responses: { '201': { description: 'Created.', body: { $ref: 'CreatedKey' } }, '400': 'BadRequest', '409': 'Conflict' },
   },
   {
     method: 'get',

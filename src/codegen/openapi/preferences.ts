@@ -93,7 +93,6 @@ export function preferenceRoutes(userId: ApiParameter): ApiRoute[] {
         '200': { description: 'Stored; the preferences now.', body: { $ref: 'Preferences' } },
         '400': 'BadRequest',
         '401': 'Unauthorized',
-        '413': 'PayloadTooLarge',
         '422': 'OffContract',
       },
     },

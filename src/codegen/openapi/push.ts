@@ -96,7 +96,6 @@ export const pushToUser: ApiRoute =
       },
       '400': 'BadRequest',
       '401': 'Unauthorized',
-      '413': 'PayloadTooLarge',
       '422': 'OffContract',
     },
   };
@@ -116,7 +115,6 @@ export const pushToMany: ApiRoute =
       '201': { description: 'Stored for every recipient; or scheduled (`deliverAt`).', body: { oneOf: [{ $ref: 'MultiPushResult' }, { $ref: 'SharedPushResult' }, { $ref: 'ScheduledPushResult' }] } },
       '400': 'BadRequest',
       '401': 'Unauthorized',
-      '413': 'PayloadTooLarge',
       '422': 'OffContract',
     },
   };
@@ -149,7 +147,6 @@ export const pushToTopic: ApiRoute =
       '201': { description: 'Stored for the topic; or scheduled (`deliverAt`).', body: { oneOf: [{ $ref: 'SharedPushResult' }, { $ref: 'ScheduledPushResult' }] } },
       '400': 'BadRequest',
       '401': 'Unauthorized',
-      '413': 'PayloadTooLarge',
       '422': 'OffContract',
     },
   };

@@ -33,7 +33,7 @@ export const subscriberRoutes: ApiRoute[] = [
     scope: 'push',
     parameters: [topic],
     body: { schema: 'TopicUsers', description: '1–1000 user ids.' },
-    responses: { '204': { description: 'Subscribed.' }, '400': 'BadRequest', '401': 'Unauthorized', '413': 'PayloadTooLarge' },
+    responses: { '204': { description: 'Subscribed.' }, '400': 'BadRequest', '401': 'Unauthorized' },
   },
   {
     method: 'delete',
@@ -44,7 +44,7 @@ export const subscriberRoutes: ApiRoute[] = [
     scope: 'push',
     parameters: [topic],
     body: { schema: 'TopicUsers', description: '1–1000 user ids.' },
-    responses: { '204': { description: 'Unsubscribed.' }, '400': 'BadRequest', '401': 'Unauthorized', '413': 'PayloadTooLarge' },
+    responses: { '204': { description: 'Unsubscribed.' }, '400': 'BadRequest', '401': 'Unauthorized' },
   },
   {
     method: 'get',

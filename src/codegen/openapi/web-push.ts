@@ -107,7 +107,6 @@ export function webPushRoutes(userId: ApiParameter): ApiRoute[] {
         '400': 'BadRequest',
         '401': 'Unauthorized',
         '404': unavailable,
-        '413': 'PayloadTooLarge',
         '422': 'OffContract',
       },
     },

@@ -93,7 +93,7 @@ export const webhookRoutes: ApiRoute[] = [
     tag: 'Webhooks',
     scope: 'admin',
     body: { schema: 'WebhookEndpointBody', description: 'The URL and the event types it is sent.' },
-    responses: { '201': { description: 'Registered.', body: { $ref: 'NewWebhookEndpoint' } }, '400': 'BadRequest', '413': 'PayloadTooLarge', '422': 'OffContract' },
+    responses: { '201': { description: 'Registered.', body: { $ref: 'NewWebhookEndpoint' } }, '400': 'BadRequest', '422': 'OffContract' },
   },
   {
     method: 'get',
@@ -129,7 +129,7 @@ export const webhookRoutes: ApiRoute[] = [
     tag: 'Webhooks',
     scope: 'admin',
     body: { schema: 'WebhookReplayBody', description: 'Which dead letters.' },
-    responses: { '200': { description: 'How many were queued again.', body: { $ref: 'WebhookReplayResult' } }, '400': 'BadRequest', '413': 'PayloadTooLarge', '422': 'OffContract' },
+    responses: { '200': { description: 'How many were queued again.', body: { $ref: 'WebhookReplayResult' } }, '400': 'BadRequest', '422': 'OffContract' },
   },
   {
     method: 'get',
@@ -151,7 +151,7 @@ export const webhookRoutes: ApiRoute[] = [
     scope: 'admin',
     parameters: [endpointId],
     body: { schema: 'WebhookEndpointChange', description: 'What changes.' },
-    responses: { '200': { description: 'The endpoint now.', body: { $ref: 'WebhookEndpoint' } }, '400': 'BadRequest', '404': 'NotFound', '413': 'PayloadTooLarge', '422': 'OffContract' },
+    responses: { '200': { description: 'The endpoint now.', body: { $ref: 'WebhookEndpoint' } }, '400': 'BadRequest', '404': 'NotFound', '422': 'OffContract' },
   },
   {
     method: 'delete',
