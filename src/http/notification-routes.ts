@@ -147,11 +147,11 @@ export function addNotificationRoutes(router: Router, context: ServerContext, au
         if (capped.has(userId)) return { userId, capped: true as const };
         const result = await fanOut.pushUnlessMuted(userId, { ...input, expiresAt });
         if (result === 'muted') return { userId, suppressed: true as const };
+        metrics.pushes.labels(result.created ? 'created' : 'replayed').inc();
         return { userId, id: result.notification.id, timestamp: result.notification.timestamp, delivered: result.delivered };
       }),
     );
     const suppressed = results.filter((r) => 'suppressed' in r).length;
-    metrics.pushes.labels('created').inc(results.length - suppressed - capped.size);
     metrics.pushes.labels('suppressed').inc(suppressed);
     sendJson(response, 201, { count: results.length, suppressed, ...(capped.size > 0 ? { capped: capped.size } : {}), notifications: results });
   });

@@ -160,6 +160,13 @@ describe('other routes', () => {
     expect(metrics).toContain('notify_connections');
     expect(metrics).toMatch(/notify_pushes_total\{result="created"\} 1/);
     expect(metrics).toContain('notify_push_duration_seconds_bucket');
+    // A multi-user push retried with its Idempotency-Key counts its recipients as replayed, not created again.
+    const multi = { method: 'POST', body: JSON.stringify({ users: ['m1', 'm2'], type: 'info', data: { title: 't', message: 'm', priority: 'low' } }), headers: { 'idempotency-key': 'multi-1' } };
+    expect((await api('/api/v1/notifications', multi)).status).toBe(201);
+    expect((await api('/api/v1/notifications', multi)).status).toBe(201);
+    const after = await (await fetch(`${server.url}/metrics`)).text();
+    expect(after).toMatch(/notify_pushes_total\{result="created"\} 3/);
+    expect(after).toMatch(/notify_pushes_total\{result="replayed"\} 2/);
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
     expect((await fetch(`${server.url}/api/status/ping`, { method: 'DELETE' })).status).toBe(405);
   });
