@@ -1,6 +1,6 @@
 // Helpers every store backend's webhook part shares: ids, the event type of a state change, endpoint rows, event data.
 import { randomBytes } from 'node:crypto';
-import type { WebhookEventType } from '../../generated/index.js';
+import type { WebhookEventType, WebhookTestData } from '../../generated/index.js';
 import type { StateChange } from './store.js';
 import type { WebhookEndpoint } from './webhooks.js';
 import type { Recipients } from './timing.js';
@@ -56,3 +56,9 @@ export function audienceFields(recipients: Recipients): { audience: 'user' | 'to
   return { audience: 'broadcast' };
 }
 
+
+/** A `webhook.test` event's data (the contract's WebhookTestData). */
+export const testEventData = (endpointId: string): WebhookTestData => ({ endpointId, message: 'Test event from notify' });
+
+/** A failed attempt's error as kept for the dead-letter list: at most 500 characters. */
+export const keptError = (error: string): string => error.slice(0, 500);

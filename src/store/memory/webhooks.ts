@@ -2,7 +2,7 @@
 import type { WebhookEventType } from '../../../generated/index.js';
 import type { MutedNames, NotificationId, StateChange, UserId } from '../store.js';
 import { expiryOverlapMs, type ClaimedWebhook, type DeadWebhook, type WebhookEndpoint, type WebhookStore } from '../webhooks.js';
-import { audienceFields, newEndpointId, newEventId, stateEvents } from '../webhook-rows.js';
+import { audienceFields, keptError, newEndpointId, newEventId, stateEvents, testEventData } from '../webhook-rows.js';
 import { recipientsOf } from '../timing.js';
 import type { Row, State } from './rows.js';
 
@@ -170,7 +170,7 @@ export function memoryWebhooks(rows: MemoryRows) {
       if (!endpoints.has(id)) return undefined;
       const eventId = newEventId();
       const seq = ++lastSeq;
-      const data = { endpointId: id, message: 'Test event from notify' };
+      const data: Record<string, unknown> = { ...testEventData(id) };
       outbox.set(seq, { seq, eventId, endpointId: id, type: 'webhook.test', orderKey: eventId, data, createdAt: nowMs, state: 'pending', attempts: 0, nextAt: nowMs, leaseUntil: 0, windowStart: nowMs, lastError: '', dedupe: undefined });
       return eventId;
     },
@@ -204,7 +204,7 @@ export function memoryWebhooks(rows: MemoryRows) {
       rows.live();
       const r = outbox.get(Number(seq));
       if (!r) return nowMs;
-      Object.assign(r, { attempts: r.attempts + 1, leaseUntil: 0, lastError: failure.error.slice(0, 500), state: failure.retryAt === null ? 'dead' : 'pending', nextAt: failure.retryAt ?? r.nextAt });
+      Object.assign(r, { attempts: r.attempts + 1, leaseUntil: 0, lastError: keptError(failure.error), state: failure.retryAt === null ? 'dead' : 'pending', nextAt: failure.retryAt ?? r.nextAt });
       const e = endpoints.get(r.endpointId);
       if (!e) return nowMs;
       e.failingSince ??= nowMs;

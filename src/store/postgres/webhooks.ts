@@ -2,7 +2,7 @@
 import type { WebhookEventType } from '../../../generated/index.js';
 import type { MutedNames, NotificationId, StateChange, UserId } from '../store.js';
 import { expiryOverlapMs, type ClaimedWebhook, type WebhookStore } from '../webhooks.js';
-import { endpointOf, newEndpointId, newEventId, stateEvents, type EndpointRow } from '../webhook-rows.js';
+import { endpointOf, keptError, newEndpointId, newEventId, stateEvents, testEventData, type EndpointRow } from '../webhook-rows.js';
 import type { Query, Runner } from './runner.js';
 
 interface WebhookDeps {
@@ -208,7 +208,7 @@ export function postgresWebhooks({ S, run, tx, live }: WebhookDeps) {
       live();
       if ((await run(sql.endpoint, [id])).length === 0) return undefined;
       const event = newEventId();
-      await run(sql.enqueueTo, [event, id, JSON.stringify({ endpointId: id, message: 'Test event from notify' }), nowMs]);
+      await run(sql.enqueueTo, [event, id, JSON.stringify(testEventData(id)), nowMs]);
       return event;
     },
     async claim(nowMs, limit, leaseUntilMs, busyEndpoints) {
@@ -224,7 +224,7 @@ export function postgresWebhooks({ S, run, tx, live }: WebhookDeps) {
     },
     async failed(seq, failure, nowMs) {
       live();
-      const [row] = await run<{ since: string }>(sql.failed, [seq, failure.error.slice(0, 500), failure.retryAt, nowMs]);
+      const [row] = await run<{ since: string }>(sql.failed, [seq, keptError(failure.error), failure.retryAt, nowMs]);
       return row ? Number(row.since) : nowMs;
     },
     async deadLetters(query) {

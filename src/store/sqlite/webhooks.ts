@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { WebhookEventType } from '../../../generated/index.js';
 import type { MutedNames, NotificationId, StateChange, UserId } from '../store.js';
 import { expiryOverlapMs, type ClaimedWebhook, type DeadWebhook, type WebhookStore } from '../webhooks.js';
-import { audienceFields, endpointOf, newEndpointId, newEventId, stateEvents, type EndpointRow } from '../webhook-rows.js';
+import { audienceFields, endpointOf, keptError, newEndpointId, newEventId, stateEvents, testEventData, type EndpointRow } from '../webhook-rows.js';
 import { formatId } from '../arguments.js';
 import { recipientsOf } from '../timing.js';
 
@@ -254,7 +254,7 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
       return write(() => {
         if (!sql.endpoint.get(id)) return undefined;
         const event = newEventId();
-        sql.enqueueTo.run({ event, endpoint: id, type: 'webhook.test', data: JSON.stringify({ endpointId: id, message: 'Test event from notify' }), now: nowMs });
+        sql.enqueueTo.run({ event, endpoint: id, type: 'webhook.test', data: JSON.stringify(testEventData(id)), now: nowMs });
         return event;
       });
     },
@@ -278,7 +278,7 @@ export function sqliteWebhooks(db: Database.Database, write: Write, live: () => 
     },
     failed(seq, failure, nowMs) {
       return write(() => {
-        sql.failed.run({ seq: Number(seq), error: failure.error.slice(0, 500), retry: failure.retryAt });
+        sql.failed.run({ seq: Number(seq), error: keptError(failure.error), retry: failure.retryAt });
         const row = sql.endpointOf.get(Number(seq));
         return row ? (sql.failing.get(nowMs, row.endpoint_id)?.since ?? nowMs) : nowMs;
       }, notSynced);
